@@ -1,0 +1,95 @@
+import { AttemptTimeoutError, CircuitOpenError } from '../errors.js';
+import type { Classification, Disposition } from './classification.js';
+import type { ErrorFacts } from './error-facts.js';
+
+/** Connection-level failures: the request may never have reached the server. */
+const NETWORK_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'ENETUNREACH',
+  'ENETDOWN', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENOTCONN', 'ESOCKETTIMEDOUT',
+  // undici, which backs Node's fetch
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+]);
+
+/** What each runtime's fetch says when the network fails (they all throw a plain `TypeError`). */
+const FETCH_NETWORK_MESSAGE = /^(fetch failed|failed to fetch|network ?error|networkerror when attempting to fetch resource\.?|load failed|terminated|network connection was lost\.?)$/i;
+
+interface StatusVerdict { disposition: Disposition; category: string }
+
+const STATUS: Record<number, StatusVerdict> = {
+  400: { disposition: 'recoverable', category: 'invalid_request' },
+  401: { disposition: 'permanent', category: 'auth' },
+  403: { disposition: 'permanent', category: 'auth' },
+  404: { disposition: 'permanent', category: 'not_found' },
+  408: { disposition: 'transient', category: 'timeout' },
+  422: { disposition: 'recoverable', category: 'invalid_request' },
+  425: { disposition: 'transient', category: 'too_early' },
+  429: { disposition: 'transient', category: 'rate_limit' },
+  500: { disposition: 'transient', category: 'server_error' },
+  502: { disposition: 'transient', category: 'server_error' },
+  503: { disposition: 'transient', category: 'unavailable' },
+  504: { disposition: 'transient', category: 'timeout' },
+};
+
+/** Message patterns, tried in order, for errors that carry no status or code. */
+const MESSAGE_PATTERNS: ReadonlyArray<readonly [RegExp, Disposition, string]> = [
+  [/invalid[ _-]?api[ _-]?key|incorrect api key|api key (is )?(missing|invalid|revoked)|unauthori[sz]ed|authentication failed/i, 'permanent', 'auth'],
+  [/context[ _-]?length|maximum context|context window|too many tokens|prompt is too long/i, 'permanent', 'context_length'],
+  [/rate[ _-]?limit|too many requests|quota exceeded, retry/i, 'transient', 'rate_limit'],
+  [/service unavailable|temporarily unavailable|overloaded|bad gateway|gateway timeout|try again later/i, 'transient', 'unavailable'],
+  [/timed? ?out|timeout/i, 'transient', 'timeout'],
+  [/socket hang up|connection (reset|refused|closed)/i, 'transient', 'network'],
+  [/invalid\b.*\b(format|parameter|param|argument|arg|value|input)s?\b/i, 'recoverable', 'invalid_arguments'],
+];
+
+function verdict(disposition: Disposition, category: string, reason: string): Classification {
+  return { disposition, category, reason };
+}
+
+function isZodLikeError(error: unknown, facts: ErrorFacts): boolean {
+  return facts.name === 'ZodError' || facts.name === '$ZodError' ||
+    (error instanceof Error && Array.isArray((error as { issues?: unknown }).issues));
+}
+
+/**
+ * The built-in classification, in order of precedence: the library's own errors, connection
+ * codes, HTTP status, fetch network failures, timeouts by name, error types, then message
+ * patterns. `undefined` when nothing matched.
+ */
+export function classifyByDefaults(error: unknown, facts: ErrorFacts): Classification | undefined {
+  if (error instanceof AttemptTimeoutError) return verdict('transient', 'timeout', 'attempt timed out');
+  if (error instanceof CircuitOpenError) return verdict('permanent', 'circuit_open', 'circuit open');
+
+  if (facts.code !== undefined && NETWORK_CODES.has(facts.code)) {
+    return verdict('transient', facts.code === 'ETIMEDOUT' ? 'timeout' : 'network', `code ${facts.code}`);
+  }
+
+  if (facts.status !== undefined) {
+    const known = STATUS[facts.status];
+    if (known) return verdict(known.disposition, known.category, `HTTP ${facts.status}`);
+    // Other 5xx may pass; other 4xx will not change by asking again.
+    if (facts.status >= 500 && facts.status !== 501 && facts.status !== 505) {
+      return verdict('transient', 'server_error', `HTTP ${facts.status}`);
+    }
+    if (facts.status >= 400) return verdict('permanent', 'client_error', `HTTP ${facts.status}`);
+  }
+
+  if (facts.name === 'TypeError' && FETCH_NETWORK_MESSAGE.test(facts.message.trim())) {
+    return verdict('transient', 'network', 'fetch network failure');
+  }
+  if (facts.name === 'TimeoutError') return verdict('transient', 'timeout', 'TimeoutError');
+  if (facts.name === 'SyntaxError' || error instanceof SyntaxError) {
+    return verdict('recoverable', 'malformed_output', 'SyntaxError');
+  }
+  if (isZodLikeError(error, facts)) return verdict('recoverable', 'invalid_arguments', 'schema validation failed');
+  if (facts.name === 'ValidationError') return verdict('recoverable', 'invalid_arguments', 'ValidationError');
+
+  for (const [pattern, disposition, category] of MESSAGE_PATTERNS) {
+    if (pattern.test(facts.message)) return verdict(disposition, category, `message matches ${pattern.source.slice(0, 40)}`);
+  }
+
+  // A TypeError the called code raised itself means it was handed a value of the wrong type.
+  if (facts.name === 'TypeError' || error instanceof TypeError) {
+    return verdict('recoverable', 'type_mismatch', 'TypeError');
+  }
+  return undefined;
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { parseWith } from '../config/parse.js';
+import type { Classification, ClassificationRule, Classifier, Disposition, ErrorMatcher } from './classification.js';
+import { classifyByDefaults } from './default-rules.js';
+import { readErrorFacts } from './error-facts.js';
+import { parseRetryAfter } from './retry-after.js';
+
+const dispositionSchema = z.enum(['transient', 'permanent', 'recoverable']);
+
+const ruleSchema = z.strictObject({
+  match: z.custom<ErrorMatcher>(
+    (value) => value instanceof RegExp || typeof value === 'function',
+    'expected an error class, a RegExp or a predicate function',
+  ),
+  disposition: dispositionSchema,
+  category: z.string().min(1).optional(),
+});
+
+const optionsSchema = z.strictObject({
+  rules: z.array(ruleSchema).optional(),
+  unknownDisposition: dispositionSchema.optional(),
+  now: z.custom<() => number>((value) => typeof value === 'function', 'expected a function returning ms since the epoch').optional(),
+});
+
+/**
+ * Options of {@link ErrorClassifier}.
+ *
+ * @example
+ * ```ts
+ * const options: ErrorClassifierOptions = { unknownDisposition: 'permanent' };
+ * ```
+ */
+export interface ErrorClassifierOptions {
+  /** User rules, tried before the defaults in order; the first match wins. */
+  rules?: ClassificationRule[];
+  /** The verdict for errors no rule recognises. Default `'transient'`. */
+  unknownDisposition?: Disposition;
+  /** The time used to turn a `Retry-After` HTTP date into a delay. Default `Date.now`. */
+  now?: () => number;
+}
+
+function isErrorClass(match: ErrorMatcher): match is abstract new (...args: never[]) => unknown {
+  const prototype: unknown = (match as { prototype?: unknown }).prototype;
+  return match === Error || prototype instanceof Error;
+}
+
+function matches(match: ErrorMatcher, error: unknown, message: string): boolean {
+  if (match instanceof RegExp) {
+    match.lastIndex = 0; // a /g or /y pattern keeps state between tests
+    return match.test(message);
+  }
+  if (isErrorClass(match)) return error instanceof match;
+  try {
+    return (match as (error: unknown) => boolean)(error) === true;
+  } catch {
+    return false; // a broken predicate must not turn one failure into another
+  }
+}
+
+/**
+ * Decides, for each failure, whether to retry it (`transient`), give up (`permanent`) or repair
+ * the arguments (`recoverable`). Reads HTTP status (`status`, `statusCode`, `response.status`),
+ * connection codes, `Retry-After` headers, error types and messages; user rules come first.
+ *
+ * @example
+ * ```ts
+ * const classifier = new ErrorClassifier({ unknownDisposition: 'permanent' });
+ * classifier.addRule({ match: /quota exceeded/i, disposition: 'permanent', category: 'quota' });
+ * classifier.classify(Object.assign(new Error('Too Many Requests'), { status: 429 }));
+ * // { disposition: 'transient', category: 'rate_limit', reason: 'HTTP 429' }
+ * ```
+ */
+export class ErrorClassifier implements Classifier {
+  private readonly rules: ClassificationRule[];
+  private readonly unknownDisposition: Disposition;
+  private readonly now: () => number;
+
+  constructor(options: ErrorClassifierOptions = {}) {
+    const parsed = parseWith(optionsSchema, options, 'classifier');
+    this.rules = [...(parsed.rules ?? [])];
+    this.unknownDisposition = parsed.unknownDisposition ?? 'transient';
+    this.now = parsed.now ?? Date.now;
+  }
+
+  /**
+   * Adds a user rule after the ones already added (and before every default). Returns `this`.
+   * @example
+   * ```ts
+   * classifier.addRule({ match: PaymentDeclinedError, disposition: 'permanent', category: 'payment' });
+   * ```
+   */
+  addRule(rule: ClassificationRule): this {
+    this.rules.push(parseWith(ruleSchema, rule, 'rule'));
+    return this;
+  }
+
+  /**
+   * Classifies a thrown value. Never throws, whatever was thrown.
+   * @example
+   * ```ts
+   * const { disposition } = classifier.classify(new TypeError('fetch failed')); // 'transient'
+   * ```
+   */
+  classify(error: unknown): Classification {
+    const facts = readErrorFacts(error);
+    let classification: Classification | undefined;
+    for (let index = 0; index < this.rules.length && !classification; index++) {
+      const rule = this.rules[index]!;
+      if (matches(rule.match, error, facts.message)) {
+        classification = { disposition: rule.disposition, category: rule.category ?? 'custom', reason: `rule #${index + 1}` };
+      }
+    }
+    classification ??= classifyByDefaults(error, facts) ??
+      { disposition: this.unknownDisposition, category: 'unknown', reason: 'no rule matched' };
+
+    if (facts.headers !== undefined && classification.disposition === 'transient') {
+      const retryAfterMs = parseRetryAfter(facts.headers, this.now());
+      if (retryAfterMs !== undefined) classification.retryAfterMs = retryAfterMs;
+    }
+    return classification;
+  }
+}

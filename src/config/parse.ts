@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import { HealingConfigError } from '../errors.js';
+
+function describe(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current = root;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    try {
+      current = (current as Record<PropertyKey, unknown>)[key];
+    } catch {
+      return undefined;
+    }
+  }
+  return current;
+}
+
+/**
+ * Validates `value` against `schema`, or throws a {@link HealingConfigError} that names the first
+ * offending path (`retry.maxAttempts`), says what was expected and what was given.
+ */
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, root: string): T {
+  let result: ReturnType<typeof schema.safeParse>;
+  try {
+    result = schema.safeParse(value);
+  } catch (cause) {
+    // A getter that throws inside the options object.
+    throw new HealingConfigError(root, 'could not be read (a getter threw)', { cause });
+  }
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+  const path = [...issue.path, ...(keys.length === 1 ? keys : [])];
+  const option = [root, ...path.map(String)].filter(Boolean).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    throw new HealingConfigError(option, `unknown option${keys.length > 1 ? `s ${keys.join(', ')}` : ''}; check the spelling against the documented options`);
+  }
+  const given = valueAt(value, issue.path);
+  throw new HealingConfigError(option, `${issue.message} (got ${describe(given)})`);
+}

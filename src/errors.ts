@@ -1,0 +1,213 @@
+import type { HealingResult } from './pipeline/healing-result.js';
+
+/**
+ * Builds an error without capturing a stack trace.
+ *
+ * Used for errors the library raises on hot paths (an open circuit refusing a call, an attempt
+ * timing out): their stack would only show library frames, and capturing it costs microseconds.
+ */
+function withoutStack<E extends Error>(build: () => E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return build();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * Thrown (or rejected) when options, a breaker config or an environment variable are invalid.
+ * `option` names the offending option path, e.g. `retry.maxAttempts`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await executeWithHealing(fn, args, { retry: { maxAttempts: 0 } });
+ * } catch (error) {
+ *   if (isHealingConfigError(error)) console.error(error.option); // 'retry.maxAttempts'
+ * }
+ * ```
+ */
+export class HealingConfigError extends Error {
+  /** Stable code for programmatic checks. */
+  readonly code = 'ERR_HEALING_CONFIG';
+  override readonly name = 'HealingConfigError';
+  /** The option (or environment variable) that is wrong, as a dotted path. */
+  readonly option: string;
+
+  constructor(option: string, message: string, options?: { cause?: unknown }) {
+    super(`Invalid \`${option}\`: ${message}`, options);
+    this.option = option;
+  }
+}
+
+/**
+ * The error of an attempt refused by an open circuit breaker. Built without a stack trace, so
+ * refusing is cheap.
+ *
+ * @example
+ * ```ts
+ * const result = await executeWithHealing(callApi, {}, { circuitName: 'api' });
+ * if (result.status === 'error' && isCircuitOpenError(result.error)) {
+ *   console.log(`retry in ${result.error.retryAfterMs} ms`);
+ * }
+ * ```
+ */
+export class CircuitOpenError extends Error {
+  readonly code = 'ERR_CIRCUIT_OPEN';
+  override readonly name = 'CircuitOpenError';
+  /** The breaker that refused. */
+  readonly circuit: string;
+  /** How long until the breaker lets a probe through, in ms (0 when a probe is already in flight). */
+  readonly retryAfterMs: number;
+
+  private constructor(circuit: string, retryAfterMs: number) {
+    super(`Circuit "${circuit}" is open: the call was refused without running it`);
+    this.circuit = circuit;
+    this.retryAfterMs = retryAfterMs;
+  }
+
+  /** Creates the error without capturing a stack trace. */
+  static create(circuit: string, retryAfterMs: number): CircuitOpenError {
+    return withoutStack(() => new CircuitOpenError(circuit, retryAfterMs));
+  }
+}
+
+/**
+ * The error of an attempt that ran longer than `timeoutMs`. Its signal was aborted with this error.
+ *
+ * @example
+ * ```ts
+ * const result = await executeWithHealing(slowCall, {}, { timeoutMs: 1_000 });
+ * if (result.status === 'error' && isAttemptTimeoutError(result.error)) console.log('too slow');
+ * ```
+ */
+export class AttemptTimeoutError extends Error {
+  readonly code = 'ERR_ATTEMPT_TIMEOUT';
+  override readonly name = 'AttemptTimeoutError';
+  /** The per-attempt limit that was exceeded. */
+  readonly timeoutMs: number;
+
+  private constructor(timeoutMs: number) {
+    super(`Attempt timed out after ${timeoutMs} ms`);
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** Creates the error without capturing a stack trace. */
+  static create(timeoutMs: number): AttemptTimeoutError {
+    return withoutStack(() => new AttemptTimeoutError(timeoutMs));
+  }
+}
+
+/**
+ * Wraps a thrown value that is not an `Error` (a string, `null`, a plain object), so that
+ * `HealingResult.error` is always an `Error`. The original value is kept in `thrown`.
+ *
+ * @example
+ * ```ts
+ * const result = await executeWithHealing(() => { throw 'boom'; }, {});
+ * if (result.status === 'error' && result.error instanceof NonErrorThrownError) {
+ *   console.log(result.error.thrown); // 'boom'
+ * }
+ * ```
+ */
+export class NonErrorThrownError extends Error {
+  readonly code = 'ERR_NON_ERROR_THROWN';
+  override readonly name = 'NonErrorThrownError';
+  /** The value that was thrown. */
+  readonly thrown: unknown;
+
+  constructor(thrown: unknown) {
+    super(`A non-Error value was thrown: ${describeThrown(thrown)}`);
+    this.thrown = thrown;
+  }
+}
+
+function describeThrown(value: unknown): string {
+  try {
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return text === undefined ? String(value) : text.slice(0, 200);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/** Returns `value` when it is an `Error`, else wraps it in a {@link NonErrorThrownError}. */
+export function toError(value: unknown): Error {
+  return value instanceof Error ? value : new NonErrorThrownError(value);
+}
+
+/**
+ * Thrown by functions wrapped with `withSelfHealing` when healing failed. `result` is the whole
+ * {@link HealingResult}; `cause` is its `error`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.fetchUser('42');
+ * } catch (error) {
+ *   if (isHealingError(error)) console.log(error.result.healingActions);
+ * }
+ * ```
+ */
+export class HealingError<R = unknown> extends Error {
+  readonly code = 'ERR_HEALING_FAILED';
+  override readonly name = 'HealingError';
+  /** What was tried, and why it ended. */
+  readonly result: HealingResult<R> & { status: 'error' };
+
+  constructor(result: HealingResult<R> & { status: 'error' }) {
+    const giveUp = result.healingActions[result.healingActions.length - 1];
+    super(
+      `Self-healing gave up after ${result.attempts} attempt(s)` +
+        `${giveUp?.reason ? ` (${giveUp.reason})` : ''}: ${result.error.message}`,
+      { cause: result.error },
+    );
+    this.result = result;
+  }
+}
+
+/**
+ * Type guard for {@link HealingConfigError}.
+ * @example
+ * ```ts
+ * if (isHealingConfigError(error)) console.error(error.option);
+ * ```
+ */
+export function isHealingConfigError(error: unknown): error is HealingConfigError {
+  return error instanceof HealingConfigError;
+}
+
+/**
+ * Type guard for {@link CircuitOpenError}.
+ * @example
+ * ```ts
+ * if (isCircuitOpenError(result.error)) console.log(result.error.circuit);
+ * ```
+ */
+export function isCircuitOpenError(error: unknown): error is CircuitOpenError {
+  return error instanceof CircuitOpenError;
+}
+
+/**
+ * Type guard for {@link AttemptTimeoutError}.
+ * @example
+ * ```ts
+ * if (isAttemptTimeoutError(result.error)) console.log(result.error.timeoutMs);
+ * ```
+ */
+export function isAttemptTimeoutError(error: unknown): error is AttemptTimeoutError {
+  return error instanceof AttemptTimeoutError;
+}
+
+/**
+ * Type guard for {@link HealingError}.
+ * @example
+ * ```ts
+ * if (isHealingError(error)) console.log(error.result.attempts);
+ * ```
+ */
+export function isHealingError(error: unknown): error is HealingError {
+  return error instanceof HealingError;
+}

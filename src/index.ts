@@ -1,0 +1,27 @@
+// The public surface of self-healing: re-exports only.
+export { executeWithHealing } from './pipeline/execute-with-healing.js';
+export { HealingPipeline } from './pipeline/healing-pipeline.js';
+export { withSelfHealing, type SelfHealingDecorator } from './pipeline/with-self-healing.js';
+export type { HealingResult, HealingAction, HealingActionKind, GiveUpReason } from './pipeline/healing-result.js';
+export type {
+  HealingOptions, RetryOptions, Jitter, AttemptContext, FallbackContext, HealingFunction, FallbackFunction,
+} from './pipeline/options.js';
+
+export { ErrorClassifier, type ErrorClassifierOptions } from './classify/error-classifier.js';
+export type { Classification, ClassificationRule, Classifier, Disposition, ErrorMatcher } from './classify/classification.js';
+export { parseRetryAfter } from './classify/retry-after.js';
+
+export { CircuitBreaker, type CircuitState, type CircuitBreakerStats } from './circuit/circuit-breaker.js';
+export { CircuitBreakerRegistry, getCircuitBreaker, getDefaultRegistry, type CircuitBreakerRegistryOptions } from './circuit/registry.js';
+export type { CircuitBreakerConfig } from './circuit/circuit-config.js';
+
+export type { Reflector, ReflectionRequest, ReflectionProposal, ReflectionHistoryEntry } from './reflect/reflector.js';
+export { backoffDelay, type BackoffPolicy } from './retry/backoff.js';
+export { readEnvironment, type EnvironmentSettings } from './config/environment.js';
+export type { HealingLogger } from './observe/logger.js';
+export { redactMessage } from './observe/redact.js';
+export { systemClock, sleep, type Clock } from './clock.js';
+export {
+  HealingConfigError, HealingError, CircuitOpenError, AttemptTimeoutError, NonErrorThrownError,
+  isHealingConfigError, isHealingError, isCircuitOpenError, isAttemptTimeoutError,
+} from './errors.js';

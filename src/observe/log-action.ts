@@ -1,0 +1,25 @@
+import type { HealingAction } from '../pipeline/healing-result.js';
+import type { HealingLogger } from './logger.js';
+
+const LEVEL: Record<HealingAction['kind'], 'info' | 'warn'> = {
+  retry: 'info',
+  reflect: 'info',
+  timeout: 'info',
+  fallback: 'warn',
+  rollback: 'warn',
+  circuit_open: 'warn',
+  give_up: 'warn',
+};
+
+/**
+ * Writes one pino-style line for a healing action: `logger.info({ kind, circuit, attempt, ... }, detail)`.
+ * A logger that throws is ignored: logging must never break the call it describes.
+ */
+export function logAction(logger: HealingLogger, action: HealingAction): void {
+  try {
+    const { detail, ...fields } = action;
+    logger[LEVEL[action.kind]]({ healing: true, ...fields }, `self-healing ${action.kind}: ${detail}`);
+  } catch {
+    // deliberately ignored, see above
+  }
+}

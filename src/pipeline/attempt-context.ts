@@ -1,0 +1,87 @@
+import type { Clock } from '../clock.js';
+import { AttemptTimeoutError } from '../errors.js';
+import type { AttemptContext } from './options.js';
+
+/**
+ * The context of one attempt. Its signal is created only when something needs it (fn reads it,
+ * or a timeout or caller signal must reach fn), so an attempt that needs none allocates none.
+ */
+export class AttemptContextImpl implements AttemptContext {
+  readonly attempt: number;
+  private controller: AbortController | undefined;
+  private readonly callerSignal: AbortSignal | undefined;
+  private timer: unknown;
+  private clock: Clock | undefined;
+  private unlinkCaller: (() => void) | undefined;
+
+  constructor(attempt: number, callerSignal: AbortSignal | undefined) {
+    this.attempt = attempt;
+    this.callerSignal = callerSignal;
+  }
+
+  get signal(): AbortSignal {
+    // With only a caller signal and no timeout, fn gets the caller's own signal.
+    if (this.controller === undefined && this.timer === undefined && this.callerSignal !== undefined) return this.callerSignal;
+    return this.ensureController().signal;
+  }
+
+  /** Whether the attempt must be raced against its signal (a timeout or a caller signal). */
+  get abortable(): boolean {
+    return this.timer !== undefined || this.callerSignal !== undefined;
+  }
+
+  /** Arms the per-attempt timeout: the signal aborts with an {@link AttemptTimeoutError}. */
+  startTimeout(clock: Clock, timeoutMs: number): void {
+    const controller = this.ensureController();
+    this.clock = clock;
+    this.timer = clock.setTimeout(() => controller.abort(AttemptTimeoutError.create(timeoutMs)), timeoutMs);
+  }
+
+  /** Clears the timer and the link to the caller's signal. */
+  dispose(): void {
+    if (this.timer !== undefined) this.clock!.clearTimeout(this.timer);
+    this.unlinkCaller?.();
+  }
+
+  private ensureController(): AbortController {
+    if (this.controller !== undefined) return this.controller;
+    const controller = new AbortController();
+    this.controller = controller;
+    const caller = this.callerSignal;
+    if (caller !== undefined) {
+      if (caller.aborted) controller.abort(caller.reason);
+      else {
+        const forward = () => controller.abort(caller.reason);
+        caller.addEventListener('abort', forward, { once: true });
+        this.unlinkCaller = () => caller.removeEventListener('abort', forward);
+      }
+    }
+    return controller;
+  }
+}
+
+/**
+ * Settles with `promise`, or rejects with the signal's reason as soon as it aborts, whichever
+ * comes first. Used so that a timed-out or cancelled attempt returns at once even when fn
+ * ignores its signal; fn's late outcome is observed (never unhandled) and dropped.
+ */
+export function raceWithSignal<T>(promise: PromiseLike<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    Promise.resolve(promise).catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(promise).then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

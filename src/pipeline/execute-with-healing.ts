@@ -1,0 +1,44 @@
+import type { HealingResult } from './healing-result.js';
+import { HealingPipeline } from './healing-pipeline.js';
+import type { HealingFunction, HealingOptions } from './options.js';
+
+const ENV_KEYS = ['SELF_HEALING_ENABLED', 'SELF_HEALING_REFLECTION_ENABLED', 'SELF_HEALING_RETRY_MAX_ATTEMPTS'] as const;
+let defaultPipeline: HealingPipeline | undefined;
+let defaultPipelineEnv = '';
+
+/** The default pipeline, rebuilt when the `SELF_HEALING_*` variables change. */
+function pipelineForCurrentEnvironment(): HealingPipeline {
+  const env = ENV_KEYS.map((key) => process.env[key] ?? '').join('\u0000');
+  if (defaultPipeline === undefined || env !== defaultPipelineEnv) {
+    defaultPipeline = new HealingPipeline();
+    defaultPipelineEnv = env;
+  }
+  return defaultPipeline;
+}
+
+/**
+ * Calls `fn(args, ctx)` and heals it: classifies each failure, retries transient ones with
+ * backoff and jitter, asks the `reflector` to repair args for recoverable ones, goes through the
+ * named circuit breaker, and falls back when nothing else works. It is `execute` on a default
+ * pipeline whose environment switches are read on every call.
+ *
+ * Never rejects because `fn` failed (that is `status: 'error'`); rejects with a
+ * `HealingConfigError` only for misuse.
+ *
+ * @example
+ * ```ts
+ * const result = await executeWithHealing(
+ *   async ({ city }, { signal }) => (await fetch(`https://api.example.com/weather/${city}`, { signal })).json(),
+ *   { city: 'Oslo' },
+ *   { circuitName: 'weather', timeoutMs: 2_000, fallback: () => ({ forecast: 'unknown' }) },
+ * );
+ * if (result.status === 'ok') console.log(result.result, result.healed, result.healingActions);
+ * ```
+ */
+export async function executeWithHealing<A, R>(
+  fn: HealingFunction<A, R>,
+  args: A,
+  options?: HealingOptions<A, Awaited<R>>,
+): Promise<HealingResult<Awaited<R>>> {
+  return pipelineForCurrentEnvironment().execute(fn, args, options);
+}

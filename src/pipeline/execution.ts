@@ -1,0 +1,124 @@
+import type { Classification } from '../classify/classification.js';
+import type { CircuitBreaker } from '../circuit/circuit-breaker.js';
+import { toError } from '../errors.js';
+import { logAction } from '../observe/log-action.js';
+import { redactMessage } from '../observe/redact.js';
+import type { ReflectionHistoryEntry } from '../reflect/reflector.js';
+import type { GiveUpReason, HealingAction, HealingResult } from './healing-result.js';
+import type { HealingFunction } from './options.js';
+import type { ExecutionPlan } from './plan.js';
+
+/**
+ * The state of one execution, shared by the steps (attempt, retry, reflect, fallback) that act
+ * on it. Outcomes are fields, not thrown exceptions, so the steps pass failures along cheaply.
+ */
+export class Execution {
+  readonly plan: ExecutionPlan;
+  readonly fn: HealingFunction<unknown, unknown>;
+  readonly startedAt: number;
+  readonly breaker: CircuitBreaker | undefined;
+  args: unknown;
+  /** Calls of the primary fn so far. */
+  attempts = 0;
+  /** Transient retries so far (the backoff exponent). */
+  retries = 0;
+  reflections = 0;
+  value: unknown = undefined;
+  error: Error | undefined = undefined;
+  /** True when the last attempt was refused by the open circuit (fn not called). */
+  refused = false;
+  circuitTriggered = false;
+  fallbackServed = false;
+  actions: HealingAction[] = [];
+  reflectionHistory: ReflectionHistoryEntry[] = [];
+  stopReason: GiveUpReason | undefined = undefined;
+  private stopDetail = '';
+  private classification: Classification | undefined = undefined;
+
+  constructor(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown) {
+    this.plan = plan;
+    this.fn = fn;
+    this.args = args;
+    this.startedAt = plan.clock.now();
+    this.breaker = plan.circuitName === undefined ? undefined : plan.registry.get(plan.circuitName);
+  }
+
+  /** Records a failed attempt (or refusal); the error is classified lazily, once. */
+  fail(thrown: unknown): void {
+    this.error = toError(thrown);
+    this.classification = undefined;
+  }
+
+  /** The classification of the current error. */
+  classify(): Classification {
+    return (this.classification ??= safeClassify(this.plan, this.error!));
+  }
+
+  /** Adds a healing action (with circuit and redacted error filled in) and logs it. */
+  record(action: HealingAction): void {
+    if (this.plan.circuitName !== undefined) action.circuit = this.plan.circuitName;
+    if (action.error === undefined && this.error !== undefined && action.kind !== 'fallback') {
+      action.error = redactMessage(this.error.message);
+    }
+    this.actions.push(action);
+    if (this.plan.logger !== undefined) logAction(this.plan.logger, action);
+  }
+
+  /** Ends healing with a reason; returns `false` so steps can `return run.stop(...)`. */
+  stop(reason: GiveUpReason, detail: string): false {
+    this.stopReason = reason;
+    this.stopDetail = detail;
+    return false;
+  }
+
+  elapsedMs(): number {
+    return this.plan.clock.now() - this.startedAt;
+  }
+
+  /** Builds the result; a failed execution gets its closing `'give_up'` action here. */
+  finish(ok: boolean): HealingResult<unknown> {
+    const durationMs = this.elapsedMs();
+    if (ok) {
+      return {
+        status: 'ok',
+        result: this.value,
+        attempts: this.attempts,
+        healed: this.fallbackServed || this.attempts > 1 || this.actions.length > 0,
+        healingActions: this.actions,
+        circuitBreakerTriggered: this.circuitTriggered,
+        args: this.args,
+        durationMs,
+      };
+    }
+    const reason = this.stopReason ?? 'exhausted';
+    this.record({
+      kind: 'give_up',
+      attempt: this.attempts,
+      reason,
+      detail: `${reason}: ${this.stopDetail || 'no further healing possible'}`,
+    });
+    return {
+      status: 'error',
+      error: this.error!,
+      attempts: this.attempts,
+      healed: false,
+      healingActions: this.actions,
+      circuitBreakerTriggered: this.circuitTriggered,
+      args: this.args,
+      durationMs,
+    };
+  }
+}
+
+function safeClassify(plan: ExecutionPlan, error: Error): Classification {
+  try {
+    const verdict = plan.classifier.classify(error);
+    if (verdict && (verdict.disposition === 'transient' || verdict.disposition === 'permanent' || verdict.disposition === 'recoverable')) {
+      return verdict;
+    }
+    return { disposition: 'permanent', category: 'classifier_error', reason: 'the classifier returned no valid disposition' };
+  } catch {
+    // A user classifier that throws must not turn into a rejection; refusing to retry is the safe side.
+    return { disposition: 'permanent', category: 'classifier_error', reason: 'the classifier threw' };
+  }
+}

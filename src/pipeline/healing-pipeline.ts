@@ -1,0 +1,59 @@
+import { readEnvironment } from '../config/environment.js';
+import { HealingConfigError } from '../errors.js';
+import type { HealingResult } from './healing-result.js';
+import type { HealingFunction, HealingOptions } from './options.js';
+import { mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
+import { runExecution } from './run-execution.js';
+
+/**
+ * Holds default options and runs calls through them: the breaker, retry with backoff, reflection
+ * and fallbacks. Options are validated once, here; the environment switches are read here too.
+ * Build one per dependency and reuse it: that is the fast path.
+ *
+ * @example
+ * ```ts
+ * const payments = new HealingPipeline({ circuitName: 'payments', retry: { maxAttempts: 4 }, timeoutMs: 2_000 });
+ * const result = await payments.execute(chargeCard, { amount: 1200 });
+ * const urgent = await payments.execute(chargeCard, { amount: 99 }, { retry: { maxAttempts: 2 } });
+ * ```
+ */
+export class HealingPipeline {
+  /** The validated default options of this pipeline. */
+  readonly options: HealingOptions;
+  private readonly plan: ExecutionPlan;
+  private readonly overridePlans = new WeakMap<object, ExecutionPlan>();
+
+  /** @throws {HealingConfigError} naming the invalid option or environment variable. */
+  constructor(options: HealingOptions = {}) {
+    this.options = validateOptions(options);
+    this.plan = resolvePlan(this.options, readEnvironment());
+  }
+
+  /**
+   * Runs `fn(args, ctx)` and heals it. Resolves a {@link HealingResult} whether the call
+   * succeeded or not; rejects only for misuse (`fn` not a function, invalid `overrides`) with a
+   * {@link HealingConfigError}. `overrides` merge over the pipeline's options (`retry` field by field).
+   */
+  async execute<A, R>(fn: HealingFunction<A, R>, args: A, overrides?: HealingOptions<A, Awaited<R>>): Promise<HealingResult<Awaited<R>>> {
+    if (typeof fn !== 'function') {
+      throw new HealingConfigError('fn', `expected the function to heal, got ${fn === null ? 'null' : typeof fn}`);
+    }
+    const plan = overrides === undefined ? this.plan : this.planFor(overrides);
+    return runExecution(plan, fn as HealingFunction<unknown, unknown>, args) as Promise<HealingResult<Awaited<R>>>;
+  }
+
+  private planFor(overrides: HealingOptions): ExecutionPlan {
+    if (overrides === null || typeof overrides !== 'object') return this.planFor(validateOptions(overrides));
+    let plan = this.overridePlans.get(overrides);
+    if (plan === undefined) {
+      validateOptions(overrides);
+      plan = resolvePlan(mergeOptions(this.options, overrides), {
+        enabled: this.plan.enabled,
+        reflectionEnabled: this.plan.reflectionEnabled,
+        maxAttempts: this.plan.maxAttempts,
+      });
+      this.overridePlans.set(overrides, plan);
+    }
+    return plan;
+  }
+}

@@ -1,0 +1,107 @@
+import type { Disposition } from '../classify/classification.js';
+
+/**
+ * What kind of healing step an action records.
+ * @example
+ * ```ts
+ * const retried = result.healingActions.some((a) => a.kind === 'retry');
+ * ```
+ */
+export type HealingActionKind =
+  | 'retry'
+  | 'reflect'
+  | 'fallback'
+  | 'rollback'
+  | 'circuit_open'
+  | 'timeout'
+  | 'give_up';
+
+/**
+ * Why an execution ended in `'error'` (the `reason` of its last, `'give_up'`, action).
+ * - `exhausted`: every allowed attempt failed.
+ * - `permanent`: the error can never succeed by asking again.
+ * - `unrepaired`: the error needs different arguments and no reflector produced valid ones.
+ * - `aborted`: the caller's signal aborted.
+ * - `deadline`: waiting for the next attempt would pass `retry.maxElapsedMs`.
+ * - `retry_after`: the server asked to wait longer than `retry.maxRetryAfterMs`.
+ * - `circuit_open`: the circuit refused the call and no fallback served.
+ * - `disabled`: `SELF_HEALING_ENABLED=false`, so the one call's failure is final.
+ *
+ * @example
+ * ```ts
+ * const last = result.healingActions.at(-1);
+ * if (last?.kind === 'give_up' && last.reason === 'circuit_open') serveCachedPage();
+ * ```
+ */
+export type GiveUpReason =
+  | 'exhausted'
+  | 'permanent'
+  | 'unrepaired'
+  | 'aborted'
+  | 'deadline'
+  | 'retry_after'
+  | 'circuit_open'
+  | 'disabled';
+
+/**
+ * One step the pipeline took, in order. `detail` is a readable sentence; the other fields are
+ * structured for code and logs.
+ *
+ * @example
+ * ```ts
+ * for (const action of result.healingActions) console.log(action.attempt, action.kind, action.detail);
+ * // 1 retry "HTTP 503 (unavailable): retrying in 212 ms"
+ * ```
+ */
+export interface HealingAction {
+  kind: HealingActionKind;
+  /** The attempt (1-based call of the primary fn) this action follows or concerns. */
+  attempt: number;
+  /** A sentence saying what happened and why. */
+  detail: string;
+  /** Category of the error that led to the action (`rate_limit`, `network`, ...). */
+  category?: string;
+  disposition?: Disposition;
+  /** The wait before the next attempt (`retry`). */
+  delayMs?: number;
+  /** Why: the give-up reason, or why a reflection proposal was rejected. */
+  reason?: GiveUpReason | string;
+  /** Whether a reflection proposal was accepted, or a fallback served. */
+  succeeded?: boolean;
+  /** The breaker involved (`circuit_open`, and every action when `circuitName` is set). */
+  circuit?: string;
+  /** Index of the fallback (`fallback`). */
+  fallbackIndex?: number;
+  /** The (redacted, truncated) message of the error that led to this action. */
+  error?: string;
+}
+
+interface HealingResultBase {
+  /** How many times the primary fn was invoked (refused and fallback calls do not count). */
+  attempts: number;
+  /** True iff the call succeeded after at least one failed attempt, or a fallback served. */
+  healed: boolean;
+  /** Every healing step, in order; an `'error'` result ends with one `'give_up'`. */
+  healingActions: HealingAction[];
+  /** True iff the named circuit refused at least one attempt of this execution. */
+  circuitBreakerTriggered: boolean;
+  /** The args of the last attempt, after any reflection. */
+  args: unknown;
+  /** Wall time of the whole execution, waits included, in ms. */
+  durationMs: number;
+}
+
+/**
+ * What `executeWithHealing` and `pipeline.execute` resolve with. It never rejects because the
+ * call failed: check `status`.
+ *
+ * @example
+ * ```ts
+ * const result = await executeWithHealing(getWeather, { city: 'Oslo' });
+ * if (result.status === 'ok') render(result.result);
+ * else console.error(result.error, result.healingActions);
+ * ```
+ */
+export type HealingResult<R> =
+  | (HealingResultBase & { status: 'ok'; result: R; error?: undefined })
+  | (HealingResultBase & { status: 'error'; error: Error; result?: undefined });

@@ -1,0 +1,125 @@
+import type { Classifier } from '../classify/classification.js';
+import type { CircuitBreakerRegistry } from '../circuit/registry.js';
+import type { Clock } from '../clock.js';
+import type { HealingLogger } from '../observe/logger.js';
+import type { Reflector } from '../reflect/reflector.js';
+
+/**
+ * What the healed function receives besides its args.
+ *
+ * @example
+ * ```ts
+ * await executeWithHealing((args, { attempt, signal }) => fetch(url, { signal }), {});
+ * ```
+ */
+export interface AttemptContext {
+  /** 1-based number of this call of the primary function. */
+  readonly attempt: number;
+  /** Aborts when the caller's `signal` aborts or this attempt passes `timeoutMs`. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * What a fallback receives: the attempt context plus the error that made the primary fail.
+ *
+ * @example
+ * ```ts
+ * const fallback: FallbackFunction<{ id: string }, User> = (args, { error }) => cache.get(args.id);
+ * ```
+ */
+export interface FallbackContext extends AttemptContext {
+  /** The primary's last error (or the previous fallback's). */
+  readonly error: Error;
+}
+
+/**
+ * A function the pipeline heals: called with the args and an {@link AttemptContext}; sync or async.
+ * @example
+ * ```ts
+ * const getUser: HealingFunction<{ id: string }, User> = ({ id }, { signal }) => api.user(id, { signal });
+ * ```
+ */
+export type HealingFunction<A, R> = (args: A, ctx: AttemptContext) => R | PromiseLike<R>;
+
+/**
+ * A fallback, with the primary function's signature (its context also carries the `error`).
+ * @example
+ * ```ts
+ * const fromCache: FallbackFunction<{ id: string }, User> = ({ id }) => cache.get(id);
+ * ```
+ */
+export type FallbackFunction<A, R> = (args: A, ctx: FallbackContext) => R | PromiseLike<R>;
+
+/**
+ * Jitter spreads retries of many clients apart: `full` waits a random time in [0, delay],
+ * `equal` in [delay/2, delay], `none` waits exactly `delay`. `true` means `full`.
+ * @example
+ * ```ts
+ * const retry: RetryOptions = { jitter: 'equal' };
+ * ```
+ */
+export type Jitter = 'full' | 'equal' | 'none' | boolean;
+
+/**
+ * How transient failures are retried.
+ *
+ * @example
+ * ```ts
+ * const retry: RetryOptions = { maxAttempts: 5, minDelayMs: 100, maxDelayMs: 5_000, maxElapsedMs: 20_000 };
+ * ```
+ */
+export interface RetryOptions {
+  /** Every call of fn counts, the first included. Default 3 (or `SELF_HEALING_RETRY_MAX_ATTEMPTS`). */
+  maxAttempts?: number;
+  /** The first backoff delay, in ms. Default 100. */
+  minDelayMs?: number;
+  /** The longest backoff delay, in ms (a server's `Retry-After` may exceed it). Default 30 000. */
+  maxDelayMs?: number;
+  /** Growth of the delay per retry. Default 2. */
+  factor?: number;
+  /** Default `'full'`. */
+  jitter?: Jitter;
+  /** A budget for the whole execution, waits included; a wait that would pass it gives up. Default: none. */
+  maxElapsedMs?: number;
+  /** The longest `Retry-After` honoured; a longer one gives up at once. Default 60 000. */
+  maxRetryAfterMs?: number;
+}
+
+/**
+ * Options of `executeWithHealing`, `new HealingPipeline(...)` and `withSelfHealing`. All optional.
+ *
+ * @example
+ * ```ts
+ * const options: HealingOptions<{ q: string }, Hit[]> = {
+ *   circuitName: 'search',
+ *   retry: { maxAttempts: 4 },
+ *   timeoutMs: 2_000,
+ *   fallback: () => [],
+ * };
+ * ```
+ */
+export interface HealingOptions<A = any, R = any> {
+  /** Run each attempt through the named breaker of `registry`. */
+  circuitName?: string;
+  /** Tried in order, with the last args, when the primary cannot succeed. */
+  fallback?: FallbackFunction<A, R> | ReadonlyArray<FallbackFunction<A, R>>;
+  retry?: RetryOptions;
+  /** Per-attempt limit, in ms: the attempt's signal aborts and it counts as a `timeout`. */
+  timeoutMs?: number;
+  /** Proposes repaired args for `recoverable` errors. */
+  reflector?: Reflector<A>;
+  /** A zod schema (anything with `safeParse`) every reflected proposal must pass. */
+  argsSchema?: { safeParse(value: unknown): { success: boolean; data?: unknown; error?: unknown } };
+  /** Reflections allowed per execution. Default 2. */
+  maxReflections?: number;
+  /** Default: a shared `new ErrorClassifier()`. */
+  classifier?: Classifier;
+  /** Where `circuitName` is looked up. Default: the process-wide registry. */
+  registry?: CircuitBreakerRegistry;
+  /** Aborting it ends the execution at once with `status: 'error'` (reason `aborted`). */
+  signal?: AbortSignal;
+  /** Receives one structured line per healing action. Default: no logging. */
+  logger?: HealingLogger;
+  /** The time source for waits, timeouts and durations. Default: the registry's clock. */
+  clock?: Clock;
+}

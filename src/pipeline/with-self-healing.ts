@@ -1,0 +1,74 @@
+import { HealingConfigError, HealingError } from '../errors.js';
+import { HealingPipeline } from './healing-pipeline.js';
+import type { HealingOptions } from './options.js';
+
+type AsyncMethod<This, Args extends unknown[], R> = (this: This, ...args: Args) => Promise<R>;
+
+/**
+ * The decorator `withSelfHealing(options)` returns. It works both as a standard (TC39) method
+ * decorator and under TypeScript's `experimentalDecorators`.
+ *
+ * @example
+ * ```ts
+ * const healed: SelfHealingDecorator = withSelfHealing({ retry: { maxAttempts: 3 } });
+ * ```
+ */
+export interface SelfHealingDecorator {
+  <This, Args extends unknown[], R>(
+    method: AsyncMethod<This, Args, R>,
+    context: ClassMethodDecoratorContext<This, AsyncMethod<This, Args, R>>,
+  ): AsyncMethod<This, Args, R>;
+  (prototype: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
+}
+
+function heal<This, Args extends unknown[], R>(method: (this: This, ...args: Args) => R | Promise<R>, pipeline: HealingPipeline): AsyncMethod<This, Args, R> {
+  if (typeof method !== 'function') throw new HealingConfigError('withSelfHealing', 'can only wrap a function or decorate a method');
+  return async function healed(this: This, ...params: Args): Promise<R> {
+    const self = this;
+    const result = await pipeline.execute((args: Args) => method.apply(self, args), params);
+    if (result.status === 'ok') return result.result as R;
+    throw new HealingError(result);
+  };
+}
+
+/**
+ * Heals a class method (as a decorator) or a plain function. The method resolves its healed
+ * value or rejects with a {@link HealingError} whose `result` is the {@link HealingResult}. For
+ * methods, the args that reflection sees and repairs are the parameter list.
+ *
+ * @example
+ * ```ts
+ * class WeatherClient {
+ *   @withSelfHealing({ circuitName: 'weather', retry: { maxAttempts: 4 } })
+ *   async forecast(city: string): Promise<Forecast> {
+ *     return (await fetch(`https://api.example.com/forecast/${city}`)).json();
+ *   }
+ * }
+ *
+ * const getRates = withSelfHealing(async (currency: string) => fetchRates(currency), { timeoutMs: 1_000 });
+ * ```
+ */
+export function withSelfHealing(options?: HealingOptions<unknown[], unknown>): SelfHealingDecorator;
+export function withSelfHealing<Args extends unknown[], R>(
+  fn: (...args: Args) => R | Promise<R>,
+  options?: HealingOptions<Args, Awaited<R>>,
+): (...args: Args) => Promise<Awaited<R>>;
+export function withSelfHealing(
+  fnOrOptions?: ((...args: unknown[]) => unknown) | HealingOptions,
+  maybeOptions?: HealingOptions,
+): unknown {
+  if (typeof fnOrOptions === 'function') return heal(fnOrOptions, new HealingPipeline(maybeOptions));
+  const pipeline = new HealingPipeline(fnOrOptions);
+  return function decorate(target: unknown, context: unknown, descriptor?: PropertyDescriptor): unknown {
+    if (descriptor !== undefined && typeof descriptor === 'object') {
+      // experimentalDecorators: (prototype, key, descriptor)
+      descriptor.value = heal(descriptor.value as (...args: unknown[]) => unknown, pipeline);
+      return descriptor;
+    }
+    const kind = (context as { kind?: unknown } | undefined)?.kind;
+    if (kind !== 'method') {
+      throw new HealingConfigError('withSelfHealing', `decorates methods only, not a ${String(kind ?? typeof target)}`);
+    }
+    return heal(target as (...args: unknown[]) => unknown, pipeline);
+  } as SelfHealingDecorator;
+}

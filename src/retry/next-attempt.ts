@@ -1,0 +1,78 @@
+import { sleep } from '../clock.js';
+import type { GiveUpReason } from '../pipeline/healing-result.js';
+import type { Execution } from '../pipeline/execution.js';
+import { reflectOnFailure } from '../reflect/reflect-step.js';
+import { backoffDelay } from './backoff.js';
+
+/**
+ * Why the current failure cannot be healed by another attempt, whatever the attempt budget, or
+ * `undefined` when it can. Checked before every retry and when the attempts run out, so the
+ * give-up reason names the real cause (a 401 on the last attempt is `permanent`, not `exhausted`).
+ */
+export function reasonNotToRetry(run: Execution): GiveUpReason | undefined {
+  const { plan } = run;
+  if (plan.signal?.aborted) return 'aborted';
+  if (run.refused) return 'circuit_open';
+  const { disposition } = run.classify();
+  if (disposition === 'permanent') return 'permanent';
+  if (disposition === 'recoverable' &&
+    (!plan.reflectionEnabled || plan.reflector === undefined || run.reflections >= plan.maxReflections)) {
+    return 'unrepaired';
+  }
+  return undefined;
+}
+
+/** A readable sentence for a give-up reason found by {@link reasonNotToRetry}. */
+export function explain(run: Execution, reason: GiveUpReason): string {
+  const { category, reason: why } = run.classify();
+  switch (reason) {
+    case 'aborted': return 'the caller aborted';
+    case 'circuit_open': return `circuit "${run.plan.circuitName}" refused the call`;
+    case 'permanent': return `${why} (${category}) will not succeed by retrying`;
+    case 'unrepaired': return `${why} (${category}) needs different arguments and ${describeReflection(run)}`;
+    default: return `all ${run.plan.maxAttempts} attempts failed; last: ${why} (${category})`;
+  }
+}
+
+function describeReflection(run: Execution): string {
+  const { plan } = run;
+  if (!plan.reflectionEnabled) return 'reflection is switched off (SELF_HEALING_REFLECTION_ENABLED=false)';
+  if (plan.reflector === undefined) return 'no reflector is configured';
+  return `no valid repair came from ${run.reflections} reflection(s)`;
+}
+
+/**
+ * Decides whether and how the next attempt happens, and prepares it: a transient failure waits
+ * (Retry-After, else backoff with jitter), a recoverable one gets repaired args from the
+ * reflector. Resolves `false`, with the reason on `run`, when healing is over.
+ */
+export async function prepareNextAttempt(run: Execution): Promise<boolean> {
+  const stopReason = reasonNotToRetry(run);
+  if (stopReason !== undefined) return run.stop(stopReason, explain(run, stopReason));
+  return run.classify().disposition === 'recoverable' ? reflectOnFailure(run) : waitBeforeRetry(run);
+}
+
+async function waitBeforeRetry(run: Execution): Promise<boolean> {
+  const { plan } = run;
+  const classification = run.classify();
+  const { retryAfterMs } = classification;
+  if (retryAfterMs !== undefined && retryAfterMs > plan.maxRetryAfterMs) {
+    return run.stop('retry_after', `the server asked to wait ${retryAfterMs} ms, more than retry.maxRetryAfterMs (${plan.maxRetryAfterMs} ms)`);
+  }
+  const delayMs = retryAfterMs ?? backoffDelay(plan, run.retries);
+  if (plan.maxElapsedMs !== undefined && run.elapsedMs() + delayMs > plan.maxElapsedMs) {
+    return run.stop('deadline', `waiting ${delayMs} ms would pass retry.maxElapsedMs (${plan.maxElapsedMs} ms)`);
+  }
+  run.record({
+    kind: 'retry',
+    attempt: run.attempts,
+    category: classification.category,
+    disposition: 'transient',
+    delayMs,
+    detail: `${classification.reason} (${classification.category}): retrying in ${delayMs} ms` +
+      (retryAfterMs !== undefined ? ' as Retry-After asked' : ''),
+  });
+  if (!(await sleep(plan.clock, delayMs, plan.signal))) return run.stop('aborted', 'the caller aborted during the backoff wait');
+  run.retries++;
+  return true;
+}

@@ -1,0 +1,43 @@
+import pRetry from 'p-retry';
+import { runAttempt } from '../pipeline/attempt.js';
+import type { Execution } from '../pipeline/execution.js';
+import { explain, prepareNextAttempt, reasonNotToRetry } from './next-attempt.js';
+
+/**
+ * Thrown into p-retry to say "this attempt failed"; the real error stays on the execution. Made
+ * once: it carries no per-call data, and p-retry only needs an `Error` that is not a `TypeError`
+ * (which it would refuse to retry).
+ */
+const ATTEMPT_FAILED = new Error('self-healing: attempt failed');
+
+/**
+ * Heals a failed first attempt by further attempts. p-retry drives the loop and enforces
+ * `maxAttempts`; its `shouldRetry` hook is where the classifier, the reflector and the backoff
+ * wait decide and prepare each next attempt. Our waits run on the injected clock and honour
+ * Retry-After, so p-retry's own delay is off (`minTimeout: 0`).
+ *
+ * The first attempt already ran on the fast path; p-retry's attempt 1 replays its failure.
+ */
+export async function retryWithHealing(run: Execution): Promise<boolean> {
+  try {
+    await pRetry(
+      async (attemptNumber) => {
+        if (attemptNumber > 1 && (await runAttempt(run))) return;
+        throw ATTEMPT_FAILED;
+      },
+      {
+        retries: run.plan.maxAttempts - 1,
+        minTimeout: 0,
+        shouldRetry: () => prepareNextAttempt(run),
+      },
+    );
+    return true;
+  } catch {
+    // Either a step said stop (its reason is on `run`) or p-retry ran out of attempts.
+    if (run.stopReason === undefined) {
+      const reason = reasonNotToRetry(run) ?? 'exhausted';
+      run.stop(reason, explain(run, reason));
+    }
+    return false;
+  }
+}
