@@ -39,7 +39,7 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, root: string)
   const issue = result.error.issues[0]!;
   const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
   const path = [...issue.path, ...(keys.length === 1 ? keys : [])];
-  const option = [root, ...path.map(String)].filter(Boolean).join('.');
+  const option = [root, ...path.map(String)].filter(Boolean).join('.') || 'options';
   if (issue.code === 'unrecognized_keys') {
     throw new HealingConfigError(option, `unknown option${keys.length > 1 ? `s ${keys.join(', ')}` : ''}; check the spelling against the documented options`);
   }

@@ -25,7 +25,7 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
         classification,
         args: run.args,
         attempt: run.attempts,
-        history: run.reflectionHistory,
+        history: run.reflectionHistory.slice(), // a snapshot: later entries must not appear in it
         signal: plan.signal ?? NEVER_ABORTED,
       });
     } catch (thrown) {

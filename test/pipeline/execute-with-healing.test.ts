@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { executeWithHealing, HealingConfigError, NonErrorThrownError } from '../../src/index.js';
+import { failing, httpError } from '../helpers/errors.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('executeWithHealing', () => {
+  it('returns the value of a call that succeeds at once, with nothing healed', async () => {
+    const result = await executeWithHealing(async ({ a }: { a: number }) => a * 2, { a: 21 });
+    expect(result).toMatchObject({
+      status: 'ok', result: 42, attempts: 1, healed: false, healingActions: [], circuitBreakerTriggered: false, args: { a: 21 },
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('accepts a synchronous function', async () => {
+    const result = await executeWithHealing((args: string) => args.toUpperCase(), 'abc');
+    expect(result).toMatchObject({ status: 'ok', result: 'ABC', attempts: 1 });
+  });
+
+  it('calls fn with the args and a context holding the 1-based attempt and an AbortSignal', async () => {
+    const seen: Array<{ args: unknown; attempt: number; signal: unknown }> = [];
+    const result = await executeWithHealing(async (args: { id: number }, ctx) => {
+      seen.push({ args, attempt: ctx.attempt, signal: ctx.signal });
+      if (ctx.attempt === 1) throw httpError(503);
+      return 'done';
+    }, { id: 7 }, { retry: { minDelayMs: 0 } });
+    expect(result.status).toBe('ok');
+    expect(seen.map((s) => s.attempt)).toEqual([1, 2]);
+    expect(seen.every((s) => s.signal instanceof AbortSignal && !(s.signal as AbortSignal).aborted)).toBe(true);
+    expect(seen[0]!.args).toEqual({ id: 7 });
+  });
+
+  it('never rejects because fn failed: the failure comes back as status "error"', async () => {
+    const result = await executeWithHealing(async () => { throw httpError(404); }, {});
+    expect(result.status).toBe('error');
+    expect(result.error).toBeInstanceOf(Error);
+    expect(result.error!.message).toBe('HTTP 404');
+    expect(result.result).toBeUndefined();
+  });
+
+  it('turns a thrown non-Error into an Error that keeps the thrown value', async () => {
+    const result = await executeWithHealing(() => { throw 'plain string'; }, {}, { retry: { maxAttempts: 1 } });
+    expect(result.status).toBe('error');
+    expect(result.error).toBeInstanceOf(NonErrorThrownError);
+    expect((result.error as NonErrorThrownError).thrown).toBe('plain string');
+  });
+
+  it('marks a result healed when an attempt failed before success', async () => {
+    const fn = failing([httpError(503)], 'ok');
+    const result = await executeWithHealing(fn, {}, { retry: { minDelayMs: 0 } });
+    expect(result).toMatchObject({ status: 'ok', result: 'ok', attempts: 2, healed: true });
+  });
+
+  it('rejects with a HealingConfigError naming fn when fn is not a function', async () => {
+    await expect(executeWithHealing('nope' as never, {})).rejects.toSatisfy(
+      (error: unknown) => error instanceof HealingConfigError && error.option === 'fn',
+    );
+  });
+
+  it('rejects with a HealingConfigError naming the option for invalid options', async () => {
+    const error = await executeWithHealing(() => 1, {}, { retry: { maxAttempts: 0 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HealingConfigError);
+    expect((error as HealingConfigError).option).toBe('retry.maxAttempts');
+    expect((error as Error).message).toContain('retry.maxAttempts');
+  });
+
+  it('measures durationMs on the clock, waits included', async () => {
+    vi.useFakeTimers();
+    const fn = failing([httpError(503)], 'ok');
+    const pending = executeWithHealing(fn, {}, { retry: { minDelayMs: 1_000, jitter: 'none' } });
+    await vi.advanceTimersByTimeAsync(1_000);
+    const result = await pending;
+    expect(result.durationMs).toBe(1_000);
+  });
+});
