@@ -3,6 +3,9 @@ import { AttemptTimeoutError, CircuitOpenError } from '../errors.js';
 import { AttemptContextImpl, raceWithSignal } from './attempt-context.js';
 import type { Execution } from './execution.js';
 
+/** Returned by {@link startAttempt} when the open circuit refused the attempt (fn not called). */
+export const REFUSED: unique symbol = Symbol('refused');
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') &&
     typeof (value as PromiseLike<unknown>).then === 'function';
@@ -13,40 +16,63 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * into the user's function. Resolves `true` on success; on failure the error is on `run`.
  */
 export async function runAttempt(run: Execution): Promise<boolean> {
+  const pending = startAttempt(run);
+  if (pending === REFUSED) return false;
+  let ok = false;
+  try {
+    run.value = isThenable(pending) ? await pending : pending;
+    ok = true;
+  } catch (thrown) {
+    run.fail(thrown);
+  }
+  return endAttempt(run, ok);
+}
+
+/**
+ * The synchronous start of an attempt: asks the breaker, arms the timeout and calls fn. Returns
+ * fn's result (a value or a thenable, raced against the attempt's signal when it can abort), or
+ * {@link REFUSED}. A synchronous throw from fn comes back as a rejected promise.
+ *
+ * Split from {@link endAttempt} so the first attempt can be awaited inline by `runExecution`.
+ */
+export function startAttempt(run: Execution): unknown {
   const breaker = run.breaker;
   if (breaker !== undefined && !breaker.canExecute()) return refuse(run, breaker);
   run.refused = false;
-  const ok = await invoke(run);
-  if (breaker !== undefined) settleBreaker(run, breaker, ok);
-  return ok;
-}
-
-async function invoke(run: Execution): Promise<boolean> {
   const { plan } = run;
   const ctx = new AttemptContextImpl(++run.attempts, plan.signal);
+  run.attemptContext = ctx;
   if (plan.timeoutMs !== undefined) ctx.startTimeout(plan.clock, plan.timeoutMs);
   try {
-    let value = run.fn(run.args, ctx);
-    if (isThenable(value)) value = await (ctx.abortable ? raceWithSignal(value, ctx.signal) : value);
-    run.value = value;
-    return true;
+    const value = run.fn(run.args, ctx);
+    return isThenable(value) && ctx.abortable ? raceWithSignal(value, ctx.signal) : value;
   } catch (thrown) {
-    run.fail(thrown);
-    if (thrown instanceof AttemptTimeoutError) {
-      run.record({
-        kind: 'timeout',
-        attempt: run.attempts,
-        category: 'timeout',
-        detail: `attempt ${run.attempts} passed its ${thrown.timeoutMs} ms limit and was abandoned`,
-      });
-    }
-    return false;
-  } finally {
-    ctx.dispose();
+    return Promise.reject(thrown);
   }
 }
 
-function refuse(run: Execution, breaker: CircuitBreaker): false {
+/** Ends an attempt started by {@link startAttempt}: clears its timer, records a timeout, tells the breaker. */
+export function endAttempt(run: Execution, ok: boolean): boolean {
+  run.attemptContext?.dispose();
+  if (!ok && run.error instanceof AttemptTimeoutError) {
+    run.record({
+      kind: 'timeout',
+      attempt: run.attempts,
+      category: 'timeout',
+      detail: `attempt ${run.attempts} passed its ${run.error.timeoutMs} ms limit and was abandoned`,
+    });
+  }
+  const breaker = run.breaker;
+  if (breaker !== undefined) {
+    if (ok) breaker.recordSuccess();
+    // Only transient failures say the dependency is unhealthy; other outcomes just free the slot.
+    else if (run.plan.signal?.aborted !== true && run.classify().disposition === 'transient') breaker.recordFailure(run.error);
+    else breaker.release();
+  }
+  return ok;
+}
+
+function refuse(run: Execution, breaker: CircuitBreaker): typeof REFUSED {
   run.refused = true;
   run.circuitTriggered = true;
   run.fail(CircuitOpenError.create(breaker.name, breaker.remainingOpenMs()));
@@ -56,12 +82,7 @@ function refuse(run: Execution, breaker: CircuitBreaker): false {
     category: 'circuit_open',
     detail: `circuit "${breaker.name}" is ${breaker.state === 'OPEN' ? 'open' : 'half-open with its probes taken'}: attempt ${run.attempts + 1} was refused without calling fn`,
   });
-  return false;
+  return REFUSED;
 }
 
-/** Only transient failures say the dependency is unhealthy; other outcomes just free the slot. */
-function settleBreaker(run: Execution, breaker: CircuitBreaker, ok: boolean): void {
-  if (ok) breaker.recordSuccess();
-  else if (run.plan.signal?.aborted !== true && run.classify().disposition === 'transient') breaker.recordFailure(run.error);
-  else breaker.release();
-}
+export { isThenable };

@@ -35,10 +35,16 @@ function pipelineForCurrentEnvironment(): HealingPipeline {
  * if (result.status === 'ok') console.log(result.result, result.healed, result.healingActions);
  * ```
  */
-export async function executeWithHealing<A, R>(
+export function executeWithHealing<A, R>(
   fn: HealingFunction<A, R>,
   args: A,
   options?: HealingOptions<A, Awaited<R>>,
 ): Promise<HealingResult<Awaited<R>>> {
-  return pipelineForCurrentEnvironment().execute(fn, args, options);
+  let pipeline: HealingPipeline;
+  try {
+    pipeline = pipelineForCurrentEnvironment();
+  } catch (error) {
+    return Promise.reject(error); // a bad SELF_HEALING_* value: misuse rejects, never throws synchronously
+  }
+  return pipeline.execute(fn, args, options);
 }

@@ -1,5 +1,6 @@
 import type { Classification } from '../classify/classification.js';
 import type { CircuitBreaker } from '../circuit/circuit-breaker.js';
+import type { AttemptContextImpl } from './attempt-context.js';
 import { toError } from '../errors.js';
 import { logAction } from '../observe/log-action.js';
 import { redactMessage } from '../observe/redact.js';
@@ -31,6 +32,8 @@ export class Execution {
   fallbackServed = false;
   actions: HealingAction[] = [];
   reflectionHistory: ReflectionHistoryEntry[] = [];
+  /** The context of the attempt in flight (its timer and signal link are released when it ends). */
+  attemptContext: AttemptContextImpl | undefined = undefined;
   stopReason: GiveUpReason | undefined = undefined;
   private stopDetail = '';
   private classification: Classification | undefined = undefined;

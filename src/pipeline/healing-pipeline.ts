@@ -34,11 +34,19 @@ export class HealingPipeline {
    * succeeded or not; rejects only for misuse (`fn` not a function, invalid `overrides`) with a
    * {@link HealingConfigError}. `overrides` merge over the pipeline's options (`retry` field by field).
    */
-  async execute<A, R>(fn: HealingFunction<A, R>, args: A, overrides?: HealingOptions<A, Awaited<R>>): Promise<HealingResult<Awaited<R>>> {
+  execute<A, R>(fn: HealingFunction<A, R>, args: A, overrides?: HealingOptions<A, Awaited<R>>): Promise<HealingResult<Awaited<R>>> {
+    // Not `async`: that would add a promise and a frame to every call. Misuse still rejects.
     if (typeof fn !== 'function') {
-      throw new HealingConfigError('fn', `expected the function to heal, got ${fn === null ? 'null' : typeof fn}`);
+      return Promise.reject(new HealingConfigError('fn', `expected the function to heal, got ${fn === null ? 'null' : typeof fn}`));
     }
-    const plan = overrides === undefined ? this.plan : this.planFor(overrides);
+    let plan = this.plan;
+    if (overrides !== undefined) {
+      try {
+        plan = this.planFor(overrides);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return runExecution(plan, fn as HealingFunction<unknown, unknown>, args) as Promise<HealingResult<Awaited<R>>>;
   }
 
