@@ -41,7 +41,7 @@ describe('fallbacks', () => {
   it('passes the previous fallback error to the next fallback', async () => {
     const errors: string[] = [];
     await executeWithHealing(failing([httpError(404)], 'x'), {}, {
-      fallback: [() => { throw new Error('f1'); }, (_a, ctx) => { errors.push(ctx.error.message); return 1; }],
+      fallback: [() => { throw new Error('f1'); }, (_a, ctx) => { errors.push(ctx.error.message); return 'x'; }],
     });
     expect(errors).toEqual(['f1']);
   });

@@ -54,7 +54,7 @@ describe('reflection of recoverable failures', () => {
     const fn = bookRoom();
     const schema = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), room: z.number().optional() });
     const proposals = [{ args: { date: 42 }, reason: 'bad type' }, { args: { date: '2026-01-19' }, reason: 'good' }];
-    const result = await executeWithHealing(fn, { date: '01-19-2026' }, { reflector: () => proposals.shift(), argsSchema: schema });
+    const result = await executeWithHealing(fn, { date: '01-19-2026' }, { reflector: () => proposals.shift() as never, argsSchema: schema });
     expect(fn.calls).toEqual([{ date: '01-19-2026' }, { date: '2026-01-19' }]);
     expect(result.status).toBe('ok');
     expect(result.healingActions.map((a) => [a.kind, a.succeeded, a.reason])).toEqual([
@@ -154,8 +154,8 @@ describe('reflection of recoverable failures', () => {
 
   it('never reflects a transient or permanent error', async () => {
     const reflector = vi.fn(() => ({ args: { x: 1 }, reason: 'r' }));
-    await executeWithHealing(async () => { throw httpError(401); }, {}, { reflector });
-    await executeWithHealing(async () => { throw httpError(503); }, {}, { reflector, retry: { minDelayMs: 0 } });
+    await executeWithHealing(async () => { throw httpError(401); }, { x: 0 }, { reflector });
+    await executeWithHealing(async () => { throw httpError(503); }, { x: 0 }, { reflector, retry: { minDelayMs: 0 } });
     expect(reflector).not.toHaveBeenCalled();
   });
 
