@@ -17,9 +17,11 @@ export interface Clock {
 }
 
 /**
- * The real clock. Its timers are `unref`'d, so a pending backoff or timeout never keeps a
- * process alive on its own. Globals are looked up on every call so fake timers installed later
- * (e.g. `vi.useFakeTimers()`) are honoured.
+ * The real clock. Its timers are not `unref`'d: a pending backoff wait or attempt timeout is work
+ * in progress, and must keep the process alive until the execution resolves (a script whose only
+ * pending work is a retry would otherwise exit without its result). Every timer is cleared as
+ * soon as its wait or attempt ends, so none outlives the execution. Globals are looked up on
+ * every call so fake timers installed later (e.g. `vi.useFakeTimers()`) are honoured.
  *
  * @example
  * ```ts
@@ -28,11 +30,7 @@ export interface Clock {
  */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout(callback, ms) {
-    const handle = globalThis.setTimeout(callback, ms);
-    (handle as { unref?: () => void }).unref?.();
-    return handle;
-  },
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout(handle) {
     globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>);
   },

@@ -96,7 +96,8 @@ export class Execution {
     const reason = this.stopReason ?? 'exhausted';
     this.record({
       kind: 'give_up',
-      attempt: this.attempts,
+      // After a refusal, the action concerns the attempt that was refused, as `circuit_open` does.
+      attempt: this.refused ? this.attempts + 1 : this.attempts,
       reason,
       detail: `${reason}: ${this.stopDetail || 'no further healing possible'}`,
     });

@@ -32,7 +32,7 @@ describe('executions through a named circuit', () => {
     expect(result.circuitBreakerTriggered).toBe(true);
     expect(result.error).toBeInstanceOf(CircuitOpenError);
     expect((result.error as CircuitOpenError).retryAfterMs).toBe(10_000);
-    expect(result.healingActions.map((a) => [a.kind, a.circuit])).toEqual([['circuit_open', 'api'], ['give_up', 'api']]);
+    expect(result.healingActions.map((a) => [a.kind, a.circuit, a.attempt])).toEqual([['circuit_open', 'api', 1], ['give_up', 'api', 1]]);
     expect(result.healingActions.at(-1)!.reason).toBe('circuit_open');
   });
 

@@ -1,0 +1,66 @@
+/**
+ * The showcase: `npm run demo`.
+ *
+ * Starts its own flaky HTTP service on 127.0.0.1 (ephemeral port), runs every scenario against
+ * it with the global `fetch`, prints each HealingResult and a PASS/FAIL per scenario, then
+ * closes the service so the process exits on its own. Exit code 0 iff every scenario passed.
+ */
+import { startFlakyService } from './flaky-service.js';
+import { formatReport } from './print-result.js';
+import type { ScenarioReport } from './scenario.js';
+import { transient503 } from './01-transient-503.js';
+import { rateLimitRetryAfter } from './02-rate-limit-retry-after.js';
+import { authFallback } from './03-auth-fallback.js';
+import { reflectInvalidDate } from './04-reflect-invalid-date.js';
+import { circuitBreakerOutage } from './05-circuit-breaker.js';
+
+const log = (line: string): void => console.log(line);
+
+const scenarios: Array<{ title: string; run: (baseUrl: string) => Promise<ScenarioReport> }> = [
+  { title: '1. Transient 503, healed by retry', run: (url) => transient503(url, { log }) },
+  { title: '2. 429 honouring Retry-After', run: (url) => rateLimitRetryAfter(url, { log, retryAfterSeconds: 1 }) },
+  { title: '3. 401 failing fast into a fallback', run: (url) => authFallback(url, { log }) },
+  { title: '4. Invalid date repaired by a reflector', run: (url) => reflectInvalidDate(url, { log }) },
+  { title: '5. Circuit breaker: outage, fail fast, half-open recovery', run: (url) => circuitBreakerOutage(url, { log, recoveryTimeoutMs: 1_000 }) },
+];
+
+async function main(): Promise<boolean> {
+  const startedAt = performance.now();
+  const service = await startFlakyService();
+  console.log(`flaky service listening on ${service.baseUrl}\n`);
+  const verdicts: Array<{ title: string; passed: boolean }> = [];
+  try {
+    for (const scenario of scenarios) {
+      console.log(`=== ${scenario.title} ===`);
+      let report: ScenarioReport;
+      try {
+        report = await scenario.run(service.baseUrl);
+      } catch (error) {
+        // A scenario that throws is a failed scenario, not a crashed demo.
+        report = { title: scenario.title, passed: false, checks: [{ name: 'the scenario runs without throwing', pass: false, actual: String(error) }] };
+      }
+      console.log(formatReport(report));
+      console.log();
+      verdicts.push({ title: scenario.title, passed: report.passed });
+    }
+  } finally {
+    await service.close();
+  }
+
+  console.log('=== Summary ===');
+  for (const verdict of verdicts) console.log(`  ${verdict.passed ? 'PASS' : 'FAIL'}  ${verdict.title}`);
+  const failed = verdicts.filter((verdict) => !verdict.passed).length;
+  console.log(`\n${verdicts.length - failed}/${verdicts.length} scenarios passed in ${Math.round(performance.now() - startedAt)} ms; service closed.`);
+  return failed === 0;
+}
+
+main().then(
+  (ok) => {
+    // No process.exit(): the process must end on its own once the service is closed.
+    if (!ok) process.exitCode = 1;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,42 @@
+import type { HealingResult } from '../src/index.js';
+import type { ScenarioReport } from './scenario.js';
+
+function short(value: unknown, max = 120): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * A HealingResult as readable lines: the outcome, then one line per healing action
+ * (`attempt  kind  detail`).
+ */
+export function formatResult(result: HealingResult<unknown>, indent = '    '): string {
+  const lines = [
+    `status: ${result.status}   attempts: ${result.attempts}   healed: ${result.healed}   ` +
+      `circuitBreakerTriggered: ${result.circuitBreakerTriggered}   duration: ${Math.round(result.durationMs)} ms`,
+    result.status === 'ok' ? `result: ${short(result.result)}` : `error:  ${short(result.error.message)}`,
+    `args:   ${short(result.args)}`,
+  ];
+  if (result.healingActions.length === 0) {
+    lines.push('healing actions: none');
+  } else {
+    lines.push('healing actions:', '  attempt  kind          detail');
+    for (const action of result.healingActions) {
+      lines.push(`  ${String(action.attempt).padEnd(7)}  ${action.kind.padEnd(12)}  ${action.detail}`);
+    }
+  }
+  return lines.map((line) => indent + line).join('\n');
+}
+
+/** The PASS/FAIL lines of a scenario's checks, and its verdict. */
+export function formatReport(report: ScenarioReport, indent = '  '): string {
+  const lines = report.checks.map((check) =>
+    `${indent}${check.pass ? 'ok  ' : 'FAIL'}  ${check.name}${check.pass ? '' : `  (actual: ${check.actual})`}`);
+  lines.push(`${indent}=> ${report.passed ? 'PASS' : 'FAIL'}: ${report.title}`);
+  return lines.join('\n');
+}
