@@ -1,0 +1,47 @@
+// Smoke test of the ESM build as a user's plain Node script imports it.
+import assert from 'node:assert/strict';
+import * as lib from 'self-healing';
+import {
+  executeWithHealing, HealingPipeline, withSelfHealing, ErrorClassifier, CircuitBreakerRegistry,
+  getCircuitBreaker, HealingConfigError, HealingError, CircuitOpenError,
+} from 'self-healing';
+
+const warnings = [];
+process.on('warning', (warning) => warnings.push(`${warning.name}: ${warning.message}`));
+
+assert.match(import.meta.resolve('self-healing'), /\/node_modules\/self-healing\/dist\/index\.js$/);
+for (const [name, value] of Object.entries({
+  executeWithHealing, HealingPipeline, withSelfHealing, ErrorClassifier, CircuitBreakerRegistry,
+  getCircuitBreaker, HealingConfigError, HealingError, CircuitOpenError,
+})) {
+  assert.equal(typeof value, 'function', `export ${name}`);
+}
+assert.equal('default' in lib, false, 'no default export');
+
+let calls = 0;
+const result = await executeWithHealing(async ({ id }) => {
+  calls++;
+  if (calls === 1) throw Object.assign(new Error('busy'), { status: 503 });
+  return `item ${id}`;
+}, { id: 7 }, { retry: { minDelayMs: 0 } });
+
+assert.equal(result.status, 'ok', JSON.stringify(result));
+assert.equal(result.attempts, 2);
+assert.equal(result.healed, true);
+assert.equal(result.result, 'item 7');
+assert.equal(calls, 2);
+assert.equal(new ErrorClassifier().classify(Object.assign(new Error('busy'), { status: 503 })).disposition, 'transient');
+// A real backoff wait: the pending retry must keep the process alive until the result arrives,
+// and the long attempt timeout must not outlive the call (the check kills a run that hangs).
+let slowCalls = 0;
+const waited = await executeWithHealing(async () => {
+  slowCalls++;
+  if (slowCalls === 1) throw Object.assign(new Error('busy'), { status: 503 });
+  return 'after a wait';
+}, undefined, { timeoutMs: 600_000, retry: { minDelayMs: 30, jitter: 'none' } });
+assert.equal(waited.status, 'ok', JSON.stringify(waited));
+assert.equal(waited.result, 'after a wait');
+assert.equal(waited.healingActions[0]?.delayMs, 30);
+assert.deepEqual(warnings, [], 'no process warnings');
+
+console.log(`ok esm on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed}`);

@@ -1,0 +1,28 @@
+// As an app built by Vite/esbuild/webpack sees the package: moduleResolution bundler.
+import assert from 'node:assert/strict';
+import {
+  executeWithHealing, withSelfHealing, CircuitBreakerRegistry, HealingConfigError,
+  type HealingResult, type CircuitState,
+} from 'self-healing';
+
+let calls = 0;
+const result: HealingResult<{ ok: true }> = await executeWithHealing(async () => {
+  calls++;
+  if (calls === 1) throw Object.assign(new Error('busy'), { status: 503 });
+  return { ok: true as const };
+}, undefined, { retry: { minDelayMs: 0 } });
+// @ts-expect-error healed is a boolean
+const wrong: string = result.healed;
+void wrong;
+
+const getRates = withSelfHealing(async (currency: string) => ({ currency, rate: 1 }), { retry: { minDelayMs: 0 } });
+const rates: { currency: string; rate: number } = await getRates('EUR');
+const state: CircuitState = new CircuitBreakerRegistry().get('bundler').state;
+const configError: typeof HealingConfigError = HealingConfigError;
+void [state, configError];
+
+assert.equal(result.status, 'ok');
+assert.equal(result.attempts, 2);
+assert.equal(result.healed, true);
+assert.equal(rates.currency, 'EUR');
+console.log(`ok ts-bundler on Node ${process.version}: attempts=${result.attempts} healed=${result.healed}`);

@@ -1,0 +1,36 @@
+// ESM under moduleResolution node16: 'self-healing' must resolve to dist/index.d.ts (the
+// "import" condition) with real types, not `any`.
+import assert from 'node:assert/strict';
+import {
+  executeWithHealing, HealingPipeline, ErrorClassifier, getCircuitBreaker, HealingError,
+  type HealingResult, type HealingOptions, type HealingFunction, type Classification,
+} from 'self-healing';
+
+const fetchItem: HealingFunction<{ id: number }, string> = async ({ id }, { attempt }) => {
+  if (attempt === 1) throw Object.assign(new Error('busy'), { status: 503 });
+  return `item ${id}`;
+};
+const options: HealingOptions<{ id: number }, string> = { retry: { minDelayMs: 0 } };
+
+const result: HealingResult<string> = await executeWithHealing(fetchItem, { id: 7 }, options);
+if (result.status === 'ok') {
+  const value: string = result.result;
+  assert.equal(value, 'item 7');
+} else {
+  const error: Error = result.error;
+  throw error;
+}
+// The result is typed: a wrong use must be an error (this fails to compile if the types were `any`).
+// @ts-expect-error status is 'ok' | 'error', not a number
+const wrong: number = result.status;
+void wrong;
+
+const classification: Classification = new ErrorClassifier().classify(new Error('x'));
+const pipeline = new HealingPipeline({ retry: { maxAttempts: 2 } });
+const breakerName: string = getCircuitBreaker('ts-node16').name;
+const isHealingError: boolean = new Error('x') instanceof HealingError;
+void [classification, pipeline, breakerName, isHealingError];
+
+assert.equal(result.attempts, 2);
+assert.equal(result.healed, true);
+console.log(`ok ts-node16 (esm) on Node ${process.version}: attempts=${result.attempts} healed=${result.healed}`);
