@@ -51,7 +51,11 @@ export class CircuitBreakerRegistry {
    */
   get(name: string, config?: CircuitBreakerConfig): CircuitBreaker {
     const existing = this.breakers.get(name);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) {
+      // A wrong config is an error whether or not the breaker exists yet.
+      if (config !== undefined) resolveCircuitBreakerConfig(config);
+      return existing;
+    }
     if (typeof name !== 'string' || name.length === 0) {
       throw new HealingConfigError('circuitName', `expected a non-empty string, got ${JSON.stringify(name)}`);
     }

@@ -1,6 +1,6 @@
 import { AttemptTimeoutError, CircuitOpenError } from '../errors.js';
 import type { Classification, Disposition } from './classification.js';
-import type { ErrorFacts } from './error-facts.js';
+import { isInstance, type ErrorFacts } from './error-facts.js';
 
 /** Connection-level failures: the request may never have reached the server. */
 const NETWORK_CODES = new Set([
@@ -30,7 +30,10 @@ const STATUS: Record<number, StatusVerdict> = {
   504: { disposition: 'transient', category: 'timeout' },
 };
 
-/** Message patterns, tried in order, for errors that carry no status or code. */
+/**
+ * Message patterns, tried in order, for errors that carry no status or code. Every pattern must
+ * run in linear time (no unbounded `.*` between two alternatives): messages can be megabytes.
+ */
 const MESSAGE_PATTERNS: ReadonlyArray<readonly [RegExp, Disposition, string]> = [
   [/invalid[ _-]?api[ _-]?key|incorrect api key|api key (is )?(missing|invalid|revoked)|unauthori[sz]ed|authentication failed/i, 'permanent', 'auth'],
   [/context[ _-]?length|maximum context|context window|too many tokens|prompt is too long/i, 'permanent', 'context_length'],
@@ -38,16 +41,25 @@ const MESSAGE_PATTERNS: ReadonlyArray<readonly [RegExp, Disposition, string]> = 
   [/service unavailable|temporarily unavailable|overloaded|bad gateway|gateway timeout|try again later/i, 'transient', 'unavailable'],
   [/timed? ?out|timeout/i, 'transient', 'timeout'],
   [/socket hang up|connection (reset|refused|closed)/i, 'transient', 'network'],
-  [/invalid\b.*\b(format|parameter|param|argument|arg|value|input)s?\b/i, 'recoverable', 'invalid_arguments'],
+  // The gap is bounded: an unbounded `.*` here takes quadratic time on a long message.
+  [/invalid\b[^\n]{0,80}?\b(format|parameter|param|argument|arg|value|input)s?\b/i, 'recoverable', 'invalid_arguments'],
 ];
 
 function verdict(disposition: Disposition, category: string, reason: string): Classification {
   return { disposition, category, reason };
 }
 
+function readIssues(error: unknown): unknown {
+  try {
+    return (error as { issues?: unknown }).issues;
+  } catch {
+    return undefined;
+  }
+}
+
 function isZodLikeError(error: unknown, facts: ErrorFacts): boolean {
   return facts.name === 'ZodError' || facts.name === '$ZodError' ||
-    (error instanceof Error && Array.isArray((error as { issues?: unknown }).issues));
+    (isInstance(error, Error) && Array.isArray(readIssues(error)));
 }
 
 /**
@@ -56,8 +68,8 @@ function isZodLikeError(error: unknown, facts: ErrorFacts): boolean {
  * patterns. `undefined` when nothing matched.
  */
 export function classifyByDefaults(error: unknown, facts: ErrorFacts): Classification | undefined {
-  if (error instanceof AttemptTimeoutError) return verdict('transient', 'timeout', 'attempt timed out');
-  if (error instanceof CircuitOpenError) return verdict('permanent', 'circuit_open', 'circuit open');
+  if (isInstance(error, AttemptTimeoutError)) return verdict('transient', 'timeout', 'attempt timed out');
+  if (isInstance(error, CircuitOpenError)) return verdict('permanent', 'circuit_open', 'circuit open');
 
   if (facts.code !== undefined && NETWORK_CODES.has(facts.code)) {
     return verdict('transient', facts.code === 'ETIMEDOUT' ? 'timeout' : 'network', `code ${facts.code}`);
@@ -77,19 +89,20 @@ export function classifyByDefaults(error: unknown, facts: ErrorFacts): Classific
     return verdict('transient', 'network', 'fetch network failure');
   }
   if (facts.name === 'TimeoutError') return verdict('transient', 'timeout', 'TimeoutError');
-  if (facts.name === 'SyntaxError' || error instanceof SyntaxError) {
+  if (facts.name === 'SyntaxError' || isInstance(error, SyntaxError)) {
     return verdict('recoverable', 'malformed_output', 'SyntaxError');
   }
   if (isZodLikeError(error, facts)) return verdict('recoverable', 'invalid_arguments', 'schema validation failed');
   if (facts.name === 'ValidationError') return verdict('recoverable', 'invalid_arguments', 'ValidationError');
 
-  for (const [pattern, disposition, category] of MESSAGE_PATTERNS) {
-    if (pattern.test(facts.message)) return verdict(disposition, category, `message matches ${pattern.source.slice(0, 40)}`);
+  // A TypeError the called code raised itself means it was handed a value of the wrong type. It
+  // comes before the message patterns: "reading 'timeout'" is a type mismatch, not a timeout.
+  if (facts.name === 'TypeError' || isInstance(error, TypeError)) {
+    return verdict('recoverable', 'type_mismatch', 'TypeError');
   }
 
-  // A TypeError the called code raised itself means it was handed a value of the wrong type.
-  if (facts.name === 'TypeError' || error instanceof TypeError) {
-    return verdict('recoverable', 'type_mismatch', 'TypeError');
+  for (const [pattern, disposition, category] of MESSAGE_PATTERNS) {
+    if (pattern.test(facts.message)) return verdict(disposition, category, `message matches ${pattern.source.slice(0, 40)}`);
   }
   return undefined;
 }

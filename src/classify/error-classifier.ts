@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseWith } from '../config/parse.js';
 import type { Classification, ClassificationRule, Classifier, Disposition, ErrorMatcher } from './classification.js';
 import { classifyByDefaults } from './default-rules.js';
-import { readErrorFacts } from './error-facts.js';
+import { isInstance, readErrorFacts } from './error-facts.js';
 import { parseRetryAfter } from './retry-after.js';
 
 const dispositionSchema = z.enum(['transient', 'permanent', 'recoverable']);
@@ -39,22 +39,47 @@ export interface ErrorClassifierOptions {
   now?: () => number;
 }
 
-function isErrorClass(match: ErrorMatcher): match is abstract new (...args: never[]) => unknown {
-  const prototype: unknown = (match as { prototype?: unknown }).prototype;
-  return match === Error || prototype instanceof Error;
+/** A rule compiled once, when added, into the one test it needs. */
+interface CompiledRule {
+  test(error: unknown, message: string): boolean;
+  disposition: Disposition;
+  category: string;
 }
 
-function matches(match: ErrorMatcher, error: unknown, message: string): boolean {
+function isClass(match: (...args: never[]) => unknown): boolean {
+  const prototype: unknown = (match as { prototype?: unknown }).prototype;
+  if (match === Error || prototype instanceof Error) return true;
+  // A class that does not extend Error still matches by `instanceof`; calling it would throw.
+  return Function.prototype.toString.call(match).startsWith('class');
+}
+
+function compileRule(rule: ClassificationRule): CompiledRule {
+  const { match, disposition } = rule;
+  const category = rule.category ?? 'custom';
   if (match instanceof RegExp) {
-    match.lastIndex = 0; // a /g or /y pattern keeps state between tests
-    return match.test(message);
+    return {
+      test: (_error, message) => {
+        match.lastIndex = 0; // a /g or /y pattern keeps state between tests
+        return match.test(message);
+      },
+      disposition, category,
+    };
   }
-  if (isErrorClass(match)) return error instanceof match;
-  try {
-    return (match as (error: unknown) => boolean)(error) === true;
-  } catch {
-    return false; // a broken predicate must not turn one failure into another
+  if (isClass(match as (...args: never[]) => unknown)) {
+    const type = match as abstract new (...args: never[]) => unknown;
+    return { test: (error) => isInstance(error, type), disposition, category };
   }
+  const predicate = match as (error: unknown) => boolean;
+  return {
+    test: (error) => {
+      try {
+        return predicate(error) === true;
+      } catch {
+        return false; // a broken predicate must not turn one failure into another
+      }
+    },
+    disposition, category,
+  };
 }
 
 /**
@@ -71,13 +96,13 @@ function matches(match: ErrorMatcher, error: unknown, message: string): boolean 
  * ```
  */
 export class ErrorClassifier implements Classifier {
-  private readonly rules: ClassificationRule[];
+  private readonly rules: CompiledRule[];
   private readonly unknownDisposition: Disposition;
   private readonly now: () => number;
 
   constructor(options: ErrorClassifierOptions = {}) {
     const parsed = parseWith(optionsSchema, options, 'classifier');
-    this.rules = [...(parsed.rules ?? [])];
+    this.rules = (parsed.rules ?? []).map(compileRule);
     this.unknownDisposition = parsed.unknownDisposition ?? 'transient';
     this.now = parsed.now ?? Date.now;
   }
@@ -90,7 +115,7 @@ export class ErrorClassifier implements Classifier {
    * ```
    */
   addRule(rule: ClassificationRule): this {
-    this.rules.push(parseWith(ruleSchema, rule, 'rule'));
+    this.rules.push(compileRule(parseWith(ruleSchema, rule, 'rule')));
     return this;
   }
 
@@ -106,8 +131,8 @@ export class ErrorClassifier implements Classifier {
     let classification: Classification | undefined;
     for (let index = 0; index < this.rules.length && !classification; index++) {
       const rule = this.rules[index]!;
-      if (matches(rule.match, error, facts.message)) {
-        classification = { disposition: rule.disposition, category: rule.category ?? 'custom', reason: `rule #${index + 1}` };
+      if (rule.test(error, facts.message)) {
+        classification = { disposition: rule.disposition, category: rule.category, reason: `rule #${index + 1}` };
       }
     }
     classification ??= classifyByDefaults(error, facts) ??

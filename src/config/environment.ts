@@ -32,8 +32,8 @@ function readAttempts(env: Record<string, string | undefined>, name: string): nu
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
-    throw new HealingConfigError(name, `expected a whole number of attempts >= 1, got ${JSON.stringify(env[name])}`);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 1_000) {
+    throw new HealingConfigError(name, `expected a whole number of attempts from 1 to 1000, got ${JSON.stringify(env[name])}`);
   }
   return value;
 }

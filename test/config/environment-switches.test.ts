@@ -1,0 +1,139 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { executeWithHealing, HealingConfigError, HealingPipeline } from '../../src/index.js';
+
+function http503(): Error {
+  return Object.assign(new Error('Service Unavailable'), { status: 503 });
+}
+
+/** A call that always fails with a 503, counting its calls. */
+function alwaysUnavailable() {
+  const fn = async (): Promise<string> => {
+    fn.calls++;
+    throw http503();
+  };
+  fn.calls = 0;
+  return fn;
+}
+
+const NO_WAIT = { minDelayMs: 0 };
+
+beforeEach(() => {
+  vi.stubEnv('SELF_HEALING_ENABLED', undefined);
+  vi.stubEnv('SELF_HEALING_REFLECTION_ENABLED', undefined);
+  vi.stubEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', undefined);
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('SELF_HEALING_ENABLED=false', () => {
+  it('calls fn exactly once even for a 503, and still resolves a HealingResult that gives up', async () => {
+    vi.stubEnv('SELF_HEALING_ENABLED', 'false');
+    const fn = alwaysUnavailable();
+    const result = await executeWithHealing(fn, {}, { retry: NO_WAIT });
+    expect(fn.calls).toBe(1);
+    expect(result).toMatchObject({ status: 'error', attempts: 1, healed: false });
+    expect(result.error?.message).toBe('Service Unavailable');
+    expect(result.healingActions.at(-1)?.kind).toBe('give_up');
+  });
+
+  it('does not run fallbacks', async () => {
+    vi.stubEnv('SELF_HEALING_ENABLED', 'false');
+    const fallback = vi.fn(() => 'cached');
+    const result = await executeWithHealing(alwaysUnavailable(), {}, { retry: NO_WAIT, fallback });
+    expect(fallback).not.toHaveBeenCalled();
+    expect(result.status).toBe('error');
+  });
+
+  it('still returns the value of a call that succeeds', async () => {
+    vi.stubEnv('SELF_HEALING_ENABLED', 'false');
+    const result = await executeWithHealing(async () => 42, {});
+    expect(result).toMatchObject({ status: 'ok', result: 42, attempts: 1 });
+  });
+
+  it('applies to a HealingPipeline built while it is set', async () => {
+    vi.stubEnv('SELF_HEALING_ENABLED', '0');
+    const fn = alwaysUnavailable();
+    const result = await new HealingPipeline({ retry: NO_WAIT }).execute(fn, {});
+    expect(fn.calls).toBe(1);
+    expect(result.attempts).toBe(1);
+  });
+
+  it('heals again once the variable is switched back on', async () => {
+    vi.stubEnv('SELF_HEALING_ENABLED', 'false');
+    const once = alwaysUnavailable();
+    await executeWithHealing(once, {}, { retry: NO_WAIT });
+    vi.stubEnv('SELF_HEALING_ENABLED', 'true');
+    const retried = alwaysUnavailable();
+    const result = await executeWithHealing(retried, {}, { retry: { ...NO_WAIT, maxAttempts: 3 } });
+    expect(once.calls).toBe(1);
+    expect(retried.calls).toBe(3);
+    expect(result.attempts).toBe(3);
+  });
+});
+
+describe('SELF_HEALING_REFLECTION_ENABLED=false', () => {
+  it('never asks the reflector for repaired args', async () => {
+    vi.stubEnv('SELF_HEALING_REFLECTION_ENABLED', 'false');
+    const reflector = vi.fn(async () => ({ args: { date: '2026-01-19' }, reason: 'use ISO 8601' }));
+    let calls = 0;
+    const result = await executeWithHealing(async () => {
+      calls++;
+      throw new Error('Invalid date format');
+    }, { date: '19/01/2026' }, { reflector, retry: NO_WAIT });
+    expect(reflector).not.toHaveBeenCalled();
+    expect(calls).toBe(1);
+    expect(result.status).toBe('error');
+  });
+});
+
+describe('SELF_HEALING_RETRY_MAX_ATTEMPTS', () => {
+  it('sets how many times a failing transient call is attempted (2)', async () => {
+    vi.stubEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', '2');
+    const fn = alwaysUnavailable();
+    const result = await executeWithHealing(fn, {}, { retry: NO_WAIT });
+    expect(fn.calls).toBe(2);
+    expect(result).toMatchObject({ status: 'error', attempts: 2 });
+  });
+
+  it('loses to an explicit retry.maxAttempts (4)', async () => {
+    vi.stubEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', '2');
+    const fn = alwaysUnavailable();
+    const result = await executeWithHealing(fn, {}, { retry: { ...NO_WAIT, maxAttempts: 4 } });
+    expect(fn.calls).toBe(4);
+    expect(result.attempts).toBe(4);
+  });
+
+  it('loses to retry.maxAttempts given to a HealingPipeline', async () => {
+    vi.stubEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', '2');
+    const fn = alwaysUnavailable();
+    await new HealingPipeline({ retry: { ...NO_WAIT, maxAttempts: 4 } }).execute(fn, {});
+    expect(fn.calls).toBe(4);
+  });
+});
+
+describe('bad environment values', () => {
+  it.each([
+    ['SELF_HEALING_ENABLED', 'maybe'],
+    ['SELF_HEALING_REFLECTION_ENABLED', 'perhaps'],
+    ['SELF_HEALING_RETRY_MAX_ATTEMPTS', '0'],
+    ['SELF_HEALING_RETRY_MAX_ATTEMPTS', 'abc'],
+  ])('make executeWithHealing reject with a HealingConfigError naming %s=%s, without calling fn', async (name, value) => {
+    vi.stubEnv(name, value);
+    const fn = alwaysUnavailable();
+    const error = await executeWithHealing(fn, {}, { retry: NO_WAIT }).then(
+      () => { throw new Error('expected a rejection'); },
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(HealingConfigError);
+    expect((error as HealingConfigError).option).toBe(name);
+    expect(fn.calls).toBe(0);
+  });
+
+  it('make the HealingPipeline constructor throw a HealingConfigError naming the variable', () => {
+    vi.stubEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', '2.5');
+    expect(() => new HealingPipeline()).toThrow(HealingConfigError);
+    expect(() => new HealingPipeline()).toThrow(/SELF_HEALING_RETRY_MAX_ATTEMPTS/);
+  });
+});
