@@ -1,0 +1,42 @@
+import { ErrorClassifier } from '../../src/index.js';
+import { check, measure } from '../harness.js';
+import type { BenchSettings, ScenarioResult } from '../types.js';
+
+const RULE_COUNT = 50;
+
+/** Scenario 4: the cost of one `classify(error)`, with the defaults and behind 50 user rules. */
+export async function classification(settings: BenchSettings): Promise<ScenarioResult> {
+  const httpError = Object.assign(new Error('Request failed with status code 503'), { status: 503 });
+  const networkError = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+  const messageError = new Error('The upstream model is overloaded, please try again later');
+
+  const classifier = new ErrorClassifier();
+  const withRules = new ErrorClassifier();
+  for (let i = 0; i < RULE_COUNT; i++) {
+    // Realistic user rules: anchored words and alternations, none of which matches the errors above.
+    withRules.addRule({ match: new RegExp(`tenant[-_ ]${i}\\b.*(quota|limit) (exceeded|reached)|plan-${i} disabled`, 'i'), disposition: 'permanent', category: `rule_${i}` });
+  }
+
+  check(classifier.classify(httpError).category === 'unavailable', 'HTTP 503 not classified by status');
+  check(classifier.classify(networkError).category === 'network', 'ECONNRESET not classified by code');
+  check(classifier.classify(messageError).reason.startsWith('message matches'), 'overloaded not classified by message');
+  check(withRules.classify(httpError).category === 'unavailable', 'a user rule matched where none should');
+  check(withRules.classify(messageError).reason.startsWith('message matches'), 'a user rule matched the message error');
+
+  const rows = await measure([
+    { id: 'http', label: 'classify(Error with status 503)', run: () => classifier.classify(httpError), sync: true },
+    { id: 'network', label: "classify(Error with code 'ECONNRESET')", run: () => classifier.classify(networkError), sync: true },
+    { id: 'message', label: 'classify(Error "...overloaded...") by message pattern', run: () => classifier.classify(messageError), sync: true },
+    { id: 'rules-http', label: `classify(status 503) behind ${RULE_COUNT} non-matching regex rules`, run: () => withRules.classify(httpError), sync: true },
+    { id: 'rules-message', label: `classify(message error) behind ${RULE_COUNT} non-matching regex rules`, run: () => withRules.classify(messageError), sync: true },
+  ], settings);
+  return {
+    id: 'classify',
+    title: '4. Classification (sync)',
+    unit: 'ns/op',
+    rows,
+    notes: [
+      `The ${RULE_COUNT} user rules are case-insensitive regexes like /tenant[-_ ]7\\b.*(quota|limit) (exceeded|reached)|plan-7 disabled/i.`,
+    ],
+  };
+}

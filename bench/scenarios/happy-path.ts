@@ -1,0 +1,59 @@
+import { circuitBreaker, ConsecutiveBreaker, handleAll, retry, wrap } from 'cockatiel';
+import CircuitBreaker from 'opossum';
+import pRetry from 'p-retry';
+import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline, type HealingOptions } from '../../src/index.js';
+import { check, measure } from '../harness.js';
+import type { BenchSettings, ScenarioResult } from '../types.js';
+
+/** The call every library wraps: resolves at once. */
+const fn = async (): Promise<number> => 1;
+
+/** Scenario 1: the cost of wrapping a call that succeeds first time. */
+export async function happyPath(settings: BenchSettings): Promise<ScenarioResult> {
+  const pipeline = new HealingPipeline({
+    circuitName: 'bench-happy',
+    registry: new CircuitBreakerRegistry(),
+    retry: { maxAttempts: 3 },
+    fallback: () => 0,
+  });
+  const defaultsOptions: HealingOptions = {
+    circuitName: 'bench-happy-default',
+    registry: new CircuitBreakerRegistry(),
+    retry: { maxAttempts: 3 },
+    fallback: () => 0,
+  };
+  const cockatiel = wrap(
+    retry(handleAll, { maxAttempts: 2 }),
+    circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) }),
+  );
+  const opossum = new CircuitBreaker(fn);
+
+  const ours = await pipeline.execute(fn, undefined);
+  check(ours.status === 'ok' && ours.attempts === 1 && !ours.healed, 'HealingPipeline happy path did not succeed first time');
+
+  try {
+    const rows = await measure([
+      { id: 'bare', label: 'bare await fn()', run: () => fn() },
+      { id: 'ours', label: 'self-healing HealingPipeline.execute', run: () => pipeline.execute(fn, undefined) },
+      { id: 'ours-ewh', label: 'self-healing executeWithHealing (same options object)', run: () => executeWithHealing(fn, undefined, defaultsOptions) },
+      { id: 'cockatiel', label: 'cockatiel wrap(retry, circuitBreaker).execute', run: () => cockatiel.execute(fn) },
+      { id: 'opossum', label: 'opossum new CircuitBreaker(fn).fire()', run: () => opossum.fire() },
+      { id: 'p-retry', label: 'p-retry pRetry(fn, {retries: 2})', run: () => pRetry(fn, { retries: 2 }) },
+    ], settings);
+    return {
+      id: 'happy',
+      title: '1. Happy path (fn resolves at once)',
+      unit: 'ns/op',
+      baselineId: 'bare',
+      referenceId: 'cockatiel',
+      rows,
+      notes: [
+        'ours: circuitName on its own registry, retry.maxAttempts 3, one fallback (not called).',
+        'executeWithHealing reads the SELF_HEALING_* environment on every call and looks the options object up in a WeakMap.',
+        'opossum runs with its defaults, which arm a 10 s timeout timer on every fire().',
+      ],
+    };
+  } finally {
+    opossum.shutdown();
+  }
+}

@@ -1,0 +1,55 @@
+import type { Row, ScenarioResult, TargetCheck } from './types.js';
+
+function row(scenarios: readonly ScenarioResult[], scenarioId: string, rowId: string): Row {
+  const found = scenarios.find((s) => s.id === scenarioId)?.rows.find((r) => r.id === rowId);
+  if (found === undefined) throw new Error(`no row ${scenarioId}/${rowId}`);
+  return found;
+}
+
+/** ours' overhead over the bare call divided by cockatiel's. */
+function overheadRatio(scenarios: readonly ScenarioResult[], scenarioId: string): { ratio: number; ours: number; cockatiel: number } {
+  const bare = row(scenarios, scenarioId, 'bare').value;
+  const ours = row(scenarios, scenarioId, 'ours').value - bare;
+  const cockatiel = row(scenarios, scenarioId, 'cockatiel').value - bare;
+  return { ratio: ours / cockatiel, ours, cockatiel };
+}
+
+function target(name: string, actual: number, comparison: '<=' | '<', limit: number, unit: string, detail: string): TargetCheck {
+  return { name, actual, limit, unit, comparison, met: comparison === '<=' ? actual <= limit : actual < limit, detail };
+}
+
+const ns = (value: number) => `${Math.round(value)} ns`;
+
+/** The performance targets of the library, checked against the measured rows. */
+export function checkTargets(scenarios: readonly ScenarioResult[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const has = (id: string) => scenarios.some((s) => s.id === id);
+
+  for (const [id, name, limit] of [['happy', 'Happy-path overhead vs cockatiel', 0.3], ['failure', 'Failure-path overhead vs cockatiel', 0.5]] as const) {
+    if (!has(id)) continue;
+    const { ratio, ours, cockatiel } = overheadRatio(scenarios, id);
+    checks.push(target(name, ratio, '<=', limit, 'x', `ours ${ns(ours)} over bare, cockatiel ${ns(cockatiel)}`));
+  }
+  if (has('open')) {
+    const ours = row(scenarios, 'open', 'ours').value;
+    const cockatiel = row(scenarios, 'open', 'cockatiel').value;
+    checks.push(target('Open-circuit refusal vs cockatiel', ours / cockatiel, '<=', 0.25, 'x', `ours ${ns(ours)} per refused call, cockatiel ${ns(cockatiel)}`));
+  }
+  if (has('classify')) {
+    for (const id of ['http', 'network', 'message']) {
+      const r = row(scenarios, 'classify', id);
+      checks.push(target(`Classification: ${r.label}`, r.value, '<', 1000, 'ns', ns(r.value)));
+    }
+    for (const id of ['rules-http', 'rules-message']) {
+      const r = row(scenarios, 'classify', id);
+      checks.push(target(`Classification: ${r.label}`, r.value, '<', 5000, 'ns', ns(r.value)));
+    }
+  }
+  if (has('memory')) {
+    for (const id of ['ours', 'ours-config']) {
+      const r = row(scenarios, 'memory', id);
+      checks.push(target(`Idle breaker: ${r.label}`, r.value, '<', 300, 'B', `${Math.round(r.value)} B per breaker over ${r.count.toLocaleString('en-US')}`));
+    }
+  }
+  return checks;
+}
