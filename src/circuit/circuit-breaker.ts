@@ -139,8 +139,9 @@ export class CircuitBreaker {
 
   /** How long until an open breaker admits a probe, in ms (0 unless `OPEN`). */
   remainingOpenMs(): number {
-    if (this.state !== 'OPEN') return 0;
-    return Math.max(0, this.openedAt + this.config.recoveryTimeoutMs - this.clock.now());
+    if (this.current !== 'OPEN') return 0;
+    const remaining = this.openedAt + this.config.recoveryTimeoutMs - this.clock.now();
+    return remaining > 0 ? remaining : 0;
   }
 
   /** The breaker's counters as plain JSON. */

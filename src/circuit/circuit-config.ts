@@ -38,8 +38,19 @@ export const DEFAULT_CIRCUIT_BREAKER_CONFIG: Readonly<ResolvedCircuitBreakerConf
 export function resolveCircuitBreakerConfig(config: CircuitBreakerConfig | undefined, option = 'circuitBreaker'): Readonly<ResolvedCircuitBreakerConfig> {
   if (config === undefined) return DEFAULT_CIRCUIT_BREAKER_CONFIG;
   const parsed = parseWith(circuitBreakerConfigSchema, config, option);
-  return Object.freeze({ ...DEFAULT_CIRCUIT_BREAKER_CONFIG, ...stripUndefined(parsed) });
+  const resolved = { ...DEFAULT_CIRCUIT_BREAKER_CONFIG, ...stripUndefined(parsed) };
+  // Breakers with equal configs share one frozen object: per-key breakers (per host, per tenant)
+  // then cost no memory for their config.
+  const key = `${resolved.failureThreshold}|${resolved.recoveryTimeoutMs}|${resolved.halfOpenMaxCalls}`;
+  let shared = sharedConfigs.get(key);
+  if (shared === undefined) {
+    shared = Object.freeze(resolved);
+    if (sharedConfigs.size < 1_000) sharedConfigs.set(key, shared);
+  }
+  return shared;
 }
+
+const sharedConfigs = new Map<string, Readonly<ResolvedCircuitBreakerConfig>>();
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

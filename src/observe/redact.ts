@@ -21,6 +21,18 @@ const MAX_MESSAGE_LENGTH = 500;
  * ```
  */
 export function redactMessage(message: string): string {
+  // The same message is often redacted several times in a row (one per action of an execution,
+  // and across executions while a dependency is down): remember the last one.
+  if (message === lastMessage) return lastRedacted;
+  lastMessage = message;
+  lastRedacted = redact(message);
+  return lastRedacted;
+}
+
+let lastMessage: string | undefined;
+let lastRedacted = '';
+
+function redact(message: string): string {
   let text = message.length > MAX_MESSAGE_LENGTH * 2 ? message.slice(0, MAX_MESSAGE_LENGTH * 2) : message;
   for (const [pattern, replacement] of SECRET_PATTERNS) text = text.replace(pattern, replacement);
   return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}… [truncated]` : text;

@@ -75,12 +75,13 @@ export function endAttempt(run: Execution, ok: boolean): boolean {
 function refuse(run: Execution, breaker: CircuitBreaker): typeof REFUSED {
   run.refused = true;
   run.circuitTriggered = true;
-  run.fail(CircuitOpenError.create(breaker.name, breaker.remainingOpenMs()));
+  const remainingOpenMs = breaker.remainingOpenMs();
+  run.fail(CircuitOpenError.create(breaker.name, remainingOpenMs));
   run.record({
     kind: 'circuit_open',
     attempt: run.attempts + 1,
     category: 'circuit_open',
-    detail: `circuit "${breaker.name}" is ${breaker.state === 'OPEN' ? 'open' : 'half-open with its probes taken'}: attempt ${run.attempts + 1} was refused without calling fn`,
+    detail: `circuit "${breaker.name}" is ${remainingOpenMs > 0 ? 'open' : 'half-open with its probes taken'}: attempt ${run.attempts + 1} was refused without calling fn`,
   });
   return REFUSED;
 }

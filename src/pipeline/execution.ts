@@ -31,7 +31,8 @@ export class Execution {
   circuitTriggered = false;
   fallbackServed = false;
   actions: HealingAction[] = [];
-  reflectionHistory: ReflectionHistoryEntry[] = [];
+  /** Created on the first reflection: most executions never reflect. */
+  reflectionHistory: ReflectionHistoryEntry[] | undefined = undefined;
   /** The context of the attempt in flight (its timer and signal link are released when it ends). */
   attemptContext: AttemptContextImpl | undefined = undefined;
   stopReason: GiveUpReason | undefined = undefined;

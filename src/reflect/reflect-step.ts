@@ -15,6 +15,7 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
   const { plan } = run;
   const reflector = plan.reflector!;
   const classification = run.classify();
+  const history = (run.reflectionHistory ??= []);
   while (run.reflections < plan.maxReflections) {
     run.reflections++;
     const error = run.error!;
@@ -25,7 +26,7 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
         classification,
         args: run.args,
         attempt: run.attempts,
-        history: run.reflectionHistory.slice(), // a snapshot: later entries must not appear in it
+        history: history.slice(), // a snapshot: later entries must not appear in it
         signal: plan.signal ?? NEVER_ABORTED,
       });
     } catch (thrown) {
@@ -40,10 +41,10 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
       return run.stop('unrepaired', `${classification.reason} (${classification.category}) needs different arguments and the reflector declined`);
     }
 
-    const check = checkProposal(plan, proposal, run.args, run.reflectionHistory);
+    const check = checkProposal(plan, proposal, run.args, history);
     const entry = { attempt: run.attempts, error: redactMessage(error.message), accepted: check.ok, reason: check.reason,
       proposedArgs: check.ok ? check.args : check.proposedArgs };
-    run.reflectionHistory.push(entry);
+    history.push(entry);
     if (!check.ok) {
       run.record({ kind: 'reflect', attempt: run.attempts, succeeded: false, reason: check.rejection, category: classification.category,
         detail: `proposal rejected (${check.rejection}): ${check.detail}` });

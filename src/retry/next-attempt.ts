@@ -24,14 +24,18 @@ export function reasonNotToRetry(run: Execution): GiveUpReason | undefined {
 
 /** A readable sentence for a give-up reason found by {@link reasonNotToRetry}. */
 export function explain(run: Execution, reason: GiveUpReason): string {
-  const { category, reason: why } = run.classify();
   switch (reason) {
     case 'aborted': return 'the caller aborted';
     case 'circuit_open': return `circuit "${run.plan.circuitName}" refused the call`;
-    case 'permanent': return `${why} (${category}) will not succeed by retrying`;
-    case 'unrepaired': return `${why} (${category}) needs different arguments and ${describeReflection(run)}`;
-    default: return `all ${run.plan.maxAttempts} attempts failed; last: ${why} (${category})`;
+    case 'permanent': return `${describeError(run)} will not succeed by retrying`;
+    case 'unrepaired': return `${describeError(run)} needs different arguments and ${describeReflection(run)}`;
+    default: return `all ${run.plan.maxAttempts} attempts failed; last: ${describeError(run)}`;
   }
+}
+
+function describeError(run: Execution): string {
+  const { category, reason } = run.classify();
+  return `${reason} (${category})`;
 }
 
 function describeReflection(run: Execution): string {

@@ -19,6 +19,9 @@ const ATTEMPT_FAILED = new Error('self-healing: attempt failed');
  * The first attempt already ran on the fast path; p-retry's attempt 1 replays its failure.
  */
 export async function retryWithHealing(run: Execution): Promise<boolean> {
+  // Nothing to retry (a refusal, a permanent error, a single allowed attempt): skip the loop.
+  const finalReason = reasonNotToRetry(run) ?? (run.plan.maxAttempts <= 1 ? 'exhausted' : undefined);
+  if (finalReason !== undefined) return run.stop(finalReason, explain(run, finalReason));
   try {
     await pRetry(
       async (attemptNumber) => {

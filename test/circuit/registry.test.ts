@@ -2,16 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CircuitBreakerRegistry, getCircuitBreaker, getDefaultRegistry, HealingConfigError, type CircuitBreakerConfig,
 } from '../../src/index.js';
-
-function configError(build: () => unknown): HealingConfigError {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HealingConfigError);
-    return error as HealingConfigError;
-  }
-  throw new Error('expected a HealingConfigError');
-}
+import { configError } from '../helpers/config-error.js';
 
 describe('getCircuitBreaker (default registry)', () => {
   it('returns the same breaker for the same name', () => {

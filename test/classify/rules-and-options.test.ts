@@ -1,21 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ErrorClassifier, HealingConfigError, type ClassificationRule } from '../../src/index.js';
+import { configError } from '../helpers/config-error.js';
 
 class QuotaExceededError extends Error {}
 class HardQuotaExceededError extends QuotaExceededError {}
 
 function httpError(status: number, message = `HTTP ${status}`): Error {
   return Object.assign(new Error(message), { status });
-}
-
-function configError(build: () => unknown): HealingConfigError {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HealingConfigError);
-    return error as HealingConfigError;
-  }
-  throw new Error('expected a HealingConfigError');
 }
 
 describe('ErrorClassifier: unknown errors', () => {

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { executeWithHealing, HealingConfigError, HealingPipeline, type HealingOptions } from '../../src/index.js';
-
-function configError(build: () => unknown): HealingConfigError {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HealingConfigError);
-    return error as HealingConfigError;
-  }
-  throw new Error('expected a HealingConfigError');
-}
+import { configError } from '../helpers/config-error.js';
 
 /** Awaits a promise that must reject with a HealingConfigError, and returns that error. */
 async function rejection(promise: Promise<unknown>): Promise<HealingConfigError> {

@@ -1,19 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HealingConfigError, readEnvironment } from '../../src/index.js';
+import { configError } from '../helpers/config-error.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
 });
-
-function configError(build: () => unknown): HealingConfigError {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HealingConfigError);
-    return error as HealingConfigError;
-  }
-  throw new Error('expected a HealingConfigError');
-}
 
 const SWITCHES = ['SELF_HEALING_ENABLED', 'SELF_HEALING_REFLECTION_ENABLED'] as const;
 const SETTING = { SELF_HEALING_ENABLED: 'enabled', SELF_HEALING_REFLECTION_ENABLED: 'reflectionEnabled' } as const;
