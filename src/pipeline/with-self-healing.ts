@@ -49,6 +49,16 @@ function heal<This, Args extends unknown[], R>(method: (this: This, ...args: Arg
  * ```
  */
 export function withSelfHealing(options?: HealingOptions<unknown[], unknown>): SelfHealingDecorator;
+/**
+ * Wraps a plain function: the wrapper resolves the healed value or rejects with a
+ * {@link HealingError}; the parameter list is the `args` a reflector sees.
+ *
+ * @example
+ * ```ts
+ * const getRates = withSelfHealing(async (currency: string) => fetchRates(currency), { timeoutMs: 1_000 });
+ * const rates = await getRates('EUR');
+ * ```
+ */
 export function withSelfHealing<Args extends unknown[], R>(
   fn: (...args: Args) => R | Promise<R>,
   options?: HealingOptions<Args, Awaited<R>>,
