@@ -14,6 +14,7 @@ export { parseRetryAfter } from './classify/retry-after.js';
 export { CircuitBreaker, type CircuitState, type CircuitBreakerStats } from './circuit/circuit-breaker.js';
 export { CircuitBreakerRegistry, getCircuitBreaker, getDefaultRegistry, type CircuitBreakerRegistryOptions } from './circuit/registry.js';
 export type { CircuitBreakerConfig } from './circuit/circuit-config.js';
+export type { CircuitBreakerLike } from './circuit/circuit-breaker-like.js';
 
 export type { Reflector, ReflectionRequest, ReflectionProposal, ReflectionHistoryEntry } from './reflect/reflector.js';
 export { backoffDelay, type BackoffPolicy } from './retry/backoff.js';

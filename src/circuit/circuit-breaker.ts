@@ -92,7 +92,7 @@ export class CircuitBreaker {
   /**
    * Asks to run one call. `true` admits it (in half-open, it takes one of the probe slots until
    * a result is recorded); `false` refuses it. Every admitted call must end with
-   * `recordSuccess`, `recordFailure` or `release`.
+   * `recordSuccess`, `recordFailure` or `releasePermission`.
    */
   canExecute(): boolean {
     const state = this.state;
@@ -128,7 +128,7 @@ export class CircuitBreaker {
    * Ends an admitted call whose outcome says nothing about the dependency's health (a 404, a
    * validation error, a cancelled call): frees its half-open slot without opening or closing.
    */
-  release(): void {
+  releasePermission(): void {
     if (this.current === 'HALF_OPEN' && this.halfOpenInFlight > 0) this.halfOpenInFlight--;
   }
 

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { parseWith } from '../config/parse.js';
 import { HealingConfigError } from '../errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import type { CircuitBreakerLike } from './circuit-breaker-like.js';
 import { resolveCircuitBreakerConfig, type CircuitBreakerConfig } from './circuit-config.js';
 
 const registryOptionsSchema = z.strictObject({
@@ -39,7 +40,7 @@ export interface CircuitBreakerRegistryOptions {
 export class CircuitBreakerRegistry {
   /** The time source of every breaker in this registry. */
   readonly clock: Clock;
-  private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly breakers = new Map<string, CircuitBreakerLike>();
 
   constructor(options: CircuitBreakerRegistryOptions = {}) {
     this.clock = parseWith(registryOptionsSchema, options, 'registry').clock ?? systemClock;
@@ -52,6 +53,9 @@ export class CircuitBreakerRegistry {
   get(name: string, config?: CircuitBreakerConfig): CircuitBreaker {
     const existing = this.breakers.get(name);
     if (existing !== undefined) {
+      if (!(existing instanceof CircuitBreaker)) {
+        throw new HealingConfigError('circuitName', `"${name}" is a registered external breaker; use registry.find(name) to reach it`);
+      }
       // A wrong config is an error whether or not the breaker exists yet.
       if (config !== undefined) resolveCircuitBreakerConfig(config);
       return existing;
@@ -62,6 +66,25 @@ export class CircuitBreakerRegistry {
     const breaker = new CircuitBreaker(name, resolveCircuitBreakerConfig(config), this.clock);
     this.breakers.set(name, breaker);
     return breaker;
+  }
+
+  /**
+   * Adds a breaker built elsewhere (e.g. an opossum adapter from `self-healing/opossum`) under its
+   * `name`, so pipelines can use it through `circuitName`. A name can be taken only once.
+   */
+  register(breaker: CircuitBreakerLike): CircuitBreakerLike {
+    const name = breaker?.name;
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new HealingConfigError('breaker.name', 'a registered breaker needs a non-empty string name');
+    }
+    if (this.breakers.has(name)) throw new HealingConfigError('breaker.name', `a breaker named "${name}" already exists in this registry`);
+    this.breakers.set(name, breaker);
+    return breaker;
+  }
+
+  /** The breaker named `name`, native or registered, or `undefined`; never creates one. */
+  find(name: string): CircuitBreakerLike | undefined {
+    return this.breakers.get(name);
   }
 
   /** Whether a breaker named `name` exists. */
@@ -75,7 +98,7 @@ export class CircuitBreakerRegistry {
   }
 
   /** Every breaker, in creation order. */
-  all(): CircuitBreaker[] {
+  all(): CircuitBreakerLike[] {
     return [...this.breakers.values()];
   }
 

@@ -1,4 +1,4 @@
-import type { CircuitBreaker } from '../circuit/circuit-breaker.js';
+import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import { AttemptTimeoutError, CircuitOpenError } from '../errors.js';
 import { AttemptContextImpl, raceWithSignal } from './attempt-context.js';
 import type { Execution } from './execution.js';
@@ -67,12 +67,12 @@ export function endAttempt(run: Execution, ok: boolean): boolean {
     if (ok) breaker.recordSuccess();
     // Only transient failures say the dependency is unhealthy; other outcomes just free the slot.
     else if (run.plan.signal?.aborted !== true && run.classify().disposition === 'transient') breaker.recordFailure(run.error);
-    else breaker.release();
+    else breaker.releasePermission();
   }
   return ok;
 }
 
-function refuse(run: Execution, breaker: CircuitBreaker): typeof REFUSED {
+function refuse(run: Execution, breaker: CircuitBreakerLike): typeof REFUSED {
   run.refused = true;
   run.circuitTriggered = true;
   const remainingOpenMs = breaker.remainingOpenMs();

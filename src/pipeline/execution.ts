@@ -1,5 +1,5 @@
 import type { Classification } from '../classify/classification.js';
-import type { CircuitBreaker } from '../circuit/circuit-breaker.js';
+import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import type { AttemptContextImpl } from './attempt-context.js';
 import { toError } from '../errors.js';
 import { logAction } from '../observe/log-action.js';
@@ -17,7 +17,7 @@ export class Execution {
   readonly plan: ExecutionPlan;
   readonly fn: HealingFunction<unknown, unknown>;
   readonly startedAt: number;
-  readonly breaker: CircuitBreaker | undefined;
+  readonly breaker: CircuitBreakerLike | undefined;
   args: unknown;
   /** Calls of the primary fn so far. */
   attempts = 0;
@@ -44,7 +44,7 @@ export class Execution {
     this.fn = fn;
     this.args = args;
     this.startedAt = plan.clock.now();
-    this.breaker = plan.circuitName === undefined ? undefined : plan.registry.get(plan.circuitName);
+    this.breaker = plan.circuitName === undefined ? undefined : (plan.registry.find(plan.circuitName) ?? plan.registry.get(plan.circuitName));
   }
 
   /** Records a failed attempt (or refusal); the error is classified lazily, once. */

@@ -68,10 +68,10 @@ describe('CircuitBreaker: closed', () => {
     expect(breaker.state).toBe('OPEN');
   });
 
-  it('does not count release() as a failure or a success', () => {
+  it('does not count releasePermission() as a failure or a success', () => {
     const breaker = registry.get('api');
     fail(breaker, 4);
-    breaker.release();
+    breaker.releasePermission();
     expect(breaker.state).toBe('CLOSED');
     fail(breaker, 1);
     expect(breaker.state).toBe('OPEN');
@@ -168,12 +168,12 @@ describe('CircuitBreaker: half-open', () => {
     expect(breaker.canExecute()).toBe(true);
   });
 
-  it('frees the probe slot on release() without opening or closing', () => {
+  it('frees the probe slot on releasePermission() without opening or closing', () => {
     const breaker = registry.get('api');
     halfOpen(breaker);
     expect(breaker.canExecute()).toBe(true);
     expect(breaker.canExecute()).toBe(false);
-    breaker.release();
+    breaker.releasePermission();
     expect(breaker.state).toBe('HALF_OPEN');
     expect(breaker.canExecute()).toBe(true); // the next probe gets the freed slot
     expect(breaker.canExecute()).toBe(false);
@@ -184,18 +184,18 @@ describe('CircuitBreaker: half-open', () => {
     halfOpen(breaker);
     for (let i = 0; i < 10; i++) {
       expect(breaker.canExecute()).toBe(true);
-      breaker.release();
+      breaker.releasePermission();
     }
     expect(breaker.canExecute()).toBe(true);
     breaker.recordSuccess();
     expect(breaker.state).toBe('CLOSED');
   });
 
-  it('does not hand out extra probe slots when release() is called more often than probes were admitted', () => {
+  it('does not hand out extra probe slots when releasePermission() is called more often than probes were admitted', () => {
     const breaker = registry.get('api');
     halfOpen(breaker);
-    breaker.release();
-    breaker.release();
+    breaker.releasePermission();
+    breaker.releasePermission();
     expect(breaker.canExecute()).toBe(true);
     expect(breaker.canExecute()).toBe(false);
   });
