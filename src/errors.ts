@@ -75,6 +75,27 @@ export class CircuitOpenError extends Error {
 }
 
 /**
+ * Thrown when a registry already holds `maxBreakers` breakers and none is idle enough to evict:
+ * usually a sign that breaker names carry an unbounded key (a user id, a full URL).
+ *
+ * @example
+ * ```ts
+ * try { registry.get(`host:${host}`); } catch (error) { if (error instanceof RegistryFullError) useSharedBreaker(); }
+ * ```
+ */
+export class RegistryFullError extends Error {
+  readonly code = 'ERR_REGISTRY_FULL';
+  override readonly name = 'RegistryFullError';
+  readonly maxBreakers: number;
+
+  constructor(maxBreakers: number, wanted: string) {
+    super(`Cannot create circuit "${wanted}": the registry already holds its maximum of ${maxBreakers} breakers. ` +
+      'Name breakers by a bounded key (host, model, tenant tier), set idleTimeoutMs so idle ones are evicted, or raise maxBreakers.');
+    this.maxBreakers = maxBreakers;
+  }
+}
+
+/**
  * The error of an attempt that ran longer than `timeoutMs`. Its signal was aborted with this error.
  *
  * @example

@@ -11,9 +11,16 @@ export { ErrorClassifier, type ErrorClassifierOptions } from './classify/error-c
 export type { Classification, ClassificationRule, Classifier, Disposition, ErrorMatcher } from './classify/classification.js';
 export { parseRetryAfter } from './classify/retry-after.js';
 
-export { CircuitBreaker, type CircuitState, type CircuitBreakerStats } from './circuit/circuit-breaker.js';
-export { CircuitBreakerRegistry, getCircuitBreaker, getDefaultRegistry, type CircuitBreakerRegistryOptions } from './circuit/registry.js';
-export type { CircuitBreakerConfig } from './circuit/circuit-config.js';
+export { CircuitBreaker, type CircuitState, type CircuitBreakerStats, type CircuitControl } from './circuit/circuit-breaker.js';
+export {
+  CircuitBreakerRegistry, getCircuitBreaker, getDefaultRegistry,
+  type CircuitBreakerRegistryOptions, type RegistryEvents, type RegistryMembershipEvent,
+} from './circuit/registry.js';
+export type {
+  CircuitBreakerConfig, CircuitPolicy, ConsecutivePolicy, CountWindowPolicy, TimeWindowPolicy,
+} from './circuit/circuit-config.js';
+export type { CircuitEvents, CircuitStateChange, CircuitRejection, TransitionReason } from './circuit/circuit-events.js';
+export type { RegistrySnapshot } from './circuit/snapshot.js';
 export type { CircuitBreakerLike } from './circuit/circuit-breaker-like.js';
 
 export type { Reflector, ReflectionRequest, ReflectionProposal, ReflectionHistoryEntry } from './reflect/reflector.js';
@@ -23,6 +30,6 @@ export type { HealingLogger } from './observe/logger.js';
 export { redactMessage } from './observe/redact.js';
 export { systemClock, sleep, type Clock } from './clock.js';
 export {
-  HealingConfigError, HealingError, CircuitOpenError, AttemptTimeoutError, NonErrorThrownError,
+  HealingConfigError, HealingError, CircuitOpenError, AttemptTimeoutError, NonErrorThrownError, RegistryFullError,
   isHealingConfigError, isHealingError, isCircuitOpenError, isAttemptTimeoutError,
 } from './errors.js';

@@ -1,3 +1,4 @@
+import type { Classification } from '../classify/classification.js';
 import type { CircuitState } from './circuit-breaker.js';
 
 /**
@@ -34,4 +35,8 @@ export interface CircuitBreakerLike {
   remainingOpenMs(): number;
   /** Counters as plain JSON. */
   stats(): object;
+  /** When true, the pipeline times each attempt and passes `durationMs` (for slow-call policies). */
+  readonly needsDuration?: boolean;
+  /** Which failed attempts count against the breaker; default: those classified `transient`. */
+  shouldTrip?(error: unknown, classification: Classification): boolean;
 }

@@ -1,57 +1,189 @@
 import { z } from 'zod';
+import type { Classification } from '../classify/classification.js';
 import { parseWith } from '../config/parse.js';
 
 /**
- * How a breaker trips and recovers. Every field is optional; the defaults are 5 / 60 s / 1.
+ * Open after `failureThreshold` counted failures in a row (the default policy).
+ * @example
+ * ```ts
+ * const policy: ConsecutivePolicy = { type: 'consecutive' };
+ * ```
+ */
+export interface ConsecutivePolicy {
+  type: 'consecutive';
+}
+
+/**
+ * Open when the failure rate over the last `windowSize` calls reaches `failureRateThreshold`
+ * percent, once at least `minimumCalls` calls are in the window.
+ * @example
+ * ```ts
+ * const policy: CountWindowPolicy = { type: 'count', windowSize: 20, minimumCalls: 10, failureRateThreshold: 50 };
+ * ```
+ */
+export interface CountWindowPolicy {
+  type: 'count';
+  windowSize: number;
+  /** Default: `windowSize`. */
+  minimumCalls?: number;
+  /** Percent, 1 to 100. */
+  failureRateThreshold: number;
+}
+
+/**
+ * Open when the failure rate over the last `windowMs` reaches `failureRateThreshold` percent,
+ * once at least `minimumCalls` calls fall in the window. The window is kept in `buckets`
+ * buckets, so it slides in steps of `windowMs / buckets`.
+ * @example
+ * ```ts
+ * const policy: TimeWindowPolicy = { type: 'time', windowMs: 60_000, buckets: 10, minimumCalls: 20, failureRateThreshold: 50 };
+ * ```
+ */
+export interface TimeWindowPolicy {
+  type: 'time';
+  windowMs: number;
+  /** Default 10. */
+  buckets?: number;
+  /** Default 10. */
+  minimumCalls?: number;
+  /** Percent, 1 to 100. */
+  failureRateThreshold: number;
+}
+
+/**
+ * How a closed breaker decides to open.
+ * @example
+ * ```ts
+ * registry.get('search', { policy: { type: 'count', windowSize: 50, failureRateThreshold: 25 } });
+ * ```
+ */
+export type CircuitPolicy = ConsecutivePolicy | CountWindowPolicy | TimeWindowPolicy;
+
+/**
+ * How a breaker trips and recovers. Every field is optional.
  *
  * @example
  * ```ts
- * const config: CircuitBreakerConfig = { failureThreshold: 3, recoveryTimeoutMs: 10_000 };
+ * const config: CircuitBreakerConfig = {
+ *   failureThreshold: 3,
+ *   recoveryTimeoutMs: (openings) => Math.min(60_000 * 2 ** (openings - 1), 600_000),
+ *   halfOpenMaxCalls: 2,
+ *   successThreshold: 2,
+ * };
  * ```
  */
 export interface CircuitBreakerConfig {
-  /** Consecutive counted failures that open the breaker. Default 5. */
+  /** Consecutive counted failures that open the breaker (policy `consecutive`). Default 5. */
   failureThreshold?: number;
-  /** How long an open breaker refuses calls before it lets probes through, in ms. Default 60 000. */
-  recoveryTimeoutMs?: number;
-  /** How many probes a half-open breaker admits at once. Default 1. */
+  /** Default `{ type: 'consecutive' }`. */
+  policy?: CircuitPolicy;
+  /**
+   * How long an open breaker refuses calls before it admits probes, in ms: a number, or a
+   * function of how many times in a row it has opened (1 the first time), for a growing break.
+   * Default 60 000.
+   */
+  recoveryTimeoutMs?: number | ((openings: number) => number);
+  /** Probes a half-open breaker admits at once. Default 1. */
   halfOpenMaxCalls?: number;
+  /** Probe successes that close a half-open breaker (any probe failure re-opens it). Default 1. */
+  successThreshold?: number;
+  /** A probe that has not settled after this long no longer holds its slot, in ms. Default 60 000. */
+  probeTimeoutMs?: number;
+  /** A success slower than this counts as a failure (and in `slowCalls`), in ms. Default: none. */
+  slowCallMs?: number;
+  /**
+   * Which failed attempts count against the breaker, when it runs in a pipeline. Default: those
+   * classified `transient`.
+   */
+  shouldTrip?: (error: unknown, classification: Classification) => boolean;
+  /** The name of a parent breaker: an open parent refuses this breaker's calls, and this breaker's outcomes roll up to it. */
+  parent?: string;
 }
 
-/** A config with every default filled in. */
-export type ResolvedCircuitBreakerConfig = Required<CircuitBreakerConfig>;
+/** A config with every default filled in; shared (frozen) by breakers with equal settings. */
+export interface ResolvedCircuitBreakerConfig {
+  readonly failureThreshold: number;
+  readonly policy: Readonly<CircuitPolicy>;
+  readonly recoveryTimeoutMs: number | ((openings: number) => number);
+  readonly halfOpenMaxCalls: number;
+  readonly successThreshold: number;
+  readonly probeTimeoutMs: number;
+  readonly slowCallMs: number | undefined;
+  readonly shouldTrip: ((error: unknown, classification: Classification) => boolean) | undefined;
+  readonly parent: string | undefined;
+}
+
+const MAX_MS = 2 ** 31 - 1;
+const ms = z.number().min(0).max(MAX_MS);
+const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', `expected ${what}`);
+const percent = z.number().gt(0).max(100);
+
+const policySchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('consecutive') }),
+  z.strictObject({
+    type: z.literal('count'),
+    windowSize: z.number().int().min(1).max(100_000),
+    minimumCalls: z.number().int().min(1).optional(),
+    failureRateThreshold: percent,
+  }).refine((p) => p.minimumCalls === undefined || p.minimumCalls <= p.windowSize, {
+    message: 'minimumCalls cannot exceed windowSize (the window would never hold enough calls)', path: ['minimumCalls'],
+  }),
+  z.strictObject({
+    type: z.literal('time'),
+    windowMs: z.number().min(1).max(MAX_MS),
+    buckets: z.number().int().min(1).max(1_000).optional(),
+    minimumCalls: z.number().int().min(1).optional(),
+    failureRateThreshold: percent,
+  }),
+], { error: 'expected a policy with type "consecutive", "count" or "time"' });
 
 export const circuitBreakerConfigSchema = z.strictObject({
   failureThreshold: z.number().int().min(1).optional(),
-  recoveryTimeoutMs: z.number().min(0).max(2 ** 31 - 1).optional(),
+  policy: policySchema.optional(),
+  recoveryTimeoutMs: z.union([ms, fn<(openings: number) => number>('a number of ms or a function of the openings')]).optional(),
   halfOpenMaxCalls: z.number().int().min(1).optional(),
+  successThreshold: z.number().int().min(1).optional(),
+  probeTimeoutMs: z.number().min(1).max(MAX_MS).optional(),
+  slowCallMs: z.number().min(0).max(MAX_MS).optional(),
+  shouldTrip: fn<ResolvedCircuitBreakerConfig['shouldTrip']>('a function (error, classification) => boolean').optional(),
+  parent: z.string().min(1).optional(),
+}).refine((c) => c.successThreshold === undefined || c.successThreshold <= (c.halfOpenMaxCalls ?? 1), {
+  message: 'successThreshold cannot exceed halfOpenMaxCalls (the breaker could never close)', path: ['successThreshold'],
 });
 
 /** The defaults, shared by every breaker that does not override them (saves memory per breaker). */
-export const DEFAULT_CIRCUIT_BREAKER_CONFIG: Readonly<ResolvedCircuitBreakerConfig> = Object.freeze({
+export const DEFAULT_CIRCUIT_BREAKER_CONFIG: ResolvedCircuitBreakerConfig = Object.freeze({
   failureThreshold: 5,
+  policy: Object.freeze({ type: 'consecutive' as const }),
   recoveryTimeoutMs: 60_000,
   halfOpenMaxCalls: 1,
+  successThreshold: 1,
+  probeTimeoutMs: 60_000,
+  slowCallMs: undefined,
+  shouldTrip: undefined,
+  parent: undefined,
 });
 
-/** Validates a config and fills in the defaults. */
-export function resolveCircuitBreakerConfig(config: CircuitBreakerConfig | undefined, option = 'circuitBreaker'): Readonly<ResolvedCircuitBreakerConfig> {
+const sharedConfigs = new Map<string, ResolvedCircuitBreakerConfig>();
+
+/**
+ * Validates a config and fills in the defaults. Breakers with equal settings share one frozen
+ * object, so per-key breakers (per host, per tenant) cost no memory for their config.
+ */
+export function resolveCircuitBreakerConfig(config: CircuitBreakerConfig | undefined, option = 'circuitBreaker'): ResolvedCircuitBreakerConfig {
   if (config === undefined) return DEFAULT_CIRCUIT_BREAKER_CONFIG;
   const parsed = parseWith(circuitBreakerConfigSchema, config, option);
-  const resolved = { ...DEFAULT_CIRCUIT_BREAKER_CONFIG, ...stripUndefined(parsed) };
-  // Breakers with equal configs share one frozen object: per-key breakers (per host, per tenant)
-  // then cost no memory for their config.
-  const key = `${resolved.failureThreshold}|${resolved.recoveryTimeoutMs}|${resolved.halfOpenMaxCalls}`;
+  const resolved: ResolvedCircuitBreakerConfig = { ...DEFAULT_CIRCUIT_BREAKER_CONFIG };
+  for (const [key, value] of Object.entries(parsed)) {
+    if (value !== undefined) (resolved as unknown as Record<string, unknown>)[key] = value;
+  }
+  // Functions cannot be compared by value: configs holding one are not shared.
+  if (typeof resolved.recoveryTimeoutMs === 'function' || resolved.shouldTrip !== undefined) return Object.freeze(resolved);
+  const key = JSON.stringify(resolved);
   let shared = sharedConfigs.get(key);
   if (shared === undefined) {
-    shared = Object.freeze(resolved);
+    shared = Object.freeze({ ...resolved, policy: Object.freeze({ ...resolved.policy }) });
     if (sharedConfigs.size < 1_000) sharedConfigs.set(key, shared);
   }
   return shared;
-}
-
-const sharedConfigs = new Map<string, Readonly<ResolvedCircuitBreakerConfig>>();
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

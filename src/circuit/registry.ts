@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import { parseWith } from '../config/parse.js';
-import { HealingConfigError } from '../errors.js';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { HealingConfigError, RegistryFullError } from '../errors.js';
+import { CircuitBreaker, type CircuitBreakerStats } from './circuit-breaker.js';
 import type { CircuitBreakerLike } from './circuit-breaker-like.js';
-import { resolveCircuitBreakerConfig, type CircuitBreakerConfig } from './circuit-config.js';
+import { resolveCircuitBreakerConfig, type CircuitBreakerConfig, type ResolvedCircuitBreakerConfig } from './circuit-config.js';
+import { Listeners, type CircuitEvents } from './circuit-events.js';
+import { parseSnapshot, SNAPSHOT_VERSION, signSnapshot, type RegistrySnapshot } from './snapshot.js';
 
 const registryOptionsSchema = z.strictObject({
   clock: z.custom<Clock>(
@@ -12,19 +14,55 @@ const registryOptionsSchema = z.strictObject({
       typeof (value as Clock).setTimeout === 'function' && typeof (value as Clock).clearTimeout === 'function',
     'expected a Clock with now(), setTimeout() and clearTimeout()',
   ).optional(),
+  maxBreakers: z.number().int().min(1).optional(),
+  idleTimeoutMs: z.number().min(1).max(2 ** 31 - 1).optional(),
 });
 
 /**
  * Options of {@link CircuitBreakerRegistry}.
  * @example
  * ```ts
- * const options: CircuitBreakerRegistryOptions = { clock: systemClock };
+ * const options: CircuitBreakerRegistryOptions = { maxBreakers: 10_000, idleTimeoutMs: 15 * 60_000 };
  * ```
  */
 export interface CircuitBreakerRegistryOptions {
   /** The time source of every breaker in the registry. Default {@link systemClock}. */
   clock?: Clock;
+  /** The most breakers it will hold; one more is a {@link RegistryFullError}. Default 100 000. */
+  maxBreakers?: number;
+  /**
+   * Breakers not looked up for this long (and closed, with nothing in flight) are evicted, in ms.
+   * Checked lazily during lookups and by `evictIdle()`: no timer. Default: never.
+   */
+  idleTimeoutMs?: number;
 }
+
+/**
+ * A breaker joining or leaving a registry.
+ * @example
+ * ```ts
+ * registry.on('removed', ({ name, reason }) => console.log(`${name} evicted (${reason})`));
+ * ```
+ */
+export interface RegistryMembershipEvent {
+  name: string;
+  reason: 'created' | 'registered' | 'deleted' | 'idle';
+}
+
+/**
+ * Every registry event: each breaker's events, plus `added` and `removed`.
+ * @example
+ * ```ts
+ * const watched: Array<keyof RegistryEvents> = ['added', 'removed', 'stateChange'];
+ * ```
+ */
+export interface RegistryEvents extends CircuitEvents {
+  added: RegistryMembershipEvent;
+  removed: RegistryMembershipEvent;
+}
+
+/** How often (in lookups) an eviction pass is considered, so lookups stay O(1). */
+const SWEEP_EVERY = 1_024;
 
 /**
  * Named breakers, shared by everything that asks for the same name. `getCircuitBreaker` uses a
@@ -32,40 +70,70 @@ export interface CircuitBreakerRegistryOptions {
  *
  * @example
  * ```ts
- * const registry = new CircuitBreakerRegistry();
- * const breaker = registry.get('search', { failureThreshold: 3 });
- * await executeWithHealing(search, { q: 'shoes' }, { circuitName: 'search', registry });
+ * const registry = new CircuitBreakerRegistry({ idleTimeoutMs: 10 * 60_000 });
+ * registry.configure('llm', { policy: { type: 'count', windowSize: 20, failureRateThreshold: 50 } });
+ * registry.get('openai', 'llm');
+ * registry.get('openai:gpt-4o', { parent: 'openai' });
+ * await executeWithHealing(ask, { prompt }, { circuitName: 'openai:gpt-4o', registry });
  * ```
  */
 export class CircuitBreakerRegistry {
   /** The time source of every breaker in this registry. */
   readonly clock: Clock;
+  /** The most breakers this registry holds. */
+  readonly maxBreakers: number;
+  /** Idle time after which a breaker may be evicted, if set. */
+  readonly idleTimeoutMs: number | undefined;
   private readonly breakers = new Map<string, CircuitBreakerLike>();
+  private readonly namedConfigs = new Map<string, ResolvedCircuitBreakerConfig>();
+  private readonly events = new Listeners<RegistryEvents>();
+  private readonly host: { clock: Clock; events: Listeners<CircuitEvents> };
+  private lookupsSinceSweep = 0;
+  private lastSweepAt = 0;
 
   constructor(options: CircuitBreakerRegistryOptions = {}) {
-    this.clock = parseWith(registryOptionsSchema, options, 'registry').clock ?? systemClock;
+    const parsed = parseWith(registryOptionsSchema, options, 'registry');
+    this.clock = parsed.clock ?? systemClock;
+    this.maxBreakers = parsed.maxBreakers ?? 100_000;
+    this.idleTimeoutMs = parsed.idleTimeoutMs;
+    this.host = { clock: this.clock, events: this.events as unknown as Listeners<CircuitEvents> };
   }
 
   /**
-   * Returns the breaker named `name`, creating it with `config` if it does not exist yet. An
-   * existing breaker keeps the config it was created with.
+   * Defines a shared config by name, for `get(name, configName)`. Breakers already created keep
+   * the config they were created with.
+   * @example
+   * ```ts
+   * registry.configure('llm', { failureThreshold: 3, recoveryTimeoutMs: 30_000 });
+   * ```
    */
-  get(name: string, config?: CircuitBreakerConfig): CircuitBreaker {
+  configure(configName: string, config: CircuitBreakerConfig): this {
+    if (typeof configName !== 'string' || configName.length === 0) {
+      throw new HealingConfigError('configName', `expected a non-empty string, got ${JSON.stringify(configName)}`);
+    }
+    this.namedConfigs.set(configName, resolveCircuitBreakerConfig(config, `configure("${configName}")`));
+    return this;
+  }
+
+  /**
+   * Returns the breaker named `name`, creating it with `config` (or the shared config called so)
+   * if it does not exist yet. An existing breaker keeps the config it was created with, but a
+   * wrong config or an unknown config name is an error either way.
+   */
+  get(name: string, config?: CircuitBreakerConfig | string): CircuitBreaker {
     const existing = this.breakers.get(name);
     if (existing !== undefined) {
       if (!(existing instanceof CircuitBreaker)) {
         throw new HealingConfigError('circuitName', `"${name}" is a registered external breaker; use registry.find(name) to reach it`);
       }
-      // A wrong config is an error whether or not the breaker exists yet.
-      if (config !== undefined) resolveCircuitBreakerConfig(config);
+      if (config !== undefined) this.resolveConfig(config);
+      this.touch(existing);
       return existing;
     }
     if (typeof name !== 'string' || name.length === 0) {
       throw new HealingConfigError('circuitName', `expected a non-empty string, got ${JSON.stringify(name)}`);
     }
-    const breaker = new CircuitBreaker(name, resolveCircuitBreakerConfig(config), this.clock);
-    this.breakers.set(name, breaker);
-    return breaker;
+    return this.create(name, this.resolveConfig(config));
   }
 
   /**
@@ -78,13 +146,17 @@ export class CircuitBreakerRegistry {
       throw new HealingConfigError('breaker.name', 'a registered breaker needs a non-empty string name');
     }
     if (this.breakers.has(name)) throw new HealingConfigError('breaker.name', `a breaker named "${name}" already exists in this registry`);
+    this.ensureRoom(name);
     this.breakers.set(name, breaker);
+    this.events.emit('added', { name, reason: 'registered' });
     return breaker;
   }
 
   /** The breaker named `name`, native or registered, or `undefined`; never creates one. */
   find(name: string): CircuitBreakerLike | undefined {
-    return this.breakers.get(name);
+    const breaker = this.breakers.get(name);
+    if (breaker instanceof CircuitBreaker) this.touch(breaker);
+    return breaker;
   }
 
   /** Whether a breaker named `name` exists. */
@@ -92,9 +164,15 @@ export class CircuitBreakerRegistry {
     return this.breakers.has(name);
   }
 
-  /** Removes the breaker named `name`; the next `get` creates a fresh one. */
+  /** Removes the breaker named `name`; the next `get` creates a fresh one. A parent of live breakers cannot be removed. */
   delete(name: string): boolean {
-    return this.breakers.delete(name);
+    const breaker = this.breakers.get(name);
+    if (breaker === undefined) return false;
+    if (breaker instanceof CircuitBreaker && breaker.children > 0) {
+      throw new HealingConfigError('circuitName', `"${name}" is the parent of ${breaker.children} breaker(s); delete those first`);
+    }
+    this.remove(name, breaker, 'deleted');
+    return true;
   }
 
   /** Every breaker, in creation order. */
@@ -102,10 +180,142 @@ export class CircuitBreakerRegistry {
     return [...this.breakers.values()];
   }
 
-  /** Closes every breaker. */
+  /** Every breaker's stats, as plain JSON. */
+  stats(): Array<CircuitBreakerStats | object> {
+    return this.all().map((breaker) => breaker.stats());
+  }
+
+  /** Closes every breaker and clears forced states. */
   resetAll(): void {
     for (const breaker of this.breakers.values()) breaker.reset();
   }
+
+  /**
+   * Subscribes to registry events: `added`, `removed`, and every breaker's `open`, `halfOpen`,
+   * `close`, `reject` and `stateChange`. Returns the unsubscribe function.
+   * @example
+   * ```ts
+   * registry.on('open', ({ circuit, reason }) => alert(`${circuit} opened (${reason})`));
+   * ```
+   */
+  on<K extends keyof RegistryEvents>(event: K, listener: (payload: RegistryEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /**
+   * Evicts every breaker idle for `idleTimeoutMs` that is closed, unforced, has nothing in flight
+   * and parents nothing. Returns how many went. Lookups also do this now and then, by themselves.
+   */
+  evictIdle(): number {
+    const idleTimeoutMs = this.idleTimeoutMs;
+    if (idleTimeoutMs === undefined) return 0;
+    const now = this.clock.now();
+    this.lastSweepAt = now;
+    this.lookupsSinceSweep = 0;
+    let evicted = 0;
+    for (const [name, breaker] of this.breakers) {
+      if (breaker instanceof CircuitBreaker && now - breaker.lastUsedAt >= idleTimeoutMs && isDisposable(breaker)) {
+        this.remove(name, breaker, 'idle');
+        evicted++;
+      }
+    }
+    return evicted;
+  }
+
+  /**
+   * The state of every native breaker, to carry across a restart or a serverless invocation.
+   * Remaining break time is saved, so a restored breaker stays open for what was left.
+   * @example
+   * ```ts
+   * await writeFile('breakers.json', JSON.stringify(registry.snapshot()));
+   * ```
+   */
+  snapshot(): RegistrySnapshot {
+    const breakers: RegistrySnapshot['breakers'] = [];
+    for (const [name, breaker] of this.breakers) {
+      if (breaker instanceof CircuitBreaker) breakers.push({ name, ...breaker.snapshotState() });
+    }
+    return signSnapshot({ version: SNAPSHOT_VERSION, takenAt: this.clock.now(), breakers });
+  }
+
+  /**
+   * Restores a snapshot: each breaker (created if missing, with its usual config) takes its saved
+   * state. The whole snapshot is validated first: one from another version, tampered with, or
+   * malformed is a {@link HealingConfigError}, and nothing changes.
+   * @example
+   * ```ts
+   * registry.restore(JSON.parse(await readFile('breakers.json', 'utf8')));
+   * ```
+   */
+  restore(snapshot: unknown): void {
+    const parsed = parseSnapshot(snapshot);
+    for (const saved of parsed.breakers) {
+      const existing = this.breakers.get(saved.name);
+      if (existing !== undefined && !(existing instanceof CircuitBreaker)) {
+        throw new HealingConfigError('snapshot.breakers', `"${saved.name}" is a registered external breaker and cannot be restored`);
+      }
+    }
+    for (const { name, ...state } of parsed.breakers) this.get(name).restoreState(state);
+  }
+
+  private resolveConfig(config: CircuitBreakerConfig | string | undefined): ResolvedCircuitBreakerConfig {
+    if (typeof config !== 'string') return resolveCircuitBreakerConfig(config);
+    const named = this.namedConfigs.get(config);
+    if (named === undefined) {
+      const known = [...this.namedConfigs.keys()];
+      throw new HealingConfigError('config', `no shared config is named "${config}"; ` +
+        (known.length ? `known: ${known.map((k) => `"${k}"`).join(', ')}` : 'define it first with registry.configure(name, config)'));
+    }
+    return named;
+  }
+
+  private create(name: string, config: ResolvedCircuitBreakerConfig): CircuitBreaker {
+    const parent = config.parent === undefined ? undefined : this.parentFor(name, config.parent);
+    this.ensureRoom(name);
+    const breaker = new CircuitBreaker(name, config, this.host, parent);
+    if (parent !== undefined) parent.children++;
+    this.breakers.set(name, breaker);
+    this.touch(breaker);
+    this.events.emit('added', { name, reason: 'created' });
+    return breaker;
+  }
+
+  private parentFor(child: string, parentName: string): CircuitBreaker {
+    for (let name: string | undefined = parentName; name !== undefined;) {
+      if (name === child) throw new HealingConfigError('circuitBreaker.parent', `"${child}" cannot have "${parentName}" as parent: that makes a cycle`);
+      const ancestor = this.breakers.get(name);
+      name = ancestor instanceof CircuitBreaker ? ancestor.parent?.name : undefined;
+    }
+    const existing = this.breakers.get(parentName);
+    if (existing !== undefined && !(existing instanceof CircuitBreaker)) {
+      throw new HealingConfigError('circuitBreaker.parent', `"${parentName}" is an external breaker and cannot be a parent`);
+    }
+    return this.get(parentName);
+  }
+
+  private ensureRoom(name: string): void {
+    if (this.breakers.size < this.maxBreakers) return;
+    if (this.evictIdle() === 0 || this.breakers.size >= this.maxBreakers) throw new RegistryFullError(this.maxBreakers, name);
+  }
+
+  private touch(breaker: CircuitBreaker): void {
+    if (this.idleTimeoutMs === undefined) return;
+    const now = this.clock.now();
+    breaker.lastUsedAt = now;
+    if (++this.lookupsSinceSweep >= SWEEP_EVERY && now - this.lastSweepAt >= this.idleTimeoutMs / 2) this.evictIdle();
+  }
+
+  private remove(name: string, breaker: CircuitBreakerLike, reason: RegistryMembershipEvent['reason']): void {
+    this.breakers.delete(name);
+    if (breaker instanceof CircuitBreaker && breaker.parent !== undefined) breaker.parent.children--;
+    this.events.emit('removed', { name, reason });
+  }
+}
+
+function isDisposable(breaker: CircuitBreaker): boolean {
+  if (breaker.children > 0) return false;
+  const stats = breaker.snapshotState();
+  return stats.state === 'CLOSED' && stats.forced === null;
 }
 
 let defaultRegistry: CircuitBreakerRegistry | undefined;
@@ -132,6 +342,6 @@ export function getDefaultRegistry(): CircuitBreakerRegistry {
  * }
  * ```
  */
-export function getCircuitBreaker(name: string, config?: CircuitBreakerConfig): CircuitBreaker {
+export function getCircuitBreaker(name: string, config?: CircuitBreakerConfig | string): CircuitBreaker {
   return getDefaultRegistry().get(name, config);
 }

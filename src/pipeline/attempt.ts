@@ -40,6 +40,7 @@ export function startAttempt(run: Execution): unknown {
   if (breaker !== undefined && !breaker.canExecute()) return refuse(run, breaker);
   run.refused = false;
   const { plan } = run;
+  if (breaker?.needsDuration === true) run.attemptStartedAt = plan.clock.now();
   const ctx = new AttemptContextImpl(++run.attempts, plan.signal);
   run.attemptContext = ctx;
   if (plan.timeoutMs !== undefined) ctx.startTimeout(plan.clock, plan.timeoutMs);
@@ -64,12 +65,18 @@ export function endAttempt(run: Execution, ok: boolean): boolean {
   }
   const breaker = run.breaker;
   if (breaker !== undefined) {
-    if (ok) breaker.recordSuccess();
-    // Only transient failures say the dependency is unhealthy; other outcomes just free the slot.
-    else if (run.plan.signal?.aborted !== true && run.classify().disposition === 'transient') breaker.recordFailure(run.error);
+    const durationMs = breaker.needsDuration === true ? run.plan.clock.now() - run.attemptStartedAt : undefined;
+    if (ok) breaker.recordSuccess(durationMs);
+    else if (run.plan.signal?.aborted !== true && countsAgainst(breaker, run)) breaker.recordFailure(run.error, durationMs);
     else breaker.releasePermission();
   }
   return ok;
+}
+
+/** By default only transient failures say the dependency is unhealthy; a breaker may decide otherwise. */
+function countsAgainst(breaker: CircuitBreakerLike, run: Execution): boolean {
+  const classification = run.classify();
+  return breaker.shouldTrip !== undefined ? breaker.shouldTrip(run.error, classification) : classification.disposition === 'transient';
 }
 
 function refuse(run: Execution, breaker: CircuitBreakerLike): typeof REFUSED {

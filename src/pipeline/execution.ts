@@ -21,6 +21,8 @@ export class Execution {
   args: unknown;
   /** Calls of the primary fn so far. */
   attempts = 0;
+  /** When the attempt in flight started (only for breakers that time attempts). */
+  attemptStartedAt = 0;
   /** Transient retries so far (the backoff exponent). */
   retries = 0;
   reflections = 0;

@@ -34,7 +34,7 @@ function pass(ms: number): void {
 /** Opens the breaker, then lets recoveryTimeoutMs pass so that it reads HALF_OPEN. */
 function halfOpen(breaker: CircuitBreaker): void {
   fail(breaker, breaker.config.failureThreshold);
-  pass(breaker.config.recoveryTimeoutMs);
+  pass(breaker.stats().recoveryTimeoutMs);
   expect(breaker.state).toBe('HALF_OPEN');
 }
 
@@ -236,7 +236,10 @@ describe('CircuitBreaker: custom config', () => {
   });
 
   it('fills in the defaults for fields left out', () => {
-    expect(registry.get('api', { failureThreshold: 2 }).config).toEqual({ failureThreshold: 2, recoveryTimeoutMs: 60_000, halfOpenMaxCalls: 1 });
+    expect(registry.get('api', { failureThreshold: 2 }).config).toEqual({
+      failureThreshold: 2, recoveryTimeoutMs: 60_000, halfOpenMaxCalls: 1, policy: { type: 'consecutive' },
+      successThreshold: 1, probeTimeoutMs: 60_000, slowCallMs: undefined, shouldTrip: undefined, parent: undefined,
+    });
   });
 });
 
@@ -264,12 +267,18 @@ describe('CircuitBreaker: reset and stats', () => {
       consecutiveFailures: 2,
       successes: 1,
       failures: 2,
+      slowCalls: 0,
       rejections: 1,
       openedAt: clock.now(),
+      openings: 1,
       halfOpenInFlight: 0,
+      forced: null,
+      window: { calls: 0, failures: 0 },
+      parent: null,
       failureThreshold: 2,
       recoveryTimeoutMs: 60_000,
       halfOpenMaxCalls: 1,
+      successThreshold: 1,
     });
   });
 
