@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  // `opossum` is the self-healing/opossum subpath; it never imports 'opossum' (callers pass it in).
+  entry: { index: 'src/index.ts', opossum: 'src/opossum/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { formatScenario, formatTargets } from './report.js';
+import { breakerGate } from './scenarios/breaker-gate.js';
 import { classification } from './scenarios/classification.js';
 import { failurePath } from './scenarios/failure-path.js';
 import { happyPath } from './scenarios/happy-path.js';
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const scenarios: ScenarioResult[] = [];
-  for (const scenario of [happyPath, failurePath, openCircuit, classification, memory]) {
+  for (const scenario of [happyPath, failurePath, openCircuit, classification, memory, breakerGate]) {
     const result = await scenario(settings);
     scenarios.push(result);
     console.log(formatScenario(result));

@@ -8,7 +8,8 @@
 //   4. install the tarball into copies of the consumer projects in test/consumers/ and use it:
 //      ESM and CJS smoke tests on this Node (24 under npm scripts) and on the lowest Node that
 //      `engines` allows; TypeScript consumers (node16, bundler, standard and legacy decorators)
-//      type-checked with tsc against the shipped .d.ts/.d.cts, then run
+//      type-checked with tsc against the shipped .d.ts/.d.cts, then run. The `self-healing/opossum`
+//      subpath is imported from ESM, CJS and TypeScript (with opossum, and without it)
 //
 // Prints one line per check and a summary; exits 1 if any check failed. Temp dirs are removed.
 // Usage: npm run check:package [-- --verbose]   (--verbose prints every command's output)
@@ -232,11 +233,16 @@ async function installOldNode() {
  * consumer has skipLibCheck false, so the shipped .d.ts/.d.cts are checked too) and emits only
  * when it passes, so type-checking and compiling cost one tsc run. Then the `run` files are run
  * with Node, and with the engines-floor Node where `oldNode` is set.
+ *
+ * `deps` are installed next to the tarball, at the version installed here: the optional peer
+ * opossum (and @types/opossum for a TypeScript user who has it) for the consumers that use
+ * `self-healing/opossum` with opossum. ts-bundler uses the subpath without either, proving that
+ * it loads and type-checks when the optional peer is absent.
  */
 const CONSUMERS = {
-  'esm': { run: ['index.mjs'], oldNode: true },
-  'cjs': { run: ['index.cjs'], oldNode: true },
-  'ts-node16': { ts: true, run: ['out/index.js', 'out/require.cjs'] },
+  'esm': { run: ['index.mjs'], oldNode: true, deps: ['opossum'] },
+  'cjs': { run: ['index.cjs'], oldNode: true, deps: ['opossum'] },
+  'ts-node16': { ts: true, run: ['out/index.js', 'out/require.cjs'], deps: ['opossum', '@types/opossum'] },
   'ts-bundler': { ts: true, run: ['out/index.js'] },
   'ts-decorators': { ts: true, run: ['out/index.js'] },
   'ts-legacy-decorators': { ts: true, run: ['out/index.js'] },
@@ -249,6 +255,7 @@ async function checkConsumer(name, tarball, oldNodePromise) {
 
   const deps = [tarball];
   if (spec.ts) deps.push(`typescript@${rootVersion('typescript') ?? '6'}`, `@types/node@${rootVersion('@types/node') ?? '24'}`);
+  for (const dep of spec.deps ?? []) deps.push(rootVersion(dep) ? `${dep}@${rootVersion(dep)}` : dep);
   const install = await heavy(() => npm(['install', '--no-audit', '--no-fund', '--no-package-lock', '--prefer-offline',
     '--loglevel=error', ...deps], { cwd: dir }));
   report(`${name}: npm install ${['<tarball>', ...deps.slice(1)].join(' ')}`, install.code === 0, install.ms, { output: outputOf(install) });

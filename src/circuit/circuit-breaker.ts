@@ -112,9 +112,9 @@ export class CircuitBreaker implements CircuitBreakerLike {
   private openedAt = -1;
   private openUntil = 0;
   private openings = 0;
-  private halfOpenInFlight = 0;
+  /** Start times of the half-open probes in flight, oldest first (created when half-open). */
+  private probes: number[] | undefined = undefined;
   private halfOpenSuccesses = 0;
-  private lastProbeAt = 0;
   private successes = 0;
   private failures = 0;
   private slowCalls = 0;
@@ -171,7 +171,7 @@ export class CircuitBreaker implements CircuitBreakerLike {
       this.successes++;
       const state = this.state;
       if (state === 'HALF_OPEN') {
-        if (this.halfOpenInFlight > 0) this.halfOpenInFlight--;
+        this.probes?.shift(); // outcomes do not say which probe they end: the oldest settles
         if (++this.halfOpenSuccesses >= this.config.successThreshold) this.close('probe-succeeded');
       } else if (state === 'CLOSED') {
         this.consecutiveFailures = 0;
@@ -195,7 +195,7 @@ export class CircuitBreaker implements CircuitBreakerLike {
    * validation error, a cancelled call): frees its half-open slot without opening or closing.
    */
   releasePermission(): void {
-    if (this.current === 'HALF_OPEN' && this.halfOpenInFlight > 0) this.halfOpenInFlight--;
+    if (this.current === 'HALF_OPEN') this.probes?.shift();
     this.parent?.releasePermission();
   }
 
@@ -215,8 +215,10 @@ export class CircuitBreaker implements CircuitBreakerLike {
 
   /** Closes the breaker, clears its counts and any forced state (totals are kept). */
   reset(): void {
+    const visible = this.forced ?? this.current; // what listeners last saw
     this.forced = undefined;
     this.controlToken++;
+    this.current = visible;
     this.close('reset');
     this.openings = 0;
   }
@@ -265,7 +267,7 @@ export class CircuitBreaker implements CircuitBreakerLike {
       rejections: this.rejections,
       openedAt: this.openedAt < 0 ? null : this.openedAt,
       openings: this.openings,
-      halfOpenInFlight: this.current === 'HALF_OPEN' ? this.halfOpenInFlight : 0,
+      halfOpenInFlight: this.current === 'HALF_OPEN' ? (this.probes?.length ?? 0) : 0,
       forced: this.forced ?? null,
       window: this.window?.totals(now) ?? { calls: 0, failures: 0 },
       parent: this.parent?.name ?? null,
@@ -287,10 +289,11 @@ export class CircuitBreaker implements CircuitBreakerLike {
   restoreState(saved: { state: CircuitState; remainingOpenMs: number; openings: number; consecutiveFailures: number; forced: 'OPEN' | 'CLOSED' | null }): void {
     const from = this.state;
     const now = this.host.clock.now();
+    this.controlToken++; // controls taken before the restore no longer apply
     this.current = saved.state;
     this.openings = saved.openings;
     this.consecutiveFailures = saved.state === 'CLOSED' ? saved.consecutiveFailures : 0;
-    this.halfOpenInFlight = 0;
+    this.probes = undefined;
     this.halfOpenSuccesses = 0;
     if (saved.state === 'OPEN') {
       this.openUntil = now + saved.remainingOpenMs;
@@ -312,13 +315,12 @@ export class CircuitBreaker implements CircuitBreakerLike {
   }
 
   private takeProbeSlot(): boolean {
-    if (this.halfOpenInFlight >= this.config.halfOpenMaxCalls) {
-      // Probes that never settled must not wedge the breaker: their slots expire.
-      if (this.host.clock.now() - this.lastProbeAt < this.config.probeTimeoutMs) return false;
-      this.halfOpenInFlight = 0;
-    }
-    this.halfOpenInFlight++;
-    this.lastProbeAt = this.host.clock.now();
+    const now = this.host.clock.now();
+    const probes = (this.probes ??= []);
+    // Probes that never settled must not wedge the breaker: each slot expires on its own.
+    while (probes.length > 0 && now - probes[0]! >= this.config.probeTimeoutMs) probes.shift();
+    if (probes.length >= this.config.halfOpenMaxCalls) return false;
+    probes.push(now);
     return true;
   }
 
@@ -370,14 +372,14 @@ export class CircuitBreaker implements CircuitBreakerLike {
     this.openings++;
     this.openedAt = now;
     this.openUntil = now + this.breakMs(this.openings);
-    this.halfOpenInFlight = 0;
+    this.probes = undefined;
     this.halfOpenSuccesses = 0;
     this.transitioned(from, 'OPEN', reason, now);
   }
 
   private halfOpen(): void {
     this.current = 'HALF_OPEN';
-    this.halfOpenInFlight = 0;
+    this.probes = undefined;
     this.halfOpenSuccesses = 0;
     this.transitioned('OPEN', 'HALF_OPEN', 'recovery-timeout', this.openUntil);
   }
@@ -386,7 +388,7 @@ export class CircuitBreaker implements CircuitBreakerLike {
     const from = this.current;
     this.current = 'CLOSED';
     this.consecutiveFailures = 0;
-    this.halfOpenInFlight = 0;
+    this.probes = undefined;
     this.halfOpenSuccesses = 0;
     if (reason === 'probe-succeeded') this.openings = 0;
     this.window?.clear();
@@ -404,8 +406,14 @@ export class CircuitBreaker implements CircuitBreakerLike {
         this.controlToken++;
         const before = this.forced!;
         this.forced = undefined;
-        const after = this.state;
-        if (before !== after) this.transitioned(before, after, 'control-released', this.host.clock.now());
+        const now = this.host.clock.now();
+        // A break that ran out while forced ends here, silently: listeners saw the forced state.
+        if (this.current === 'OPEN' && now >= this.openUntil) {
+          this.current = 'HALF_OPEN';
+          this.probes = undefined;
+          this.halfOpenSuccesses = 0;
+        }
+        if (before !== this.current) this.transitioned(before, this.current, 'control-released', now);
       },
     };
   }

@@ -126,7 +126,10 @@ export class CircuitBreakerRegistry {
       if (!(existing instanceof CircuitBreaker)) {
         throw new HealingConfigError('circuitName', `"${name}" is a registered external breaker; use registry.find(name) to reach it`);
       }
-      if (config !== undefined) this.resolveConfig(config);
+      if (config !== undefined) {
+        const resolved = this.resolveConfig(config);
+        if (resolved.parent !== undefined) this.checkNoCycle(name, resolved.parent);
+      }
       this.touch(existing);
       return existing;
     }
@@ -249,12 +252,17 @@ export class CircuitBreakerRegistry {
    */
   restore(snapshot: unknown): void {
     const parsed = parseSnapshot(snapshot);
+    let missing = 0;
     for (const saved of parsed.breakers) {
       const existing = this.breakers.get(saved.name);
-      if (existing !== undefined && !(existing instanceof CircuitBreaker)) {
+      if (existing === undefined) missing++;
+      else if (!(existing instanceof CircuitBreaker)) {
         throw new HealingConfigError('snapshot.breakers', `"${saved.name}" is a registered external breaker and cannot be restored`);
       }
     }
+    // All or nothing: make room for every missing breaker before restoring any.
+    if (this.breakers.size + missing > this.maxBreakers) this.evictIdle();
+    if (this.breakers.size + missing > this.maxBreakers) throw new RegistryFullError(this.maxBreakers, `${missing} breakers of the snapshot`);
     for (const { name, ...state } of parsed.breakers) this.get(name).restoreState(state);
   }
 
@@ -280,12 +288,16 @@ export class CircuitBreakerRegistry {
     return breaker;
   }
 
-  private parentFor(child: string, parentName: string): CircuitBreaker {
+  private checkNoCycle(child: string, parentName: string): void {
     for (let name: string | undefined = parentName; name !== undefined;) {
       if (name === child) throw new HealingConfigError('circuitBreaker.parent', `"${child}" cannot have "${parentName}" as parent: that makes a cycle`);
       const ancestor = this.breakers.get(name);
       name = ancestor instanceof CircuitBreaker ? ancestor.parent?.name : undefined;
     }
+  }
+
+  private parentFor(child: string, parentName: string): CircuitBreaker {
+    this.checkNoCycle(child, parentName);
     const existing = this.breakers.get(parentName);
     if (existing !== undefined && !(existing instanceof CircuitBreaker)) {
       throw new HealingConfigError('circuitBreaker.parent', `"${parentName}" is an external breaker and cannot be a parent`);

@@ -60,7 +60,7 @@ export class TimeWindow implements TripWindow {
   constructor(private readonly policy: Readonly<TimeWindowPolicy>) {
     const buckets = policy.buckets ?? 10;
     this.bucketMs = policy.windowMs / buckets;
-    this.epochs = new Float64Array(buckets).fill(-1);
+    this.epochs = new Float64Array(buckets).fill(-Infinity); // no bucket: never inside any window
     this.calls = new Uint32Array(buckets);
     this.failures = new Uint32Array(buckets);
   }
@@ -81,7 +81,7 @@ export class TimeWindow implements TripWindow {
   }
 
   clear(): void {
-    this.epochs.fill(-1);
+    this.epochs.fill(-Infinity);
   }
 
   totals(now: number): { calls: number; failures: number } {

@@ -88,7 +88,7 @@ function refuse(run: Execution, breaker: CircuitBreakerLike): typeof REFUSED {
     kind: 'circuit_open',
     attempt: run.attempts + 1,
     category: 'circuit_open',
-    detail: `circuit "${breaker.name}" is ${remainingOpenMs > 0 ? 'open' : 'half-open with its probes taken'}: attempt ${run.attempts + 1} was refused without calling fn`,
+    detail: `circuit "${breaker.name}" (${breaker.state}) refused attempt ${run.attempts + 1} without calling fn`,
   });
   return REFUSED;
 }

@@ -6,6 +6,9 @@ const {
   executeWithHealing, HealingPipeline, withSelfHealing, ErrorClassifier, CircuitBreakerRegistry,
   getCircuitBreaker, HealingConfigError, HealingError, CircuitOpenError,
 } = lib;
+const CircuitBreaker = require('opossum');
+const opossumEntry = require('self-healing/opossum');
+const { createOpossumBreaker, fromOpossum } = opossumEntry;
 
 const warnings = [];
 process.on('warning', (warning) => warnings.push(`${warning.name}: ${warning.message}`));
@@ -43,9 +46,33 @@ async function main() {
   assert.equal(waited.status, 'ok', JSON.stringify(waited));
   assert.equal(waited.result, 'after a wait');
   assert.equal(waited.healingActions[0]?.delayMs, 30);
+
+  // self-healing/opossum from require(): an opossum breaker driven by the pipeline.
+  assert.match(require.resolve('self-healing/opossum'), /[\\/]node_modules[\\/]self-healing[\\/]dist[\\/]opossum\.cjs$/);
+  assert.deepEqual(Object.keys(opossumEntry).sort(), ['createOpossumBreaker', 'fromOpossum']);
+  const opossum = createOpossumBreaker(CircuitBreaker, {
+    name: 'inventory', volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeout: 50, timeout: false,
+  });
+  const events = [];
+  for (const event of ['fire', 'success', 'failure', 'reject', 'open', 'halfOpen', 'close']) opossum.on(event, () => events.push(event));
+  const registry = new CircuitBreakerRegistry();
+  registry.register(fromOpossum(opossum));
+  const inventory = new HealingPipeline({ circuitName: 'inventory', registry, retry: { maxAttempts: 3, minDelayMs: 0 } });
+  const tripped = await inventory.execute(async () => {
+    throw Object.assign(new Error('busy'), { status: 503 });
+  }, undefined);
+  assert.equal(tripped.circuitBreakerTriggered, true);
+  assert.deepEqual(tripped.healingActions.map((action) => action.kind), ['retry', 'retry', 'circuit_open', 'give_up']);
+  await new Promise((resolve) => setTimeout(resolve, 80)); // opossum's resetTimeout half-opens it
+  const probe = await inventory.execute(async () => 'back', undefined);
+  assert.equal(probe.result, 'back');
+  assert.equal(opossum.closed, true);
+  // opossum closes a half-open breaker from its own 'success' listener, so 'close' comes first.
+  assert.deepEqual(events, ['fire', 'failure', 'fire', 'failure', 'open', 'fire', 'reject', 'halfOpen', 'fire', 'close', 'success']);
+  opossum.shutdown();
   assert.deepEqual(warnings, [], 'no process warnings (require(esm) must not warn)');
 
-  console.log(`ok cjs on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed}`);
+  console.log(`ok cjs on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed} opossum=${events.length} events`);
 }
 
 main().catch((error) => {

@@ -4,6 +4,8 @@ import {
   executeWithHealing, withSelfHealing, CircuitBreakerRegistry, HealingConfigError,
   type HealingResult, type CircuitState,
 } from 'self-healing';
+// Neither opossum nor @types/opossum is installed here: the subpath must still load and type-check.
+import { fromOpossum, type OpossumCircuitBreaker, type OpossumBreakerOptions } from 'self-healing/opossum';
 
 let calls = 0;
 const result: HealingResult<{ ok: true }> = await executeWithHealing(async () => {
@@ -25,4 +27,6 @@ assert.equal(result.status, 'ok');
 assert.equal(result.attempts, 2);
 assert.equal(result.healed, true);
 assert.equal(rates.currency, 'EUR');
-console.log(`ok ts-bundler on Node ${process.version}: attempts=${result.attempts} healed=${result.healed}`);
+const opossumOptions: OpossumBreakerOptions = { name: 'no-opossum', resetTimeout: 1_000 };
+assert.throws(() => fromOpossum({} as OpossumCircuitBreaker), /createOpossumBreaker/);
+console.log(`ok ts-bundler on Node ${process.version}: attempts=${result.attempts} healed=${result.healed} opossum-subpath=${opossumOptions.name}`);

@@ -2,9 +2,11 @@
 // "import" condition) with real types, not `any`.
 import assert from 'node:assert/strict';
 import {
-  executeWithHealing, HealingPipeline, ErrorClassifier, getCircuitBreaker, HealingError,
+  executeWithHealing, HealingPipeline, ErrorClassifier, getCircuitBreaker, HealingError, CircuitBreakerRegistry,
   type HealingResult, type HealingOptions, type HealingFunction, type Classification,
 } from 'self-healing';
+import CircuitBreaker from 'opossum';
+import { createOpossumBreaker, fromOpossum, type OpossumBreakerAdapter } from 'self-healing/opossum';
 
 const fetchItem: HealingFunction<{ id: number }, string> = async ({ id }, { attempt }) => {
   if (attempt === 1) throw Object.assign(new Error('busy'), { status: 503 });
@@ -31,6 +33,24 @@ const breakerName: string = getCircuitBreaker('ts-node16').name;
 const isHealingError: boolean = new Error('x') instanceof HealingError;
 void [classification, pipeline, breakerName, isHealingError];
 
+// self-healing/opossum with @types/opossum: the breaker keeps opossum's own type.
+const opossum: CircuitBreaker = createOpossumBreaker(CircuitBreaker, { name: 'ts-node16-esm', volumeThreshold: 1, errorThresholdPercentage: 0, timeout: false });
+// @ts-expect-error resetTimeout is a number of ms
+createOpossumBreaker(CircuitBreaker, { name: 'wrong', resetTimeout: '30s' });
+const adapter: OpossumBreakerAdapter<CircuitBreaker> = fromOpossum(opossum);
+const tripped = await new HealingPipeline({ circuitName: adapter.name, registry: registryWith(adapter) })
+  .execute(async () => { throw Object.assign(new Error('busy'), { status: 503 }); }, undefined);
+assert.equal(tripped.circuitBreakerTriggered, true);
+assert.equal(opossum.opened, true);
+assert.equal(adapter.stats().window.failures, 1);
+opossum.shutdown();
+
+function registryWith(breaker: OpossumBreakerAdapter): CircuitBreakerRegistry {
+  const registry = new CircuitBreakerRegistry();
+  registry.register(breaker);
+  return registry;
+}
+
 assert.equal(result.attempts, 2);
 assert.equal(result.healed, true);
-console.log(`ok ts-node16 (esm) on Node ${process.version}: attempts=${result.attempts} healed=${result.healed}`);
+console.log(`ok ts-node16 (esm) on Node ${process.version}: attempts=${result.attempts} healed=${result.healed} opossum=${adapter.state}`);

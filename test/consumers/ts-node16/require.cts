@@ -1,7 +1,9 @@
 // CJS under moduleResolution node16: this import compiles to require('self-healing'), so the
 // types must come from dist/index.d.cts (the "require" condition) and match dist/index.cjs.
 import assert = require('node:assert/strict');
-import { executeWithHealing, type HealingResult } from 'self-healing';
+import { CircuitBreakerRegistry, executeWithHealing, type HealingResult } from 'self-healing';
+import CircuitBreaker = require('opossum');
+import { createOpossumBreaker, fromOpossum } from 'self-healing/opossum';
 
 async function main(): Promise<void> {
   let calls = 0;
@@ -17,7 +19,16 @@ async function main(): Promise<void> {
   assert.equal(result.result, 42);
   assert.equal(result.attempts, 2);
   assert.equal(result.healed, true);
-  console.log(`ok ts-node16 (cjs) on Node ${process.version}: attempts=${result.attempts} healed=${result.healed}`);
+
+  // self-healing/opossum through require(): types from dist/opossum.d.cts.
+  const opossum: CircuitBreaker = createOpossumBreaker(CircuitBreaker, { name: 'ts-node16-cjs', timeout: false });
+  const registry = new CircuitBreakerRegistry();
+  registry.register(fromOpossum(opossum));
+  const viaOpossum: HealingResult<string> = await executeWithHealing(async () => 'through opossum', undefined, { circuitName: 'ts-node16-cjs', registry });
+  assert.equal(viaOpossum.result, 'through opossum');
+  assert.equal(opossum.stats.successes, 1);
+  opossum.shutdown();
+  console.log(`ok ts-node16 (cjs) on Node ${process.version}: attempts=${result.attempts} healed=${result.healed} opossum=${opossum.stats.successes}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { CircuitBreakerRegistry, type CircuitBreakerConfig, type CircuitRejection, type CircuitStateChange } from '../../src/index.js';
+import { ManualClock } from '../helpers/manual-clock.js';
+
+function setup(config: CircuitBreakerConfig) {
+  const clock = new ManualClock();
+  const registry = new CircuitBreakerRegistry({ clock });
+  const breaker = registry.get('svc', { failureThreshold: 1, ...config });
+  const changes: CircuitStateChange[] = [];
+  const rejections: CircuitRejection[] = [];
+  breaker.on('stateChange', (change) => changes.push(change));
+  breaker.on('reject', (rejection) => rejections.push(rejection));
+  /** Opens the breaker and waits out the break, so it reads HALF_OPEN. */
+  const toHalfOpen = async () => {
+    breaker.recordFailure();
+    await clock.advance(breaker.remainingOpenMs());
+    expect(breaker.state).toBe('HALF_OPEN');
+  };
+  return { clock, registry, breaker, changes, rejections, toHalfOpen };
+}
+
+describe('half-open probes', () => {
+  it('admits halfOpenMaxCalls probes at once and refuses the next with reason half-open-full', async () => {
+    const { breaker, rejections, toHalfOpen } = setup({ halfOpenMaxCalls: 3, successThreshold: 2, recoveryTimeoutMs: 1_000 });
+    await toHalfOpen();
+    expect([breaker.canExecute(), breaker.canExecute(), breaker.canExecute()]).toEqual([true, true, true]);
+    expect(breaker.stats().halfOpenInFlight).toBe(3);
+    expect(breaker.canExecute()).toBe(false);
+    expect(rejections).toEqual([{ circuit: 'svc', state: 'HALF_OPEN', reason: 'half-open-full' }]);
+  });
+
+  it('closes after successThreshold probe successes, not before', async () => {
+    const { breaker, changes, clock, toHalfOpen } = setup({ halfOpenMaxCalls: 3, successThreshold: 2, recoveryTimeoutMs: 1_000 });
+    await toHalfOpen();
+    breaker.canExecute();
+    breaker.canExecute();
+    breaker.recordSuccess();
+    expect(breaker.state).toBe('HALF_OPEN');
+    breaker.recordSuccess();
+    expect(breaker.state).toBe('CLOSED');
+    expect(changes.at(-1)).toEqual({ circuit: 'svc', from: 'HALF_OPEN', to: 'CLOSED', reason: 'probe-succeeded', at: clock.now() });
+  });
+
+  it('frees a probe slot for each probe that settles', async () => {
+    const { breaker, toHalfOpen } = setup({ halfOpenMaxCalls: 2, successThreshold: 2, recoveryTimeoutMs: 1_000 });
+    await toHalfOpen();
+    breaker.canExecute();
+    breaker.canExecute();
+    expect(breaker.canExecute()).toBe(false);
+    breaker.recordSuccess();
+    expect(breaker.canExecute()).toBe(true);
+    expect(breaker.canExecute()).toBe(false);
+  });
+
+  it('re-opens on any probe failure, even after some probe successes', async () => {
+    const { breaker, changes, toHalfOpen } = setup({ halfOpenMaxCalls: 3, successThreshold: 3, recoveryTimeoutMs: 1_000 });
+    await toHalfOpen();
+    breaker.canExecute();
+    breaker.canExecute();
+    breaker.canExecute();
+    breaker.recordSuccess();
+    breaker.recordSuccess();
+    breaker.recordFailure();
+    expect(breaker.state).toBe('OPEN');
+    expect(changes.at(-1)).toMatchObject({ from: 'HALF_OPEN', to: 'OPEN', reason: 'probe-failed' });
+    expect(breaker.canExecute()).toBe(false);
+  });
+
+  it('needs successThreshold fresh successes in the next half-open period', async () => {
+    const { breaker, clock, toHalfOpen } = setup({ halfOpenMaxCalls: 2, successThreshold: 2, recoveryTimeoutMs: 1_000 });
+    await toHalfOpen();
+    breaker.canExecute();
+    breaker.canExecute();
+    breaker.recordSuccess();
+    breaker.recordFailure();
+    await clock.advance(breaker.remainingOpenMs());
+    breaker.canExecute();
+    breaker.recordSuccess();
+    expect(breaker.state).toBe('HALF_OPEN');
+    breaker.canExecute();
+    breaker.recordSuccess();
+    expect(breaker.state).toBe('CLOSED');
+  });
+});
+
+describe('a growing break (recoveryTimeoutMs as a function of the openings)', () => {
+  const doubling = (openings: number) => 1_000 * 2 ** (openings - 1);
+
+  it('breaks for 1 s, 2 s, 4 s while probes keep failing, and back to 1 s after a close', async () => {
+    const { breaker, clock } = setup({ recoveryTimeoutMs: doubling });
+    const breaks: number[] = [];
+    breaker.recordFailure();
+    for (let i = 0; i < 3; i++) {
+      breaks.push(breaker.remainingOpenMs());
+      expect(breaker.stats().openings).toBe(i + 1);
+      await clock.advance(breaker.remainingOpenMs() - 1);
+      expect(breaker.state).toBe('OPEN');
+      await clock.advance(1);
+      expect(breaker.canExecute()).toBe(true);
+      if (i < 2) breaker.recordFailure();
+    }
+    expect(breaks).toEqual([1_000, 2_000, 4_000]);
+    breaker.recordSuccess();
+    expect(breaker.stats()).toMatchObject({ state: 'CLOSED', openings: 0, recoveryTimeoutMs: 1_000 });
+    breaker.recordFailure();
+    expect(breaker.remainingOpenMs()).toBe(1_000);
+  });
+
+  it('reports the break in force in stats().recoveryTimeoutMs', async () => {
+    const { breaker, clock } = setup({ recoveryTimeoutMs: doubling });
+    expect(breaker.stats().recoveryTimeoutMs).toBe(1_000);
+    breaker.recordFailure();
+    await clock.advance(1_000);
+    breaker.canExecute();
+    breaker.recordFailure();
+    expect(breaker.stats()).toMatchObject({ openings: 2, recoveryTimeoutMs: 2_000 });
+  });
+
+  it('passes the number of openings in a row to the function', async () => {
+    const seen: number[] = [];
+    const { breaker, clock } = setup({ recoveryTimeoutMs: (n) => (seen.push(n), 500) });
+    breaker.recordFailure();
+    await clock.advance(500);
+    breaker.canExecute();
+    breaker.recordFailure();
+    expect(seen).toContain(1);
+    expect(seen).toContain(2);
+    expect(Math.max(...seen)).toBe(2);
+  });
+
+  it('resets the openings on reset()', () => {
+    const { breaker } = setup({ recoveryTimeoutMs: doubling });
+    breaker.recordFailure();
+    breaker.reset();
+    breaker.recordFailure();
+    expect(breaker.stats().openings).toBe(1);
+    expect(breaker.remainingOpenMs()).toBe(1_000);
+  });
+
+  it('does not stay open forever when the function throws or returns nonsense', async () => {
+    for (const recoveryTimeoutMs of [() => { throw new Error('bug'); }, () => Number.NaN, () => -5, () => Infinity]) {
+      const { breaker, clock } = setup({ recoveryTimeoutMs });
+      breaker.recordFailure();
+      expect(breaker.state).toBe('OPEN');
+      const remaining = breaker.remainingOpenMs();
+      expect(remaining).toBeGreaterThan(0);
+      expect(remaining).toBeLessThanOrEqual(60_000);
+      await clock.advance(60_000);
+      expect(breaker.state).toBe('HALF_OPEN');
+    }
+  });
+});
+
+describe('probes that never settle', () => {
+  it('give their slot back after probeTimeoutMs, so the breaker is not wedged', async () => {
+    const { breaker, clock, toHalfOpen } = setup({ recoveryTimeoutMs: 1_000, probeTimeoutMs: 5_000 });
+    await toHalfOpen();
+    expect(breaker.canExecute()).toBe(true); // this probe hangs forever
+    await clock.advance(4_999);
+    expect(breaker.canExecute()).toBe(false);
+    await clock.advance(1);
+    expect(breaker.canExecute()).toBe(true);
+    breaker.recordSuccess();
+    expect(breaker.state).toBe('CLOSED');
+  });
+
+  it('use the default probeTimeoutMs of 60 s', async () => {
+    const { breaker, clock, toHalfOpen } = setup({ recoveryTimeoutMs: 1_000 });
+    await toHalfOpen();
+    breaker.canExecute();
+    await clock.advance(59_999);
+    expect(breaker.canExecute()).toBe(false);
+    await clock.advance(1);
+    expect(breaker.canExecute()).toBe(true);
+  });
+
+  // Contract: "a probe that never settles ... its slot expires after probeTimeoutMs": each
+  // probe's own slot, measured from when that probe started (a regression guard: one shared
+  // "last probe" time once let a later probe keep an earlier, hung probe's slot until 8 s).
+  it('each slot expires probeTimeoutMs after its own probe started, even while a later probe is running', async () => {
+    const { breaker, clock, toHalfOpen } = setup({ recoveryTimeoutMs: 1_000, halfOpenMaxCalls: 2, probeTimeoutMs: 5_000 });
+    await toHalfOpen();
+    expect(breaker.canExecute()).toBe(true); // probe A, hangs
+    await clock.advance(3_000);
+    expect(breaker.canExecute()).toBe(true); // probe B, still running
+    expect(breaker.canExecute()).toBe(false);
+    await clock.advance(2_000); // A started 5 s ago: its slot is free; B's is not
+    expect(breaker.canExecute()).toBe(true);
+    expect(breaker.canExecute()).toBe(false);
+  });
+});
