@@ -4,7 +4,7 @@ export { HealingPipeline } from './pipeline/healing-pipeline.js';
 export { withSelfHealing, type SelfHealingDecorator } from './pipeline/with-self-healing.js';
 export type { HealingResult, HealingAction, HealingActionKind, GiveUpReason } from './pipeline/healing-result.js';
 export type {
-  HealingOptions, RetryOptions, Jitter, AttemptContext, FallbackContext, HealingFunction, FallbackFunction,
+  HealingOptions, RetryOptions, Jitter, AttemptContext, FallbackContext, HealingFunction, FallbackFunction, ArgsSchema, ProposalGuard,
 } from './pipeline/options.js';
 
 export { ErrorClassifier, type ErrorClassifierOptions } from './classify/error-classifier.js';
@@ -23,11 +23,24 @@ export type { CircuitEvents, CircuitStateChange, CircuitRejection, TransitionRea
 export type { RegistrySnapshot } from './circuit/snapshot.js';
 export type { CircuitBreakerLike } from './circuit/circuit-breaker-like.js';
 
-export type { Reflector, ReflectionRequest, ReflectionProposal, ReflectionHistoryEntry } from './reflect/reflector.js';
+export type {
+  Reflector, ReflectionRequest, ReflectionProposal, ReflectionTextProposal, ReflectionHistoryEntry, RedactedReflectionView,
+  ReflectionUsage, ReflectionSpend,
+} from './reflect/reflector.js';
+export type { ProposalRejection } from './reflect/check-proposal.js';
+export { ruleReflector, type ReflectionRule } from './reflect/rule-reflector.js';
+export { schemaReflector, type SchemaReflectorOptions } from './reflect/schema-reflector.js';
+export { createLLMReflector, type LLMReflectorOptions } from './reflect/llm/create-llm-reflector.js';
+export {
+  openAICompatible, LLMRequestError, type OpenAICompatibleOptions, type StructuredOutput,
+} from './reflect/llm/openai-compatible.js';
+export type { ChatMessage, CompleteFunction, CompleteOptions, CompletionResult } from './reflect/llm/chat.js';
+export { parseProposalText, type ParsedProposalText } from './reflect/secure-json.js';
 export { backoffDelay, type BackoffPolicy } from './retry/backoff.js';
 export { readEnvironment, type EnvironmentSettings } from './config/environment.js';
 export type { HealingLogger } from './observe/logger.js';
 export { redactMessage } from './observe/redact.js';
+export type { RedactionOptions } from './observe/redaction.js';
 export { systemClock, sleep, type Clock } from './clock.js';
 export {
   HealingConfigError, HealingError, CircuitOpenError, AttemptTimeoutError, NonErrorThrownError, RegistryFullError,

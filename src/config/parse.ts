@@ -23,6 +23,23 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * For a value that matched no branch of a union (`redact: false | { keys, ... }`), the issue of
+ * the branch it came closest to: the one whose issue lies deepest (`redact.keys.0` says more than
+ * `redact`). Branches refused at the union's own level say nothing better than the union.
+ */
+function innermost(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  let best: Issue | undefined;
+  for (const branch of issue.errors) {
+    const first = branch[0];
+    if (first !== undefined && first.path.length > 0 && (best === undefined || first.path.length > best.path.length)) best = first;
+  }
+  return best === undefined ? issue : innermost({ ...best, path: [...issue.path, ...best.path] } as Issue);
+}
+
 /**
  * Validates `value` against `schema`, or throws a {@link HealingConfigError} that names the first
  * offending path (`retry.maxAttempts`), says what was expected and what was given.
@@ -36,7 +53,7 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, root: string)
     throw new HealingConfigError(root, 'could not be read (a getter threw)', { cause });
   }
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
+  const issue = innermost(result.error.issues[0]!);
   const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
   const path = [...issue.path, ...(keys.length === 1 ? keys : [])];
   const option = [root, ...path.map(String)].filter(Boolean).join('.') || 'options';

@@ -1,16 +1,23 @@
 /**
- * Patterns of secrets that must not leave the process in logs or action details: bearer tokens,
- * API-key-shaped strings, and `key=value` pairs whose key names a secret.
+ * Patterns of secrets that must not leave the process in logs, action details or reflection
+ * prompts: bearer tokens, API-key-shaped strings, and `key=value` pairs whose key names a secret.
  */
-const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+export const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [REDACTED]'],
   [/\b(sk|pk|rk)-[A-Za-z0-9_-]{8,}/g, '[REDACTED]'],
   [/\b(ghp|gho|github_pat|xox[abpr])_[A-Za-z0-9_]{8,}/g, '[REDACTED]'],
   [/\bAKIA[0-9A-Z]{16}\b/g, '[REDACTED]'],
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, '[REDACTED]'],
   [/((?:api[_-]?key|apikey|token|secret|password|passwd|authorization|x-api-key)["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi, '$1[REDACTED]'],
 ];
 
-const MAX_MESSAGE_LENGTH = 500;
+/** What a redacted value is replaced with. */
+export const REDACTED = '[REDACTED]';
+
+export const MAX_MESSAGE_LENGTH = 500;
+
+/** Stack frames (`    at fn (file:1:2)`) pasted into a message: they say nothing a model or a log reader needs. */
+const STACK_FRAME_LINE = /\n[ \t]*at [^\n]*/g;
 
 /**
  * Removes secrets from a message and truncates it, for logs and `HealingAction.error`.
@@ -25,15 +32,22 @@ export function redactMessage(message: string): string {
   // and across executions while a dependency is down): remember the last one.
   if (message === lastMessage) return lastRedacted;
   lastMessage = message;
-  lastRedacted = redact(message);
+  lastRedacted = redactText(message, SECRET_PATTERNS);
   return lastRedacted;
 }
 
 let lastMessage: string | undefined;
 let lastRedacted = '';
 
-function redact(message: string): string {
+/** Applies `patterns` to `message`, strips stack frames and truncates. */
+export function redactText(message: string, patterns: ReadonlyArray<readonly [RegExp, string]>): string {
   let text = message.length > MAX_MESSAGE_LENGTH * 2 ? message.slice(0, MAX_MESSAGE_LENGTH * 2) : message;
-  for (const [pattern, replacement] of SECRET_PATTERNS) text = text.replace(pattern, replacement);
+  if (text.includes('\n')) text = text.replace(STACK_FRAME_LINE, '');
+  for (const [pattern, replacement] of patterns) text = text.replace(pattern, replacement);
+  return truncate(text);
+}
+
+/** Truncates to {@link MAX_MESSAGE_LENGTH}, saying so. */
+export function truncate(text: string): string {
   return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}… [truncated]` : text;
 }

@@ -3,8 +3,8 @@ import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import type { AttemptContextImpl } from './attempt-context.js';
 import { toError } from '../errors.js';
 import { logAction } from '../observe/log-action.js';
-import { redactMessage } from '../observe/redact.js';
-import type { ReflectionHistoryEntry } from '../reflect/reflector.js';
+import type { RedactedValue } from '../observe/redaction.js';
+import type { ReflectionHistoryEntry, ReflectionSpend } from '../reflect/reflector.js';
 import type { GiveUpReason, HealingAction, HealingResult } from './healing-result.js';
 import type { HealingFunction } from './options.js';
 import type { ExecutionPlan } from './plan.js';
@@ -35,11 +35,15 @@ export class Execution {
   actions: HealingAction[] = [];
   /** Created on the first reflection: most executions never reflect. */
   reflectionHistory: ReflectionHistoryEntry[] | undefined = undefined;
+  /** What reflection has cost so far (created with the history). */
+  reflectionSpend: ReflectionSpend | undefined = undefined;
   /** The context of the attempt in flight (its timer and signal link are released when it ends). */
   attemptContext: AttemptContextImpl | undefined = undefined;
   stopReason: GiveUpReason | undefined = undefined;
   private stopDetail = '';
   private classification: Classification | undefined = undefined;
+  /** The redacted args, for the args they were made of (reflection replaces the args). */
+  private redacted: { of: unknown; view: RedactedValue } | undefined = undefined;
 
   constructor(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown) {
     this.plan = plan;
@@ -60,11 +64,27 @@ export class Execution {
     return (this.classification ??= safeClassify(this.plan, this.error!));
   }
 
+  /** The current args with secrets redacted, computed once per args value (only on failure paths). */
+  redactedArgs(): RedactedValue {
+    if (this.redacted === undefined || this.redacted.of !== this.args) {
+      this.redacted = { of: this.args, view: this.plan.redaction.value(this.args) };
+    }
+    return this.redacted.view;
+  }
+
+  /** A message as it may reach a log, an action or a reflector: secrets (also those found in the args) removed. */
+  redact(message: string): string {
+    const { redaction } = this.plan;
+    if (!redaction.enabled) return message;
+    // Args hold no secret in most calls: look for their values only when there are some.
+    return redaction.message(message, this.args === undefined || this.args === null ? undefined : this.redactedArgs().secrets);
+  }
+
   /** Adds a healing action (with circuit and redacted error filled in) and logs it. */
   record(action: HealingAction): void {
     if (this.plan.circuitName !== undefined) action.circuit = this.plan.circuitName;
     if (action.error === undefined && this.error !== undefined && action.kind !== 'fallback') {
-      action.error = redactMessage(this.error.message);
+      action.error = this.redact(this.error.message);
     }
     this.actions.push(action);
     if (this.plan.logger !== undefined) logAction(this.plan.logger, action);

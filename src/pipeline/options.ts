@@ -2,7 +2,8 @@ import type { Classifier } from '../classify/classification.js';
 import type { CircuitBreakerRegistry } from '../circuit/registry.js';
 import type { Clock } from '../clock.js';
 import type { HealingLogger } from '../observe/logger.js';
-import type { Reflector } from '../reflect/reflector.js';
+import type { RedactionOptions } from '../observe/redaction.js';
+import type { Reflector, ReflectionSpend } from '../reflect/reflector.js';
 
 /**
  * What the healed function receives besides its args.
@@ -86,6 +87,26 @@ export interface RetryOptions {
 }
 
 /**
+ * A schema reflected args must pass: a zod schema, or anything with zod's `safeParse`.
+ * @example
+ * ```ts
+ * const argsSchema: ArgsSchema = z.object({ date: z.iso.date() });
+ * ```
+ */
+export interface ArgsSchema {
+  safeParse(value: unknown): { success: boolean; data?: unknown; error?: unknown };
+}
+
+/**
+ * A last check on a reflected proposal, after `mutablePaths` and `argsSchema`: `true` lets it run.
+ * @example
+ * ```ts
+ * const accept: ProposalGuard<Transfer> = (original, proposed) => proposed.amount <= original.amount;
+ * ```
+ */
+export type ProposalGuard<A> = (original: A, proposed: A) => boolean | PromiseLike<boolean>;
+
+/**
  * Options of `executeWithHealing`, `new HealingPipeline(...)` and `withSelfHealing`. All optional.
  *
  * @example
@@ -109,9 +130,31 @@ export interface HealingOptions<A = any, R = any> {
   /** Proposes repaired args for `recoverable` errors. */
   reflector?: Reflector<A>;
   /** A zod schema (anything with `safeParse`) every reflected proposal must pass. */
-  argsSchema?: { safeParse(value: unknown): { success: boolean; data?: unknown; error?: unknown } };
+  argsSchema?: ArgsSchema;
   /** Reflections allowed per execution. Default 2. */
   maxReflections?: number;
+  /**
+   * The args paths a reflected proposal may change (`'date'`, `'items.*.qty'`); a change anywhere
+   * else is refused (`disallowed-path`). Default: the paths named by the failure's validation
+   * issues (zod's `error.issues[].path`), else every path. Redacted (secret) fields never change
+   * unless listed here.
+   */
+  mutablePaths?: readonly string[];
+  /** A last guard on each proposal, after `mutablePaths` and `argsSchema`: return `false` to refuse it (`guard`). */
+  accept?: ProposalGuard<A>;
+  /** Longest wait for one reflection, in ms; past it the reflector's signal aborts and reflection ends (`timeout`). Default 30 000. */
+  reflectionTimeoutMs?: number;
+  /** Asked before each reflection with what reflection has cost so far; `false` ends reflection (`budget`). */
+  reflectionBudget?: (spent: ReflectionSpend) => boolean;
+  /** `false` marks a call that must not run twice with different args: reflection is then off unless `reflectNonIdempotent`. Default `true`. */
+  idempotent?: boolean;
+  /** Let reflection repair calls marked `idempotent: false`. Default `false`. */
+  reflectNonIdempotent?: boolean;
+  /**
+   * Redaction of what reaches logs, `healingActions` and reflectors' `redacted` view: built-in
+   * secret keys and patterns plus these. `false` turns it off (an explicit opt-out). Default on.
+   */
+  redact?: RedactionOptions | false;
   /** Default: a shared `new ErrorClassifier()`. */
   classifier?: Classifier;
   /** Where `circuitName` is looked up. Default: the process-wide registry. */

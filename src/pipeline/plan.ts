@@ -6,8 +6,10 @@ import type { EnvironmentSettings } from '../config/environment.js';
 import { healingOptionsSchema } from '../config/options-schema.js';
 import { parseWith } from '../config/parse.js';
 import type { HealingLogger } from '../observe/logger.js';
-import type { Reflector } from '../reflect/reflector.js';
-import type { FallbackFunction, HealingOptions } from './options.js';
+import { Redaction } from '../observe/redaction.js';
+import { parsePath, type ArgPath } from '../reflect/arg-paths.js';
+import type { Reflector, ReflectionSpend } from '../reflect/reflector.js';
+import type { FallbackFunction, HealingOptions, ProposalGuard } from './options.js';
 
 /** Options with every default applied and the environment folded in: what an execution reads. */
 export interface ExecutionPlan {
@@ -26,6 +28,14 @@ export interface ExecutionPlan {
   readonly reflector: Reflector | undefined;
   readonly argsSchema: HealingOptions['argsSchema'];
   readonly maxReflections: number;
+  /** Parsed `mutablePaths`; `undefined` means the default (the failure's issue paths, else any). */
+  readonly mutablePaths: readonly ArgPath[] | undefined;
+  readonly accept: ProposalGuard<unknown> | undefined;
+  readonly reflectionTimeoutMs: number;
+  readonly reflectionBudget: ((spent: ReflectionSpend) => boolean) | undefined;
+  /** `false` when the call is marked `idempotent: false` and `reflectNonIdempotent` is not set. */
+  readonly mayReflect: boolean;
+  readonly redaction: Redaction;
   readonly classifier: Classifier;
   readonly registry: CircuitBreakerRegistry;
   readonly circuitName: string | undefined;
@@ -70,6 +80,12 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
     reflector: options.reflector as Reflector | undefined,
     argsSchema: options.argsSchema,
     maxReflections: options.maxReflections ?? 2,
+    mutablePaths: options.mutablePaths?.map(parsePath),
+    accept: options.accept as ProposalGuard<unknown> | undefined,
+    reflectionTimeoutMs: options.reflectionTimeoutMs ?? 30_000,
+    reflectionBudget: options.reflectionBudget,
+    mayReflect: options.idempotent !== false || options.reflectNonIdempotent === true,
+    redaction: Redaction.from(options.redact),
     classifier: options.classifier ?? (sharedClassifier ??= new ErrorClassifier()),
     registry,
     circuitName: options.circuitName,

@@ -1,12 +1,33 @@
 import type { ExecutionPlan } from '../pipeline/plan.js';
 import { readProperty } from '../classify/error-facts.js';
-import type { ReflectionHistoryEntry } from './reflector.js';
+import { toError } from '../errors.js';
+import { REDACTED } from '../observe/redact.js';
+import { changedPaths, formatPath, isUnder, readPath, type ArgPath } from './arg-paths.js';
 import { canonicalJson, toPlainData } from './plain-data.js';
+import type { ReflectionHistoryEntry } from './reflector.js';
+import { parseProposalText } from './secure-json.js';
+
+/**
+ * Why a proposal was refused, in the order the checks run. `timeout` and `budget` are decided
+ * around the reflector call (see `reflect-step.ts`), the others here.
+ */
+export type ProposalRejection = 'parse' | 'forbidden-key' | 'disallowed-path' | 'schema' | 'guard' | 'no-change' | 'repeat';
 
 /** The outcome of checking one reflector proposal. */
 export type ProposalCheck =
   | { ok: true; args: unknown; reason: string }
-  | { ok: false; rejection: string; detail: string; proposedArgs: unknown; reason: string };
+  | { ok: false; rejection: ProposalRejection; detail: string; proposedArgs: unknown; reason: string };
+
+/** What a proposal is checked against. */
+export interface ProposalContext {
+  /** The args that just failed. */
+  args: unknown;
+  history: readonly ReflectionHistoryEntry[];
+  /** The paths a proposal may change; `undefined`: any path. */
+  mutablePaths: readonly ArgPath[] | undefined;
+  /** Where the current args hold redacted secrets (a proposal may only echo `[REDACTED]` there). */
+  secretPaths: readonly ArgPath[];
+}
 
 function summariseSchemaError(error: unknown): string {
   const issues = readProperty(error, 'issues');
@@ -19,49 +40,118 @@ function summariseSchemaError(error: unknown): string {
 }
 
 /**
- * Checks an untrusted proposal, in order: its shape, a fresh copy free of prototype keys,
- * `argsSchema`, then that it changes something and was not proposed before. Never throws.
+ * Checks an untrusted proposal, in this order, and stops at the first refusal:
+ *
+ * 1. `parse`: a text reply must be JSON `{ args, reason }`; an object must have `args`.
+ * 2. `forbidden-key`: `__proto__`, `constructor` or `prototype` anywhere; the args are copied into
+ *    fresh plain objects (never merged into the originals).
+ * 3. `disallowed-path`: every changed path must lie under `mutablePaths`; secrets stay as they are.
+ * 4. `schema`: `argsSchema` must accept the args (its output is what runs).
+ * 5. `guard`: `accept(original, proposed)` must return `true`.
+ * 6. `no-change` / `repeat`: the args must differ from the failed ones and from earlier proposals.
+ *
+ * Never throws.
  */
-export function checkProposal(
-  plan: ExecutionPlan,
-  proposal: unknown,
-  currentArgs: unknown,
-  history: readonly ReflectionHistoryEntry[],
-): ProposalCheck {
-  const rawArgs = readProperty(proposal, 'args');
-  const rawReason = readProperty(proposal, 'reason');
+export async function checkProposal(plan: ExecutionPlan, proposal: unknown, context: ProposalContext): Promise<ProposalCheck> {
+  let envelope: unknown = proposal;
+  const rawJson = readProperty(proposal, 'json');
+  if (typeof rawJson === 'string' && !hasOwn(proposal, 'args')) {
+    const parsed = parseProposalText(rawJson);
+    if (!parsed.ok) return refuse(parsed.problem, parsed.detail, undefined, '');
+    envelope = parsed.envelope;
+  }
+  const rawReason = readProperty(envelope, 'reason');
   const reason = typeof rawReason === 'string' ? rawReason.slice(0, 500) : '';
-  const reject = (rejection: string, detail: string, proposedArgs: unknown = undefined): ProposalCheck =>
-    ({ ok: false, rejection, detail, proposedArgs, reason });
+  if (envelope === null || typeof envelope !== 'object' || !hasOwn(envelope, 'args')) {
+    return refuse('parse', 'the reflector did not return { args, reason } or { json }', undefined, reason);
+  }
 
-  if (proposal === null || typeof proposal !== 'object' || !Object.hasOwn(proposal, 'args')) {
-    return reject('parse', 'the reflector did not return { args, reason }');
-  }
-  const copied = toPlainData(rawArgs);
+  const copied = toPlainData(readProperty(envelope, 'args'));
   if (!copied.ok) {
-    return reject(copied.problem, copied.problem === 'forbidden-key'
-      ? `the proposal has a forbidden key at ${copied.path}`
-      : `the proposal holds a value that is not plain data at ${copied.path}`);
+    return copied.problem === 'forbidden-key'
+      ? refuse('forbidden-key', `the proposal has a forbidden key at ${copied.path}`, undefined, reason)
+      : refuse('parse', `the proposal holds a value that is not plain data at ${copied.path}`, undefined, reason);
   }
-  let args = copied.value;
+  let args = restoreSecrets(copied.value, context);
+
+  const disallowed = firstDisallowedChange(context, args, plan.mutablePaths !== undefined);
+  if (disallowed !== undefined) return refuse('disallowed-path', disallowed, args, reason);
 
   if (plan.argsSchema !== undefined) {
     let parsed: { success: boolean; data?: unknown; error?: unknown };
     try {
       parsed = plan.argsSchema.safeParse(args);
     } catch (error) {
-      return reject('schema', `argsSchema threw: ${summariseSchemaError(error)}`, args);
+      return refuse('schema', `argsSchema threw: ${summariseSchemaError(error)}`, args, reason);
     }
-    if (!parsed.success) return reject('schema', `the proposal does not match argsSchema: ${summariseSchemaError(parsed.error)}`, args);
+    if (!parsed.success) return refuse('schema', `the proposal does not match argsSchema: ${summariseSchemaError(parsed.error)}`, args, reason);
     args = parsed.data;
   }
 
-  const proposed = canonicalJson(args);
-  if (proposed !== undefined && proposed === canonicalJson(currentArgs)) {
-    return reject('no-change', 'the proposal equals the args that just failed', args);
+  if (plan.accept !== undefined) {
+    let accepted: unknown;
+    try {
+      accepted = await plan.accept(context.args, args);
+    } catch (error) {
+      return refuse('guard', `accept() threw: ${toError(error).message.slice(0, 200)}`, args, reason);
+    }
+    if (accepted !== true) return refuse('guard', 'accept(original, proposed) refused the proposal', args, reason);
   }
-  if (proposed !== undefined && history.some((entry) => canonicalJson(entry.proposedArgs) === proposed)) {
-    return reject('repeat', 'the proposal was already tried', args);
+
+  const proposed = canonicalJson(args);
+  if (proposed !== undefined && proposed === canonicalJson(context.args)) {
+    return refuse('no-change', 'the proposal equals the args that just failed', args, reason);
+  }
+  if (proposed !== undefined && context.history.some((entry) => canonicalJson(entry.proposedArgs) === proposed)) {
+    return refuse('repeat', 'the proposal was already tried', args, reason);
   }
   return { ok: true, args, reason };
+}
+
+function refuse(rejection: ProposalRejection, detail: string, proposedArgs: unknown, reason: string): ProposalCheck {
+  return { ok: false, rejection, detail, proposedArgs, reason };
+}
+
+function hasOwn(value: unknown, key: string): boolean {
+  return value !== null && typeof value === 'object' && Object.hasOwn(value, key);
+}
+
+/**
+ * A model only ever saw `[REDACTED]` where the args hold a secret, so it can only echo that
+ * placeholder back: put the real value in its place (on the fresh copy, never on the originals).
+ */
+function restoreSecrets(proposed: unknown, context: ProposalContext): unknown {
+  if (context.secretPaths.length === 0) return proposed;
+  let restored = proposed;
+  for (const path of context.secretPaths) {
+    if (readPath(restored, path) !== REDACTED) continue;
+    const original = readPath(context.args, path);
+    if (path.length === 0) {
+      restored = original;
+      continue;
+    }
+    const parent = readPath(restored, path.slice(0, -1)) as Record<string, unknown>;
+    Object.defineProperty(parent, path.at(-1)!, { value: original, enumerable: true, writable: true, configurable: true });
+  }
+  return restored;
+}
+
+/**
+ * The first change outside what may change, described; `undefined` when every change is allowed.
+ * Secrets may change only where `mutablePaths` was given explicitly and names them (a parent
+ * path is not enough: `'user'` does not open `'user.password'`).
+ */
+function firstDisallowedChange(context: ProposalContext, proposed: unknown, explicit: boolean): string | undefined {
+  for (const path of changedPaths(context.args, proposed)) {
+    const allowedBy = context.mutablePaths?.find((pattern) => isUnder(path, pattern));
+    if (context.mutablePaths !== undefined && allowedBy === undefined) {
+      return `the proposal changes ${formatPath(path)}, which may not change (may change: ${context.mutablePaths.map(formatPath).join(', ')})`;
+    }
+    const secret = context.secretPaths.find((secretPath) => isUnder(path, secretPath) || isUnder(secretPath, path));
+    const secretListed = explicit && allowedBy !== undefined && secret !== undefined && allowedBy.length >= secret.length;
+    if (secret !== undefined && !secretListed) {
+      return `the proposal changes ${formatPath(path)}, which holds a redacted secret (list it in mutablePaths to allow it)`;
+    }
+  }
+  return undefined;
 }

@@ -1,59 +1,150 @@
+import type { Classification } from '../classify/classification.js';
 import { toError } from '../errors.js';
-import { redactMessage } from '../observe/redact.js';
 import type { Execution } from '../pipeline/execution.js';
+import { formatPath, pathsFromIssues, type ArgPath } from './arg-paths.js';
 import { checkProposal } from './check-proposal.js';
+import type { ReflectionHistoryEntry, ReflectionRequest, ReflectionSpend, ReflectionUsage } from './reflector.js';
 
-const NEVER_ABORTED = new AbortController().signal;
+/** What one call of the reflector came to, besides a proposal. */
+type ReflectorOutcome =
+  | { kind: 'proposal'; proposal: unknown }
+  | { kind: 'threw'; error: Error }
+  | { kind: 'timeout' }
+  | { kind: 'aborted' };
 
 /**
  * Asks the reflector for repaired args after a `recoverable` failure, and checks each proposal
- * before it can run. A rejected proposal is recorded and the reflector is asked again (it sees
- * why in `history`), up to `maxReflections`. A reflector that throws or returns nothing ends
- * reflection. Resolves `true` when the next attempt should run with the new `run.args`.
+ * before it can run. A refused proposal is recorded and the reflector is asked again (it sees
+ * why in `history`), up to `maxReflections`. A reflector that throws, times out, returns nothing
+ * or runs out of budget ends reflection. Resolves `true` when the next attempt should run with
+ * the new `run.args`.
  */
 export async function reflectOnFailure(run: Execution): Promise<boolean> {
   const { plan } = run;
-  const reflector = plan.reflector!;
   const classification = run.classify();
   const history = (run.reflectionHistory ??= []);
-  while (run.reflections < plan.maxReflections) {
-    run.reflections++;
-    const error = run.error!;
-    let proposal: unknown;
-    try {
-      proposal = await reflector({
-        error,
-        classification,
-        args: run.args,
-        attempt: run.attempts,
-        history: history.slice(), // a snapshot: later entries must not appear in it
-        signal: plan.signal ?? NEVER_ABORTED,
-      });
-    } catch (thrown) {
-      run.record({ kind: 'reflect', attempt: run.attempts, succeeded: false, reason: 'reflector-error', category: classification.category,
-        detail: `the reflector threw (${redactMessage(toError(thrown).message)}); reflection ends` });
-      return run.stop('unrepaired', `${classification.reason} (${classification.category}) needs different arguments and the reflector failed`);
-    }
-    if (plan.signal?.aborted) return run.stop('aborted', 'the caller aborted during reflection');
-    if (proposal === null || proposal === undefined) {
-      run.record({ kind: 'reflect', attempt: run.attempts, succeeded: false, reason: 'declined', category: classification.category,
-        detail: 'the reflector proposed nothing; reflection ends' });
-      return run.stop('unrepaired', `${classification.reason} (${classification.category}) needs different arguments and the reflector declined`);
-    }
+  const spent = (run.reflectionSpend ??= { reflections: 0, tokens: 0, costUsd: 0 });
+  const unrepaired = (why: string) => run.stop('unrepaired', `${classification.reason} (${classification.category}) needs different arguments and ${why}`);
+  const note = (reason: string, detail: string, succeeded = false) =>
+    run.record({ kind: 'reflect', attempt: run.attempts, succeeded, reason, category: classification.category, detail });
 
-    const check = checkProposal(plan, proposal, run.args, history);
-    const entry = { attempt: run.attempts, error: redactMessage(error.message), accepted: check.ok, reason: check.reason,
-      proposedArgs: check.ok ? check.args : check.proposedArgs };
+  while (run.reflections < plan.maxReflections) {
+    spent.reflections = run.reflections;
+    if (plan.reflectionBudget !== undefined && !withinBudget(plan.reflectionBudget, spent)) {
+      note('budget', `reflectionBudget refused another reflection (${describeSpend(spent)}); reflection ends`);
+      return unrepaired('the reflection budget is spent');
+    }
+    run.reflections++;
+    const mutablePaths = plan.mutablePaths ?? pathsFromIssues(run.error);
+    const outcome = await callReflector(run, buildRequest(run, classification, history, mutablePaths));
+    if (outcome.kind === 'aborted' || plan.signal?.aborted) return run.stop('aborted', 'the caller aborted during reflection');
+    if (outcome.kind === 'timeout') {
+      note('timeout', `the reflector did not answer within reflectionTimeoutMs (${plan.reflectionTimeoutMs} ms); reflection ends`);
+      return unrepaired('the reflector timed out');
+    }
+    if (outcome.kind === 'threw') {
+      note('reflector-error', `the reflector threw (${run.redact(outcome.error.message)}); reflection ends`);
+      return unrepaired('the reflector failed');
+    }
+    const { proposal } = outcome;
+    if (proposal === null || proposal === undefined) {
+      note('declined', 'the reflector proposed nothing; reflection ends');
+      return unrepaired('the reflector declined');
+    }
+    addUsage(spent, proposal);
+
+    const check = await checkProposal(plan, proposal, { args: run.args, history, mutablePaths, secretPaths: run.redactedArgs().secretPaths });
+    // A refused entry's reason says why it was refused: what the reflector must do differently.
+    const entry: ReflectionHistoryEntry = { attempt: run.attempts, error: run.redact(run.error!.message), accepted: check.ok,
+      reason: check.ok ? check.reason : check.detail, proposedArgs: check.ok ? check.args : check.proposedArgs };
+    if (!check.ok) entry.rejection = check.rejection;
     history.push(entry);
     if (!check.ok) {
-      run.record({ kind: 'reflect', attempt: run.attempts, succeeded: false, reason: check.rejection, category: classification.category,
-        detail: `proposal rejected (${check.rejection}): ${check.detail}` });
+      note(check.rejection, `proposal rejected (${check.rejection}): ${run.redact(check.detail)}`);
       continue;
     }
     run.args = check.args;
-    run.record({ kind: 'reflect', attempt: run.attempts, succeeded: true, reason: 'accepted', category: classification.category,
-      detail: `args repaired${check.reason ? `: ${redactMessage(check.reason)}` : ''}; retrying with them` });
+    note('accepted', `args repaired${check.reason ? `: ${run.redact(check.reason)}` : ''}; retrying with them`, true);
     return true;
   }
-  return run.stop('unrepaired', `${classification.reason} (${classification.category}) needs different arguments and no valid repair came from ${run.reflections} reflection(s)`);
+  spent.reflections = run.reflections;
+  return unrepaired(`no valid repair came from ${run.reflections} reflection(s)`);
+}
+
+function buildRequest(
+  run: Execution,
+  classification: Classification,
+  history: readonly ReflectionHistoryEntry[],
+  mutablePaths: readonly ArgPath[] | undefined,
+): Omit<ReflectionRequest, 'signal'> {
+  const { plan } = run;
+  const redactedHistory = history.map((entry) => ({ ...entry, proposedArgs: plan.redaction.value(entry.proposedArgs).value, reason: run.redact(entry.reason) }));
+  return {
+    error: run.error!,
+    classification,
+    args: run.args,
+    attempt: run.attempts,
+    history: history.slice(), // a snapshot: later entries must not appear in it
+    redacted: { error: run.redact(run.error!.message), args: run.redactedArgs().value, history: redactedHistory },
+    mutablePaths: mutablePaths?.map((path) => (path.length === 0 ? '' : formatPath(path))),
+    argsSchema: plan.argsSchema,
+  };
+}
+
+/**
+ * Calls the reflector with its own signal, aborted by the caller's signal or after
+ * `reflectionTimeoutMs`; a reflector that ignores the signal is abandoned at the deadline.
+ */
+async function callReflector(run: Execution, request: Omit<ReflectionRequest, 'signal'>): Promise<ReflectorOutcome> {
+  const { plan } = run;
+  if (plan.signal?.aborted) return { kind: 'aborted' };
+  const controller = new AbortController();
+  const onCallerAbort = () => controller.abort(plan.signal!.reason);
+  plan.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  let settleEarly!: (outcome: ReflectorOutcome) => void;
+  const early = new Promise<ReflectorOutcome>((resolve) => {
+    settleEarly = resolve;
+  });
+  const timer = plan.clock.setTimeout(() => {
+    controller.abort(new Error(`reflection timed out after ${plan.reflectionTimeoutMs} ms`));
+    settleEarly({ kind: 'timeout' });
+  }, plan.reflectionTimeoutMs);
+  controller.signal.addEventListener('abort', () => settleEarly({ kind: plan.signal?.aborted ? 'aborted' : 'timeout' }), { once: true });
+  try {
+    const called = (async (): Promise<ReflectorOutcome> => {
+      try {
+        return { kind: 'proposal', proposal: await plan.reflector!({ ...request, signal: controller.signal } as ReflectionRequest) };
+      } catch (thrown) {
+        return { kind: 'threw', error: toError(thrown) };
+      }
+    })();
+    return await Promise.race([called, early]);
+  } finally {
+    plan.clock.clearTimeout(timer);
+    plan.signal?.removeEventListener('abort', onCallerAbort);
+  }
+}
+
+function withinBudget(budget: (spent: ReflectionSpend) => boolean, spent: ReflectionSpend): boolean {
+  try {
+    return budget({ ...spent }) !== false;
+  } catch {
+    return false; // a budget that cannot answer spends nothing more
+  }
+}
+
+function addUsage(spent: ReflectionSpend, proposal: unknown): void {
+  let usage: ReflectionUsage | undefined;
+  try {
+    usage = (proposal as { usage?: ReflectionUsage }).usage;
+  } catch {
+    return;
+  }
+  if (usage === null || typeof usage !== 'object') return;
+  if (typeof usage.tokens === 'number' && Number.isFinite(usage.tokens) && usage.tokens > 0) spent.tokens += usage.tokens;
+  if (typeof usage.costUsd === 'number' && Number.isFinite(usage.costUsd) && usage.costUsd > 0) spent.costUsd += usage.costUsd;
+}
+
+function describeSpend(spent: ReflectionSpend): string {
+  return `${spent.reflections} reflection(s), ${spent.tokens} tokens, $${spent.costUsd.toFixed(4)}`;
 }

@@ -13,10 +13,12 @@ export function reasonNotToRetry(run: Execution): GiveUpReason | undefined {
   const { plan } = run;
   if (plan.signal?.aborted) return 'aborted';
   if (run.refused) return 'circuit_open';
-  const { disposition } = run.classify();
+  const { disposition, category } = run.classify();
   if (disposition === 'permanent') return 'permanent';
+  // Credentials are never for a reflector to change, whatever a classifier says.
+  if (disposition === 'recoverable' && category === 'auth') return 'permanent';
   if (disposition === 'recoverable' &&
-    (!plan.reflectionEnabled || plan.reflector === undefined || run.reflections >= plan.maxReflections)) {
+    (!plan.reflectionEnabled || plan.reflector === undefined || !plan.mayReflect || run.reflections >= plan.maxReflections)) {
     return 'unrepaired';
   }
   return undefined;
@@ -27,7 +29,9 @@ export function explain(run: Execution, reason: GiveUpReason): string {
   switch (reason) {
     case 'aborted': return 'the caller aborted';
     case 'circuit_open': return `circuit "${run.plan.circuitName}" refused the call`;
-    case 'permanent': return `${describeError(run)} will not succeed by retrying`;
+    case 'permanent': return run.classify().disposition === 'recoverable'
+      ? `${describeError(run)} is an authentication failure: auth errors are never reflected`
+      : `${describeError(run)} will not succeed by retrying`;
     case 'unrepaired': return `${describeError(run)} needs different arguments and ${describeReflection(run)}`;
     default: return `all ${run.plan.maxAttempts} attempts failed; last: ${describeError(run)}`;
   }
@@ -42,6 +46,7 @@ function describeReflection(run: Execution): string {
   const { plan } = run;
   if (!plan.reflectionEnabled) return 'reflection is switched off (SELF_HEALING_REFLECTION_ENABLED=false)';
   if (plan.reflector === undefined) return 'no reflector is configured';
+  if (!plan.mayReflect) return 'the call is marked idempotent: false (set reflectNonIdempotent: true to allow reflection)';
   return `no valid repair came from ${run.reflections} reflection(s)`;
 }
 

@@ -1,0 +1,156 @@
+import { isUnder, parsePath, type ArgPath } from '../reflect/arg-paths.js';
+import { REDACTED, SECRET_PATTERNS, redactMessage, redactText } from './redact.js';
+
+/**
+ * What to redact besides the built-in secrets, with the `redact` option. `redact: false` turns
+ * redaction off entirely (an explicit opt-out: secrets then reach logs and the reflector).
+ *
+ * @example
+ * ```ts
+ * const redact: RedactionOptions = { keys: ['ssn', /^x-internal-/], paths: ['card.number'], patterns: [/\bACC-\d{6}\b/g] };
+ * ```
+ */
+export interface RedactionOptions {
+  /** More key names whose values are secrets, anywhere in args: a string (any case) or a RegExp. */
+  keys?: ReadonlyArray<string | RegExp>;
+  /** Paths in args whose values are secrets: `'card.number'`, `'users.*.email'`. */
+  paths?: readonly string[];
+  /** More patterns removed from messages and string values; each match becomes `[REDACTED]`. */
+  patterns?: readonly RegExp[];
+}
+
+/**
+ * Key names whose string or object values are secrets. Numbers and booleans under such keys stay
+ * (`maxTokens: 100` is not a secret).
+ */
+const SECRET_KEY = /api[-_]?key|apikey|authori[sz]ation|password|passwd|passphrase|secret|token|cookie|credential|private[-_]?key|session[-_]?id/i;
+
+/** Secrets shorter than this are not searched for in messages (they would match ordinary words). */
+const MIN_SECRET_LENGTH = 4;
+const MAX_DEPTH = 32;
+const MAX_NODES = 10_000;
+
+/** A redacted copy of args, and what was taken out of it. */
+export interface RedactedValue {
+  /** A JSON-safe copy with every secret replaced by `[REDACTED]`. */
+  value: unknown;
+  /** Where secrets were found. */
+  secretPaths: ArgPath[];
+  /** The secret strings themselves, to remove from messages that echo them. */
+  secrets: string[];
+}
+
+/**
+ * Redaction as configured by the `redact` option: applied to every message that reaches a log or
+ * a `HealingAction`, and to everything a reflector is shown.
+ */
+export class Redaction {
+  /** Built-in rules only. */
+  static readonly default = new Redaction({});
+  /** `redact: false`: nothing is redacted. */
+  static readonly off = new Redaction({}, false);
+
+  private readonly keyMatchers: ReadonlyArray<string | RegExp>;
+  private readonly paths: ArgPath[];
+  private readonly patterns: ReadonlyArray<readonly [RegExp, string]>;
+  private readonly custom: boolean;
+
+  private constructor(options: RedactionOptions, readonly enabled = true) {
+    this.keyMatchers = (options.keys ?? []).map((key) => (typeof key === 'string' ? key.toLowerCase() : key));
+    this.paths = (options.paths ?? []).map(parsePath);
+    // Every pattern is made global: a pattern without `g` would redact only its first match.
+    const global = (pattern: RegExp) => (pattern.global ? pattern : new RegExp(pattern.source, `${pattern.flags}g`));
+    this.patterns = [...SECRET_PATTERNS, ...(options.patterns ?? []).map((pattern) => [global(pattern), REDACTED] as const)];
+    this.custom = options.patterns !== undefined && options.patterns.length > 0;
+  }
+
+  /** The redaction for a `redact` option value. */
+  static from(option: RedactionOptions | false | undefined): Redaction {
+    if (option === false) return Redaction.off;
+    if (option === undefined || (!option.keys?.length && !option.paths?.length && !option.patterns?.length)) return Redaction.default;
+    return new Redaction(option);
+  }
+
+  /** Removes secrets (patterns, and `secrets` found in args) from a message; strips stack frames; truncates. */
+  message(text: string, secrets: readonly string[] = []): string {
+    if (!this.enabled) return text;
+    let redacted = this.custom ? redactText(text, this.patterns) : redactMessage(text);
+    for (const secret of secrets) {
+      if (secret.length >= MIN_SECRET_LENGTH && redacted.includes(secret)) redacted = redacted.split(secret).join(REDACTED);
+    }
+    return redacted;
+  }
+
+  /**
+   * A JSON-safe copy of `value` with secrets replaced: values of secret-named keys and of the
+   * configured paths, and secret patterns inside strings. Class instances are read as their own
+   * enumerable fields, functions and symbols dropped, cycles cut. Never throws.
+   */
+  value(value: unknown): RedactedValue {
+    const secretPaths: ArgPath[] = [];
+    const secrets: string[] = [];
+    let nodes = 0;
+    const seen = new Set<object>();
+    const collect = (secret: unknown) => {
+      if (typeof secret === 'string') secrets.push(secret);
+      else if (secret !== null && typeof secret === 'object') {
+        for (const item of Object.values(secret as object)) collect(item);
+      }
+    };
+    const visit = (node: unknown, path: string[], key: string | undefined): unknown => {
+      if (this.enabled && path.length > 0 && this.isSecret(node, path, key)) {
+        secretPaths.push(path);
+        try {
+          collect(node);
+        } catch {
+          // a getter threw while collecting: the value is replaced all the same
+        }
+        return REDACTED;
+      }
+      if (typeof node === 'string') return this.enabled ? this.stringValue(node) : node;
+      if (node === null || typeof node === 'number' || typeof node === 'boolean') return node;
+      if (typeof node === 'bigint') return node.toString();
+      if (typeof node !== 'object') return undefined; // functions, symbols, undefined
+      if (node instanceof Date) return Number.isNaN(node.getTime()) ? null : node.toISOString();
+      if (seen.has(node)) return '[Circular]';
+      if (++nodes > MAX_NODES || path.length >= MAX_DEPTH) return '[Truncated]';
+      seen.add(node);
+      try {
+        if (Array.isArray(node)) return node.map((item, index) => visit(item, [...path, String(index)], undefined));
+        const copy: Record<string, unknown> = {};
+        for (const childKey of Object.keys(node)) {
+          // defineProperty: a '__proto__' key in the input stays an own, inert key in the copy.
+          Object.defineProperty(copy, childKey, {
+            value: visit((node as Record<string, unknown>)[childKey], [...path, childKey], childKey),
+            enumerable: true, writable: true, configurable: true,
+          });
+        }
+        return copy;
+      } catch {
+        return '[Unreadable]';
+      } finally {
+        seen.delete(node);
+      }
+    };
+    return { value: visit(value, [], undefined), secretPaths, secrets };
+  }
+
+  private isSecret(node: unknown, path: string[], key: string | undefined): boolean {
+    if (this.paths.some((pattern) => pattern.length === path.length && isUnder(path, pattern))) return true;
+    if (key === undefined || (typeof node !== 'string' && (node === null || typeof node !== 'object'))) return false;
+    if (SECRET_KEY.test(key)) return true;
+    const lower = key.toLowerCase();
+    return this.keyMatchers.some((matcher) => {
+      if (typeof matcher === 'string') return matcher === lower;
+      matcher.lastIndex = 0; // a `g` or `y` RegExp keeps state between test() calls
+      return matcher.test(key);
+    });
+  }
+
+  private stringValue(text: string): string {
+    // Only the patterns: a string value is data, not a message, so it keeps its length and lines.
+    let redacted = text;
+    for (const [pattern, replacement] of this.patterns) redacted = redacted.replace(pattern, replacement);
+    return redacted;
+  }
+}

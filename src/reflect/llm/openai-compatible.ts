@@ -1,0 +1,200 @@
+import { redactMessage } from '../../observe/redact.js';
+import { executeWithHealing } from '../../pipeline/execute-with-healing.js';
+import type { RetryOptions } from '../../pipeline/options.js';
+import type { ChatMessage, CompleteFunction, CompleteOptions, CompletionResult } from './chat.js';
+
+/**
+ * How the reply's shape is requested: `json_schema` (structured output with the reply's schema),
+ * `json_object` (JSON mode), `none`, or `auto`: `json_schema`, stepping down to `json_object`
+ * and then `none` when the server rejects the `response_format` (and remembering that).
+ *
+ * @example
+ * ```ts
+ * const structuredOutput: StructuredOutput = 'json_object'; // a server without json_schema support
+ * ```
+ */
+export type StructuredOutput = 'auto' | 'json_schema' | 'json_object' | 'none';
+
+/**
+ * Options of {@link openAICompatible}.
+ *
+ * @example
+ * ```ts
+ * const options: OpenAICompatibleOptions = { baseURL: 'http://127.0.0.1:11434/v1', model: 'llama3.1' };
+ * ```
+ */
+export interface OpenAICompatibleOptions {
+  /** The API root, up to and including the version (`https://api.openai.com/v1`); `/chat/completions` is appended. */
+  baseURL: string;
+  /** Sent as `Authorization: Bearer ...`; never logged, never put in an error. Optional for local servers. */
+  apiKey?: string;
+  model: string;
+  /** Default: the global `fetch`. */
+  fetch?: typeof globalThis.fetch;
+  /** More request headers (an organisation or project id, say). */
+  headers?: Record<string, string>;
+  /** Default `'auto'`. */
+  structuredOutput?: StructuredOutput;
+  /** Default 0: a repair should be the most likely one, not a creative one. */
+  temperature?: number;
+  /** Caps the reply (`max_tokens`). Default 1024. */
+  maxTokens?: number;
+  /**
+   * Retries of the HTTP call itself (429, 5xx, network errors), done by this library's own pipeline
+   * and counted apart from `maxReflections`. Default `{ maxAttempts: 3, minDelayMs: 250 }`.
+   */
+  retry?: RetryOptions;
+}
+
+/**
+ * The failure of a chat-completions request. `status` and `headers` are there so the classifier
+ * decides retries as for any HTTP error; the message holds the server's error text, redacted and
+ * truncated, never the API key.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof LLMRequestError && error.status === 401) rotateKey();
+ * ```
+ */
+export class LLMRequestError extends Error {
+  readonly code = 'ERR_LLM_REQUEST';
+  override readonly name = 'LLMRequestError';
+  /** The HTTP status, when the server answered. */
+  readonly status: number | undefined;
+  /** The response's `retry-after` headers, when present. */
+  readonly headers: Record<string, string>;
+
+  constructor(message: string, status?: number, headers: Record<string, string> = {}, options?: ErrorOptions) {
+    super(message, options);
+    this.status = status;
+    this.headers = headers;
+  }
+}
+
+const DOWNGRADE: Record<'json_schema' | 'json_object', StructuredOutput> = { json_schema: 'json_object', json_object: 'none' };
+
+/**
+ * A `complete` function for any OpenAI-compatible chat-completions endpoint (OpenAI, Azure
+ * OpenAI's v1 API, OpenRouter, Groq, Together, vLLM, Ollama, LM Studio, llama.cpp's server...).
+ * No SDK: `fetch` only. It asks for structured output when the server supports it, retries the
+ * HTTP call on 429/5xx/network errors, and reports token usage for `reflectionBudget`.
+ *
+ * @example
+ * ```ts
+ * const reflector = createLLMReflector({
+ *   complete: openAICompatible({ baseURL: 'https://api.openai.com/v1', apiKey: process.env.OPENAI_API_KEY, model: 'gpt-4o-mini' }),
+ * });
+ * ```
+ */
+export function openAICompatible(options: OpenAICompatibleOptions): CompleteFunction {
+  const problem = checkOptions(options);
+  if (problem) throw new TypeError(`openAICompatible(options): ${problem}`);
+  const url = `${options.baseURL.replace(/\/+$/, '')}/chat/completions`;
+  const doFetch = options.fetch ?? globalThis.fetch;
+  let mode: StructuredOutput = options.structuredOutput ?? 'auto';
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...options.headers };
+  if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+
+  const send = async (messages: ChatMessage[], complete: CompleteOptions, format: StructuredOutput): Promise<Response> => {
+    const body: Record<string, unknown> = {
+      model: options.model,
+      messages,
+      temperature: options.temperature ?? 0,
+      max_tokens: options.maxTokens ?? 1024,
+    };
+    if (format === 'json_schema' || format === 'auto') {
+      body.response_format = { type: 'json_schema', json_schema: { name: 'repaired_arguments', schema: complete.responseSchema, strict: false } };
+    } else if (format === 'json_object') {
+      body.response_format = { type: 'json_object' };
+    }
+    try {
+      return await doFetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: complete.signal });
+    } catch (error) {
+      if (complete.signal.aborted) throw error;
+      throw new LLMRequestError(`the chat-completions request to ${new URL(url).host} failed: ${redactMessage(String((error as Error)?.message ?? error))}`, undefined, {}, { cause: error });
+    }
+  };
+
+  const requestOnce = async (messages: ChatMessage[], complete: CompleteOptions): Promise<CompletionResult> => {
+    for (;;) {
+      const response = await send(messages, complete, mode);
+      if (response.ok) return readCompletion(await readJson(response));
+      const errorText = await readErrorText(response);
+      // A server without structured output says so with a 400 about response_format: step down once per level.
+      if ((mode === 'auto' || mode === 'json_schema' || mode === 'json_object') && response.status === 400 &&
+        /response_format|json_schema|json_object|structured/i.test(errorText) && (options.structuredOutput ?? 'auto') === 'auto') {
+        mode = DOWNGRADE[mode === 'auto' ? 'json_schema' : mode];
+        continue;
+      }
+      throw new LLMRequestError(`the model server answered HTTP ${response.status}: ${errorText}`, response.status, retryHeaders(response));
+    }
+  };
+
+  return async (messages, complete) => {
+    const result = await executeWithHealing(() => requestOnce(messages, complete), undefined, {
+      retry: { maxAttempts: 3, minDelayMs: 250, ...options.retry },
+      signal: complete.signal,
+    });
+    if (result.status === 'ok') return result.result;
+    throw result.error;
+  };
+}
+
+function checkOptions(options: OpenAICompatibleOptions): string | undefined {
+  if (options === null || typeof options !== 'object') return 'expected { baseURL, model, apiKey? }';
+  try {
+    const url = new URL(options.baseURL);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `baseURL must be http(s), got ${url.protocol}`;
+  } catch {
+    return 'baseURL must be an absolute URL such as https://api.openai.com/v1';
+  }
+  if (typeof options.model !== 'string' || options.model === '') return 'model must be a non-empty string';
+  if (options.apiKey !== undefined && typeof options.apiKey !== 'string') return 'apiKey must be a string';
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') return 'fetch must be a function';
+  const modes: StructuredOutput[] = ['auto', 'json_schema', 'json_object', 'none'];
+  if (options.structuredOutput !== undefined && !modes.includes(options.structuredOutput)) return `structuredOutput must be one of ${modes.join(', ')}`;
+  return undefined;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch (error) {
+    throw new LLMRequestError('the model server answered 200 with a body that is not JSON', response.status, {}, { cause: error });
+  }
+}
+
+function readCompletion(body: unknown): CompletionResult {
+  const choice = (body as { choices?: Array<{ message?: { content?: unknown; refusal?: unknown } }> } | null)?.choices?.[0];
+  const message = choice?.message;
+  if (typeof message?.refusal === 'string' && message.refusal) {
+    throw new LLMRequestError(`the model refused: ${redactMessage(message.refusal)}`);
+  }
+  if (typeof message?.content !== 'string') throw new LLMRequestError('the model server answered without choices[0].message.content');
+  const usage = (body as { usage?: { total_tokens?: unknown } }).usage;
+  const tokens = typeof usage?.total_tokens === 'number' ? usage.total_tokens : undefined;
+  return { text: message.content, usage: tokens === undefined ? undefined : { tokens } };
+}
+
+/** The server's error message (OpenAI's `{ error: { message } }`, else the text), redacted and short. */
+async function readErrorText(response: Response): Promise<string> {
+  let text = '';
+  try {
+    text = await response.text();
+    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string };
+    const message = typeof parsed.error === 'string' ? parsed.error : parsed.error?.message;
+    if (typeof message === 'string') text = message;
+  } catch {
+    // not JSON: keep the text
+  }
+  return redactMessage(text.slice(0, 300)) || response.statusText || 'no details';
+}
+
+function retryHeaders(response: Response): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of ['retry-after', 'retry-after-ms']) {
+    const value = response.headers.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  return headers;
+}

@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createLLMReflector, executeWithHealing, openAICompatible, type ChatMessage, type HealingLogger, type HealingOptions,
+} from '../../src/index.js';
+import { startFakeOpenAIServer, type FakeOpenAIServer } from '../helpers/openai-server.js';
+
+const API_KEY = 'sk-proj-AbCdEf0123456789XyZ';
+const BEARER = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+const PASSWORD = 'correct-horse-battery-staple';
+const NESTED_TOKEN = 'tok_live_5f2b9c8e7d6a';
+const SECRETS = [API_KEY, BEARER, PASSWORD, NESTED_TOKEN];
+
+interface Login { user: string; password: string; region: string; session: { token: string; ttl: number } }
+const args: Login = { user: 'alice', password: PASSWORD, region: 'eu-west', session: { token: NESTED_TOKEN, ttl: 3600 } };
+
+/** Fails with a message that leaks every kind of secret: a key, a bearer token, and the password itself. */
+const leakyService = async (login: Login) => {
+  if (login.region !== 'eu-west-1') {
+    const error = new Error(
+      `Invalid region "${login.region}" for user ${login.user} (password ${login.password}); ` +
+      `request had api_key=${API_KEY} and Authorization: Bearer ${BEARER}\n    at handler (/srv/app.js:10:5)\n    at main (/srv/app.js:2:1)`,
+    );
+    throw Object.assign(error, { status: 400 });
+  }
+  return 'ok';
+};
+
+function captureLogger() {
+  const lines: unknown[] = [];
+  const log = (fields: unknown, message: unknown) => lines.push({ fields, message });
+  const logger: HealingLogger = { info: log, warn: log, error: log };
+  return { logger, text: () => JSON.stringify(lines) };
+}
+
+/** A `complete` that records everything the model would be sent, and echoes the args with the region fixed. */
+function recordingComplete() {
+  const sent: ChatMessage[][] = [];
+  const complete = async (messages: ChatMessage[]) => {
+    sent.push(messages);
+    const facts = JSON.parse(/<call>\n([\s\S]*)\n<\/call>/.exec(messages[1]!.content)![1]!);
+    return JSON.stringify({ args: { ...facts.args, region: 'eu-west-1' }, reason: 'full region name' });
+  };
+  return { complete, text: () => JSON.stringify(sent) };
+}
+
+let server: FakeOpenAIServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('secrets never reach the reflector or the logger', () => {
+  it('redacts keys, bearer tokens, secret fields and their echoes before complete() or the logger sees them', async () => {
+    const model = recordingComplete();
+    const log = captureLogger();
+    const calls: Login[] = [];
+    const result = await executeWithHealing(async (login: Login) => (calls.push(login), leakyService(login)), args, {
+      reflector: createLLMReflector({ complete: model.complete }),
+      logger: log.logger,
+    });
+
+    expect(result.status).toBe('ok');
+    for (const secret of SECRETS) {
+      expect(model.text()).not.toContain(secret);
+      expect(log.text()).not.toContain(secret);
+      expect(JSON.stringify(result.healingActions)).not.toContain(secret);
+    }
+    expect(model.text()).not.toContain('/srv/app.js'); // stack frames stripped
+    expect(model.text()).toContain('[REDACTED]');
+    // The model echoed [REDACTED]; the call ran with the real secrets put back, and the fixed region.
+    expect(calls[1]).toEqual({ ...args, region: 'eu-west-1' });
+  });
+
+  it('holds over the wire to an OpenAI-compatible server, in every request body', async () => {
+    server = await startFakeOpenAIServer();
+    const echo = { user: 'alice', password: '[REDACTED]', region: 'eu-west-1', session: { token: '[REDACTED]', ttl: 3600 } };
+    server.script.push({ content: JSON.stringify({ args: echo, reason: 'full region name' }) });
+    const result = await executeWithHealing(leakyService, args, {
+      reflector: createLLMReflector({ complete: openAICompatible({ baseURL: server.baseURL, apiKey: server.apiKey, model: 'm' }) }),
+    });
+
+    expect(result).toMatchObject({ status: 'ok', args: { ...args, region: 'eu-west-1' } });
+    expect(server.requests).toHaveLength(1);
+    for (const secret of SECRETS) expect(JSON.stringify(server.requests[0]!.body)).not.toContain(secret);
+  });
+
+  it('refuses a proposal that changes a redacted secret', async () => {
+    const result = await executeWithHealing(leakyService, args, {
+      reflector: () => ({ args: { ...args, region: 'eu-west-1', password: 'hunter2' }, reason: 'x' }),
+      maxReflections: 1,
+    });
+    expect(result.healingActions[0]).toMatchObject({ kind: 'reflect', succeeded: false, reason: 'disallowed-path' });
+    expect(result.healingActions[0]!.detail).toContain('changes password, which holds a redacted secret');
+  });
+
+  it('redacts user-supplied keys, paths and patterns too', async () => {
+    const model = recordingComplete();
+    const options: HealingOptions<Login & { ssn: string; note: string }> = {
+      reflector: createLLMReflector({ complete: model.complete }),
+      redact: { keys: ['ssn'], paths: ['user'], patterns: [/\bACC-\d{6}\b/] },
+    };
+    await executeWithHealing(async (login: Login & { ssn: string; note: string }) => leakyService(login),
+      { ...args, ssn: '078-05-1120', note: 'refund ACC-123456 and ACC-654321' }, options);
+
+    const sent = model.text();
+    expect(sent).not.toContain('078-05-1120');
+    expect(sent).not.toContain('ACC-123456');
+    expect(sent).not.toContain('ACC-654321'); // a pattern without the g flag still redacts every match
+    expect(sent).not.toMatch(/"user": "alice"/);
+  });
+
+  it('sends everything as it is with redact: false (the explicit opt-out)', async () => {
+    const model = recordingComplete();
+    await executeWithHealing(leakyService, args, { reflector: createLLMReflector({ complete: model.complete }), redact: false });
+    for (const secret of SECRETS) expect(model.text()).toContain(secret);
+  });
+
+  it('truncates long messages before they reach the model', async () => {
+    const model = recordingComplete();
+    const long = async (login: Login) => {
+      if (login.region === 'eu-west') throw Object.assign(new Error(`bad region ${'x'.repeat(5_000)}`), { status: 400 });
+      return 'ok';
+    };
+    await executeWithHealing(long, args, { reflector: createLLMReflector({ complete: model.complete }) });
+    const error = JSON.parse(/<call>\n([\s\S]*)\n<\/call>/.exec(JSON.parse(model.text())[0][1].content)![1]!).error as string;
+    expect(error.length).toBeLessThan(600);
+    expect(error).toMatch(/\[truncated\]$/);
+  });
+});
