@@ -8,10 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { formatScenario, formatTargets } from './report.js';
 import { breakerGate } from './scenarios/breaker-gate.js';
 import { classification } from './scenarios/classification.js';
+import { executionMemory } from './scenarios/execution-memory.js';
 import { failurePath } from './scenarios/failure-path.js';
 import { happyPath } from './scenarios/happy-path.js';
 import { memory } from './scenarios/memory.js';
 import { openCircuit } from './scenarios/open-circuit.js';
+import { throughput } from './scenarios/throughput.js';
 import { readSettings } from './settings.js';
 import { checkTargets } from './targets.js';
 import type { ScenarioResult } from './types.js';
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const scenarios: ScenarioResult[] = [];
-  for (const scenario of [happyPath, failurePath, openCircuit, classification, memory, breakerGate]) {
+  for (const scenario of [happyPath, failurePath, openCircuit, classification, memory, breakerGate, throughput, executionMemory]) {
     const result = await scenario(settings);
     scenarios.push(result);
     console.log(formatScenario(result));

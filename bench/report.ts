@@ -16,6 +16,7 @@ function comparisons(scenario: ScenarioResult, r: Row): string[] {
   const bare = scenario.rows.find((x) => x.id === scenario.baselineId);
   const reference = scenario.rows.find((x) => x.id === scenario.referenceId);
   if (scenario.unit === 'B/breaker') return [reference ? ratio(r.value / reference.value) : '-'];
+  if (scenario.unit === 'B') return [];
   if (bare === undefined) return [];
   if (r.sync || r.id === bare.id) return [r.sync ? 'sync' : '1.00x', '-', '-'];
   const overhead = r.value - bare.value;
@@ -28,10 +29,11 @@ export function formatScenario(scenario: ScenarioResult): string {
   const unit = scenario.unit;
   const header = ['candidate', unit, 'min..max'];
   if (unit === 'B/breaker') header.push('x cockatiel', 'count', 'note');
+  else if (unit === 'B') header.push('count', 'note');
   else if (scenario.baselineId !== undefined) header.push('x bare', 'overhead ns', 'overhead x cockatiel');
   const lines = scenario.rows.map((r) => {
     const cells = [r.label, amount(r.value), `${amount(r.min)}..${amount(r.max)}`, ...comparisons(scenario, r)];
-    if (unit === 'B/breaker') cells.push(r.count.toLocaleString('en-US'), r.note ?? '');
+    if (unit === 'B/breaker' || unit === 'B') cells.push(r.count.toLocaleString('en-US'), r.note ?? '');
     return cells;
   });
   const right = new Set(header.map((_, i) => i).filter((i) => i > 0 && header[i] !== 'note'));

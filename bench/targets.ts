@@ -51,5 +51,20 @@ export function checkTargets(scenarios: readonly ScenarioResult[]): TargetCheck[
       checks.push(target(`Idle breaker: ${r.label}`, r.value, '<', 300, 'B', `${Math.round(r.value)} B per breaker over ${r.count.toLocaleString('en-US')}`));
     }
   }
+  if (has('execution-memory')) {
+    const inFlight = row(scenarios, 'execution-memory', 'in-flight');
+    checks.push(target('Memory: an execution in flight, over a bare pending call', inFlight.value, '<=', 1024, 'B',
+      `${Math.round(inFlight.value)} B each with ${inFlight.count.toLocaleString('en-US')} in flight`));
+    const sequential = row(scenarios, 'execution-memory', 'sequential');
+    checks.push(target(`Memory: heap growth after ${sequential.count.toLocaleString('en-US')} executions in a row`, sequential.value, '<', 256 * 1024, 'B',
+      `${Math.round(sequential.value).toLocaleString('en-US')} B in all (limit 256 KiB: GC noise, not a leak)`));
+  }
+  if (has('throughput')) {
+    const bare = row(scenarios, 'throughput', 'bare').value;
+    const ours = row(scenarios, 'throughput', 'ours').value;
+    const byHand = row(scenarios, 'throughput', 'by-hand').value;
+    checks.push(target('Throughput: concurrent executions, 30 % transient, vs bare calls', ours / bare, '<=', 1.5, 'x',
+      `ours ${ns(ours)} per execution, bare ${ns(bare)}, a hand-written retry loop ${ns(byHand)} (${(byHand / bare).toFixed(2)}x)`));
+  }
   return checks;
 }

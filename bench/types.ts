@@ -44,7 +44,7 @@ export interface Row {
 export interface ScenarioResult {
   id: string;
   title: string;
-  unit: 'ns/op' | 'B/breaker';
+  unit: 'ns/op' | 'B/breaker' | 'B';
   /** The row everything is compared with (the bare call); overhead = value - baseline. */
   baselineId?: string;
   /** The row overheads are compared with (cockatiel). */

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error -- a plain .mjs script without type declarations
+import { renderChart } from '../../scripts/bench-chart.mjs';
+
+const results = JSON.parse(readFileSync(new URL('../../bench/results.json', import.meta.url), 'utf8'));
+
+describe('the benchmark chart', () => {
+  it('draws one panel per recorded scenario with a labelled bar per library, as well-formed SVG', () => {
+    const svg: string = renderChart(results);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+    for (const title of ['Happy path', 'One transient failure', 'Refusing a call', 'Heap per idle named breaker']) expect(svg).toContain(title);
+    const happy = results.scenarios.find((s: { id: string }) => s.id === 'happy');
+    const bare = happy.rows.find((r: { id: string }) => r.id === 'bare').value;
+    const ours = happy.rows.find((r: { id: string }) => r.id === 'ours').value;
+    expect(svg).toContain(`>${Math.round(ours - bare)} ns<`);
+    expect(svg).not.toMatch(/NaN|Infinity|undefined/);
+    // Every opened element is closed: a crude but real well-formedness check for this flat SVG.
+    expect((svg.match(/<text /g) ?? []).length).toBe((svg.match(/<\/text>/g) ?? []).length);
+  });
+});
