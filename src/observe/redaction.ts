@@ -29,13 +29,31 @@ const SECRET_KEY = /api[-_]?key|apikey|authori[sz]ation|password|passwd|passphra
 const MIN_SECRET_LENGTH = 4;
 const MAX_DEPTH = 32;
 const MAX_NODES = 10_000;
+const MAX_STRING_LENGTH = 10_000;
+
+/**
+ * A place where the redacted view shows something other than the args hold: a secret shown as
+ * `[REDACTED]`, a string cut short, a subtree cut at the depth or size limit, a value JSON cannot
+ * carry (a function, `undefined`), or a `Date` or `bigint` shown as a string.
+ */
+export interface MaskedValue {
+  path: ArgPath;
+  /** What the view shows there (`undefined`: the key is left out). */
+  shown: unknown;
+  /**
+   * `true` when whoever reads the view never saw the real value (a secret, a cut string, a
+   * dropped value), so it cannot change it meaningfully; `false` for a faithful conversion (a
+   * `Date` as its ISO string), which a reader may change.
+   */
+  hidden: boolean;
+}
 
 /** A redacted copy of args, and what was taken out of it. */
 export interface RedactedValue {
-  /** A JSON-safe copy with every secret replaced by `[REDACTED]`. */
+  /** A JSON-safe copy with every secret replaced by `[REDACTED]` (strings cut at 10,000 characters). */
   value: unknown;
-  /** Where secrets were found. */
-  secretPaths: ArgPath[];
+  /** Where the copy differs from the args. A proposal that echoes `shown` there gets the real value back. */
+  masked: MaskedValue[];
   /** The secret strings themselves, to remove from messages that echo them. */
   secrets: string[];
 }
@@ -87,7 +105,7 @@ export class Redaction {
    * enumerable fields, functions and symbols dropped, cycles cut. Never throws.
    */
   value(value: unknown): RedactedValue {
-    const secretPaths: ArgPath[] = [];
+    const masked: MaskedValue[] = [];
     const secrets: string[] = [];
     let nodes = 0;
     const seen = new Set<object>();
@@ -97,42 +115,54 @@ export class Redaction {
         for (const item of Object.values(secret as object)) collect(item);
       }
     };
+    const mask = (path: string[], shown: unknown, hidden = true): unknown => {
+      masked.push({ path, shown, hidden });
+      return shown;
+    };
     const visit = (node: unknown, path: string[], key: string | undefined): unknown => {
       if (this.enabled && path.length > 0 && this.isSecret(node, path, key)) {
-        secretPaths.push(path);
         try {
           collect(node);
         } catch {
           // a getter threw while collecting: the value is replaced all the same
         }
-        return REDACTED;
+        return mask(path, REDACTED);
       }
-      if (typeof node === 'string') return this.enabled ? this.stringValue(node) : node;
+      if (typeof node === 'string') {
+        const shown = this.enabled ? this.stringValue(node) : node;
+        return shown === node ? node : mask(path, shown);
+      }
       if (node === null || typeof node === 'number' || typeof node === 'boolean') return node;
-      if (typeof node === 'bigint') return node.toString();
-      if (typeof node !== 'object') return undefined; // functions, symbols, undefined
-      if (node instanceof Date) return Number.isNaN(node.getTime()) ? null : node.toISOString();
-      if (seen.has(node)) return '[Circular]';
-      if (++nodes > MAX_NODES || path.length >= MAX_DEPTH) return '[Truncated]';
+      if (typeof node === 'bigint') return mask(path, node.toString(), false);
+      if (typeof node !== 'object') return mask(path, undefined); // functions, symbols, undefined
+      if (node instanceof Date) return mask(path, Number.isNaN(node.getTime()) ? null : node.toISOString(), false);
+      if (seen.has(node)) return mask(path, '[Circular]');
+      if (++nodes > MAX_NODES || path.length >= MAX_DEPTH) return mask(path, '[Truncated]');
       seen.add(node);
       try {
         if (Array.isArray(node)) return node.map((item, index) => visit(item, [...path, String(index)], undefined));
         const copy: Record<string, unknown> = {};
         for (const childKey of Object.keys(node)) {
+          const childPath = [...path, childKey];
+          let child: unknown;
+          try {
+            child = (node as Record<string, unknown>)[childKey];
+          } catch {
+            // A getter that throws: left out. Nothing can carry it, so leaving it out hides nothing.
+            mask(childPath, undefined, false);
+            continue;
+          }
           // defineProperty: a '__proto__' key in the input stays an own, inert key in the copy.
-          Object.defineProperty(copy, childKey, {
-            value: visit((node as Record<string, unknown>)[childKey], [...path, childKey], childKey),
-            enumerable: true, writable: true, configurable: true,
-          });
+          Object.defineProperty(copy, childKey, { value: visit(child, childPath, childKey), enumerable: true, writable: true, configurable: true });
         }
         return copy;
       } catch {
-        return '[Unreadable]';
+        return mask(path, '[Unreadable]');
       } finally {
         seen.delete(node);
       }
     };
-    return { value: visit(value, [], undefined), secretPaths, secrets };
+    return { value: visit(value, [], undefined), masked, secrets };
   }
 
   private isSecret(node: unknown, path: string[], key: string | undefined): boolean {
@@ -148,8 +178,10 @@ export class Redaction {
   }
 
   private stringValue(text: string): string {
-    // Only the patterns: a string value is data, not a message, so it keeps its length and lines.
-    let redacted = text;
+    // Only the patterns: a string value is data, not a message, so it keeps its lines. A huge
+    // string (a document, a payload) is cut: no model or log needs all of it, and scanning it
+    // on every failure would cost more than the call.
+    let redacted = text.length > MAX_STRING_LENGTH ? `${text.slice(0, MAX_STRING_LENGTH)}… [truncated]` : text;
     for (const [pattern, replacement] of this.patterns) redacted = redacted.replace(pattern, replacement);
     return redacted;
   }

@@ -54,7 +54,7 @@ export function changedPaths(current: unknown, proposed: unknown, path: string[]
       const inCurrent = Object.hasOwn(current, key);
       const inProposed = Object.hasOwn(proposed, key);
       if (inCurrent !== inProposed) out.push([...path, key]);
-      else changedPaths(current[key], proposed[key], [...path, key], out);
+      else changedPaths(read(current, key), proposed[key], [...path, key], out);
     }
     return out;
   }
@@ -63,12 +63,24 @@ export function changedPaths(current: unknown, proposed: unknown, path: string[]
   return out;
 }
 
-/** Reads the value at a concrete path (no wildcards), or `undefined`. */
+/** A value the args could not give (a getter threw): it equals nothing, so it always counts as changed. */
+const UNREADABLE = Symbol('unreadable');
+
+function read(target: Record<string, unknown>, key: string): unknown {
+  try {
+    return target[key];
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+/** Reads the value at a concrete path (no wildcards), or `undefined` (also when a getter throws). */
 export function readPath(value: unknown, path: ArgPath): unknown {
   let node = value;
   for (const segment of path) {
     if (node === null || typeof node !== 'object' || !Object.hasOwn(node, segment)) return undefined;
-    node = (node as Record<string, unknown>)[segment];
+    node = read(node as Record<string, unknown>, segment);
+    if (node === UNREADABLE) return undefined;
   }
   return node;
 }

@@ -1,7 +1,7 @@
 import type { ExecutionPlan } from '../pipeline/plan.js';
 import { readProperty } from '../classify/error-facts.js';
 import { toError } from '../errors.js';
-import { REDACTED } from '../observe/redact.js';
+import type { MaskedValue } from '../observe/redaction.js';
 import { changedPaths, formatPath, isUnder, readPath, type ArgPath } from './arg-paths.js';
 import { canonicalJson, toPlainData } from './plain-data.js';
 import type { ReflectionHistoryEntry } from './reflector.js';
@@ -25,8 +25,8 @@ export interface ProposalContext {
   history: readonly ReflectionHistoryEntry[];
   /** The paths a proposal may change; `undefined`: any path. */
   mutablePaths: readonly ArgPath[] | undefined;
-  /** Where the current args hold redacted secrets (a proposal may only echo `[REDACTED]` there). */
-  secretPaths: readonly ArgPath[];
+  /** Where the redacted view a reflector saw differs from the args (secrets, cut strings, dates). */
+  masked: readonly MaskedValue[];
 }
 
 function summariseSchemaError(error: unknown): string {
@@ -45,7 +45,8 @@ function summariseSchemaError(error: unknown): string {
  * 1. `parse`: a text reply must be JSON `{ args, reason }`; an object must have `args`.
  * 2. `forbidden-key`: `__proto__`, `constructor` or `prototype` anywhere; the args are copied into
  *    fresh plain objects (never merged into the originals).
- * 3. `disallowed-path`: every changed path must lie under `mutablePaths`; secrets stay as they are.
+ * 3. `disallowed-path`: every changed path must lie under `mutablePaths`; secrets and values the
+ *    reflector saw only in part stay as they are.
  * 4. `schema`: `argsSchema` must accept the args (its output is what runs).
  * 5. `guard`: `accept(original, proposed)` must return `true`.
  * 6. `no-change` / `repeat`: the args must differ from the failed ones and from earlier proposals.
@@ -72,7 +73,7 @@ export async function checkProposal(plan: ExecutionPlan, proposal: unknown, cont
       ? refuse('forbidden-key', `the proposal has a forbidden key at ${copied.path}`, undefined, reason)
       : refuse('parse', `the proposal holds a value that is not plain data at ${copied.path}`, undefined, reason);
   }
-  let args = restoreSecrets(copied.value, context);
+  let args = restoreMasked(copied.value, context);
 
   const disallowed = firstDisallowedChange(context, args, plan.mutablePaths !== undefined);
   if (disallowed !== undefined) return refuse('disallowed-path', disallowed, args, reason);
@@ -117,14 +118,16 @@ function hasOwn(value: unknown, key: string): boolean {
 }
 
 /**
- * A model only ever saw `[REDACTED]` where the args hold a secret, so it can only echo that
- * placeholder back: put the real value in its place (on the fresh copy, never on the originals).
+ * A model saw the redacted view: `[REDACTED]` for a secret, a long string cut short, a date as
+ * its ISO string. Where the proposal echoes exactly what was shown, it meant "keep this": put the
+ * real value back (on the fresh copy, never on the originals).
  */
-function restoreSecrets(proposed: unknown, context: ProposalContext): unknown {
-  if (context.secretPaths.length === 0) return proposed;
+function restoreMasked(proposed: unknown, context: ProposalContext): unknown {
   let restored = proposed;
-  for (const path of context.secretPaths) {
-    if (readPath(restored, path) !== REDACTED) continue;
+  for (const { path, shown } of context.masked) {
+    const echoed = readPath(restored, path);
+    if (echoed !== shown && (typeof shown !== 'object' || shown === null || canonicalJson(echoed) !== canonicalJson(shown))) continue;
+    if (shown === undefined && !hasPath(restored, path.slice(0, -1))) continue;
     const original = readPath(context.args, path);
     if (path.length === 0) {
       restored = original;
@@ -136,10 +139,16 @@ function restoreSecrets(proposed: unknown, context: ProposalContext): unknown {
   return restored;
 }
 
+function hasPath(value: unknown, path: ArgPath): boolean {
+  const node = readPath(value, path);
+  return path.length === 0 ? value !== null && typeof value === 'object' : node !== null && typeof node === 'object';
+}
+
 /**
  * The first change outside what may change, described; `undefined` when every change is allowed.
- * Secrets may change only where `mutablePaths` was given explicitly and names them (a parent
- * path is not enough: `'user'` does not open `'user.password'`).
+ * What the reflector never saw whole (a secret, a cut string) may change only where
+ * `mutablePaths` was given explicitly and names it (a parent path is not enough: `'user'` does
+ * not open `'user.password'`).
  */
 function firstDisallowedChange(context: ProposalContext, proposed: unknown, explicit: boolean): string | undefined {
   for (const path of changedPaths(context.args, proposed)) {
@@ -147,10 +156,11 @@ function firstDisallowedChange(context: ProposalContext, proposed: unknown, expl
     if (context.mutablePaths !== undefined && allowedBy === undefined) {
       return `the proposal changes ${formatPath(path)}, which may not change (may change: ${context.mutablePaths.map(formatPath).join(', ')})`;
     }
-    const secret = context.secretPaths.find((secretPath) => isUnder(path, secretPath) || isUnder(secretPath, path));
-    const secretListed = explicit && allowedBy !== undefined && secret !== undefined && allowedBy.length >= secret.length;
-    if (secret !== undefined && !secretListed) {
-      return `the proposal changes ${formatPath(path)}, which holds a redacted secret (list it in mutablePaths to allow it)`;
+    const hidden = context.masked.find((mask) => mask.hidden && (isUnder(path, mask.path) || isUnder(mask.path, path)));
+    const listed = explicit && allowedBy !== undefined && hidden !== undefined && allowedBy.length >= hidden.path.length;
+    if (hidden !== undefined && !listed) {
+      const what = hidden.shown === '[REDACTED]' ? 'holds a redacted secret' : 'was shown to the reflector only in part';
+      return `the proposal changes ${formatPath(path)}, which ${what} (list it in mutablePaths to allow it)`;
     }
   }
   return undefined;

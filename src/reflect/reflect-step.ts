@@ -53,7 +53,7 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
     }
     addUsage(spent, proposal);
 
-    const check = await checkProposal(plan, proposal, { args: run.args, history, mutablePaths, secretPaths: run.redactedArgs().secretPaths });
+    const check = await checkProposal(plan, proposal, { args: run.args, history, mutablePaths, masked: run.redactedArgs().masked });
     // A refused entry's reason says why it was refused: what the reflector must do differently.
     const entry: ReflectionHistoryEntry = { attempt: run.attempts, error: run.redact(run.error!.message), accepted: check.ok,
       reason: check.ok ? check.reason : check.detail, proposedArgs: check.ok ? check.args : check.proposedArgs };

@@ -127,3 +127,57 @@ describe('secrets never reach the reflector or the logger', () => {
     expect(error).toMatch(/\[truncated\]$/);
   });
 });
+
+describe('the redacted view of large args', () => {
+  it('cuts huge strings instead of scanning or sending all of them', async () => {
+    const model = recordingComplete();
+    const document = `${'lorem ipsum '.repeat(50_000)} api_key=${API_KEY}`;
+    const uploaded: string[] = [];
+    const upload = async (args: { region: string; document: string }) => {
+      if (args.region !== 'eu-west-1') throw Object.assign(new Error('unknown region'), { status: 400 });
+      uploaded.push(args.document);
+      return 'ok';
+    };
+    const result = await executeWithHealing(upload, { region: 'eu-west', document }, { reflector: createLLMReflector({ complete: model.complete }) });
+    expect(result.status).toBe('ok');
+    expect(model.text().length).toBeLessThan(40_000);
+    expect(model.text()).toContain('… [truncated]');
+    expect(model.text()).not.toContain(API_KEY);
+    // The model echoed the cut string: the call ran with the whole document, not the cut one.
+    expect(uploaded).toEqual([document]);
+  });
+
+  it('refuses a change to a string the model saw only in part', async () => {
+    const document = 'x'.repeat(20_000);
+    const result = await executeWithHealing(async (args: { region: string; document: string }) => {
+      if (args.region !== 'eu-west-1') throw Object.assign(new Error('unknown region'), { status: 400 });
+      return 'ok';
+    }, { region: 'eu-west', document }, {
+      reflector: ({ redacted }) => ({ args: { ...(redacted.args as object), region: 'eu-west-1', document: 'short' }, reason: 'x' }),
+      maxReflections: 1,
+    });
+    expect(result.healingActions[0]).toMatchObject({ reason: 'disallowed-path' });
+    expect(result.healingActions[0]!.detail).toContain('document, which was shown to the reflector only in part');
+  });
+});
+
+describe('what a model echoes unchanged is given back as it was', () => {
+  it('keeps a Date a Date when the model echoes its ISO string', async () => {
+    const when = new Date('2026-01-19T10:00:00.000Z');
+    const seen: unknown[] = [];
+    const book = async (args: { at: Date; room: string }) => {
+      seen.push(args.at);
+      if (args.room !== 'B') throw Object.assign(new Error('room A is closed'), { status: 400 });
+      return 'booked';
+    };
+    const complete = async (messages: ChatMessage[]) => {
+      const facts = JSON.parse(/<call>\n([\s\S]*)\n<\/call>/.exec(messages[1]!.content)![1]!);
+      expect(facts.args.at).toBe('2026-01-19T10:00:00.000Z');
+      return JSON.stringify({ args: { ...facts.args, room: 'B' }, reason: 'room B is open' });
+    };
+    const result = await executeWithHealing(book, { at: when, room: 'A' }, { reflector: createLLMReflector({ complete }) });
+    expect(result.status).toBe('ok');
+    expect(seen[1]).toBeInstanceOf(Date);
+    expect((seen[1] as Date).getTime()).toBe(when.getTime());
+  });
+});
