@@ -136,7 +136,7 @@ describe.each(clients)('faults from a real server, through %s', (_name, getJson)
     server.otherwise(() => reply.hang());
     const result = await new HealingPipeline({ timeoutMs: 40, retry: { ...noWait, maxAttempts: 2 } }).execute(call('/slow'), {});
     expect(result).toMatchObject({ status: 'error', attempts: 2 });
-    expect(result.error.name).toBe('AttemptTimeoutError');
+    expect(result.error!.name).toBe('AttemptTimeoutError');
     expect(kinds(result)).toEqual(['timeout', 'retry', 'timeout', 'give_up']);
     await until(() => server.abandoned === 2, 'both hung requests are closed by the client');
   });
@@ -165,7 +165,7 @@ describe.each(clients)('faults from a real server, through %s', (_name, getJson)
     for (let i = 0; i < 5; i++) {
       const refused = await pipeline.execute(call('/inventory'), {});
       expect(refused).toMatchObject({ status: 'error', attempts: 0, circuitBreakerTriggered: true });
-      expect(refused.error.name).toBe('CircuitOpenError');
+      expect(refused.error!.name).toBe('CircuitOpenError');
     }
     expect(server.hits('/inventory')).toBe(hitsWhenOpened); // fail fast: the server saw none of them
 
