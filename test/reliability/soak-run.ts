@@ -16,7 +16,7 @@
  * Usage: node --expose-gc --import tsx test/reliability/soak-run.ts [--calls N] [--out file.json] [--update-docs]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CircuitBreakerRegistry, HealingPipeline, systemClock, type Clock, type HealingResult } from '../../src/index.js';
 import { seededRandom } from '../../src/testing/index.js';
@@ -36,7 +36,7 @@ const flag = (name: string): string | undefined => (argv.includes(name) ? argv[a
 const calls = Number(flag('--calls') ?? 20_000);
 if (!Number.isInteger(calls) || calls < 1_000) throw new Error(`--calls must be an integer of at least 1000, got ${flag('--calls')}`);
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const outputPath = flag('--out') ?? `${root}/test-output/soak.json`;
+const outputPath = flag('--out') ?? join(root, 'test-output', 'soak.json');
 
 let unhandledRejections = 0;
 process.on('unhandledRejection', (reason) => {
