@@ -6,6 +6,7 @@
  * empty the server's `otherwise` responder answers (by default 200 with `{ ok: true, hit }`).
  * Replies are plain data made by the `reply` helpers below.
  */
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -97,13 +98,8 @@ export async function startFaultServer(responder: Responder = okResponder): Prom
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening'); // rejects if listening fails
   const { port } = server.address() as AddressInfo;
 
   return {
@@ -127,8 +123,8 @@ export async function startFaultServer(responder: Responder = okResponder): Prom
 
 /** A loopback port with nothing listening on it: connecting is refused (ECONNREFUSED). */
 export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
