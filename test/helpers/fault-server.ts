@@ -19,7 +19,9 @@ export type Reply =
   /** The connection is destroyed before any byte of the response is sent. */
   | { type: 'drop' }
   /** Never answers: the request waits until the client gives up (or the server closes). */
-  | { type: 'hang' };
+  | { type: 'hang' }
+  /** Answers `then` after `delayMs` (real time), or not at all if the client left by then. */
+  | { type: 'slow'; delayMs: number; then: Reply };
 
 /** Builders for {@link Reply}. */
 export const reply = {
@@ -30,6 +32,7 @@ export const reply = {
   resetMidBody: (): Reply => ({ type: 'reset-mid-body' }),
   drop: (): Reply => ({ type: 'drop' }),
   hang: (): Reply => ({ type: 'hang' }),
+  slow: (delayMs: number, then: Reply): Reply => ({ type: 'slow', delayMs, then }),
 };
 
 /** Answers a request whose route has no scripted reply left; `hit` is the route's 1-based hit count. */
@@ -44,8 +47,10 @@ export interface FaultServer {
   otherwise(responder: Responder): void;
   /** Requests that reached `route`. */
   hits(route: string): number;
-  /** Hung requests whose client closed the connection (an aborted fetch, a destroyed request). */
+  /** Hung or slow requests whose client closed the connection (an aborted fetch, a destroyed request). */
   readonly abandoned: number;
+  /** Slow replies whose delay has passed (answered, or found their client gone). */
+  readonly slowDone: number;
   /** Stops listening and destroys every connection, hung and keep-alive ones included. */
   close(): Promise<void>;
 }
@@ -64,12 +69,17 @@ export async function startFaultServer(responder: Responder = okResponder): Prom
   const hitCounts = new Map<string, number>();
   let otherwise = responder;
   let abandoned = 0;
+  let slowDone = 0;
+  const slowTimers = new Set<NodeJS.Timeout>();
 
   const answer = (req: IncomingMessage, res: ServerResponse): void => {
     const route = new URL(req.url ?? '/', 'http://fault.local').pathname;
     const hit = (hitCounts.get(route) ?? 0) + 1;
     hitCounts.set(route, hit);
-    const next = scripts.get(route)?.shift() ?? otherwise(route, hit);
+    send(req, res, scripts.get(route)?.shift() ?? otherwise(route, hit));
+  };
+
+  const send = (req: IncomingMessage, res: ServerResponse, next: Reply): void => {
     switch (next.type) {
       case 'json':
         return sendJson(res, next.status, next.body, next.headers);
@@ -87,6 +97,18 @@ export async function startFaultServer(responder: Responder = okResponder): Prom
           if (!res.writableEnded) abandoned++;
         });
         return;
+      case 'slow': {
+        res.on('close', () => {
+          if (!res.writableEnded) abandoned++;
+        });
+        const timer = setTimeout(() => {
+          slowTimers.delete(timer);
+          slowDone++;
+          if (!res.destroyed) send(req, res, next.then);
+        }, next.delayMs);
+        slowTimers.add(timer);
+        return;
+      }
     }
   };
 
@@ -114,8 +136,12 @@ export async function startFaultServer(responder: Responder = okResponder): Prom
     get abandoned() {
       return abandoned;
     },
+    get slowDone() {
+      return slowDone;
+    },
     close: () => new Promise<void>((resolve, reject) => {
       server.close((error) => (error ? reject(error) : resolve()));
+      for (const timer of slowTimers) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();
     }),
   };

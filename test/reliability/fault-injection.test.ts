@@ -4,8 +4,9 @@
  * attempts, the actions taken and the give-up reason).
  *
  * Backoff is 0 ms (`retry.minDelayMs: 0`) so no test waits; the Retry-After test runs on a manual
- * clock and the breaker test on a manual registry clock. The one real wait is the 40 ms attempt
- * timeout against a request the server never answers, so its outcome does not depend on speed.
+ * clock and the breaker test on a manual registry clock. The real waits are short: a 40 ms
+ * attempt timeout against a request the server never answers (or answers only 150 ms later), so
+ * no outcome depends on the machine's speed.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CircuitBreakerRegistry, HealingPipeline, type HealingResult } from '../../src/index.js';
@@ -31,13 +32,13 @@ function kinds(result: HealingResult<unknown>): string[] {
   return result.healingActions.map((action) => action.kind);
 }
 
-/** Resolves once `condition()` holds, checking after each turn of the event loop (real I/O must progress). */
+/** Resolves once `condition()` holds, checking every few ms while real I/O progresses (gives up after 5 s). */
 async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let turn = 0; turn < 5_000; turn++) {
-    if (condition()) return;
-    await new Promise((resolve) => setImmediate(resolve));
+  const deadline = Date.now() + 5_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  throw new Error(`timed out waiting until ${what}`);
 }
 
 describe.each(clients)('faults from a real server, through %s', (_name, getJson) => {
@@ -130,6 +131,18 @@ describe.each(clients)('faults from a real server, through %s', (_name, getJson)
     ]);
     // The attempt's signal reached the client, which closed the hung request.
     await until(() => server.abandoned === 1, 'the server sees the hung request closed');
+  });
+
+  it('a response that arrives after the timeout is dropped; the retry and later calls get their own answers', async () => {
+    server.script('/slow', reply.slow(150, reply.ok({ late: true })), reply.ok({ late: false }), reply.ok({ next: true }));
+    const pipeline = new HealingPipeline({ timeoutMs: 40, retry: noWait });
+    const result = await pipeline.execute(call('/slow'), {});
+    expect(result).toMatchObject({ status: 'ok', result: { late: false }, attempts: 2 });
+    expect(kinds(result)).toEqual(['timeout', 'retry']);
+    await until(() => server.slowDone === 1, 'the slow reply comes due');
+    expect(server.abandoned).toBe(1); // its client had left; nothing was written to a dead socket
+    // The connection the late answer was meant for is gone: the next call is not handed it.
+    expect(await pipeline.execute(call('/slow'), {})).toMatchObject({ status: 'ok', result: { next: true }, attempts: 1 });
   });
 
   it('every attempt too slow: gives up exhausted with an AttemptTimeoutError, nothing left hanging', async () => {
