@@ -13,7 +13,8 @@ import { rateLimitRetryAfter } from './02-rate-limit-retry-after.js';
 import { authFallback } from './03-auth-fallback.js';
 import { reflectInvalidDate } from './04-reflect-invalid-date.js';
 import { circuitBreakerOutage } from './05-circuit-breaker.js';
-import { reflectOffline } from './06-reflect-offline.js';
+import { chaosTesting } from './06-chaos-testing.js';
+import { reflectOffline } from './07-reflect-offline.js';
 
 const log = (line: string): void => console.log(line);
 
@@ -23,7 +24,8 @@ const scenarios: Array<{ title: string; run: (baseUrl: string) => Promise<Scenar
   { title: '3. 401 failing fast into a fallback', run: (url) => authFallback(url, { log }) },
   { title: '4. Invalid date repaired by a reflector', run: (url) => reflectInvalidDate(url, { log }) },
   { title: '5. Circuit breaker: outage, fail fast, half-open recovery', run: (url) => circuitBreakerOutage(url, { log, recoveryTimeoutMs: 1_000 }) },
-  { title: '6. Sloppy input repaired offline by schema coercion and a rule', run: () => reflectOffline({ log }) },
+  { title: '6. Chaos testing with self-healing/testing', run: (url) => chaosTesting(url, { log }) },
+  { title: '7. Sloppy input repaired offline by schema coercion and a rule', run: () => reflectOffline({ log }) },
 ];
 
 async function main(): Promise<boolean> {

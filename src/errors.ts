@@ -1,3 +1,4 @@
+import { isInstance } from './classify/error-facts.js';
 import type { HealingResult } from './pipeline/healing-result.js';
 
 /**
@@ -150,13 +151,33 @@ function describeThrown(value: unknown): string {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     return text === undefined ? String(value) : text.slice(0, 200);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return 'a value that cannot be read'; // a Proxy whose traps throw
+    }
   }
 }
 
-/** Returns `value` when it is an `Error`, else wraps it in a {@link NonErrorThrownError}. */
+/**
+ * Returns `value` when it is an `Error`, else wraps it in a {@link NonErrorThrownError}. Never
+ * throws: `instanceof` on a Proxy with a throwing `getPrototypeOf` trap (or a revoked one) does.
+ */
 export function toError(value: unknown): Error {
-  return value instanceof Error ? value : new NonErrorThrownError(value);
+  return isInstance(value, Error) ? (value as Error) : new NonErrorThrownError(value);
+}
+
+/**
+ * The message of an error, as a string, without ever throwing: a thrown value's `message` can be
+ * a getter that throws, or not a string at all.
+ */
+export function messageOf(error: Error): string {
+  try {
+    const message: unknown = error.message;
+    return typeof message === 'string' ? message : String(message);
+  } catch {
+    return '(the error message could not be read)';
+  }
 }
 
 /**
@@ -182,7 +203,7 @@ export class HealingError<R = unknown> extends Error {
     const giveUp = result.healingActions[result.healingActions.length - 1];
     super(
       `Self-healing gave up after ${result.attempts} attempt(s)` +
-        `${giveUp?.reason ? ` (${giveUp.reason})` : ''}: ${result.error.message}`,
+        `${giveUp?.reason ? ` (${giveUp.reason})` : ''}: ${messageOf(result.error)}`,
       { cause: result.error },
     );
     this.result = result;

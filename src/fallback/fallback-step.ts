@@ -1,4 +1,4 @@
-import { toError } from '../errors.js';
+import { messageOf, toError } from '../errors.js';
 import type { Execution } from '../pipeline/execution.js';
 import type { FallbackContext } from '../pipeline/options.js';
 
@@ -26,12 +26,12 @@ export async function runFallbacks(run: Execution): Promise<boolean> {
     } catch (thrown) {
       const error = toError(thrown);
       failures.push(error);
-      run.record({ kind: 'fallback', attempt: run.attempts, fallbackIndex: index, succeeded: false, error: run.redact(error.message),
+      run.record({ kind: 'fallback', attempt: run.attempts, fallbackIndex: index, succeeded: false, error: run.redact(messageOf(error)),
         detail: `fallback #${index + 1} failed` });
     }
   }
   run.error = new AggregateError(failures,
-    `The call failed and so did ${failures.length - 1} fallback(s): ${failures.map((error) => run.redact(error.message)).join(' | ')}`,
+    `The call failed and so did ${failures.length - 1} fallback(s): ${failures.map((error) => run.redact(messageOf(error))).join(' | ')}`,
     { cause: primary });
   return false;
 }

@@ -31,9 +31,11 @@ export function redactMessage(message: string): string {
   // The same message is often redacted several times in a row (one per action of an execution,
   // and across executions while a dependency is down): remember the last one.
   if (message === lastMessage) return lastRedacted;
+  const redacted = redactText(message, SECRET_PATTERNS);
+  // Remembered only once redacting succeeded, so a failure can never serve another message's text.
   lastMessage = message;
-  lastRedacted = redactText(message, SECRET_PATTERNS);
-  return lastRedacted;
+  lastRedacted = redacted;
+  return redacted;
 }
 
 let lastMessage: string | undefined;

@@ -1,7 +1,7 @@
 import type { Classification } from '../classify/classification.js';
 import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import type { AttemptContextImpl } from './attempt-context.js';
-import { toError } from '../errors.js';
+import { messageOf, toError } from '../errors.js';
 import { logAction } from '../observe/log-action.js';
 import type { RedactedValue } from '../observe/redaction.js';
 import type { ReflectionHistoryEntry, ReflectionSpend } from '../reflect/reflector.js';
@@ -84,7 +84,7 @@ export class Execution {
   record(action: HealingAction): void {
     if (this.plan.circuitName !== undefined) action.circuit = this.plan.circuitName;
     if (action.error === undefined && this.error !== undefined && action.kind !== 'fallback') {
-      action.error = this.redact(this.error.message);
+      action.error = this.redact(messageOf(this.error));
     }
     this.actions.push(action);
     if (this.plan.logger !== undefined) logAction(this.plan.logger, action);

@@ -1,6 +1,6 @@
 import type { ExecutionPlan } from '../pipeline/plan.js';
 import { readProperty } from '../classify/error-facts.js';
-import { toError } from '../errors.js';
+import { messageOf, toError } from '../errors.js';
 import type { MaskedValue } from '../observe/redaction.js';
 import { changedPaths, formatPath, isUnder, readPath, type ArgPath } from './arg-paths.js';
 import { canonicalJson, toPlainData } from './plain-data.js';
@@ -94,7 +94,7 @@ export async function checkProposal(plan: ExecutionPlan, proposal: unknown, cont
     try {
       accepted = await plan.accept(context.args, args);
     } catch (error) {
-      return refuse('guard', `accept() threw: ${toError(error).message.slice(0, 200)}`, args, reason);
+      return refuse('guard', `accept() threw: ${messageOf(toError(error)).slice(0, 200)}`, args, reason);
     }
     if (accepted !== true) return refuse('guard', 'accept(original, proposed) refused the proposal', args, reason);
   }

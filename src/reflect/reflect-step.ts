@@ -1,5 +1,5 @@
 import type { Classification } from '../classify/classification.js';
-import { toError } from '../errors.js';
+import { messageOf, toError } from '../errors.js';
 import type { Execution } from '../pipeline/execution.js';
 import { formatPath, pathsFromIssues, type ArgPath } from './arg-paths.js';
 import { checkProposal } from './check-proposal.js';
@@ -43,7 +43,7 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
       return unrepaired('the reflector timed out');
     }
     if (outcome.kind === 'threw') {
-      note('reflector-error', `the reflector threw (${run.redact(outcome.error.message)}); reflection ends`);
+      note('reflector-error', `the reflector threw (${run.redact(messageOf(outcome.error))}); reflection ends`);
       return unrepaired('the reflector failed');
     }
     const { proposal } = outcome;
@@ -55,7 +55,7 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
 
     const check = await checkProposal(plan, proposal, { args: run.args, history, mutablePaths, masked: run.redactedArgs().masked });
     // A refused entry's reason says why it was refused: what the reflector must do differently.
-    const entry: ReflectionHistoryEntry = { attempt: run.attempts, error: run.redact(run.error!.message), accepted: check.ok,
+    const entry: ReflectionHistoryEntry = { attempt: run.attempts, error: run.redact(messageOf(run.error!)), accepted: check.ok,
       reason: check.ok ? check.reason : check.detail, proposedArgs: check.ok ? check.args : check.proposedArgs };
     if (!check.ok) entry.rejection = check.rejection;
     history.push(entry);
@@ -85,7 +85,7 @@ function buildRequest(
     args: run.args,
     attempt: run.attempts,
     history: history.slice(), // a snapshot: later entries must not appear in it
-    redacted: { error: run.redact(run.error!.message), args: run.redactedArgs().value, history: redactedHistory },
+    redacted: { error: run.redact(messageOf(run.error!)), args: run.redactedArgs().value, history: redactedHistory },
     mutablePaths: mutablePaths?.map((path) => (path.length === 0 ? '' : formatPath(path))),
     argsSchema: plan.argsSchema,
   };

@@ -1,5 +1,6 @@
 import type { Classification } from '../classify/classification.js';
 import { isInstance } from '../classify/error-facts.js';
+import { messageOf } from '../errors.js';
 import type { Reflector, ReflectionRequest } from './reflector.js';
 
 /**
@@ -63,9 +64,9 @@ export function ruleReflector<A>(rules: ReadonlyArray<ReflectionRule<A>>): Refle
 function matches(match: ReflectionRule<unknown>['match'], error: Error, classification: Classification): boolean {
   if (match instanceof RegExp) {
     match.lastIndex = 0; // a `g` RegExp keeps state between calls
-    return match.test(error.message);
+    return match.test(messageOf(error));
   }
-  if (typeof match === 'string') return error.message.includes(match);
+  if (typeof match === 'string') return messageOf(error).includes(match);
   // A class (it has a prototype object that the error inherits from) or a predicate.
   if (typeof match.prototype === 'object' && match.prototype !== null && isInstance(error, match)) return true;
   if (isClass(match)) return false;

@@ -9,6 +9,7 @@ import { rateLimitRetryAfter } from '../../examples/02-rate-limit-retry-after.js
 import { authFallback } from '../../examples/03-auth-fallback.js';
 import { reflectInvalidDate } from '../../examples/04-reflect-invalid-date.js';
 import { circuitBreakerOutage } from '../../examples/05-circuit-breaker.js';
+import { chaosTesting } from '../../examples/06-chaos-testing.js';
 import { startFlakyService, type FlakyService } from '../../examples/flaky-service.js';
 import type { ScenarioReport } from '../../examples/scenario.js';
 
@@ -58,6 +59,10 @@ describe('examples', () => {
   it('5. an outage opens the circuit, then recovery goes through half-open', async () => {
     expectPassed(await circuitBreakerOutage(service.baseUrl, { recoveryTimeoutMs: 300 }));
     expect(service.hits('/inventory')).toBe(5);
+  });
+
+  it('6. chaos wrappers make a healthy route flaky; the pipeline heals the faults and times out the hangs', async () => {
+    expectPassed(await chaosTesting(service.baseUrl));
   });
 
   it('reports a failed check when the service does not behave as expected', async () => {

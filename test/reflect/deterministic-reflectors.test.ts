@@ -99,7 +99,7 @@ describe('schemaReflector', () => {
 
 describe('the offline reflection example', () => {
   it('passes every check it prints', async () => {
-    const { reflectOffline } = await import('../../examples/06-reflect-offline.js');
+    const { reflectOffline } = await import('../../examples/07-reflect-offline.js');
     const report = await reflectOffline();
     expect(report.checks.filter((check) => !check.pass)).toEqual([]);
     expect(report.passed).toBe(true);

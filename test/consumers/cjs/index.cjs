@@ -9,6 +9,7 @@ const {
 const CircuitBreaker = require('opossum');
 const opossumEntry = require('self-healing/opossum');
 const { createOpossumBreaker, fromOpossum } = opossumEntry;
+const { injectFault, injectLatency, seededRandom } = require('self-healing/testing');
 
 const warnings = [];
 process.on('warning', (warning) => warnings.push(`${warning.name}: ${warning.message}`));
@@ -70,9 +71,18 @@ async function main() {
   // opossum closes a half-open breaker from its own 'success' listener, so 'close' comes first.
   assert.deepEqual(events, ['fire', 'failure', 'fire', 'failure', 'open', 'fire', 'reject', 'halfOpen', 'fire', 'close', 'success']);
   opossum.shutdown();
+  // self-healing/testing through require(): dist/testing.cjs shares dist/index.cjs's classes.
+  assert.match(require.resolve('self-healing/testing'), /[\\/]node_modules[\\/]self-healing[\\/]dist[\\/]testing\.cjs$/);
+  const flaky = injectFault(async () => 'real', { rate: 0.5, random: seededRandom(2) });
+  const chaosPipeline = new HealingPipeline({ retry: { maxAttempts: 20, minDelayMs: 0 } });
+  for (let i = 0; i < 20; i++) assert.equal((await chaosPipeline.execute(flaky, undefined)).result, 'real');
+  assert.ok(flaky.stats.injected > 0 && flaky.stats.injected < flaky.stats.calls, JSON.stringify(flaky.stats));
+  const slow = await executeWithHealing(injectLatency(async () => 'late', { latencyMs: 600_000 }), undefined, { timeoutMs: 20, retry: { maxAttempts: 1 } });
+  assert.equal(slow.error && slow.error.name, 'AttemptTimeoutError'); // and the 10-minute latency timer is cleared
+  assert.throws(() => injectLatency(async () => 1, { latencyMs: -1 }), (error) => error instanceof HealingConfigError && error.option === 'latencyMs');
   assert.deepEqual(warnings, [], 'no process warnings (require(esm) must not warn)');
 
-  console.log(`ok cjs on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed} opossum=${events.length} events`);
+  console.log(`ok cjs on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed} opossum=${events.length} events chaos=${flaky.stats.injected}/${flaky.stats.calls}`);
 }
 
 main().catch((error) => {

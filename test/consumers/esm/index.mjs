@@ -8,6 +8,7 @@ import {
 import CircuitBreaker from 'opossum';
 import * as opossumEntry from 'self-healing/opossum';
 import { createOpossumBreaker, fromOpossum } from 'self-healing/opossum';
+import { injectFault, injectHang, seededRandom } from 'self-healing/testing';
 
 const warnings = [];
 process.on('warning', (warning) => warnings.push(`${warning.name}: ${warning.message}`));
@@ -74,6 +75,16 @@ assert.equal(opossum.closed, true);
 // opossum closes a half-open breaker from its own 'success' listener, so 'close' comes first.
 assert.deepEqual(events, ['fire', 'failure', 'fire', 'failure', 'open', 'fire', 'reject', 'halfOpen', 'fire', 'close', 'success']);
 opossum.shutdown();
+// self-healing/testing: chaos wrappers drive the pipeline; their config errors are the main
+// entry's HealingConfigError (the subpath shares it instead of bundling a copy).
+assert.match(import.meta.resolve('self-healing/testing'), /\/node_modules\/self-healing\/dist\/testing\.js$/);
+const flaky = injectFault(async () => 'real', { rate: 0.5, random: seededRandom(1), error: () => Object.assign(new Error('busy'), { status: 503 }) });
+const chaosPipeline = new HealingPipeline({ retry: { maxAttempts: 20, minDelayMs: 0 } });
+for (let i = 0; i < 20; i++) assert.equal((await chaosPipeline.execute(flaky, undefined)).result, 'real');
+assert.ok(flaky.stats.injected > 0 && flaky.stats.injected < flaky.stats.calls, JSON.stringify(flaky.stats));
+const hung = await executeWithHealing(injectHang(async () => 'never'), undefined, { timeoutMs: 20, retry: { maxAttempts: 1 } });
+assert.equal(hung.error?.name, 'AttemptTimeoutError');
+assert.throws(() => injectFault(async () => 1, { rate: 2 }), (error) => error instanceof HealingConfigError && error.option === 'rate');
 assert.deepEqual(warnings, [], 'no process warnings');
 
-console.log(`ok esm on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed} opossum=${events.length} events`);
+console.log(`ok esm on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed} opossum=${events.length} events chaos=${flaky.stats.injected}/${flaky.stats.calls}`);

@@ -6,6 +6,7 @@ import {
 } from 'self-healing';
 // Neither opossum nor @types/opossum is installed here: the subpath must still load and type-check.
 import { fromOpossum, type OpossumCircuitBreaker, type OpossumBreakerOptions } from 'self-healing/opossum';
+import { injectFault, injectLatency, type FaultOptions, type LatencyOptions } from 'self-healing/testing';
 
 let calls = 0;
 const result: HealingResult<{ ok: true }> = await executeWithHealing(async () => {
@@ -29,4 +30,12 @@ assert.equal(result.healed, true);
 assert.equal(rates.currency, 'EUR');
 const opossumOptions: OpossumBreakerOptions = { name: 'no-opossum', resetTimeout: 1_000 };
 assert.throws(() => fromOpossum({} as OpossumCircuitBreaker), /createOpossumBreaker/);
+const faultOptions: FaultOptions = { rate: 0.5, seed: 9 };
+// @ts-expect-error latencyMs is required
+const noLatency: LatencyOptions = { rate: 1 };
+void noLatency;
+const flaky = injectFault(async (id: string) => ({ id }), faultOptions);
+const chaos: HealingResult<{ id: string }> = await executeWithHealing(flaky, 'x', { retry: { maxAttempts: 20, minDelayMs: 0 } });
+assert.equal(chaos.result?.id, 'x');
+assert.equal(typeof injectLatency, 'function');
 console.log(`ok ts-bundler on Node ${process.version}: attempts=${result.attempts} healed=${result.healed} opossum-subpath=${opossumOptions.name}`);

@@ -7,6 +7,7 @@ import {
 } from 'self-healing';
 import CircuitBreaker from 'opossum';
 import { createOpossumBreaker, fromOpossum, type OpossumBreakerAdapter } from 'self-healing/opossum';
+import { injectHang, InjectedFaultError, type ChaosStats } from 'self-healing/testing';
 
 const fetchItem: HealingFunction<{ id: number }, string> = async ({ id }, { attempt }) => {
   if (attempt === 1) throw Object.assign(new Error('busy'), { status: 503 });
@@ -50,6 +51,14 @@ function registryWith(breaker: OpossumBreakerAdapter): CircuitBreakerRegistry {
   registry.register(breaker);
   return registry;
 }
+
+// self-healing/testing from ESM: types from dist/testing.d.ts.
+const stuck = injectHang(async () => 'never', { rate: 1 });
+const hung = await executeWithHealing(stuck, undefined, { timeoutMs: 20, retry: { maxAttempts: 1 } });
+const hangStats: Readonly<ChaosStats> = stuck.stats;
+assert.equal(hung.status, 'error');
+assert.equal(hangStats.injected, 1);
+assert.equal(new InjectedFaultError().code, 'ERR_INJECTED_FAULT');
 
 assert.equal(result.attempts, 2);
 assert.equal(result.healed, true);

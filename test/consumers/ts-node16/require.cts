@@ -4,6 +4,7 @@ import assert = require('node:assert/strict');
 import { CircuitBreakerRegistry, executeWithHealing, type HealingResult } from 'self-healing';
 import CircuitBreaker = require('opossum');
 import { createOpossumBreaker, fromOpossum } from 'self-healing/opossum';
+import { injectFault, seededRandom, type ChaosFunction } from 'self-healing/testing';
 
 async function main(): Promise<void> {
   let calls = 0;
@@ -28,6 +29,11 @@ async function main(): Promise<void> {
   assert.equal(viaOpossum.result, 'through opossum');
   assert.equal(opossum.stats.successes, 1);
   opossum.shutdown();
+
+  // self-healing/testing through require(): types from dist/testing.d.cts.
+  const flaky: ChaosFunction<number, number> = injectFault(async (n: number) => n + 1, { rate: 0.5, random: seededRandom(3) });
+  const chaos: HealingResult<number> = await executeWithHealing(flaky, 1, { retry: { maxAttempts: 20, minDelayMs: 0 } });
+  assert.equal(chaos.result, 2);
   console.log(`ok ts-node16 (cjs) on Node ${process.version}: attempts=${result.attempts} healed=${result.healed} opossum=${opossum.stats.successes}`);
 }
 

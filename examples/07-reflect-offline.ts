@@ -1,5 +1,5 @@
 /**
- * 6. Reflection without an LLM, offline. A calendar API validates its input with zod and rejects
+ * 7. Reflection without an LLM, offline. A calendar API validates its input with zod and rejects
  *    `{ title, date: '01/19/2026', durationMinutes: '30', attendees: 'bob@example.com' }`: the date
  *    is not ISO, the duration is a string, the attendees are not a list. A ZodError is
  *    `recoverable` (the call needs different args), so the pipeline asks the reflector:
@@ -13,7 +13,7 @@
  *    A second call shows a refusal: a rule that also "fixes" the organiser is refused as a
  *    change to a path the error did not name (`disallowed-path`).
  *
- *    Run it alone with `npx tsx examples/06-reflect-offline.ts`.
+ *    Run it alone with `npx tsx examples/07-reflect-offline.ts`.
  */
 import { z } from 'zod';
 import { executeWithHealing, ruleReflector, schemaReflector } from '../src/index.js';
@@ -86,7 +86,7 @@ export async function reflectOffline(options: ScenarioOptions = {}): Promise<Sce
   return expect.report('sloppy input is repaired offline by schema coercion and a rule; an overreaching rule is refused');
 }
 
-// `npx tsx examples/06-reflect-offline.ts` runs it on its own.
+// `npx tsx examples/07-reflect-offline.ts` runs it on its own.
 if (import.meta.url === `file://${process.argv[1]}`) {
   reflectOffline({ log: (line) => console.log(line) }).then((report) => {
     for (const check of report.checks) console.log(`  ${check.pass ? 'PASS' : 'FAIL'}  ${check.name}${check.pass ? '' : ` (saw ${check.actual})`}`);

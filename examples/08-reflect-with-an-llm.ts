@@ -1,9 +1,9 @@
 /**
- * 7. The same repair as example 6, by a language model. Needs a provider, so it is not part of
+ * 8. The same repair as example 7, by a language model. Needs a provider, so it is not part of
  *    `npm run demo`; point it at any OpenAI-compatible endpoint:
  *
- *      LLM_BASE_URL=https://api.openai.com/v1 LLM_API_KEY=sk-... LLM_MODEL=gpt-4o-mini npx tsx examples/07-reflect-with-an-llm.ts
- *      LLM_BASE_URL=http://127.0.0.1:11434/v1 LLM_MODEL=llama3.1 npx tsx examples/07-reflect-with-an-llm.ts   # Ollama
+ *      LLM_BASE_URL=https://api.openai.com/v1 LLM_API_KEY=sk-... LLM_MODEL=gpt-4o-mini npx tsx examples/08-reflect-with-an-llm.ts
+ *      LLM_BASE_URL=http://127.0.0.1:11434/v1 LLM_MODEL=llama3.1 npx tsx examples/08-reflect-with-an-llm.ts   # Ollama
  *
  *    The model sees only the redacted error and args, the args' JSON Schema and the fields it may
  *    change; its reply is parsed and checked like any untrusted input before the call runs again.
