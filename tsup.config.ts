@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   // `opossum` is the self-healing/opossum subpath; it never imports 'opossum' (callers pass it in).
-  entry: { index: 'src/index.ts', opossum: 'src/opossum/index.ts' },
+  // `http` is the self-healing/http subpath (the endpoint and status page; it uses node:http types only).
+  entry: { index: 'src/index.ts', opossum: 'src/opossum/index.ts', http: 'src/http/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

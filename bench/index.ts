@@ -11,6 +11,7 @@ import { classification } from './scenarios/classification.js';
 import { failurePath } from './scenarios/failure-path.js';
 import { happyPath } from './scenarios/happy-path.js';
 import { memory } from './scenarios/memory.js';
+import { observability } from './scenarios/observability.js';
 import { openCircuit } from './scenarios/open-circuit.js';
 import { readSettings } from './settings.js';
 import { checkTargets } from './targets.js';
@@ -42,6 +43,10 @@ async function main(): Promise<void> {
   const scenarios: ScenarioResult[] = [];
   for (const scenario of [happyPath, failurePath, openCircuit, classification, memory, breakerGate]) {
     const result = await scenario(settings);
+    scenarios.push(result);
+    console.log(formatScenario(result));
+  }
+  for (const result of await observability(settings)) {
     scenarios.push(result);
     console.log(formatScenario(result));
   }

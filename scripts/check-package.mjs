@@ -9,7 +9,8 @@
 //      ESM and CJS smoke tests on this Node (24 under npm scripts) and on the lowest Node that
 //      `engines` allows; TypeScript consumers (node16, bundler, standard and legacy decorators)
 //      type-checked with tsc against the shipped .d.ts/.d.cts, then run. The `self-healing/opossum`
-//      subpath is imported from ESM, CJS and TypeScript (with opossum, and without it)
+//      subpath is imported from ESM, CJS and TypeScript (with opossum, and without it), and the
+//      `self-healing/http` subpath serves the main entry's registry from ESM, CJS and TypeScript
 //
 // Prints one line per check and a summary; exits 1 if any check failed. Temp dirs are removed.
 // Usage: npm run check:package [-- --verbose]   (--verbose prints every command's output)

@@ -9,6 +9,7 @@ const {
 const CircuitBreaker = require('opossum');
 const opossumEntry = require('self-healing/opossum');
 const { createOpossumBreaker, fromOpossum } = opossumEntry;
+const httpEntry = require('self-healing/http');
 
 const warnings = [];
 process.on('warning', (warning) => warnings.push(`${warning.name}: ${warning.message}`));
@@ -70,6 +71,14 @@ async function main() {
   // opossum closes a half-open breaker from its own 'success' listener, so 'close' comes first.
   assert.deepEqual(events, ['fire', 'failure', 'fire', 'failure', 'open', 'fire', 'reject', 'halfOpen', 'fire', 'close', 'success']);
   opossum.shutdown();
+
+  // self-healing/http from require(): the Fetch handler over the main entry's registry.
+  assert.match(require.resolve('self-healing/http'), /[\\/]node_modules[\\/]self-healing[\\/]dist[\\/]http\.cjs$/);
+  assert.deepEqual(Object.keys(httpEntry).sort(), ['createHealingHandler', 'createNodeListener']);
+  const handler = httpEntry.createHealingHandler({ registry });
+  const circuits = await (await handler(new Request('http://localhost/circuits'))).json();
+  assert.deepEqual(circuits.map((breaker) => breaker.name), ['inventory']);
+  assert.throws(() => httpEntry.createHealingHandler({ registry, maxBodyBytes: -1 }), HealingConfigError);
   assert.deepEqual(warnings, [], 'no process warnings (require(esm) must not warn)');
 
   console.log(`ok cjs on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed} opossum=${events.length} events`);

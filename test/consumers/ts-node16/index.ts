@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict';
 import {
   executeWithHealing, HealingPipeline, ErrorClassifier, getCircuitBreaker, HealingError, CircuitBreakerRegistry,
+  HealingStatistics, HealthMonitor,
   type HealingResult, type HealingOptions, type HealingFunction, type Classification,
 } from 'self-healing';
 import CircuitBreaker from 'opossum';
 import { createOpossumBreaker, fromOpossum, type OpossumBreakerAdapter } from 'self-healing/opossum';
+import { createHealingHandler, type HealingHttpHandler } from 'self-healing/http';
 
 const fetchItem: HealingFunction<{ id: number }, string> = async ({ id }, { attempt }) => {
   if (attempt === 1) throw Object.assign(new Error('busy'), { status: 503 });
@@ -50,6 +52,15 @@ function registryWith(breaker: OpossumBreakerAdapter): CircuitBreakerRegistry {
   registry.register(breaker);
   return registry;
 }
+
+// self-healing/http: the main entry's classes fit the subpath's option types.
+const handler: HealingHttpHandler = createHealingHandler({
+  registry: new CircuitBreakerRegistry(), statistics: new HealingStatistics(), monitor: new HealthMonitor(),
+});
+// @ts-expect-error registry is required (and a missing one is a HealingConfigError at run time)
+assert.throws(() => createHealingHandler({}), /http\.registry/);
+const health = await handler(new Request('http://localhost/health'));
+assert.equal(health.status, 200);
 
 assert.equal(result.attempts, 2);
 assert.equal(result.healed, true);
