@@ -11,4 +11,6 @@ export default defineConfig({
   target: 'node22',
   splitting: false,
   treeshake: true,
+  // import.meta.url in the CommonJS build: the optional OpenTelemetry peer is resolved from it.
+  shims: true,
 });

@@ -238,12 +238,13 @@ async function installOldNode() {
  * `deps` are installed next to the tarball, at the version installed here: the optional peer
  * opossum (and @types/opossum for a TypeScript user who has it) for the consumers that use
  * `self-healing/opossum` with opossum. ts-bundler uses the subpath without either, proving that
- * it loads and type-checks when the optional peer is absent.
+ * it loads and type-checks when the optional peer is absent. ts-node16 also gets the optional
+ * peer @opentelemetry/api, which both builds must find; the others prove its absence is a no-op.
  */
 const CONSUMERS = {
   'esm': { run: ['index.mjs'], oldNode: true, deps: ['opossum'] },
   'cjs': { run: ['index.cjs'], oldNode: true, deps: ['opossum'] },
-  'ts-node16': { ts: true, run: ['out/index.js', 'out/require.cjs'], deps: ['opossum', '@types/opossum'] },
+  'ts-node16': { ts: true, run: ['out/index.js', 'out/require.cjs'], deps: ['opossum', '@types/opossum', '@opentelemetry/api'] },
   'ts-bundler': { ts: true, run: ['out/index.js'] },
   'ts-decorators': { ts: true, run: ['out/index.js'] },
   'ts-legacy-decorators': { ts: true, run: ['out/index.js'] },

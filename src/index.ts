@@ -46,3 +46,9 @@ export {
 } from './health/health-monitor.js';
 export type { HealthLevel, HealthThresholds } from './health/health-level.js';
 export type { LatencyPercentiles } from './health/sample-window.js';
+export {
+  instrumentOpenTelemetry, type OpenTelemetryOptions, type OpenTelemetryInstrumentation,
+} from './otel/instrument-open-telemetry.js';
+export type {
+  OpenTelemetryApi, OtelTracerProvider, OtelMeterProvider,
+} from './otel/otel-api.js';

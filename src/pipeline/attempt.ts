@@ -40,7 +40,7 @@ export function startAttempt(run: Execution): unknown {
   if (breaker !== undefined && !breaker.canExecute()) return refuse(run, breaker);
   run.refused = false;
   const { plan } = run;
-  if (breaker?.needsDuration === true || run.hub !== undefined) run.attemptStartedAt = plan.clock.now();
+  if (breaker?.needsDuration === true || run.hub?.wantsAttempts() === true) run.attemptStartedAt = plan.clock.now();
   const ctx = new AttemptContextImpl(++run.attempts, plan.signal);
   run.attemptContext = ctx;
   if (plan.timeoutMs !== undefined) ctx.startTimeout(plan.clock, plan.timeoutMs);

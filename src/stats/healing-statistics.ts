@@ -107,7 +107,7 @@ export class HealingStatistics {
    * category come only from tracked pipelines.
    */
   record(result: HealingResult<unknown>, labels: StatisticsLabels, at: number = Date.now()): void {
-    for (const accumulator of this.accumulators(labels)) accumulator.recordOutcome(result);
+    this.forEach(labels, (accumulator) => accumulator.recordOutcome(result));
     if (result.healingActions.length === 0) return;
     this.recent.push({
       at,
@@ -153,14 +153,13 @@ export class HealingStatistics {
   }
 
   private recordError(category: string, labels: StatisticsLabels): void {
-    for (const accumulator of this.accumulators(labels)) accumulator.recordError(category);
+    this.forEach(labels, (accumulator) => accumulator.recordError(category));
   }
 
-  private accumulators(labels: StatisticsLabels): StatsAccumulator[] {
-    const found = [accumulatorFor(this.pipelines, labels.pipeline)];
-    if (labels.circuit !== undefined) found.push(accumulatorFor(this.circuits, labels.circuit));
-    if (labels.component !== undefined) found.push(accumulatorFor(this.components, labels.component));
-    return found;
+  private forEach(labels: StatisticsLabels, update: (accumulator: StatsAccumulator) => void): void {
+    update(accumulatorFor(this.pipelines, labels.pipeline));
+    if (labels.circuit !== undefined) update(accumulatorFor(this.circuits, labels.circuit));
+    if (labels.component !== undefined) update(accumulatorFor(this.components, labels.component));
   }
 }
 

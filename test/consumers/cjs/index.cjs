@@ -79,6 +79,8 @@ async function main() {
   const circuits = await (await handler(new Request('http://localhost/circuits'))).json();
   assert.deepEqual(circuits.map((breaker) => breaker.name), ['inventory']);
   assert.throws(() => httpEntry.createHealingHandler({ registry, maxBodyBytes: -1 }), HealingConfigError);
+  // OpenTelemetry is an optional peer, not installed here: instrumenting is a no-op.
+  assert.equal(lib.instrumentOpenTelemetry(inventory).enabled, false);
   assert.deepEqual(warnings, [], 'no process warnings (require(esm) must not warn)');
 
   console.log(`ok cjs on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed} opossum=${events.length} events`);

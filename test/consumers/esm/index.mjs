@@ -97,6 +97,9 @@ assert.equal((await (await fetch(`${base}/stats`)).json()).pipelines.inventory.c
 assert.match(await (await fetch(`${base}/metrics`)).text(), /^self_healing_pipeline_calls_total\{pipeline="inventory"\} 1$/m);
 assert.equal((await fetch(`${base}/circuits/inventory/reset`, { method: 'POST' })).status, 403);
 server.close();
+
+// OpenTelemetry is an optional peer, not installed here: instrumenting is a no-op.
+assert.equal(lib.instrumentOpenTelemetry(inventory).enabled, false);
 assert.deepEqual(warnings, [], 'no process warnings');
 
 console.log(`ok esm on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed} opossum=${events.length} events`);

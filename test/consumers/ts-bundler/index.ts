@@ -1,7 +1,7 @@
 // As an app built by Vite/esbuild/webpack sees the package: moduleResolution bundler.
 import assert from 'node:assert/strict';
 import {
-  executeWithHealing, withSelfHealing, CircuitBreakerRegistry, HealingConfigError,
+  executeWithHealing, withSelfHealing, CircuitBreakerRegistry, HealingConfigError, HealingPipeline, instrumentOpenTelemetry,
   type HealingResult, type CircuitState,
 } from 'self-healing';
 // Neither opossum nor @types/opossum is installed here: the subpath must still load and type-check.
@@ -29,4 +29,6 @@ assert.equal(result.healed, true);
 assert.equal(rates.currency, 'EUR');
 const opossumOptions: OpossumBreakerOptions = { name: 'no-opossum', resetTimeout: 1_000 };
 assert.throws(() => fromOpossum({} as OpossumCircuitBreaker), /createOpossumBreaker/);
+// Without @opentelemetry/api the types still compile and instrumenting is a no-op.
+assert.equal(instrumentOpenTelemetry(new HealingPipeline()).enabled, false);
 console.log(`ok ts-bundler on Node ${process.version}: attempts=${result.attempts} healed=${result.healed} opossum-subpath=${opossumOptions.name}`);

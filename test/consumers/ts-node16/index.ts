@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {
   executeWithHealing, HealingPipeline, ErrorClassifier, getCircuitBreaker, HealingError, CircuitBreakerRegistry,
-  HealingStatistics, HealthMonitor,
+  HealingStatistics, HealthMonitor, instrumentOpenTelemetry,
   type HealingResult, type HealingOptions, type HealingFunction, type Classification,
 } from 'self-healing';
 import CircuitBreaker from 'opossum';
@@ -61,6 +61,9 @@ const handler: HealingHttpHandler = createHealingHandler({
 assert.throws(() => createHealingHandler({}), /http\.registry/);
 const health = await handler(new Request('http://localhost/health'));
 assert.equal(health.status, 200);
+
+// @opentelemetry/api is installed in this consumer: the ESM build finds the optional peer.
+assert.equal(instrumentOpenTelemetry(pipeline).enabled, true);
 
 assert.equal(result.attempts, 2);
 assert.equal(result.healed, true);

@@ -1,7 +1,7 @@
 // CJS under moduleResolution node16: this import compiles to require('self-healing'), so the
 // types must come from dist/index.d.cts (the "require" condition) and match dist/index.cjs.
 import assert = require('node:assert/strict');
-import { CircuitBreakerRegistry, executeWithHealing, type HealingResult } from 'self-healing';
+import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline, instrumentOpenTelemetry, type HealingResult } from 'self-healing';
 import CircuitBreaker = require('opossum');
 import { createOpossumBreaker, fromOpossum } from 'self-healing/opossum';
 
@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   assert.equal(viaOpossum.result, 'through opossum');
   assert.equal(opossum.stats.successes, 1);
   opossum.shutdown();
+  // @opentelemetry/api is installed in this consumer: the CommonJS build finds the optional peer too.
+  assert.equal(instrumentOpenTelemetry(new HealingPipeline()).enabled, true);
   console.log(`ok ts-node16 (cjs) on Node ${process.version}: attempts=${result.attempts} healed=${result.healed} opossum=${opossum.stats.successes}`);
 }
 
