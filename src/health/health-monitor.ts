@@ -301,6 +301,10 @@ export class HealthMonitor {
 
   private async tick(): Promise<void> {
     await this.runChecks();
+    // Calls age out of the window with no new call to notice: re-read every level so a recovery
+    // (or a component that went quiet after failing) is alerted while monitoring runs.
+    const now = this.clock.now();
+    for (const [name, component] of this.components) this.evaluate(name, component, now, 'error-rate');
     if (!this.running || this.timer !== undefined) return;
     const handle = this.clock.setTimeout(() => {
       this.timer = undefined;

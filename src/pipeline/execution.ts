@@ -80,7 +80,7 @@ export class Execution {
       action.error = redactMessage(this.error.message);
     }
     this.actions.push(action);
-    if (this.plan.logger !== undefined) logAction(this.plan.logger, action);
+    if (this.plan.logger !== undefined) logAction(this.plan.logger, action, this.plan.options.name);
     if (this.hub !== undefined) this.hub.action(this, action);
   }
 

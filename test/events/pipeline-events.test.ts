@@ -105,3 +105,16 @@ describe('pipeline events', () => {
     expect(() => new HealingPipeline({ name: '' })).toThrow(/Invalid `name`/);
   });
 });
+
+describe('log lines of a named pipeline', () => {
+  it('carry the pipeline name next to the action fields', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = { info: (fields: object) => lines.push(fields as Record<string, unknown>), warn: () => {}, error: () => {} };
+    const named = new HealingPipeline({ name: 'billing', logger, retry: { minDelayMs: 0 } });
+    await named.execute(failing([httpError(503)], 1), {});
+    expect(lines).toEqual([expect.objectContaining({ healing: true, pipeline: 'billing', kind: 'retry', attempt: 1 })]);
+    lines.length = 0;
+    await new HealingPipeline({ logger, retry: { minDelayMs: 0 } }).execute(failing([httpError(503)], 1), {});
+    expect(lines[0]).not.toHaveProperty('pipeline');
+  });
+});

@@ -142,3 +142,17 @@ describe('HealthMonitor checks', () => {
     monitor.stop();
   });
 });
+
+describe('HealthMonitor while monitoring', () => {
+  it('re-reads levels on each tick, so a component whose failures age out of the window recovers with an alert', async () => {
+    const clock = new ManualClock();
+    const monitor = new HealthMonitor({ clock, windowMs: 1_000, checkIntervalMs: 500 });
+    const alerts: string[] = [];
+    monitor.onAlert(({ component, from, to }) => alerts.push(`${component}:${from}->${to}`));
+    outcomes(monitor, 'api', 3, 0);
+    monitor.start();
+    await clock.advance(1_000);
+    expect(alerts).toEqual(['api:healthy->critical', 'api:critical->healthy']);
+    monitor.stop();
+  });
+});
