@@ -53,7 +53,15 @@ function readCapped(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(kept);
       size += kept.length;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    let ended = false;
+    req.on('end', () => {
+      ended = true;
+      resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
+    // A client that goes away mid-body sent no request: never act on the part that arrived.
+    req.on('close', () => {
+      if (!ended) reject(new Error('the request was aborted'));
+    });
   });
 }
