@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   // `opossum` is the self-healing/opossum subpath; it never imports 'opossum' (callers pass it in).
-  entry: { index: 'src/index.ts', opossum: 'src/opossum/index.ts' },
+  // `http` is the self-healing/http subpath (the endpoint and status page; it uses node:http types only).
+  entry: { index: 'src/index.ts', opossum: 'src/opossum/index.ts', http: 'src/http/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
@@ -10,4 +11,6 @@ export default defineConfig({
   target: 'node22',
   splitting: false,
   treeshake: true,
+  // import.meta.url in the CommonJS build: the optional OpenTelemetry peer is resolved from it.
+  shims: true,
 });

@@ -12,6 +12,7 @@ import { executionMemory } from './scenarios/execution-memory.js';
 import { failurePath } from './scenarios/failure-path.js';
 import { happyPath } from './scenarios/happy-path.js';
 import { memory } from './scenarios/memory.js';
+import { observability } from './scenarios/observability.js';
 import { openCircuit } from './scenarios/open-circuit.js';
 import { throughput } from './scenarios/throughput.js';
 import { readSettings } from './settings.js';
@@ -44,6 +45,10 @@ async function main(): Promise<void> {
   const scenarios: ScenarioResult[] = [];
   for (const scenario of [happyPath, failurePath, openCircuit, classification, memory, breakerGate, throughput, executionMemory]) {
     const result = await scenario(settings);
+    scenarios.push(result);
+    console.log(formatScenario(result));
+  }
+  for (const result of await observability(settings)) {
     scenarios.push(result);
     console.log(formatScenario(result));
   }

@@ -41,6 +41,13 @@ export class HealingConfigError extends Error {
     super(`Invalid \`${option}\`: ${message}`, options);
     this.option = option;
   }
+  /**
+   * Recognises the error by its code, so one thrown by a subpath entry (`self-healing/http`, which
+   * is bundled apart and holds its own copy of this class) still passes `instanceof`.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && (value as { code?: unknown }).code === 'ERR_HEALING_CONFIG';
+  }
 }
 
 /**

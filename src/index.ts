@@ -46,3 +46,22 @@ export {
   HealingConfigError, HealingError, CircuitOpenError, AttemptTimeoutError, NonErrorThrownError, RegistryFullError,
   isHealingConfigError, isHealingError, isCircuitOpenError, isAttemptTimeoutError,
 } from './errors.js';
+
+export type {
+  PipelineEvents, PipelineEventName, PipelineEventBase, AttemptEvent, ActionEvent, OutcomeEvent, EscalateEvent,
+} from './events/pipeline-events.js';
+export {
+  HealingStatistics, type HealingStatisticsOptions, type ObservablePipeline, type StatisticsLabels,
+} from './stats/healing-statistics.js';
+export type { HealingStats, RecoveryStats, RecoveryRecord, StatisticsSnapshot } from './stats/healing-stats.js';
+export {
+  HealthMonitor, type HealthMonitorOptions, type HealthCheck, type HealthAlert, type ComponentHealth, type SystemHealth, type CheckResult,
+} from './health/health-monitor.js';
+export type { HealthLevel, HealthThresholds } from './health/health-level.js';
+export type { LatencyPercentiles } from './health/sample-window.js';
+export {
+  instrumentOpenTelemetry, type OpenTelemetryOptions, type OpenTelemetryInstrumentation,
+} from './otel/instrument-open-telemetry.js';
+export type {
+  OpenTelemetryApi, OtelTracerProvider, OtelMeterProvider, OtelTracer, OtelMeter, OtelSpan, OtelAttributes,
+} from './otel/otel-api.js';

@@ -21,6 +21,7 @@ export const retryOptionsSchema = z.strictObject({
 });
 
 export const healingOptionsSchema = z.strictObject({
+  name: z.string().min(1).max(200).optional(),
   circuitName: z.string().min(1).optional(),
   fallback: z.union([fn('a function or an array of functions'), z.array(fn('a function'))]).optional(),
   retry: retryOptionsSchema.optional(),

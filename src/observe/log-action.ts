@@ -15,10 +15,12 @@ const LEVEL: Record<HealingAction['kind'], 'info' | 'warn'> = {
  * Writes one pino-style line for a healing action: `logger.info({ kind, circuit, attempt, ... }, detail)`.
  * A logger that throws is ignored: logging must never break the call it describes.
  */
-export function logAction(logger: HealingLogger, action: HealingAction): void {
+export function logAction(logger: HealingLogger, action: HealingAction, pipeline?: string): void {
   try {
     const { detail, ...fields } = action;
-    logger[LEVEL[action.kind]]({ healing: true, ...fields }, `self-healing ${action.kind}: ${detail}`);
+    // `pipeline` (the pipeline's `name` option, when set) matches the events', metrics' and statistics' label.
+    const head = pipeline === undefined ? { healing: true } : { healing: true, pipeline };
+    logger[LEVEL[action.kind]]({ ...head, ...fields }, `self-healing ${action.kind}: ${detail}`);
   } catch {
     // deliberately ignored, see above
   }

@@ -40,7 +40,7 @@ export function startAttempt(run: Execution): unknown {
   if (breaker !== undefined && !breaker.canExecute()) return refuse(run, breaker);
   run.refused = false;
   const { plan } = run;
-  if (breaker?.needsDuration === true) run.attemptStartedAt = plan.clock.now();
+  if (breaker?.needsDuration === true || run.hub?.wantsAttempts() === true) run.attemptStartedAt = plan.clock.now();
   const ctx = new AttemptContextImpl(++run.attempts, plan.signal);
   run.attemptContext = ctx;
   if (plan.timeoutMs !== undefined) ctx.startTimeout(plan.clock, plan.timeoutMs);
@@ -63,6 +63,7 @@ export function endAttempt(run: Execution, ok: boolean): boolean {
       detail: `attempt ${run.attempts} passed its ${run.error.timeoutMs} ms limit and was abandoned`,
     });
   }
+  if (run.hub !== undefined) run.hub.attempt(run, ok);
   const breaker = run.breaker;
   if (breaker !== undefined) {
     const durationMs = breaker.needsDuration === true ? run.plan.clock.now() - run.attemptStartedAt : undefined;

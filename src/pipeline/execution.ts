@@ -2,6 +2,7 @@ import type { Classification } from '../classify/classification.js';
 import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import type { AttemptContextImpl } from './attempt-context.js';
 import { messageOf, toError } from '../errors.js';
+import type { PipelineHub } from '../events/pipeline-hub.js';
 import { logAction } from '../observe/log-action.js';
 import type { RedactedValue } from '../observe/redaction.js';
 import type { ReflectionHistoryEntry, ReflectionSpend } from '../reflect/reflector.js';
@@ -18,6 +19,10 @@ export class Execution {
   readonly fn: HealingFunction<unknown, unknown>;
   readonly startedAt: number;
   readonly breaker: CircuitBreakerLike | undefined;
+  /** The pipeline's listeners, only when someone listened as the execution started. */
+  readonly hub: PipelineHub | undefined;
+  /** Ties this execution's events together (0 when nobody listens). */
+  readonly executionId: number;
   args: unknown;
   /** Calls of the primary fn so far. */
   attempts = 0;
@@ -51,6 +56,14 @@ export class Execution {
     this.args = args;
     this.startedAt = plan.clock.now();
     this.breaker = plan.circuitName === undefined ? undefined : (plan.registry.find(plan.circuitName) ?? plan.registry.get(plan.circuitName));
+    const hub = plan.hub;
+    if (hub !== undefined && hub.listeners !== undefined) {
+      this.hub = hub;
+      this.executionId = hub.nextExecutionId();
+    } else {
+      this.hub = undefined;
+      this.executionId = 0;
+    }
   }
 
   /** Records a failed attempt (or refusal); the error is classified lazily, once. */
@@ -87,7 +100,8 @@ export class Execution {
       action.error = this.redact(messageOf(this.error));
     }
     this.actions.push(action);
-    if (this.plan.logger !== undefined) logAction(this.plan.logger, action);
+    if (this.plan.logger !== undefined) logAction(this.plan.logger, action, this.plan.options.name);
+    if (this.hub !== undefined) this.hub.action(this, action);
   }
 
   /** Ends healing with a reason; returns `false` so steps can `return run.stop(...)`. */
@@ -105,7 +119,7 @@ export class Execution {
   finish(ok: boolean): HealingResult<unknown> {
     const durationMs = this.elapsedMs();
     if (ok) {
-      return {
+      const result: HealingResult<unknown> = {
         status: 'ok',
         result: this.value,
         attempts: this.attempts,
@@ -115,6 +129,8 @@ export class Execution {
         args: this.args,
         durationMs,
       };
+      if (this.hub !== undefined) this.hub.finished(this, result);
+      return result;
     }
     const reason = this.stopReason ?? 'exhausted';
     this.record({
@@ -124,7 +140,7 @@ export class Execution {
       reason,
       detail: `${reason}: ${this.stopDetail || 'no further healing possible'}`,
     });
-    return {
+    const result: HealingResult<unknown> = {
       status: 'error',
       error: this.error!,
       attempts: this.attempts,
@@ -134,6 +150,8 @@ export class Execution {
       args: this.args,
       durationMs,
     };
+    if (this.hub !== undefined) this.hub.finished(this, result);
+    return result;
   }
 }
 

@@ -1,5 +1,7 @@
 import { readEnvironment } from '../config/environment.js';
 import { HealingConfigError } from '../errors.js';
+import type { PipelineEventName, PipelineEvents } from '../events/pipeline-events.js';
+import { PipelineHub } from '../events/pipeline-hub.js';
 import type { HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
 import { mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
@@ -20,13 +22,35 @@ import { runExecution } from './run-execution.js';
 export class HealingPipeline {
   /** The validated default options of this pipeline. */
   readonly options: HealingOptions;
+  /** The pipeline's name in events, statistics, metrics and the HTTP endpoint. */
+  readonly name: string;
   private readonly plan: ExecutionPlan;
+  private readonly hub: PipelineHub;
   private readonly overridePlans = new WeakMap<object, ExecutionPlan>();
 
   /** @throws {HealingConfigError} naming the invalid option or environment variable. */
   constructor(options: HealingOptions = {}) {
     this.options = validateOptions(options);
-    this.plan = resolvePlan(this.options, readEnvironment());
+    const plan = resolvePlan(this.options, readEnvironment());
+    this.name = this.options.name ?? this.options.circuitName ?? 'default';
+    this.hub = new PipelineHub(this.name, plan.circuitName, plan.registry);
+    this.plan = { ...plan, hub: this.hub };
+  }
+
+  /**
+   * Subscribes to this pipeline's events; returns the unsubscribe function. A pipeline nobody
+   * listens to pays nothing for events. Listeners run synchronously and a throwing one is
+   * ignored. `circuit:*` events are the registry's breaker events for this pipeline's `circuitName`.
+   * @throws {HealingConfigError} for an unknown event, or a `circuit:*` event on a pipeline without `circuitName`.
+   * @example
+   * ```ts
+   * const off = payments.on('retry', ({ action }) => log.info({ delayMs: action.delayMs }, action.detail));
+   * payments.on('circuit:open', ({ reason }) => alert(`payments circuit opened: ${reason}`));
+   * off();
+   * ```
+   */
+  on<K extends PipelineEventName>(event: K, listener: (payload: PipelineEvents[K]) => void): () => void {
+    return this.hub.on(event, listener);
   }
 
   /**
@@ -60,6 +84,7 @@ export class HealingPipeline {
         reflectionEnabled: this.plan.reflectionEnabled,
         maxAttempts: this.plan.maxAttempts,
       });
+      plan = { ...plan, hub: this.hub };
       this.overridePlans.set(overrides, plan);
     }
     return plan;

@@ -120,6 +120,8 @@ export type ProposalGuard<A> = (original: A, proposed: A) => boolean | PromiseLi
  * ```
  */
 export interface HealingOptions<A = any, R = any> {
+  /** The pipeline's name in events, statistics, metrics and logs. Default: `circuitName`, else `'default'`. */
+  name?: string;
   /** Run each attempt through the named breaker of `registry`. */
   circuitName?: string;
   /** Tried in order, with the last args, when the primary cannot succeed. */

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { EnvironmentSettings } from '../config/environment.js';
 import { healingOptionsSchema } from '../config/options-schema.js';
 import { parseWith } from '../config/parse.js';
+import type { PipelineHub } from '../events/pipeline-hub.js';
 import type { HealingLogger } from '../observe/logger.js';
 import { Redaction } from '../observe/redaction.js';
 import { parsePath, type ArgPath } from '../reflect/arg-paths.js';
@@ -43,6 +44,8 @@ export interface ExecutionPlan {
   readonly signal: AbortSignal | undefined;
   readonly logger: HealingLogger | undefined;
   readonly clock: Clock;
+  /** The pipeline's listeners (set by `HealingPipeline`; `executeWithHealing` has none). */
+  readonly hub?: PipelineHub;
 }
 
 let sharedClassifier: ErrorClassifier | undefined;

@@ -10,6 +10,7 @@ const CircuitBreaker = require('opossum');
 const opossumEntry = require('self-healing/opossum');
 const { createOpossumBreaker, fromOpossum } = opossumEntry;
 const { injectFault, injectLatency, seededRandom } = require('self-healing/testing');
+const httpEntry = require('self-healing/http');
 
 const warnings = [];
 process.on('warning', (warning) => warnings.push(`${warning.name}: ${warning.message}`));
@@ -80,6 +81,16 @@ async function main() {
   const slow = await executeWithHealing(injectLatency(async () => 'late', { latencyMs: 600_000 }), undefined, { timeoutMs: 20, retry: { maxAttempts: 1 } });
   assert.equal(slow.error && slow.error.name, 'AttemptTimeoutError'); // and the 10-minute latency timer is cleared
   assert.throws(() => injectLatency(async () => 1, { latencyMs: -1 }), (error) => error instanceof HealingConfigError && error.option === 'latencyMs');
+
+  // self-healing/http from require(): the Fetch handler over the main entry's registry.
+  assert.match(require.resolve('self-healing/http'), /[\\/]node_modules[\\/]self-healing[\\/]dist[\\/]http\.cjs$/);
+  assert.deepEqual(Object.keys(httpEntry).sort(), ['createHealingHandler', 'createNodeListener']);
+  const handler = httpEntry.createHealingHandler({ registry });
+  const circuits = await (await handler(new Request('http://localhost/circuits'))).json();
+  assert.deepEqual(circuits.map((breaker) => breaker.name), ['inventory']);
+  assert.throws(() => httpEntry.createHealingHandler({ registry, maxBodyBytes: -1 }), HealingConfigError);
+  // OpenTelemetry is an optional peer, not installed here: instrumenting is a no-op.
+  assert.equal(lib.instrumentOpenTelemetry(inventory).enabled, false);
   assert.deepEqual(warnings, [], 'no process warnings (require(esm) must not warn)');
 
   console.log(`ok cjs on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed} opossum=${events.length} events chaos=${flaky.stats.injected}/${flaky.stats.calls}`);

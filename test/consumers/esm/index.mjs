@@ -9,6 +9,9 @@ import CircuitBreaker from 'opossum';
 import * as opossumEntry from 'self-healing/opossum';
 import { createOpossumBreaker, fromOpossum } from 'self-healing/opossum';
 import { injectFault, injectHang, seededRandom } from 'self-healing/testing';
+import { createServer } from 'node:http';
+import * as httpEntry from 'self-healing/http';
+import { createHealingHandler, createNodeListener } from 'self-healing/http';
 
 const warnings = [];
 process.on('warning', (warning) => warnings.push(`${warning.name}: ${warning.message}`));
@@ -85,6 +88,29 @@ assert.ok(flaky.stats.injected > 0 && flaky.stats.injected < flaky.stats.calls, 
 const hung = await executeWithHealing(injectHang(async () => 'never'), undefined, { timeoutMs: 20, retry: { maxAttempts: 1 } });
 assert.equal(hung.error?.name, 'AttemptTimeoutError');
 assert.throws(() => injectFault(async () => 1, { rate: 2 }), (error) => error instanceof HealingConfigError && error.option === 'rate');
+
+// self-healing/http: a registry, statistics and monitor from the main entry, served by the subpath
+// (bundled apart: it must work on them without sharing their classes).
+assert.match(import.meta.resolve('self-healing/http'), /\/node_modules\/self-healing\/dist\/http\.js$/);
+assert.deepEqual(Object.keys(httpEntry).sort(), ['createHealingHandler', 'createNodeListener']);
+assert.throws(() => createHealingHandler({ registry, authToken: 'short' }), HealingConfigError, 'instanceof works across entries');
+const statistics = new lib.HealingStatistics();
+const monitor = new lib.HealthMonitor();
+statistics.track(inventory, { component: 'stock' });
+monitor.track(inventory);
+await inventory.execute(async () => 'tracked', undefined);
+const server = createServer(createNodeListener(createHealingHandler({ registry, statistics, monitor })));
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const base = `http://127.0.0.1:${server.address().port}`;
+const served = await (await fetch(`${base}/circuits`)).json();
+assert.deepEqual(served.map((breaker) => breaker.name), ['inventory']);
+assert.equal((await (await fetch(`${base}/stats`)).json()).pipelines.inventory.calls, 1);
+assert.match(await (await fetch(`${base}/metrics`)).text(), /^self_healing_pipeline_calls_total\{pipeline="inventory"\} 1$/m);
+assert.equal((await fetch(`${base}/circuits/inventory/reset`, { method: 'POST' })).status, 403);
+server.close();
+
+// OpenTelemetry is an optional peer, not installed here: instrumenting is a no-op.
+assert.equal(lib.instrumentOpenTelemetry(inventory).enabled, false);
 assert.deepEqual(warnings, [], 'no process warnings');
 
 console.log(`ok esm on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed} opossum=${events.length} events chaos=${flaky.stats.injected}/${flaky.stats.calls}`);

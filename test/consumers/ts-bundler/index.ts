@@ -1,7 +1,7 @@
 // As an app built by Vite/esbuild/webpack sees the package: moduleResolution bundler.
 import assert from 'node:assert/strict';
 import {
-  executeWithHealing, withSelfHealing, CircuitBreakerRegistry, HealingConfigError,
+  executeWithHealing, withSelfHealing, CircuitBreakerRegistry, HealingConfigError, HealingPipeline, instrumentOpenTelemetry,
   type HealingResult, type CircuitState,
 } from 'self-healing';
 // Neither opossum nor @types/opossum is installed here: the subpath must still load and type-check.
@@ -38,4 +38,6 @@ const flaky = injectFault(async (id: string) => ({ id }), faultOptions);
 const chaos: HealingResult<{ id: string }> = await executeWithHealing(flaky, 'x', { retry: { maxAttempts: 20, minDelayMs: 0 } });
 assert.equal(chaos.result?.id, 'x');
 assert.equal(typeof injectLatency, 'function');
+// Without @opentelemetry/api the types still compile and instrumenting is a no-op.
+assert.equal(instrumentOpenTelemetry(new HealingPipeline()).enabled, false);
 console.log(`ok ts-bundler on Node ${process.version}: attempts=${result.attempts} healed=${result.healed} opossum-subpath=${opossumOptions.name}`);

@@ -3,11 +3,13 @@
 import assert from 'node:assert/strict';
 import {
   executeWithHealing, HealingPipeline, ErrorClassifier, getCircuitBreaker, HealingError, CircuitBreakerRegistry,
+  HealingStatistics, HealthMonitor, instrumentOpenTelemetry,
   type HealingResult, type HealingOptions, type HealingFunction, type Classification,
 } from 'self-healing';
 import CircuitBreaker from 'opossum';
 import { createOpossumBreaker, fromOpossum, type OpossumBreakerAdapter } from 'self-healing/opossum';
 import { injectHang, InjectedFaultError, type ChaosStats } from 'self-healing/testing';
+import { createHealingHandler, type HealingHttpHandler } from 'self-healing/http';
 
 const fetchItem: HealingFunction<{ id: number }, string> = async ({ id }, { attempt }) => {
   if (attempt === 1) throw Object.assign(new Error('busy'), { status: 503 });
@@ -59,6 +61,17 @@ const hangStats: Readonly<ChaosStats> = stuck.stats;
 assert.equal(hung.status, 'error');
 assert.equal(hangStats.injected, 1);
 assert.equal(new InjectedFaultError().code, 'ERR_INJECTED_FAULT');
+// self-healing/http: the main entry's classes fit the subpath's option types.
+const handler: HealingHttpHandler = createHealingHandler({
+  registry: new CircuitBreakerRegistry(), statistics: new HealingStatistics(), monitor: new HealthMonitor(),
+});
+// @ts-expect-error registry is required (and a missing one is a HealingConfigError at run time)
+assert.throws(() => createHealingHandler({}), /http\.registry/);
+const health = await handler(new Request('http://localhost/health'));
+assert.equal(health.status, 200);
+
+// @opentelemetry/api is installed in this consumer: the ESM build finds the optional peer.
+assert.equal(instrumentOpenTelemetry(pipeline).enabled, true);
 
 assert.equal(result.attempts, 2);
 assert.equal(result.healed, true);

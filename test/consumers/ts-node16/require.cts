@@ -1,7 +1,7 @@
 // CJS under moduleResolution node16: this import compiles to require('self-healing'), so the
 // types must come from dist/index.d.cts (the "require" condition) and match dist/index.cjs.
 import assert = require('node:assert/strict');
-import { CircuitBreakerRegistry, executeWithHealing, type HealingResult } from 'self-healing';
+import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline, instrumentOpenTelemetry, type HealingResult } from 'self-healing';
 import CircuitBreaker = require('opossum');
 import { createOpossumBreaker, fromOpossum } from 'self-healing/opossum';
 import { injectFault, seededRandom, type ChaosFunction } from 'self-healing/testing';
@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   const flaky: ChaosFunction<number, number> = injectFault(async (n: number) => n + 1, { rate: 0.5, random: seededRandom(3) });
   const chaos: HealingResult<number> = await executeWithHealing(flaky, 1, { retry: { maxAttempts: 20, minDelayMs: 0 } });
   assert.equal(chaos.result, 2);
+  // @opentelemetry/api is installed in this consumer: the CommonJS build finds the optional peer too.
+  assert.equal(instrumentOpenTelemetry(new HealingPipeline()).enabled, true);
   console.log(`ok ts-node16 (cjs) on Node ${process.version}: attempts=${result.attempts} healed=${result.healed} opossum=${opossum.stats.successes}`);
 }
 

@@ -1,0 +1,144 @@
+import type { CircuitEvents } from '../circuit/circuit-events.js';
+import type { CircuitBreakerRegistry } from '../circuit/registry.js';
+import { HealingConfigError } from '../errors.js';
+import { redactMessage } from '../observe/redact.js';
+import type { Execution } from '../pipeline/execution.js';
+import type { HealingAction, HealingResult } from '../pipeline/healing-result.js';
+import type { PipelineEventName, PipelineEvents } from './pipeline-events.js';
+
+type Listener = (payload: never) => void;
+
+const EVENT_NAMES: ReadonlySet<string> = new Set<PipelineEventName>([
+  'attempt', 'action', 'retry', 'reflect', 'fallback', 'rollback', 'escalate', 'success', 'failure',
+  'circuit:open', 'circuit:halfOpen', 'circuit:close', 'circuit:stateChange', 'circuit:reject',
+]);
+
+/** The action kinds that also have an event of their own (the rest only reach `action`). */
+const KIND_EVENTS: Partial<Record<HealingAction['kind'], 'retry' | 'reflect' | 'fallback' | 'rollback'>> = {
+  retry: 'retry',
+  reflect: 'reflect',
+  fallback: 'fallback',
+  rollback: 'rollback',
+};
+
+/**
+ * A pipeline's listeners, and the calls the execution steps make to reach them.
+ *
+ * `listeners` stays `undefined` while nobody listens (and again once the last one leaves): an
+ * execution checks that one field when it starts, and a pipeline nobody listens to pays nothing
+ * more, no allocation and no clock read. A listener that throws is ignored, so observers can
+ * never break a call.
+ */
+export class PipelineHub {
+  readonly pipeline: string;
+  listeners: Map<PipelineEventName, Set<Listener>> | undefined = undefined;
+  private readonly circuit: string | undefined;
+  private readonly registry: CircuitBreakerRegistry;
+  private executions = 0;
+
+  constructor(pipeline: string, circuit: string | undefined, registry: CircuitBreakerRegistry) {
+    this.pipeline = pipeline;
+    this.circuit = circuit;
+    this.registry = registry;
+  }
+
+  on<K extends PipelineEventName>(event: K, listener: (payload: PipelineEvents[K]) => void): () => void {
+    if (!EVENT_NAMES.has(event)) {
+      throw new HealingConfigError('event', `unknown pipeline event ${JSON.stringify(event)}; known: ${[...EVENT_NAMES].join(', ')}`);
+    }
+    if (typeof listener !== 'function') throw new HealingConfigError('listener', `expected a function, got ${typeof listener}`);
+    if (event.startsWith('circuit:')) return this.onCircuit(event.slice('circuit:'.length) as keyof CircuitEvents, listener as never);
+    const map = (this.listeners ??= new Map());
+    let set = map.get(event);
+    if (set === undefined) map.set(event, (set = new Set()));
+    set.add(listener as Listener);
+    return () => {
+      if (!set.delete(listener as Listener) || set.size > 0) return;
+      map.delete(event);
+      if (map.size === 0 && this.listeners === map) this.listeners = undefined;
+    };
+  }
+
+  /** A fresh id for an execution that starts while someone listens. */
+  nextExecutionId(): number {
+    return ++this.executions;
+  }
+
+  /** Whether attempts are timed and reported (only when someone listens to them). */
+  wantsAttempts(): boolean {
+    return this.has('attempt');
+  }
+
+  attempt(run: Execution, ok: boolean): void {
+    if (!this.has('attempt')) return;
+    const at = run.plan.clock.now();
+    // Payloads are built as literals of one shape (no spread): cheaper, and monomorphic for V8.
+    const payload: PipelineEvents['attempt'] = {
+      pipeline: this.pipeline, circuit: run.plan.circuitName, executionId: run.executionId, at,
+      attempt: run.attempts, ok, durationMs: at - run.attemptStartedAt,
+    };
+    if (!ok && run.error !== undefined) {
+      payload.category = run.classify().category;
+      payload.error = redactMessage(run.error.message);
+    }
+    this.emit('attempt', payload);
+  }
+
+  action(run: Execution, action: HealingAction): void {
+    const kindEvent = KIND_EVENTS[action.kind];
+    const forKind = kindEvent !== undefined && this.has(kindEvent);
+    if (!forKind && !this.has('action')) return;
+    const payload: PipelineEvents['action'] = {
+      pipeline: this.pipeline, circuit: run.plan.circuitName, executionId: run.executionId, at: run.plan.clock.now(), action,
+    };
+    this.emit('action', payload);
+    if (forKind) this.emit(kindEvent, payload);
+  }
+
+  finished(run: Execution, result: HealingResult<unknown>): void {
+    const event = result.status === 'ok' ? 'success' : 'failure';
+    if (!this.has(event)) return;
+    // The end time is the start plus the duration the result reports: no second clock read.
+    this.emit(event, {
+      pipeline: this.pipeline, circuit: run.plan.circuitName, executionId: run.executionId, at: run.startedAt + result.durationMs,
+      result, startedAt: run.startedAt,
+    });
+  }
+
+  /** For escalation steps: tells `escalate` listeners that healing handed the problem on. */
+  escalate(run: Execution, reason: string): void {
+    if (!this.has('escalate')) return;
+    const payload: PipelineEvents['escalate'] = {
+      pipeline: this.pipeline, circuit: run.plan.circuitName, executionId: run.executionId, at: run.plan.clock.now(), reason, attempt: run.attempts,
+    };
+    if (run.error !== undefined) payload.error = redactMessage(run.error.message);
+    this.emit('escalate', payload);
+  }
+
+  private has(event: PipelineEventName): boolean {
+    return this.listeners?.has(event) === true;
+  }
+
+  private emit<K extends PipelineEventName>(event: K, payload: PipelineEvents[K]): void {
+    const set = this.listeners?.get(event);
+    if (set === undefined) return;
+    for (const listener of set) {
+      try {
+        (listener as (payload: PipelineEvents[K]) => void)(payload);
+      } catch {
+        // an observer must not break the call it observes
+      }
+    }
+  }
+
+  /** `circuit:*` events are the registry's, for this pipeline's circuit only. */
+  private onCircuit<K extends keyof CircuitEvents>(event: K, listener: (payload: CircuitEvents[K]) => void): () => void {
+    const circuit = this.circuit;
+    if (circuit === undefined) {
+      throw new HealingConfigError('event', `"circuit:${event}" needs a pipeline with a circuitName; pipeline "${this.pipeline}" has none`);
+    }
+    return this.registry.on(event, (payload) => {
+      if (payload.circuit === circuit) listener(payload);
+    });
+  }
+}

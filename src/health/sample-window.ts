@@ -1,0 +1,67 @@
+/**
+ * Latency percentiles of a component's calls in the window, in ms (`null` without calls).
+ * @example
+ * ```ts
+ * const { p50, p99 } = monitor.componentHealth('db')!.latency;
+ * ```
+ */
+export interface LatencyPercentiles {
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/**
+ * The outcomes of one component's recent calls: at most `capacity`, none older than the window.
+ * A ring of parallel arrays, so recording allocates nothing once it is full.
+ */
+export class SampleWindow {
+  private readonly at: number[] = [];
+  private readonly ok: boolean[] = [];
+  private readonly durationMs: number[] = [];
+  private head = 0;
+  private size = 0;
+  private failureCount = 0;
+
+  constructor(private readonly capacity: number, private readonly windowMs: number) {}
+
+  record(at: number, ok: boolean, durationMs: number): void {
+    if (this.size === this.capacity) this.dropOldest();
+    const index = (this.head + this.size) % this.capacity;
+    this.at[index] = at;
+    this.ok[index] = ok;
+    this.durationMs[index] = durationMs;
+    this.size++;
+    if (!ok) this.failureCount++;
+  }
+
+  /** Calls and failures in the window ending at `now`. */
+  totals(now: number): { calls: number; failures: number } {
+    this.prune(now);
+    return { calls: this.size, failures: this.failureCount };
+  }
+
+  percentiles(now: number): LatencyPercentiles {
+    this.prune(now);
+    if (this.size === 0) return { p50: null, p90: null, p95: null, p99: null, max: null };
+    const sorted: number[] = [];
+    for (let i = 0; i < this.size; i++) sorted.push(this.durationMs[(this.head + i) % this.capacity]!);
+    sorted.sort((a, b) => a - b);
+    // Nearest rank: the smallest value with at least p % of the samples at or below it.
+    const rank = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+    return { p50: rank(50), p90: rank(90), p95: rank(95), p99: rank(99), max: sorted[sorted.length - 1]! };
+  }
+
+  private prune(now: number): void {
+    const oldest = now - this.windowMs;
+    while (this.size > 0 && this.at[this.head]! <= oldest) this.dropOldest();
+  }
+
+  private dropOldest(): void {
+    if (!this.ok[this.head]) this.failureCount--;
+    this.head = (this.head + 1) % this.capacity;
+    this.size--;
+  }
+}

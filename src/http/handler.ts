@@ -1,0 +1,294 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { CircuitBreakerRegistry } from '../circuit/registry.js';
+import { parseWith } from '../config/parse.js';
+import type { HealthMonitor, SystemHealth } from '../health/health-monitor.js';
+import { worstLevel, type HealthLevel } from '../health/health-level.js';
+import type { HealingStatistics } from '../stats/healing-statistics.js';
+import { bearerToken, tokensMatch } from './auth.js';
+import { readJsonBody } from './body.js';
+import { renderPrometheus } from './prometheus.js';
+import { statusPage } from './status-page.js';
+
+// This entry is bundled apart from the main one, so it must not rely on class identity (a
+// registry built by 'self-healing' is not an instance of a class copied into this bundle): it
+// takes anything with the methods it calls.
+
+/**
+ * The registry methods the handler uses: a `CircuitBreakerRegistry`.
+ * @example
+ * ```ts
+ * const breakers: HandlerRegistry = getDefaultRegistry();
+ * ```
+ */
+export type HandlerRegistry = Pick<CircuitBreakerRegistry, 'all' | 'find' | 'stats' | 'clock'>;
+
+/**
+ * The statistics methods the handler uses: a `HealingStatistics`.
+ * @example
+ * ```ts
+ * const source: HandlerStatistics = new HealingStatistics();
+ * ```
+ */
+export type HandlerStatistics = Pick<HealingStatistics, 'stats' | 'recentRecoveries'>;
+
+/**
+ * The monitor methods the handler uses: a `HealthMonitor`.
+ * @example
+ * ```ts
+ * const source: HandlerMonitor = new HealthMonitor();
+ * ```
+ */
+export type HandlerMonitor = Pick<HealthMonitor, 'systemHealth' | 'componentHealth' | 'start' | 'stop' | 'monitoring'>;
+
+/**
+ * Options of {@link createHealingHandler}.
+ * @example
+ * ```ts
+ * const options: HealingHandlerOptions = { registry: getDefaultRegistry(), statistics, monitor, authToken: process.env.HEALING_TOKEN, basePath: '/healing' };
+ * ```
+ */
+export interface HealingHandlerOptions {
+  /** The breakers to show and reset, e.g. `getDefaultRegistry()`. Required. */
+  registry: HandlerRegistry;
+  /** Serves `/stats` and `/recoveries`, and pipeline metrics. Without it those routes are 404. */
+  statistics?: HandlerStatistics;
+  /** Serves component health and the monitoring routes. */
+  monitor?: HandlerMonitor;
+  /**
+   * Enables the POST routes, which must then carry `Authorization: Bearer <token>`; compared in
+   * constant time. At least 16 characters. Without it, every POST route answers 403.
+   */
+  authToken?: string;
+  /** The largest request body accepted, in bytes. Default 4 096. */
+  maxBodyBytes?: number;
+  /** The path the routes live under, e.g. `/healing` (no trailing slash). Default `''`. */
+  basePath?: string;
+  /** How often the status page refreshes itself, in ms. Default 2 000. */
+  refreshMs?: number;
+}
+
+/**
+ * A Fetch API handler (`Request -> Promise<Response>`) that never rejects. `maxBodyBytes` tells
+ * adapters how much of a body to pass on.
+ * @example
+ * ```ts
+ * const handler: HealingHttpHandler = createHealingHandler({ registry: getDefaultRegistry() });
+ * const response = await handler(new Request('http://localhost/health'));
+ * ```
+ */
+export type HealingHttpHandler = ((request: Request) => Promise<Response>) & { readonly maxBodyBytes: number };
+
+const hasMethods = (...methods: string[]) => (value: unknown) =>
+  value !== null && typeof value === 'object' && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
+
+const optionsSchema = z.strictObject({
+  registry: z.custom<HandlerRegistry>(hasMethods('all', 'find', 'stats'), 'expected a CircuitBreakerRegistry (e.g. getDefaultRegistry())'),
+  statistics: z.custom<HandlerStatistics>(hasMethods('stats', 'recentRecoveries'), 'expected a HealingStatistics').optional(),
+  monitor: z.custom<HandlerMonitor>(hasMethods('systemHealth', 'componentHealth', 'start', 'stop'), 'expected a HealthMonitor').optional(),
+  authToken: z.string().min(16, 'expected a token of at least 16 characters (e.g. crypto.randomBytes(32).toString("hex"))').optional(),
+  maxBodyBytes: z.number().int().min(0).max(1024 * 1024).optional(),
+  basePath: z.string().regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'expected "" or a path like "/healing" (no trailing slash)').optional(),
+  refreshMs: z.number().int().min(250).max(3_600_000).optional(),
+});
+
+const emptyBodySchema = z.strictObject({});
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+}
+
+function problem(status: number, message: string, headers?: Record<string, string>): Response {
+  return json(status, { error: message }, headers);
+}
+
+interface Route {
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  run(match: RegExpExecArray, request: Request, body: Record<string, unknown>): Response | Promise<Response>;
+}
+
+/**
+ * The HTTP face of self-healing, framework-agnostic: a Fetch API handler serving system and
+ * component health, breaker states, recovery statistics, recent recoveries, Prometheus metrics
+ * and a status page, plus POST routes to reset a breaker and start or stop monitoring. The POST
+ * routes are off (403) unless `authToken` is set. Mount it with {@link createNodeListener} on
+ * `node:http`, or call it from any framework that speaks `Request`/`Response`.
+ *
+ * | route | what |
+ * |---|---|
+ * | `GET /` | the status page (HTML) |
+ * | `GET /health` | system health; 503 when `unhealthy` or `critical` |
+ * | `GET /health/components/:name` | one component's health |
+ * | `GET /circuits`, `GET /circuits/:name` | breaker states and counters |
+ * | `GET /stats` | statistics per pipeline, circuit and component |
+ * | `GET /recoveries?limit=n` | recent recoveries, newest first |
+ * | `GET /metrics` | Prometheus text format |
+ * | `POST /circuits/:name/reset` | closes the breaker |
+ * | `POST /monitoring/start`, `POST /monitoring/stop` | runs or stops the health checks |
+ *
+ * @throws {HealingConfigError} naming the invalid option.
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { getDefaultRegistry } from 'self-healing';
+ * import { createHealingHandler, createNodeListener } from 'self-healing/http';
+ *
+ * const handler = createHealingHandler({ registry: getDefaultRegistry(), statistics, monitor, authToken: process.env.HEALING_TOKEN });
+ * createServer(createNodeListener(handler)).listen(9464, '127.0.0.1');
+ * ```
+ */
+export function createHealingHandler(options: HealingHandlerOptions): HealingHttpHandler {
+  const parsed = parseWith(optionsSchema, options, 'http');
+  const registry = parsed.registry;
+  const { statistics, monitor, authToken } = parsed;
+  const maxBodyBytes = parsed.maxBodyBytes ?? 4_096;
+  const basePath = parsed.basePath ?? '';
+  const refreshMs = parsed.refreshMs ?? 2_000;
+
+  const routes: Route[] = [
+    { method: 'GET', pattern: /^\/?$/, run: () => page(basePath, refreshMs) },
+    { method: 'GET', pattern: /^\/health$/, run: () => {
+      const health = systemHealth(registry, monitor);
+      return json(health.level === 'unhealthy' || health.level === 'critical' ? 503 : 200, health);
+    } },
+    { method: 'GET', pattern: /^\/health\/components\/([^/]+)$/, run: (match) => {
+      const name = decode(match[1]!);
+      const health = name === undefined ? undefined : monitor?.componentHealth(name);
+      return health === undefined ? problem(404, `no component named ${JSON.stringify(name ?? match[1])}`) : json(200, health);
+    } },
+    { method: 'GET', pattern: /^\/circuits$/, run: () => json(200, registry.stats()) },
+    { method: 'GET', pattern: /^\/circuits\/([^/]+)$/, run: (match) => {
+      const name = decode(match[1]!);
+      const breaker = name === undefined ? undefined : registry.find(name);
+      return breaker === undefined ? problem(404, `no circuit named ${JSON.stringify(name ?? match[1])}`) : json(200, breaker.stats());
+    } },
+    { method: 'GET', pattern: /^\/stats$/, run: () => statistics === undefined ? notConfigured('statistics') : json(200, statistics.stats()) },
+    { method: 'GET', pattern: /^\/recoveries$/, run: (_match, request) => {
+      if (statistics === undefined) return notConfigured('statistics');
+      const limit = new URL(request.url).searchParams.get('limit');
+      if (limit !== null && !/^[1-9][0-9]{0,5}$/.test(limit)) return problem(400, 'limit must be a positive integer');
+      return json(200, statistics.recentRecoveries(limit === null ? undefined : Number(limit)));
+    } },
+    { method: 'GET', pattern: /^\/metrics$/, run: () => new Response(renderPrometheus({ registry, statistics, monitor }), {
+      status: 200,
+      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' },
+    }) },
+    { method: 'POST', pattern: /^\/circuits\/([^/]+)\/reset$/, run: (match) => {
+      const name = decode(match[1]!);
+      const breaker = name === undefined ? undefined : registry.find(name);
+      if (breaker === undefined) return problem(404, `no circuit named ${JSON.stringify(name ?? match[1])}`);
+      breaker.reset();
+      return json(200, { circuit: breaker.name, state: breaker.state });
+    } },
+    { method: 'POST', pattern: /^\/monitoring\/(start|stop)$/, run: (match) => {
+      if (monitor === undefined) return notConfigured('monitor');
+      if (match[1] === 'start') monitor.start();
+      else monitor.stop();
+      return json(200, { monitoring: monitor.monitoring });
+    } },
+  ];
+
+  async function handle(request: Request): Promise<Response> {
+    const path = pathOf(request.url, basePath);
+    if (path === undefined) return problem(404, 'not found');
+    const matching = routes.map((route) => [route, route.pattern.exec(path)] as const).filter(([, match]) => match !== null);
+    if (matching.length === 0) return problem(404, 'not found');
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    const found = matching.find(([route]) => route.method === method);
+    if (found === undefined) {
+      const allowed = [...new Set(matching.flatMap(([route]) => route.method === 'GET' ? ['GET', 'HEAD'] : [route.method]))].join(', ');
+      return problem(405, `${request.method} is not allowed here; use ${allowed}`, { allow: allowed });
+    }
+    const [route, match] = found;
+    let body: Record<string, unknown> = {};
+    if (route.method === 'POST') {
+      // Authorisation before anything else: an unauthorised caller learns nothing, changes nothing.
+      const refused = authorise(request, authToken);
+      if (refused !== undefined) return refused;
+      const read = await readJsonBody(request, maxBodyBytes);
+      if (!read.ok) return problem(400, read.message);
+      if (!emptyBodySchema.safeParse(read.value).success) return problem(400, 'the body must be empty or {} (this route takes no fields)');
+      body = read.value;
+    }
+    const response = await route.run(match!, request, body);
+    return request.method === 'HEAD' ? new Response(null, { status: response.status, headers: response.headers }) : response;
+  }
+
+  const handler = async (request: Request): Promise<Response> => {
+    try {
+      return await handle(request);
+    } catch {
+      // Never a rejection, and no internals (or secrets in messages) in the answer.
+      return problem(500, 'internal error');
+    }
+  };
+  return Object.assign(handler, { maxBodyBytes });
+}
+
+function authorise(request: Request, authToken: string | undefined): Response | undefined {
+  if (authToken === undefined) return problem(403, 'this route is disabled: set authToken in createHealingHandler to enable it');
+  const presented = bearerToken(request.headers.get('authorization'));
+  if (presented === undefined) return problem(401, 'missing bearer token', { 'www-authenticate': 'Bearer realm="self-healing"' });
+  if (!tokensMatch(presented, authToken)) return problem(403, 'wrong token');
+  return undefined;
+}
+
+function pathOf(url: string, basePath: string): string | undefined {
+  let pathname: string;
+  try {
+    pathname = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  if (basePath === '') return pathname;
+  if (pathname === basePath) return '';
+  return pathname.startsWith(`${basePath}/`) ? pathname.slice(basePath.length) : undefined;
+}
+
+function decode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+function notConfigured(what: 'statistics' | 'monitor'): Response {
+  return problem(404, `no ${what} on this endpoint: pass \`${what}\` to createHealingHandler`);
+}
+
+function page(basePath: string, refreshMs: number): Response {
+  const nonce = randomBytes(16).toString('base64');
+  return new Response(statusPage({ basePath, refreshMs, nonce }), {
+    status: 200,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    },
+  });
+}
+
+/** The monitor's system health (if any), made no better than the breakers allow: an open one is `unhealthy`, a half-open one `degraded`. */
+function systemHealth(registry: HandlerRegistry, monitor: HandlerMonitor | undefined): SystemHealth & { circuits: Record<'closed' | 'open' | 'halfOpen', number> } {
+  const base: SystemHealth = monitor?.systemHealth() ?? {
+    level: 'healthy', counts: { healthy: 0, degraded: 0, unhealthy: 0, critical: 0 }, components: [], monitoring: false, at: registry.clock.now(),
+  };
+  const circuits = { closed: 0, open: 0, halfOpen: 0 };
+  let level: HealthLevel = base.level;
+  for (const breaker of registry.all()) {
+    const state = breaker.state;
+    if (state === 'OPEN') {
+      circuits.open++;
+      level = worstLevel(level, 'unhealthy');
+    } else if (state === 'HALF_OPEN') {
+      circuits.halfOpen++;
+      level = worstLevel(level, 'degraded');
+    } else circuits.closed++;
+  }
+  return { ...base, level, circuits };
+}

@@ -1,0 +1,142 @@
+/**
+ * The status page: one self-contained HTML document (inline style and script, no build step, no
+ * external requests). It reads the JSON routes of the same handler and re-renders every
+ * `refreshMs`. Every value from the server goes in through `textContent`, never as HTML, so a
+ * circuit or pipeline name cannot inject markup. The nonce ties the inline code to the response's
+ * Content-Security-Policy.
+ */
+export function statusPage(options: { basePath: string; refreshMs: number; nonce: string }): string {
+  const config = JSON.stringify({ base: options.basePath, refreshMs: options.refreshMs }).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>self-healing status</title>
+<style nonce="${options.nonce}">
+  :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
+  body { margin: 0; background: #f5f6f8; color: #1d2330; }
+  header { display: flex; align-items: baseline; gap: 1rem; padding: 1rem 1.5rem; background: #1d2330; color: #fff; }
+  header h1 { font-size: 1.15rem; margin: 0; font-weight: 600; }
+  header .updated { margin-left: auto; font-size: .85rem; opacity: .75; }
+  main { padding: 1rem 1.5rem; display: grid; gap: 1.25rem; }
+  section { background: #fff; border-radius: 8px; box-shadow: 0 1px 3px rgba(0,0,0,.08); padding: 1rem 1.25rem; }
+  h2 { font-size: 1rem; margin: 0 0 .75rem; }
+  table { width: 100%; border-collapse: collapse; font-size: .9rem; }
+  th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid #eceef2; vertical-align: top; }
+  th { font-weight: 600; color: #5a6272; }
+  td.num { text-align: right; font-variant-numeric: tabular-nums; }
+  .badge { display: inline-block; padding: .1rem .5rem; border-radius: 999px; font-size: .8rem; font-weight: 600; }
+  .CLOSED, .healthy, .ok { background: #dff5e3; color: #17692b; }
+  .HALF_OPEN, .degraded { background: #fff2cc; color: #7a5b00; }
+  .OPEN, .unhealthy, .critical, .error { background: #fde0e0; color: #9b1c1c; }
+  .empty { color: #8a91a0; font-style: italic; }
+  .detail { color: #5a6272; font-size: .82rem; }
+  #problem { color: #9b1c1c; }
+</style>
+</head>
+<body>
+<header><h1>self-healing status</h1><span id="system" class="badge">…</span><span id="problem"></span><span class="updated" id="updated">loading…</span></header>
+<main>
+  <section><h2>Circuits</h2>
+    <table><thead><tr><th>circuit</th><th>state</th><th class="num">error rate</th><th class="num">successes</th><th class="num">failures</th><th class="num">rejected</th></tr></thead>
+    <tbody id="circuits"></tbody></table>
+  </section>
+  <section><h2>Recent healing actions</h2>
+    <table><thead><tr><th>time</th><th>pipeline</th><th>circuit</th><th>outcome</th><th>actions</th></tr></thead>
+    <tbody id="recoveries"></tbody></table>
+  </section>
+</main>
+<script nonce="${options.nonce}">
+"use strict";
+const config = ${config};
+const $ = (id) => document.getElementById(id);
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+function badge(text) {
+  const span = document.createElement("span");
+  span.className = "badge " + text;
+  span.textContent = text;
+  return span;
+}
+function emptyRow(body, columns, text) {
+  const tr = document.createElement("tr");
+  const td = cell(text, "empty");
+  td.colSpan = columns;
+  tr.append(td);
+  body.replaceChildren(tr);
+}
+async function getJson(path) {
+  const response = await fetch(config.base + path, { headers: { accept: "application/json" }, cache: "no-store" });
+  if (response.status === 404) return undefined;
+  if (!response.ok && response.status !== 503) throw new Error(path + ": HTTP " + response.status);
+  return response.json();
+}
+function errorRate(c) {
+  const w = c.window || { calls: 0, failures: 0 };
+  if (w.calls > 0) return w.failures / w.calls;
+  const total = (c.successes || 0) + (c.failures || 0);
+  return total > 0 ? (c.failures || 0) / total : 0;
+}
+function renderCircuits(circuits) {
+  const body = $("circuits");
+  if (circuits.length === 0) return emptyRow(body, 6, "no circuits yet");
+  body.replaceChildren(...circuits.map((c) => {
+    const tr = document.createElement("tr");
+    tr.dataset.circuit = c.name;
+    const state = document.createElement("td");
+    state.dataset.state = c.state;
+    state.append(badge(c.state));
+    tr.append(cell(c.name), state, cell((errorRate(c) * 100).toFixed(1) + " %", "num"),
+      cell(String(c.successes ?? "-"), "num"), cell(String(c.failures ?? "-"), "num"), cell(String(c.rejections ?? "-"), "num"));
+    return tr;
+  }));
+}
+function renderRecoveries(recoveries) {
+  const body = $("recoveries");
+  if (recoveries === undefined) return emptyRow(body, 5, "statistics are not enabled on this endpoint");
+  if (recoveries.length === 0) return emptyRow(body, 5, "no healing actions yet");
+  body.replaceChildren(...recoveries.map((r) => {
+    const tr = document.createElement("tr");
+    const outcome = document.createElement("td");
+    outcome.append(badge(r.status));
+    const actions = document.createElement("td");
+    for (const a of r.actions) {
+      const line = document.createElement("div");
+      line.textContent = a.kind + " (attempt " + a.attempt + ")";
+      const detail = document.createElement("div");
+      detail.className = "detail";
+      detail.textContent = a.detail;
+      actions.append(line, detail);
+    }
+    tr.append(cell(new Date(r.at).toLocaleTimeString()), cell(r.pipeline), cell(r.circuit ?? "-"), outcome, actions);
+    return tr;
+  }));
+}
+async function refresh() {
+  try {
+    const [circuits, recoveries, health] = await Promise.all([getJson("/circuits"), getJson("/recoveries"), getJson("/health")]);
+    renderCircuits(circuits || []);
+    renderRecoveries(recoveries);
+    const system = $("system");
+    system.className = "badge " + health.level;
+    system.textContent = health.level;
+    $("problem").textContent = "";
+    $("updated").textContent = "updated " + new Date().toLocaleTimeString();
+  } catch (error) {
+    $("problem").textContent = "could not refresh: " + error.message;
+  } finally {
+    setTimeout(refresh, config.refreshMs);
+  }
+}
+refresh();
+</script>
+</body>
+</html>
+`;
+}

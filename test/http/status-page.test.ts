@@ -1,0 +1,78 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHealingHandler } from '../../src/http/index.js';
+import { CircuitBreakerRegistry, HealingPipeline, HealingStatistics } from '../../src/index.js';
+import { failing, httpError } from '../helpers/errors.js';
+import { ManualClock } from '../helpers/manual-clock.js';
+import { serve } from './serve.js';
+
+/** Debian's chromium, installed by .ci/run; CHROMIUM_PATH overrides. */
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(executablePath);
+const inCi = process.env.CI === 'true';
+if (!available && !inCi) {
+  console.warn(`status page test skipped: no Chromium at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH); CI always runs it`);
+}
+
+describe.runIf(available || inCi)('status page in headless Chromium', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // In CI a missing browser fails here, loudly, instead of skipping.
+    if (!available) throw new Error(`Chromium is missing at ${executablePath}: .ci/run must install it (apt-get install -y chromium)`);
+    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows each circuit\'s state and error rate and the recent healing actions, and follows a circuit as it opens', async () => {
+    const clock = new ManualClock();
+    const registry = new CircuitBreakerRegistry({ clock });
+    const statistics = new HealingStatistics();
+    registry.get('inventory');
+    const payments = new HealingPipeline({ name: 'checkout', circuitName: 'payments', registry, retry: { maxAttempts: 3, minDelayMs: 0 } });
+    registry.get('payments', { failureThreshold: 3 });
+    statistics.track(payments);
+    await payments.execute(async () => 'ok', {});
+    const server = await serve(createHealingHandler({ registry, statistics, refreshMs: 250 }));
+    const page = await browser.newPage({ viewport: { width: 1100, height: 640 } });
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      // /health answers 503 while a circuit is open (by design, for load balancers); the browser
+      // logs that response. Every other console error is a problem.
+      const expected503 = message.location().url.endsWith('/health') && message.text().includes('status of 503');
+      if (message.type() === 'error' && !expected503) problems.push(`${message.text()} (${message.location().url})`);
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    try {
+      await page.goto(`${server.url}/`);
+      const paymentsState = page.locator('tr[data-circuit="payments"] td[data-state]');
+      await expect.poll(() => paymentsState.getAttribute('data-state')).toBe('CLOSED');
+      await expect.poll(() => page.locator('#recoveries').textContent()).toContain('no healing actions yet');
+
+      // The dependency fails: three 503s open the circuit. The page follows without a reload.
+      await payments.execute(failing([httpError(503), httpError(503), httpError(503, {}, 'HTTP 503 api_key=sk-live-abcdef1234567')], 'never'), {});
+      expect(registry.get('payments').state).toBe('OPEN');
+      await expect.poll(() => paymentsState.getAttribute('data-state'), { timeout: 5_000 }).toBe('OPEN');
+
+      const row = page.locator('tr[data-circuit="payments"]');
+      await expect.poll(() => row.locator('td').allTextContents()).toEqual(['payments', 'OPEN', '75.0 %', '1', '3', '0']);
+      expect(await page.locator('tr[data-circuit="inventory"] td[data-state]').getAttribute('data-state')).toBe('CLOSED');
+      expect(await page.locator('#system').textContent()).toBe('unhealthy');
+      const recoveries = await page.locator('#recoveries').textContent();
+      expect(recoveries).toContain('checkout');
+      expect(recoveries).toMatch(/retry \(attempt 1\).*retry \(attempt 2\).*give_up \(attempt 3\)/s);
+      expect(recoveries).not.toContain('sk-live-abcdef1234567');
+      expect(problems).toEqual([]); // no script errors, no CSP violations
+
+      mkdirSync('test-output', { recursive: true });
+      await page.screenshot({ path: 'test-output/status-page.png', fullPage: true });
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  }, 30_000);
+});

@@ -1,0 +1,124 @@
+import * as api from '@opentelemetry/api';
+import { AggregationTemporality, DataPointType, MeterProvider, MetricReader, type HistogramMetricData, type SumMetricData } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CircuitBreakerRegistry, HealingConfigError, HealingPipeline, instrumentOpenTelemetry } from '../../src/index.js';
+import { failing, httpError, networkError } from '../helpers/errors.js';
+import { ManualClock } from '../helpers/manual-clock.js';
+
+/** A reader that collects on demand. */
+class OnDemandReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected override onForceFlush(): Promise<void> { return Promise.resolve(); }
+  protected override onShutdown(): Promise<void> { return Promise.resolve(); }
+}
+
+function setup() {
+  const spans = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+  const reader = new OnDemandReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const metric = async (name: string) => {
+    const { resourceMetrics } = await reader.collect();
+    return resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics).find((m) => m.descriptor.name === name);
+  };
+  return { spans, tracerProvider, meterProvider, metric };
+}
+
+const stops: Array<() => void> = [];
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
+
+describe('instrumentOpenTelemetry', () => {
+  it('records a span per execution with an event per attempt and healing action', async () => {
+    const { spans, tracerProvider, meterProvider } = setup();
+    const clock = new ManualClock();
+    const pipeline = new HealingPipeline({ name: 'checkout', circuitName: 'payments', registry: new CircuitBreakerRegistry({ clock }), retry: { minDelayMs: 100, jitter: 'none' } });
+    const otel = instrumentOpenTelemetry(pipeline, { tracerProvider, meterProvider });
+    stops.push(otel.stop);
+    expect(otel.enabled).toBe(true);
+
+    const pending = pipeline.execute(failing([networkError()], 'paid'), {});
+    await clock.advance(100);
+    await pending;
+
+    const [span] = spans.getFinishedSpans();
+    expect(spans.getFinishedSpans()).toHaveLength(1);
+    expect(span!.name).toBe('self-healing.execute');
+    expect(span!.attributes).toMatchObject({
+      'self_healing.pipeline': 'checkout', 'self_healing.circuit': 'payments', 'self_healing.status': 'ok', 'self_healing.attempts': 2, 'self_healing.healed': true,
+    });
+    expect(span!.status.code).toBe(api.SpanStatusCode.OK);
+    expect(span!.events.map((e) => e.name)).toEqual(['self-healing.attempt', 'self-healing.retry', 'self-healing.attempt']);
+    expect(span!.events[0]!.attributes).toMatchObject({ 'self_healing.attempt': 1, 'self_healing.outcome': 'error', 'self_healing.category': 'network' });
+    expect(span!.events[1]!.attributes).toMatchObject({ 'self_healing.action': 'retry', 'self_healing.delay_ms': 100, 'self_healing.category': 'network' });
+    // The span covers the execution, backoff included: 100 ms on the injected clock.
+    const ms = (t: [number, number]) => t[0] * 1e3 + t[1] / 1e6;
+    expect(ms(span!.endTime) - ms(span!.startTime)).toBeCloseTo(100, 3);
+  });
+
+  it('marks a failed execution ERROR with its give_up reason, and keeps secrets out', async () => {
+    const { spans, tracerProvider, meterProvider } = setup();
+    const pipeline = new HealingPipeline({ name: 'p', retry: { maxAttempts: 1 } });
+    stops.push(instrumentOpenTelemetry(pipeline, { tracerProvider, meterProvider }).stop);
+    await pipeline.execute(failing([httpError(401, {}, 'rejected Authorization: Bearer abcdefghijklmnop')], 1), {});
+    const [span] = spans.getFinishedSpans();
+    expect(span!.status.code).toBe(api.SpanStatusCode.ERROR);
+    expect(span!.status.message).toMatch(/^permanent/);
+    expect(span!.events.map((e) => e.name)).toEqual(['self-healing.attempt', 'self-healing.give_up']);
+    expect(JSON.stringify(span!.events)).not.toContain('abcdefghijklmnop');
+  });
+
+  it('counts healing events and records attempt and execution durations with pipeline, circuit, category and action', async () => {
+    const { tracerProvider, meterProvider, metric } = setup();
+    const pipeline = new HealingPipeline({ name: 'checkout', circuitName: 'payments', registry: new CircuitBreakerRegistry(), retry: { minDelayMs: 0, maxAttempts: 2 }, fallback: () => 'cached' });
+    stops.push(instrumentOpenTelemetry(pipeline, { tracerProvider, meterProvider }).stop);
+    await pipeline.execute(failing([httpError(503), httpError(503)], 1), {});
+    await pipeline.execute(async () => 1, {});
+
+    const counter = (await metric('self_healing.healing.events')) as SumMetricData;
+    expect(counter.dataPointType).toBe(DataPointType.SUM);
+    const byAction = Object.fromEntries(counter.dataPoints.map((p) => [`${p.attributes['self_healing.action']}/${p.attributes['self_healing.category'] ?? '-'}`, p.value]));
+    expect(byAction).toEqual({ 'retry/unavailable': 1, 'fallback/-': 1 });
+    expect(counter.dataPoints[0]!.attributes).toMatchObject({ 'self_healing.pipeline': 'checkout', 'self_healing.circuit': 'payments' });
+
+    const attempts = (await metric('self_healing.attempt.duration')) as HistogramMetricData;
+    expect(attempts.descriptor.unit).toBe('ms');
+    const attemptCounts = Object.fromEntries(attempts.dataPoints.map((p) => [p.attributes['self_healing.outcome'], p.value.count]));
+    expect(attemptCounts).toEqual({ error: 2, ok: 1 });
+    const executions = (await metric('self_healing.execution.duration')) as HistogramMetricData;
+    expect(executions.dataPoints.map((p) => [p.attributes['self_healing.status'], p.value.count])).toEqual([['ok', 2]]);
+  });
+
+  it('uses the global providers of @opentelemetry/api by default', async () => {
+    const { spans, tracerProvider, meterProvider } = setup();
+    api.trace.setGlobalTracerProvider(tracerProvider);
+    api.metrics.setGlobalMeterProvider(meterProvider);
+    try {
+      const pipeline = new HealingPipeline({ name: 'global' });
+      const otel = instrumentOpenTelemetry(pipeline);
+      stops.push(otel.stop);
+      expect(otel.enabled).toBe(true);
+      await pipeline.execute(async () => 1, {});
+      expect(spans.getFinishedSpans().map((s) => s.attributes['self_healing.pipeline'])).toEqual(['global']);
+    } finally {
+      api.trace.disable();
+      api.metrics.disable();
+    }
+  });
+
+  it('stops recording after stop()', async () => {
+    const { spans, tracerProvider, meterProvider } = setup();
+    const pipeline = new HealingPipeline();
+    instrumentOpenTelemetry(pipeline, { tracerProvider, meterProvider }).stop();
+    await pipeline.execute(async () => 1, {});
+    expect(spans.getFinishedSpans()).toEqual([]);
+  });
+
+  it('rejects something that is not a pipeline', () => {
+    expect(() => instrumentOpenTelemetry({} as never)).toThrow(HealingConfigError);
+  });
+});
