@@ -64,7 +64,7 @@ export async function executionMemory(settings: BenchSettings): Promise<Scenario
     ({ id, label, value: median(values), min: Math.min(...values), max: Math.max(...values), count, rounds, note });
   return {
     id: 'execution-memory',
-    title: '8. Memory of executions',
+    title: '9. Memory of executions',
     unit: 'B',
     rows: [
       row('bare-in-flight', 'bare pending call (promise + resolver), per call', bare, inFlight, 'for scale'),

@@ -67,7 +67,7 @@ export async function throughput(settings: BenchSettings): Promise<ScenarioResul
   }
   return {
     id: 'throughput',
-    title: '7. Throughput: executions in flight at once, 30 % transient failures, delays 0',
+    title: '8. Throughput: executions in flight at once, 30 % transient failures, delays 0',
     unit: 'ns/op',
     baselineId: 'bare',
     referenceId: 'cockatiel',
