@@ -149,6 +149,8 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
   private localConsecutiveFailures = 0;
   private fleet: WindowTotals | undefined = undefined;
   private fleetGeneration = -1;
+  /** Local time of the last full state read (a safety net for a missed push). */
+  private stateReadAt = -Infinity;
   private subscription: Promise<() => void> | undefined = undefined;
   private unsubscribe: (() => void) | undefined = undefined;
   private closed = false;
@@ -491,6 +493,14 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
       if (generation === this.shared.generation && this.shared.state === 'CLOSED' && this.guess === undefined && this.tripped(totals)) {
         const reason = this.options.failureRateThreshold === undefined ? 'failure-threshold' : 'failure-rate';
         this.transition(generation, { state: 'OPEN', breakMs: this.breakMs(this.shared.openings + 1), openings: this.shared.openings + 1, reason });
+      } else if (this.clock.now() - this.stateReadAt >= this.options.rejoinIntervalMs) {
+        // Pub/sub does not replay what a reconnecting subscriber missed: a process with traffic
+        // re-reads the state now and then, so a lost push costs at most this long.
+        this.stateReadAt = this.clock.now();
+        this.operate(() => this.store.readState(this.name)).then((read) => {
+          this.noteStoreTime(read.now);
+          this.adopt(read.state, false);
+        }, (error: unknown) => this.storeDown(error));
       }
     } catch (error) {
       this.pendingCalls += calls; // kept for when the store is back
@@ -528,6 +538,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
       this.unsubscribe = unsubscribe;
       const { state, now } = await this.operate(() => this.store.readState(this.name));
       if (this.closed) return false;
+      this.stateReadAt = this.clock.now();
       this.noteStoreTime(now);
       this.storeUp();
       this.adopt(state, true);

@@ -80,6 +80,8 @@ class RedisStateStore implements StateStore {
   private readonly ownsSubscriber: boolean;
   private subscriber: RedisSubscriberLike | undefined;
   private subscribed: Promise<void> | undefined;
+  /** The connection whose 'message' and 'error' handlers are attached. */
+  private listening: RedisSubscriberLike | undefined;
   private readonly listeners = new Set<(key: string, state: SharedCircuitState) => void>();
 
   constructor(options: RedisStateStoreOptions) {
@@ -145,12 +147,20 @@ class RedisStateStore implements StateStore {
 
   private async startSubscriber(): Promise<void> {
     const subscriber = (this.subscriber ??= this.client.duplicate());
+    if (this.listening === subscriber) return this.subscribeWhenReady(subscriber);
+    this.listening = subscriber;
     // The connection reconnects and resubscribes by itself; its errors are reported through the
     // breakers' own store operations, so here they must not become unhandled 'error' events.
     subscriber.on('error', () => undefined);
     subscriber.on('message', (channel, message) => {
       if (channel === this.channel) this.dispatch(message);
     });
+    return this.subscribeWhenReady(subscriber);
+  }
+
+  private async subscribeWhenReady(subscriber: RedisSubscriberLike): Promise<void> {
+    // A fresh connection (with enableOfflineQueue: false) refuses commands until it is ready.
+    if (subscriber.status !== undefined && subscriber.status !== 'ready') await new Promise<void>((resolve) => subscriber.once('ready', resolve));
     await subscriber.subscribe(this.channel);
   }
 

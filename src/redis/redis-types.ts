@@ -24,9 +24,12 @@ export interface RedisClientLike {
  * ```
  */
 export interface RedisSubscriberLike {
+  /** ioredis's connection status; the store waits for `'ready'` before subscribing. */
+  readonly status?: string;
   subscribe(channel: string): Promise<unknown>;
   unsubscribe(channel: string): Promise<unknown>;
   on(event: 'message', listener: (channel: string, message: string) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  once(event: 'ready', listener: () => void): unknown;
   quit(): Promise<unknown>;
 }
