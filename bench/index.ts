@@ -9,6 +9,7 @@ import { formatScenario, formatTargets } from './report.js';
 import { breakerGate } from './scenarios/breaker-gate.js';
 import { classification } from './scenarios/classification.js';
 import { failurePath } from './scenarios/failure-path.js';
+import { fleet } from './scenarios/fleet.js';
 import { happyPath } from './scenarios/happy-path.js';
 import { memory } from './scenarios/memory.js';
 import { openCircuit } from './scenarios/open-circuit.js';
@@ -40,10 +41,12 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const scenarios: ScenarioResult[] = [];
-  for (const scenario of [happyPath, failurePath, openCircuit, classification, memory, breakerGate]) {
-    const result = await scenario(settings);
-    scenarios.push(result);
-    console.log(formatScenario(result));
+  for (const scenario of [happyPath, failurePath, openCircuit, classification, memory, breakerGate, fleet]) {
+    const results = await scenario(settings);
+    for (const result of Array.isArray(results) ? results : [results]) {
+      scenarios.push(result);
+      console.log(formatScenario(result));
+    }
   }
   const targets = checkTargets(scenarios);
   console.log(formatTargets(targets));

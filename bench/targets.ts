@@ -51,5 +51,14 @@ export function checkTargets(scenarios: readonly ScenarioResult[]): TargetCheck[
       checks.push(target(`Idle breaker: ${r.label}`, r.value, '<', 300, 'B', `${Math.round(r.value)} B per breaker over ${r.count.toLocaleString('en-US')}`));
     }
   }
+  if (has('fleet') && scenarios.find((s) => s.id === 'fleet')!.rows.some((r) => r.id === 'shared-redis')) {
+    const added = row(scenarios, 'fleet', 'shared-redis').value - row(scenarios, 'fleet', 'native').value;
+    // A loopback round trip to Redis alone costs tens of microseconds: under 1 µs, none is made.
+    checks.push(target('Shared breaker on Redis: added cost per call (no network round trip)', added, '<', 1000, 'ns', `${ns(added)} over the native breaker`));
+  }
+  if (has('propagation')) {
+    const r = row(scenarios, 'propagation', 'open-to-all');
+    checks.push(target('Open decision reaches all 4 processes', r.value, '<', 50, 'ms', `median ${r.value.toFixed(1)} ms over ${r.count} trials`));
+  }
   return checks;
 }

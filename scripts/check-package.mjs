@@ -9,7 +9,8 @@
 //      ESM and CJS smoke tests on this Node (24 under npm scripts) and on the lowest Node that
 //      `engines` allows; TypeScript consumers (node16, bundler, standard and legacy decorators)
 //      type-checked with tsc against the shipped .d.ts/.d.cts, then run. The `self-healing/opossum`
-//      subpath is imported from ESM, CJS and TypeScript (with opossum, and without it)
+//      and `self-healing/redis` subpaths are imported from ESM, CJS and TypeScript (with their
+//      optional peers opossum and ioredis, and without them)
 //
 // Prints one line per check and a summary; exits 1 if any check failed. Temp dirs are removed.
 // Usage: npm run check:package [-- --verbose]   (--verbose prints every command's output)
@@ -236,13 +237,14 @@ async function installOldNode() {
  *
  * `deps` are installed next to the tarball, at the version installed here: the optional peer
  * opossum (and @types/opossum for a TypeScript user who has it) for the consumers that use
- * `self-healing/opossum` with opossum. ts-bundler uses the subpath without either, proving that
- * it loads and type-checks when the optional peer is absent.
+ * `self-healing/opossum` with opossum, and the optional peer ioredis for those that use
+ * `self-healing/redis` with a real client. ts-bundler uses both subpaths without any of them,
+ * proving that they load and type-check when the optional peers are absent.
  */
 const CONSUMERS = {
-  'esm': { run: ['index.mjs'], oldNode: true, deps: ['opossum'] },
-  'cjs': { run: ['index.cjs'], oldNode: true, deps: ['opossum'] },
-  'ts-node16': { ts: true, run: ['out/index.js', 'out/require.cjs'], deps: ['opossum', '@types/opossum'] },
+  'esm': { run: ['index.mjs'], oldNode: true, deps: ['opossum', 'ioredis'] },
+  'cjs': { run: ['index.cjs'], oldNode: true, deps: ['opossum', 'ioredis'] },
+  'ts-node16': { ts: true, run: ['out/index.js', 'out/require.cjs'], deps: ['opossum', '@types/opossum', 'ioredis'] },
   'ts-bundler': { ts: true, run: ['out/index.js'] },
   'ts-decorators': { ts: true, run: ['out/index.js'] },
   'ts-legacy-decorators': { ts: true, run: ['out/index.js'] },

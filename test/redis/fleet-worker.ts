@@ -22,6 +22,7 @@ type Command =
   | { cmd: 'load'; gapMs: number }
   | { cmd: 'stop' }
   | { cmd: 'stats' }
+  | { cmd: 'reset' }
   | { cmd: 'exit' };
 
 const config = JSON.parse(process.env.FLEET_WORKER ?? '{}') as WorkerConfig;
@@ -98,6 +99,10 @@ async function handle(command: Command) {
     }
     case 'stats':
       send({ type: 'stats', state: breaker.state, stats: breaker.stats() });
+      break;
+    case 'reset':
+      breaker.reset();
+      send({ type: 'reset' });
       break;
     case 'exit':
       await breaker.close();

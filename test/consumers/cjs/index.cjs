@@ -9,6 +9,8 @@ const {
 const CircuitBreaker = require('opossum');
 const opossumEntry = require('self-healing/opossum');
 const { createOpossumBreaker, fromOpossum } = opossumEntry;
+const { Redis } = require('ioredis');
+const redisEntry = require('self-healing/redis');
 
 const warnings = [];
 process.on('warning', (warning) => warnings.push(`${warning.name}: ${warning.message}`));
@@ -70,6 +72,16 @@ async function main() {
   // opossum closes a half-open breaker from its own 'success' listener, so 'close' comes first.
   assert.deepEqual(events, ['fire', 'failure', 'fire', 'failure', 'open', 'fire', 'reject', 'halfOpen', 'fire', 'close', 'success']);
   opossum.shutdown();
+
+  // self-healing/redis from require(), with a real (never connected) ioredis client.
+  assert.match(require.resolve('self-healing/redis'), /[\\/]node_modules[\\/]self-healing[\\/]dist[\\/]redis\.cjs$/);
+  assert.deepEqual(Object.keys(redisEntry).sort(), ['createRedisStateStore']);
+  assert.equal(redisEntry.createRedisStateStore({ client: new Redis({ lazyConnect: true }) }).kind, 'redis');
+  const shared = new lib.SharedCircuitBreaker('shared-cjs', { failureThreshold: 1 });
+  await shared.ready();
+  assert.equal(shared.canExecute(), true);
+  shared.recordSuccess();
+  await shared.close();
   assert.deepEqual(warnings, [], 'no process warnings (require(esm) must not warn)');
 
   console.log(`ok cjs on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed} opossum=${events.length} events`);

@@ -6,6 +6,8 @@ import {
 } from 'self-healing';
 // Neither opossum nor @types/opossum is installed here: the subpath must still load and type-check.
 import { fromOpossum, type OpossumCircuitBreaker, type OpossumBreakerOptions } from 'self-healing/opossum';
+// Nor is ioredis: self-healing/redis must load and type-check without it too.
+import { createRedisStateStore, type RedisClientLike } from 'self-healing/redis';
 
 let calls = 0;
 const result: HealingResult<{ ok: true }> = await executeWithHealing(async () => {
@@ -29,4 +31,5 @@ assert.equal(result.healed, true);
 assert.equal(rates.currency, 'EUR');
 const opossumOptions: OpossumBreakerOptions = { name: 'no-opossum', resetTimeout: 1_000 };
 assert.throws(() => fromOpossum({} as OpossumCircuitBreaker), /createOpossumBreaker/);
+assert.throws(() => createRedisStateStore({ client: {} as RedisClientLike }), { code: 'ERR_HEALING_CONFIG', option: 'redisStateStore.client' });
 console.log(`ok ts-bundler on Node ${process.version}: attempts=${result.attempts} healed=${result.healed} opossum-subpath=${opossumOptions.name}`);

@@ -7,6 +7,9 @@ import {
 } from 'self-healing';
 import CircuitBreaker from 'opossum';
 import { createOpossumBreaker, fromOpossum, type OpossumBreakerAdapter } from 'self-healing/opossum';
+import { Redis } from 'ioredis';
+import { SharedCircuitBreaker, type StateStore, type SharedCircuitBreakerStats } from 'self-healing';
+import { createRedisStateStore, type RedisStateStoreOptions } from 'self-healing/redis';
 
 const fetchItem: HealingFunction<{ id: number }, string> = async ({ id }, { attempt }) => {
   if (attempt === 1) throw Object.assign(new Error('busy'), { status: 503 });
@@ -50,6 +53,16 @@ function registryWith(breaker: OpossumBreakerAdapter): CircuitBreakerRegistry {
   registry.register(breaker);
   return registry;
 }
+
+// self-healing/redis: ioredis's own client type is accepted as the store's client.
+const redisOptions: RedisStateStoreOptions = { client: new Redis({ lazyConnect: true }), namespace: 'consumer' };
+const store: StateStore = createRedisStateStore(redisOptions);
+assert.equal(store.kind, 'redis');
+const shared = new SharedCircuitBreaker('ts-node16-shared', { quorum: 2 });
+await shared.ready();
+const sharedStats: SharedCircuitBreakerStats = shared.stats();
+assert.equal(sharedStats.mode, 'shared');
+await shared.close();
 
 assert.equal(result.attempts, 2);
 assert.equal(result.healed, true);
