@@ -2,11 +2,16 @@
 // a real redis-server, calling a dependency over HTTP through executeWithHealing. Driven by JSON
 // commands on stdin; answers and events are JSON lines on stdout.
 //
-//   FLEET_WORKER='{"redisPort":6379,"instanceId":"w1","dependencyUrl":"http://127.0.0.1:8080/","options":{...}}'
+//   FLEET_WORKER='{"redisPort":6379,"instanceId":"w1","dependencyUrl":"http://127.0.0.1:8080/","namespace":"t1","options":{...}}'
 //   node --import tsx test/redis/fleet-worker.ts
+//
+// `configure` swaps in a new breaker (another namespace, other options) without a new process,
+// so one set of processes serves several test cases.
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
-import { CircuitBreakerRegistry, executeWithHealing, SharedCircuitBreaker, type SharedCircuitBreakerOptions } from '../../src/index.js';
+import {
+  CircuitBreakerRegistry, executeWithHealing, SharedCircuitBreaker, type SharedCircuitBreakerOptions, type StateStore,
+} from '../../src/index.js';
 import { createRedisStateStore } from '../../src/redis/index.js';
 
 interface WorkerConfig {
@@ -18,6 +23,7 @@ interface WorkerConfig {
 }
 
 type Command =
+  | { cmd: 'configure'; namespace: string; options: SharedCircuitBreakerOptions }
   | { cmd: 'calls'; count: number }
   | { cmd: 'load'; gapMs: number }
   | { cmd: 'stop' }
@@ -36,14 +42,28 @@ const client = new Redis(config.redisPort, '127.0.0.1', {
 client.on('error', () => undefined); // reconnection is automatic; the breaker reports the outage
 await new Promise<void>((resolve) => client.once('ready', () => resolve()));
 
-const store = createRedisStateStore({ client, namespace: config.namespace });
-const breaker = new SharedCircuitBreaker('dependency', { store, instanceId: config.instanceId, ...config.options });
-const registry = new CircuitBreakerRegistry();
-registry.register(breaker);
-for (const event of ['stateChange', 'storeUnavailable', 'storeRecovered'] as const) {
-  breaker.on(event, (payload) => send({ type: 'event', event, ...payload }));
+let store: StateStore | undefined;
+let breaker!: SharedCircuitBreaker;
+let registry!: CircuitBreakerRegistry;
+
+/** A new store and breaker in `namespace` (closing the previous ones), joined to Redis. */
+async function configure(namespace: string, options: SharedCircuitBreakerOptions) {
+  await (breaker as SharedCircuitBreaker | undefined)?.close();
+  await store?.close();
+  store = createRedisStateStore({ client, namespace });
+  breaker = new SharedCircuitBreaker('dependency', { store, instanceId: config.instanceId, ...options });
+  registry = new CircuitBreakerRegistry();
+  registry.register(breaker);
+  const own = breaker;
+  for (const event of ['stateChange', 'storeUnavailable', 'storeRecovered'] as const) {
+    own.on(event, (payload) => {
+      if (own === breaker) send({ type: 'event', event, ...payload });
+    });
+  }
+  await breaker.ready();
 }
-await breaker.ready();
+
+await configure(config.namespace, config.options);
 
 /** One call of the dependency through the pipeline; the request says what this process believed. */
 async function callOnce() {
@@ -74,6 +94,10 @@ async function runLoad(gapMs: number, state: NonNullable<typeof load>) {
 
 async function handle(command: Command) {
   switch (command.cmd) {
+    case 'configure':
+      await configure(command.namespace, command.options);
+      send({ type: 'configured', state: breaker.state, stats: breaker.stats() });
+      break;
     case 'calls': {
       const outcomes = [];
       for (let i = 0; i < command.count; i++) outcomes.push(await callOnce());
@@ -106,7 +130,7 @@ async function handle(command: Command) {
       break;
     case 'exit':
       await breaker.close();
-      await store.close();
+      await store?.close();
       client.disconnect();
       send({ type: 'bye' });
       lines.close();

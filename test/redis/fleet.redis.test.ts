@@ -3,7 +3,7 @@
 // logs what each caller's breaker believed when it called). Real time is unavoidable across
 // processes: windows and intervals are tens to hundreds of ms, and every wait polls a condition
 // with a bounded deadline.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SharedCircuitBreakerOptions } from '../../src/index.js';
 import { Dependency, startWorkers, type Worker } from './fleet.js';
 import { ENABLE_REDIS_SUITE, hasRedisServer, RedisServer, waitFor } from './redis-server.js';
@@ -11,7 +11,7 @@ import { ENABLE_REDIS_SUITE, hasRedisServer, RedisServer, waitFor } from './redi
 const available = hasRedisServer();
 const inCI = process.env.CI === 'true';
 if (!available && !inCI) {
-  console.warn(`\n[self-healing] Redis suite SKIPPED: redis-server is not on PATH. To run it, ${ENABLE_REDIS_SUITE}.\n`);
+  console.warn(`\n[self-healing] Redis suite SKIPPED: redis-server not found. To run it, ${ENABLE_REDIS_SUITE}.\n`);
 }
 
 const BASE: SharedCircuitBreakerOptions = {
@@ -28,32 +28,30 @@ describe('redis-server is installed where the Redis suite must run', () => {
 describe.skipIf(!available)('fleet mode on a real redis-server, 4 processes', () => {
   let redis: RedisServer;
   let dependency: Dependency;
+  /** The 4 processes, started once; each case gives them a fresh breaker in its own namespace. */
   let workers: Worker[] = [];
   let namespace = 0;
 
   beforeAll(async () => {
     redis = await RedisServer.start();
     dependency = await Dependency.start();
-  });
+    workers = await startWorkers(4, { redisPort: redis.port, dependencyUrl: dependency.url, namespace: 'warm-up', options: BASE });
+  }, 30_000);
 
   afterAll(async () => {
+    const stderr = await Promise.all(workers.map((worker) => worker.exit()));
     await redis?.stop();
     await dependency?.stop();
-  });
-
-  afterEach(async () => {
-    const stderr = await Promise.all(workers.map((worker) => worker.exit()));
-    workers = [];
     expect(stderr.join('')).toBe(''); // no unhandled rejection, no warning, no stray ioredis error
   });
 
-  async function fleet(options: SharedCircuitBreakerOptions, count = 4, prefix = 'w') {
+  async function fleet(options: SharedCircuitBreakerOptions) {
     dependency.requests.length = 0;
     dependency.status = 503;
     dependency.failing = undefined;
-    const started = await startWorkers(count, { redisPort: redis.port, dependencyUrl: dependency.url, namespace: `test-${++namespace}`, options: { ...BASE, ...options } }, prefix);
-    workers.push(...started);
-    return started;
+    const name = `test-${++namespace}`;
+    await Promise.all(workers.map((worker) => worker.configure(name, { ...BASE, ...options })));
+    return workers;
   }
 
   function statesOf(group: Worker[]): Promise<string[]> {
@@ -79,11 +77,14 @@ describe.skipIf(!available)('fleet mode on a real redis-server, 4 processes', ()
 
     // A process (re)started now reads the open state from Redis before its first call.
     const [restarted] = await startWorkers(1, { redisPort: redis.port, dependencyUrl: dependency.url, namespace: `test-${namespace}`, options: BASE }, 'restarted');
-    workers.push(restarted!);
-    expect(restarted!.messages.find((message) => message.type === 'ready')!.state).toBe('OPEN');
-    const first = await restarted!.ask({ cmd: 'calls', count: 1 }, 'calls');
-    expect(first.outcomes[0].refused).toBe(true);
-    expect(dependency.requests).toHaveLength(8);
+    try {
+      expect(restarted!.messages.find((message) => message.type === 'ready')!.state).toBe('OPEN');
+      const first = await restarted!.ask({ cmd: 'calls', count: 1 }, 'calls');
+      expect(first.outcomes[0].refused).toBe(true);
+      expect(dependency.requests).toHaveLength(8);
+    } finally {
+      expect(await restarted!.exit()).toBe('');
+    }
   });
 
   it('sends exactly one half-open probe across the fleet per recovery window', async () => {

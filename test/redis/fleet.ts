@@ -100,6 +100,11 @@ export class Worker {
     return this.next((message) => message.type === answer, timeoutMs, from);
   }
 
+  /** Switches it to a fresh breaker in `namespace` with `options`. */
+  async configure(namespace: string, options: SharedCircuitBreakerOptions): Promise<WorkerMessage> {
+    return this.ask({ cmd: 'configure', namespace, options }, 'configured');
+  }
+
   /** The breaker's state, asked now. */
   async state(): Promise<string> {
     return (await this.ask({ cmd: 'stats' }, 'stats')).state as string;

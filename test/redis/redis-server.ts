@@ -2,11 +2,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 
 /** How to run the Redis suite where redis-server is missing. */
-export const ENABLE_REDIS_SUITE = 'install it (Debian/Ubuntu: apt-get update && apt-get install -y redis-server) and run npm test again; CI (.ci/run) installs it and always runs the suite';
+export const ENABLE_REDIS_SUITE = 'install it (Debian/Ubuntu: apt-get update && apt-get install -y redis-server) or point REDIS_SERVER_BIN at one, and run npm test again; CI (.ci/run) installs it and always runs the suite';
 
-/** Whether a `redis-server` binary is on PATH. */
+/** The redis-server binary: `REDIS_SERVER_BIN`, else `redis-server` on PATH. */
+const REDIS_SERVER = process.env.REDIS_SERVER_BIN || 'redis-server';
+
+/** Whether the redis-server binary runs. */
 export function hasRedisServer(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+  return spawnSync(REDIS_SERVER, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 /** A port nobody listens on now: bind port 0, read the port, close. */
@@ -52,7 +55,7 @@ export class RedisServer {
 
   /** Starts (again) on the same port and waits until it answers PING. */
   async launch(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+    const child = spawn(REDIS_SERVER, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
       '--protected-mode', 'yes', '--loglevel', 'warning'], { stdio: 'ignore' });
     this.process = child;
     await waitFor(`redis-server on port ${this.port}`, async () => {
