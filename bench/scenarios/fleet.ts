@@ -91,7 +91,7 @@ export async function fleet(settings: BenchSettings): Promise<ScenarioResult[]> 
     await memoryShared.close();
     await redisShared?.close();
     await store?.close(); // quits the subscriber connection it opened
-    client?.disconnect();
+    await client?.quit().catch(() => client?.disconnect()); // quit: disconnect() leaves a short socket-end timer
     await redis?.stop();
   }
 }
@@ -123,7 +123,7 @@ async function measurePropagation(redis: RedisServer, settings: BenchSettings): 
       title: '8. Fleet mode: an open decision reaching all 4 processes (Redis pub/sub)',
       unit: 'ms',
       rows: [{ id: 'open-to-all', label: 'decision in one process -> OPEN in the last of 4', value: median(lags), min: Math.min(...lags), max: Math.max(...lags), count: trials, rounds: trials }],
-      notes: [`${trials} trials; each: ${threshold} failures in one process trip the fleet's threshold, then reset().`],
+      notes: [`${trials} trials; each: ${threshold} failures in one process trip the fleet's threshold, then reset(). Times: each process's performance.timeOrigin + performance.now() when its breaker emitted stateChange to OPEN.`],
     };
   } finally {
     await Promise.all(workers.map((worker) => worker.exit()));

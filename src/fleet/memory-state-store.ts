@@ -25,7 +25,8 @@ interface Bucket {
 export class MemoryStateStore implements StateStore {
   readonly kind = 'memory';
   private readonly clock: Clock;
-  private readonly windows = new Map<string, Bucket[]>();
+  private readonly windows = new Map<string, { buckets: Bucket[]; expiresAt: number }>();
+  private additions = 0;
   private readonly states = new Map<string, SharedCircuitState>();
   private readonly leases = new Map<string, number>();
   private readonly listeners = new Set<(key: string, state: SharedCircuitState) => void>();
@@ -38,8 +39,12 @@ export class MemoryStateStore implements StateStore {
     const now = this.clock.now();
     const epoch = Math.floor(now / window.bucketMs);
     const oldest = epoch - window.buckets + 1;
-    const buckets = (this.windows.get(key) ?? []).filter((bucket) => bucket.epoch >= oldest);
-    this.windows.set(key, buckets);
+    // Breakers count per generation, so old keys go quiet: drop the expired ones now and then.
+    if (++this.additions % 256 === 0) {
+      for (const [other, entry] of this.windows) if (entry.expiresAt <= now) this.windows.delete(other);
+    }
+    const buckets = (this.windows.get(key)?.buckets ?? []).filter((bucket) => bucket.epoch >= oldest);
+    this.windows.set(key, { buckets, expiresAt: now + window.bucketMs * (window.buckets + 1) });
     let current = buckets.find((bucket) => bucket.epoch === epoch);
     if (current === undefined) buckets.push((current = { epoch, counts: new Map(), members: new Map() }));
     for (const [field, amount] of Object.entries(increments)) {

@@ -1,8 +1,10 @@
 import type { Classification } from '../classify/classification.js';
+import { breakDuration } from '../circuit/break-duration.js';
 import { CircuitBreaker, type CircuitState } from '../circuit/circuit-breaker.js';
 import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import { resolveCircuitBreakerConfig } from '../circuit/circuit-config.js';
 import { Listeners, type CircuitEvents, type CircuitRejection, type TransitionReason } from '../circuit/circuit-events.js';
+import { countsAsTrip } from '../circuit/trip-decision.js';
 import { systemClock, type Clock } from '../clock.js';
 import { redactMessage } from '../observe/redact.js';
 import { defaultStateStore } from './memory-state-store.js';
@@ -140,8 +142,9 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
   private rejoinTimer: unknown = undefined;
   /** Fires when the break ends, to compete for the probe lease before the next call asks. */
   private probeTimer: unknown = undefined;
-  /** Local time of the last `canExecute()`: only a process with traffic competes for the probe. */
-  private lastDemandAt = -Infinity;
+  /** `canExecute()` calls so far, and at the last probe timer: only a process with traffic since then competes for the probe. */
+  private demand = 0;
+  private demandSeen = 0;
   private lease: { generation: number; until: number } | undefined = undefined;
   private leasePending = false;
   private leaseRetryAt = 0;
@@ -207,7 +210,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
    * half-open, only the process holding the fleet's probe lease admits one call; the others refuse.
    */
   canExecute(): boolean {
-    this.lastDemandAt = this.clock.now();
+    this.demand++; // a counter, not a clock read: admission stays a few ns
     if (this.mode === 'local') {
       if (this.local.canExecute()) return true;
       this.counters.rejections++;
@@ -255,13 +258,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
 
   /** Whether a failed attempt counts: `shouldTrip` from the options, else whether it was classified `transient`. */
   shouldTrip(error: unknown, classification: Classification): boolean {
-    const custom = this.options.shouldTrip;
-    if (custom === undefined) return classification.disposition === 'transient';
-    try {
-      return custom(error, classification) === true;
-    } catch {
-      return classification.disposition === 'transient';
-    }
+    return countsAsTrip(this.options.shouldTrip, error, classification);
   }
 
   /** Closes the breaker here at once and for the whole fleet (when the store answers). */
@@ -362,6 +359,8 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
       this.leaseRetryAt = 0;
       this.probeOutstanding = false;
       this.dropPending(); // they belong to the previous generation's window
+      this.fleet = undefined; // so do these totals (generations can repeat after the store lost its data)
+      this.fleetGeneration = -1;
     }
     const reopened = state.state === 'OPEN' && (state.generation !== this.shared.generation || state.openUntil !== this.shared.openUntil);
     this.shared = state;
@@ -430,8 +429,9 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
   }
 
   /**
-   * At the end of the break, a process that had traffic during it asks for the probe lease at once,
-   * so its next call can be the fleet's probe (rather than being refused while it asks).
+   * At the end of the break, a process that had traffic since the last break ended asks for the
+   * probe lease at once, so its next call can be the fleet's probe (rather than being refused while
+   * it asks). A process without traffic leaves the lease to those with some.
    */
   private scheduleProbeTimer(): void {
     if (this.probeTimer !== undefined) this.clock.clearTimeout(this.probeTimer);
@@ -439,7 +439,8 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
     if (this.closed || view.state !== 'OPEN') return;
     this.probeTimer = unrefTimer(this.clock.setTimeout(() => {
       this.probeTimer = undefined;
-      const recent = this.clock.now() - this.lastDemandAt <= Math.max(this.breakMs(Math.max(1, this.shared.openings)), this.options.windowMs);
+      const recent = this.demand > this.demandSeen;
+      this.demandSeen = this.demand;
       if (this.mode === 'shared' && this.state === 'HALF_OPEN' && recent) this.requestLease();
     }, Math.max(0, view.openUntil - this.storeNow())));
   }
@@ -612,14 +613,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
   // ---- helpers ------------------------------------------------------------------------------------
 
   private breakMs(openings: number): number {
-    const configured = this.options.recoveryTimeoutMs;
-    if (typeof configured === 'number') return configured;
-    try {
-      const value = configured(openings);
-      return Number.isFinite(value) && value >= 0 ? Math.min(value, 2 ** 31 - 1) : DEFAULT_BREAK_MS;
-    } catch {
-      return DEFAULT_BREAK_MS; // a broken backoff function must not leave the breaker open forever
-    }
+    return breakDuration(this.options.recoveryTimeoutMs, openings);
   }
 
   private reject(reason: CircuitRejection['reason']): false {
@@ -636,5 +630,4 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
   }
 }
 
-const DEFAULT_BREAK_MS = 60_000;
 const EVENT_FOR = { OPEN: 'open', HALF_OPEN: 'halfOpen', CLOSED: 'close' } as const;

@@ -143,6 +143,57 @@ describe('SharedCircuitBreaker: fleet-wide decisions on one store', () => {
     expect(refused.circuitBreakerTriggered).toBe(true);
   });
 
+  it('reset() closes the breaker for the whole fleet, and every member emits the change', async () => {
+    const { members, clock } = await fleet(3);
+    const seen: string[] = [];
+    members.forEach((member, i) => member.on('stateChange', ({ from, to, reason }) => seen.push(`pod-${i}: ${from}->${to} (${reason})`)));
+    fail(members[0]!, 8);
+    await clock.advance(0);
+    members[2]!.reset();
+    await clock.advance(0);
+    expect(members.map((m) => m.state)).toEqual(['CLOSED', 'CLOSED', 'CLOSED']);
+    expect(seen.sort()).toEqual([
+      'pod-0: CLOSED->OPEN (failure-threshold)', 'pod-0: OPEN->CLOSED (reset)',
+      'pod-1: CLOSED->OPEN (failure-threshold)', 'pod-1: OPEN->CLOSED (reset)',
+      'pod-2: CLOSED->OPEN (failure-threshold)', 'pod-2: OPEN->CLOSED (reset)',
+    ]);
+  });
+
+  it('close() sends what is still pending, so the fleet counts it', async () => {
+    const { members, clock } = await fleet(2);
+    fail(members[0]!, 5);
+    await members[0]!.close();
+    fail(members[1]!, 3); // 5 + 3 = 8
+    await clock.advance(FLUSH_MS);
+    expect(members[1]!.state).toBe('OPEN');
+  });
+
+  it('takes the store\'s state when the store lost its data (a restart without persistence)', async () => {
+    const clock = new ManualClock();
+    let inner = new MemoryStateStore({ clock });
+    const store: StateStore = {
+      kind: 'swappable',
+      addToWindow: (...args) => inner.addToWindow(...args),
+      readState: (...args) => inner.readState(...args),
+      compareAndSet: (...args) => inner.compareAndSet(...args),
+      acquireLease: (...args) => inner.acquireLease(...args),
+      subscribe: (listener) => inner.subscribe(listener),
+      close: () => inner.close(),
+    };
+    const { members } = await fleet(1, {}, clock, store);
+    const [member] = members;
+    fail(member!, 8);
+    await clock.advance(0);
+    expect(member!.stats()).toMatchObject({ state: 'OPEN', generation: 1 });
+    inner = new MemoryStateStore({ clock }); // everything is gone: generation 0, closed
+    member!.reset(); // asks for generation 1 -> 2; refused with generation 0, which it takes
+    await clock.advance(0);
+    expect(member!.stats()).toMatchObject({ state: 'CLOSED', generation: 0 });
+    fail(member!, 8);
+    await clock.advance(0);
+    expect(member!.stats()).toMatchObject({ state: 'OPEN', generation: 1 });
+  });
+
   it('leaves no timer behind after close()', async () => {
     const { members, clock } = await fleet(2);
     fail(members[0]!, 3);

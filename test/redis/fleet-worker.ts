@@ -32,7 +32,7 @@ type Command =
   | { cmd: 'exit' };
 
 const config = JSON.parse(process.env.FLEET_WORKER ?? '{}') as WorkerConfig;
-const send = (message: object) => process.stdout.write(`${JSON.stringify({ ...message, worker: config.instanceId, t: Date.now() })}\n`);
+const send = (message: object) => process.stdout.write(`${JSON.stringify({ ...message, worker: config.instanceId, t: performance.timeOrigin + performance.now() })}\n`);
 
 const client = new Redis(config.redisPort, '127.0.0.1', {
   enableOfflineQueue: false, // fail fast while disconnected: the breaker's own timeout is the backstop
