@@ -6,6 +6,7 @@ import { resolveCircuitBreakerConfig } from '../circuit/circuit-config.js';
 import { Listeners, type CircuitEvents, type CircuitRejection, type TransitionReason } from '../circuit/circuit-events.js';
 import { countsAsTrip } from '../circuit/trip-decision.js';
 import { systemClock, type Clock } from '../clock.js';
+import { HealingConfigError } from '../errors.js';
 import { redactMessage } from '../observe/redact.js';
 import { defaultStateStore } from './memory-state-store.js';
 import { resolveSharedBreakerOptions, type ResolvedSharedBreakerOptions, type SharedCircuitBreakerOptions } from './shared-breaker-config.js';
@@ -163,6 +164,9 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
   private unavailableSince = -1;
 
   constructor(name: string, options?: SharedCircuitBreakerOptions) {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new HealingConfigError('sharedCircuitBreaker.name', `expected a non-empty string, got ${JSON.stringify(name)}`);
+    }
     this.options = resolveSharedBreakerOptions(options);
     this.name = name;
     this.clock = this.options.clock ?? systemClock;
@@ -527,10 +531,13 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
       const listener = (key: string, state: SharedCircuitState) => {
         if (key === this.name) this.adopt(state, false);
       };
-      const subscription = (this.subscription ??= this.store.subscribe(listener));
-      subscription.catch(() => {
-        if (this.subscription === subscription) this.subscription = undefined;
-      });
+      let subscription = this.subscription;
+      if (subscription === undefined) {
+        const started = (subscription = this.subscription = Promise.resolve().then(() => this.store.subscribe(listener)));
+        started.catch(() => {
+          if (this.subscription === started) this.subscription = undefined; // the next rejoin subscribes again
+        });
+      }
       const unsubscribe = await this.operate(() => subscription);
       if (this.closed) {
         unsubscribe();

@@ -270,6 +270,7 @@ describe('SharedCircuitBreaker: store outage', () => {
 
 describe('SharedCircuitBreaker: options', () => {
   it('rejects bad options with the option path', () => {
+    expect(configError(() => new SharedCircuitBreaker('', {})).option).toBe('sharedCircuitBreaker.name');
     expect(configError(() => new SharedCircuitBreaker('x', { quorum: 0 })).option).toBe('sharedCircuitBreaker.quorum');
     expect(configError(() => new SharedCircuitBreaker('x', { store: {} as StateStore })).option).toBe('sharedCircuitBreaker.store');
     expect(configError(() => new SharedCircuitBreaker('x', { flushIntervalMs: -1 })).option).toBe('sharedCircuitBreaker.flushIntervalMs');
