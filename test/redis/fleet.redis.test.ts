@@ -99,8 +99,6 @@ describe.skipIf(!available)('fleet mode on a real redis-server, 4 processes', ()
     expect([...perWindow.values()].every((count) => count === 1), JSON.stringify([...perWindow])).toBe(true);
     // Nothing reached the dependency while a process believed the circuit open.
     expect(dependency.requests.filter((request) => request.state === 'OPEN')).toEqual([]);
-    // The probes came from more than one process: the fleet shares the windows, whoever wins.
-    expect(new Set(probes().map((probe) => probe.worker)).size).toBeGreaterThanOrEqual(1);
   });
 
   it('with a quorum of 2, ignores a single failing instance and opens once a second one fails', async () => {
