@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SharedCircuitBreakerOptions } from '../../src/index.js';
 import { Dependency, startWorkers, type Worker } from './fleet.js';
+import { hasRedisCli } from './redis-cluster.js';
 import { ENABLE_REDIS_SUITE, hasRedisServer, RedisServer, waitFor } from './redis-server.js';
 
 const available = hasRedisServer();
@@ -20,8 +21,9 @@ const BASE: SharedCircuitBreakerOptions = {
 };
 
 describe('redis-server is installed where the Redis suite must run', () => {
-  it.runIf(inCI)('finds redis-server (CI always runs the Redis suite; .ci/run installs it)', () => {
+  it.runIf(inCI)('finds redis-server and redis-cli (CI always runs the Redis suites; .ci/run installs them)', () => {
     expect(available, `redis-server is missing: ${ENABLE_REDIS_SUITE}`).toBe(true);
+    expect(hasRedisCli(), `redis-cli is missing (the Redis Cluster suite needs it): ${ENABLE_REDIS_SUITE}`).toBe(true);
   });
 });
 

@@ -41,10 +41,11 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
 export class RedisServer {
   private process: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(readonly port: number, private readonly extraArgs: readonly string[]) {}
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
+  /** Starts one on `port` (default: a free one), with `extraArgs` after the usual ones. */
+  static async start(extraArgs: readonly string[] = [], port?: number): Promise<RedisServer> {
+    const server = new RedisServer(port ?? (await freePort()), extraArgs);
     await server.launch();
     return server;
   }
@@ -56,7 +57,7 @@ export class RedisServer {
   /** Starts (again) on the same port and waits until it answers PING. */
   async launch(): Promise<void> {
     const child = spawn(REDIS_SERVER, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-      '--protected-mode', 'yes', '--loglevel', 'warning'], { stdio: 'ignore' });
+      '--protected-mode', 'yes', '--loglevel', 'warning', ...this.extraArgs], { stdio: 'ignore' });
     this.process = child;
     await waitFor(`redis-server on port ${this.port}`, async () => {
       if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
