@@ -10,6 +10,7 @@ import { breakerGate } from './scenarios/breaker-gate.js';
 import { classification } from './scenarios/classification.js';
 import { executionMemory } from './scenarios/execution-memory.js';
 import { failurePath } from './scenarios/failure-path.js';
+import { fleet } from './scenarios/fleet.js';
 import { happyPath } from './scenarios/happy-path.js';
 import { memory } from './scenarios/memory.js';
 import { observability } from './scenarios/observability.js';
@@ -43,9 +44,9 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const scenarios: ScenarioResult[] = [];
-  // Each scenario gives one result, the observability scenario two (happy and healed calls).
+  // Each scenario gives one result, or several (observability: happy and healed calls; fleet: cost and propagation).
   const runs: Array<(settings: BenchSettings) => Promise<ScenarioResult | ScenarioResult[]>> =
-    [happyPath, failurePath, openCircuit, classification, memory, breakerGate, observability, throughput, executionMemory];
+    [happyPath, failurePath, openCircuit, classification, memory, breakerGate, observability, throughput, executionMemory, fleet];
   for (const run of runs) {
     for (const result of [await run(settings)].flat()) {
       scenarios.push(result);

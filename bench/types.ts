@@ -30,7 +30,7 @@ export interface Candidate {
 export interface Row {
   id: string;
   label: string;
-  /** ns/op for time scenarios, bytes per breaker for memory. */
+  /** ns/op for time scenarios, bytes per breaker for memory, ms for fleet propagation. */
   value: number;
   min: number;
   max: number;
@@ -44,7 +44,7 @@ export interface Row {
 export interface ScenarioResult {
   id: string;
   title: string;
-  unit: 'ns/op' | 'B/breaker' | 'B';
+  unit: 'ns/op' | 'B/breaker' | 'B' | 'ms';
   /** The row everything is compared with (the bare call); overhead = value - baseline. */
   baselineId?: string;
   /** The row overheads are compared with (cockatiel). */

@@ -9,9 +9,10 @@
 //      ESM and CJS smoke tests on this Node (24 under npm scripts) and on the lowest Node that
 //      `engines` allows; TypeScript consumers (node16, bundler, standard and legacy decorators)
 //      type-checked with tsc against the shipped .d.ts/.d.cts, then run. The `self-healing/opossum`
-//      subpath is imported from ESM, CJS and TypeScript (with opossum, and without it), and the
-//      `self-healing/testing` subpath from ESM, CJS and TypeScript (node16 ESM and CJS, bundler); the
-//      `self-healing/http` subpath serves the main entry's registry from ESM, CJS and TypeScript
+//      and `self-healing/redis` subpaths are imported from ESM, CJS and TypeScript (with their
+//      optional peers opossum and ioredis, and without them); the `self-healing/testing` subpath
+//      from ESM, CJS and TypeScript (node16 ESM and CJS, bundler); the `self-healing/http` subpath
+//      serves the main entry's registry from ESM, CJS and TypeScript
 //
 // Prints one line per check and a summary; exits 1 if any check failed. Temp dirs are removed.
 // Usage: npm run check:package [-- --verbose]   (--verbose prints every command's output)
@@ -238,14 +239,16 @@ async function installOldNode() {
  *
  * `deps` are installed next to the tarball, at the version installed here: the optional peer
  * opossum (and @types/opossum for a TypeScript user who has it) for the consumers that use
- * `self-healing/opossum` with opossum. ts-bundler uses the subpath without either, proving that
- * it loads and type-checks when the optional peer is absent. ts-node16 also gets the optional
- * peer @opentelemetry/api, which both builds must find; the others prove its absence is a no-op.
+ * `self-healing/opossum` with opossum, and the optional peer ioredis for those that use
+ * `self-healing/redis` with a real client. ts-bundler uses the subpaths without any of them,
+ * proving that they load and type-check when the optional peers are absent. ts-node16 also gets
+ * the optional peer @opentelemetry/api, which both builds must find; the others prove its absence
+ * is a no-op.
  */
 const CONSUMERS = {
-  'esm': { run: ['index.mjs'], oldNode: true, deps: ['opossum'] },
-  'cjs': { run: ['index.cjs'], oldNode: true, deps: ['opossum'] },
-  'ts-node16': { ts: true, run: ['out/index.js', 'out/require.cjs'], deps: ['opossum', '@types/opossum', '@opentelemetry/api'] },
+  'esm': { run: ['index.mjs'], oldNode: true, deps: ['opossum', 'ioredis'] },
+  'cjs': { run: ['index.cjs'], oldNode: true, deps: ['opossum', 'ioredis'] },
+  'ts-node16': { ts: true, run: ['out/index.js', 'out/require.cjs'], deps: ['opossum', '@types/opossum', 'ioredis', '@opentelemetry/api'] },
   'ts-bundler': { ts: true, run: ['out/index.js'] },
   'ts-decorators': { ts: true, run: ['out/index.js'] },
   'ts-legacy-decorators': { ts: true, run: ['out/index.js'] },

@@ -23,6 +23,15 @@ export type { CircuitEvents, CircuitStateChange, CircuitRejection, TransitionRea
 export type { RegistrySnapshot } from './circuit/snapshot.js';
 export type { CircuitBreakerLike } from './circuit/circuit-breaker-like.js';
 
+export {
+  SharedCircuitBreaker, type SharedCircuitEvents, type SharedCircuitBreakerStats, type StoreAvailabilityChange,
+} from './fleet/shared-circuit-breaker.js';
+export type { SharedCircuitBreakerOptions } from './fleet/shared-breaker-config.js';
+export { MemoryStateStore } from './fleet/memory-state-store.js';
+export type {
+  StateStore, WindowSpec, WindowTotals, SharedCircuitState, StateTransition, StoredState, CompareAndSetResult,
+} from './fleet/state-store.js';
+
 export type {
   Reflector, ReflectionRequest, ReflectionProposal, ReflectionTextProposal, ReflectionHistoryEntry, RedactedReflectionView,
   ReflectionUsage, ReflectionSpend,

@@ -1,8 +1,10 @@
 import type { Classification } from '../classify/classification.js';
 import type { Clock } from '../clock.js';
+import { breakDuration } from './break-duration.js';
 import type { CircuitBreakerLike } from './circuit-breaker-like.js';
 import type { ResolvedCircuitBreakerConfig } from './circuit-config.js';
 import { Listeners, type CircuitEvents, type CircuitRejection, type TransitionReason } from './circuit-events.js';
+import { countsAsTrip } from './trip-decision.js';
 import { CountWindow, TimeWindow, type TripWindow } from './trip-window.js';
 
 /**
@@ -204,13 +206,7 @@ export class CircuitBreaker implements CircuitBreakerLike {
    * whether it was classified `transient`.
    */
   shouldTrip(error: unknown, classification: Classification): boolean {
-    const custom = this.config.shouldTrip;
-    if (custom === undefined) return classification.disposition === 'transient';
-    try {
-      return custom(error, classification) === true;
-    } catch {
-      return classification.disposition === 'transient'; // a broken predicate falls back to the default
-    }
+    return countsAsTrip(this.config.shouldTrip, error, classification);
   }
 
   /** Closes the breaker, clears its counts and any forced state (totals are kept). */
@@ -355,14 +351,7 @@ export class CircuitBreaker implements CircuitBreakerLike {
   }
 
   private breakMs(openings: number): number {
-    const configured = this.config.recoveryTimeoutMs;
-    if (typeof configured === 'number') return configured;
-    try {
-      const value = configured(openings);
-      return Number.isFinite(value) && value >= 0 ? Math.min(value, 2 ** 31 - 1) : DEFAULT_BREAK_MS;
-    } catch {
-      return DEFAULT_BREAK_MS; // a broken backoff function must not leave the breaker open forever
-    }
+    return breakDuration(this.config.recoveryTimeoutMs, openings);
   }
 
   private open(reason: TransitionReason): void {
@@ -431,5 +420,4 @@ export class CircuitBreaker implements CircuitBreakerLike {
   }
 }
 
-const DEFAULT_BREAK_MS = 60_000;
 const EVENT_FOR = { OPEN: 'open', HALF_OPEN: 'halfOpen', CLOSED: 'close' } as const;

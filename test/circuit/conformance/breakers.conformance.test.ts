@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CircuitBreakerRegistry, type CircuitPolicy } from '../../../src/index.js';
+import { CircuitBreakerRegistry, MemoryStateStore, SharedCircuitBreaker, type CircuitPolicy } from '../../../src/index.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import {
   describeBreakerConformance, type BreakerCapabilities, type ConformanceSubject, type ConformanceSubjectOptions, type MakeConformanceSubject,
@@ -39,6 +39,21 @@ describeBreakerConformance(
   nativeSubject((n) => ({ type: 'time', windowMs: 24 * 3_600_000, buckets: 24, minimumCalls: n, failureRateThreshold: 100 })),
   { ...native, exactConsecutiveCount: false },
 );
+
+/**
+ * A fleet breaker (self-healing's SharedCircuitBreaker) on the in-memory store, as one process of a
+ * fleet: outcomes reach the store in a batch (at once when they may trip it), so they take effect
+ * once the store has answered; windows restart with each generation, so closing forgets failures.
+ */
+describeBreakerConformance('shared breaker on the memory store', async (options) => {
+  const clock = new ManualClock();
+  const breaker = new SharedCircuitBreaker('conformance', {
+    store: new MemoryStateStore({ clock }), clock, instanceId: 'solo',
+    failureThreshold: options.failureThreshold, recoveryTimeoutMs: options.recoveryTimeoutMs, windowMs: 24 * 3_600_000,
+  });
+  await breaker.ready();
+  return { breaker, advance: (ms) => clock.advance(ms), dispose: () => breaker.close() };
+}, { freshCountAfterClose: true, releasePermissionFreesProbe: true, exactRemainingOpenMs: true });
 
 /**
  * What the opossum adapter supports, unless its helper module exports `opossumCapabilities`.

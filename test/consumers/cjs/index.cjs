@@ -11,6 +11,8 @@ const opossumEntry = require('self-healing/opossum');
 const { createOpossumBreaker, fromOpossum } = opossumEntry;
 const { injectFault, injectLatency, seededRandom } = require('self-healing/testing');
 const httpEntry = require('self-healing/http');
+const { Redis } = require('ioredis');
+const redisEntry = require('self-healing/redis');
 
 const warnings = [];
 process.on('warning', (warning) => warnings.push(`${warning.name}: ${warning.message}`));
@@ -91,6 +93,16 @@ async function main() {
   assert.throws(() => httpEntry.createHealingHandler({ registry, maxBodyBytes: -1 }), HealingConfigError);
   // OpenTelemetry is an optional peer, not installed here: instrumenting is a no-op.
   assert.equal(lib.instrumentOpenTelemetry(inventory).enabled, false);
+
+  // self-healing/redis from require(), with a real (never connected) ioredis client.
+  assert.match(require.resolve('self-healing/redis'), /[\\/]node_modules[\\/]self-healing[\\/]dist[\\/]redis\.cjs$/);
+  assert.deepEqual(Object.keys(redisEntry).sort(), ['createRedisStateStore']);
+  assert.equal(redisEntry.createRedisStateStore({ client: new Redis({ lazyConnect: true }) }).kind, 'redis');
+  const shared = new lib.SharedCircuitBreaker('shared-cjs', { failureThreshold: 1 });
+  await shared.ready();
+  assert.equal(shared.canExecute(), true);
+  shared.recordSuccess();
+  await shared.close();
   assert.deepEqual(warnings, [], 'no process warnings (require(esm) must not warn)');
 
   console.log(`ok cjs on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed} opossum=${events.length} events chaos=${flaky.stats.injected}/${flaky.stats.calls}`);

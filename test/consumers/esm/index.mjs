@@ -12,6 +12,8 @@ import { injectFault, injectHang, seededRandom } from 'self-healing/testing';
 import { createServer } from 'node:http';
 import * as httpEntry from 'self-healing/http';
 import { createHealingHandler, createNodeListener } from 'self-healing/http';
+import { Redis } from 'ioredis';
+import * as redisEntry from 'self-healing/redis';
 
 const warnings = [];
 process.on('warning', (warning) => warnings.push(`${warning.name}: ${warning.message}`));
@@ -111,6 +113,20 @@ server.close();
 
 // OpenTelemetry is an optional peer, not installed here: instrumenting is a no-op.
 assert.equal(lib.instrumentOpenTelemetry(inventory).enabled, false);
+
+// self-healing/redis with a real ioredis client (never connected: no server here), and a shared
+// breaker on the default in-memory store driven by the pipeline.
+assert.match(import.meta.resolve('self-healing/redis'), /\/node_modules\/self-healing\/dist\/redis\.js$/);
+assert.deepEqual(Object.keys(redisEntry).sort(), ['createRedisStateStore']);
+assert.equal(redisEntry.createRedisStateStore({ client: new Redis({ lazyConnect: true }) }).kind, 'redis');
+// Each entry bundles its own error classes: match the code and option path, not the class.
+assert.throws(() => redisEntry.createRedisStateStore({ client: {} }), { code: 'ERR_HEALING_CONFIG', option: 'redisStateStore.client' });
+const shared = new lib.SharedCircuitBreaker('shared-esm', { failureThreshold: 1 });
+await shared.ready();
+registry.register(shared);
+const sharedResult = await executeWithHealing(async () => 'through the shared breaker', undefined, { circuitName: 'shared-esm', registry });
+assert.equal(sharedResult.result, 'through the shared breaker');
+await shared.close();
 assert.deepEqual(warnings, [], 'no process warnings');
 
 console.log(`ok esm on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed} opossum=${events.length} events chaos=${flaky.stats.injected}/${flaky.stats.calls}`);

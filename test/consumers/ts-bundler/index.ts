@@ -7,6 +7,8 @@ import {
 // Neither opossum nor @types/opossum is installed here: the subpath must still load and type-check.
 import { fromOpossum, type OpossumCircuitBreaker, type OpossumBreakerOptions } from 'self-healing/opossum';
 import { injectFault, injectLatency, type FaultOptions, type LatencyOptions } from 'self-healing/testing';
+// Nor is ioredis: self-healing/redis must load and type-check without it too.
+import { createRedisStateStore, type RedisClientLike } from 'self-healing/redis';
 
 let calls = 0;
 const result: HealingResult<{ ok: true }> = await executeWithHealing(async () => {
@@ -40,4 +42,5 @@ assert.equal(chaos.result?.id, 'x');
 assert.equal(typeof injectLatency, 'function');
 // Without @opentelemetry/api the types still compile and instrumenting is a no-op.
 assert.equal(instrumentOpenTelemetry(new HealingPipeline()).enabled, false);
+assert.throws(() => createRedisStateStore({ client: {} as RedisClientLike }), { code: 'ERR_HEALING_CONFIG', option: 'redisStateStore.client' });
 console.log(`ok ts-bundler on Node ${process.version}: attempts=${result.attempts} healed=${result.healed} opossum-subpath=${opossumOptions.name}`);

@@ -10,6 +10,9 @@ import CircuitBreaker from 'opossum';
 import { createOpossumBreaker, fromOpossum, type OpossumBreakerAdapter } from 'self-healing/opossum';
 import { injectHang, InjectedFaultError, type ChaosStats } from 'self-healing/testing';
 import { createHealingHandler, type HealingHttpHandler } from 'self-healing/http';
+import { Redis } from 'ioredis';
+import { SharedCircuitBreaker, type StateStore, type SharedCircuitBreakerStats } from 'self-healing';
+import { createRedisStateStore, type RedisStateStoreOptions } from 'self-healing/redis';
 
 const fetchItem: HealingFunction<{ id: number }, string> = async ({ id }, { attempt }) => {
   if (attempt === 1) throw Object.assign(new Error('busy'), { status: 503 });
@@ -72,6 +75,15 @@ assert.equal(health.status, 200);
 
 // @opentelemetry/api is installed in this consumer: the ESM build finds the optional peer.
 assert.equal(instrumentOpenTelemetry(pipeline).enabled, true);
+// self-healing/redis: ioredis's own client type is accepted as the store's client.
+const redisOptions: RedisStateStoreOptions = { client: new Redis({ lazyConnect: true }), namespace: 'consumer' };
+const store: StateStore = createRedisStateStore(redisOptions);
+assert.equal(store.kind, 'redis');
+const shared = new SharedCircuitBreaker('ts-node16-shared', { quorum: 2 });
+await shared.ready();
+const sharedStats: SharedCircuitBreakerStats = shared.stats();
+assert.equal(sharedStats.mode, 'shared');
+await shared.close();
 
 assert.equal(result.attempts, 2);
 assert.equal(result.healed, true);

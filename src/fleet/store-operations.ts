@@ -1,0 +1,41 @@
+import type { Clock } from '../clock.js';
+
+/** A store operation that did not answer within `storeTimeoutMs`. */
+export class StoreTimeoutError extends Error {
+  override readonly name = 'StoreTimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`the state store did not answer within ${timeoutMs} ms`);
+  }
+}
+
+/** Lets a timer not keep the process alive (timers of Node and of fake clocks that have `unref`). */
+export function unrefTimer(handle: unknown): unknown {
+  (handle as { unref?: () => void } | undefined)?.unref?.();
+  return handle;
+}
+
+/**
+ * Runs one store operation under a timeout. A store that throws synchronously, rejects or does not
+ * answer in time all end the same way: a rejected promise, never a hang. The timer is unref'd.
+ */
+export function withStoreTimeout<T>(clock: Clock, timeoutMs: number, operation: () => Promise<T>): Promise<T> {
+  let pending: Promise<T>;
+  try {
+    pending = operation();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const timer = unrefTimer(clock.setTimeout(() => reject(new StoreTimeoutError(timeoutMs)), timeoutMs));
+    pending.then(
+      (value) => {
+        clock.clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clock.clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

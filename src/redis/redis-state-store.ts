@@ -1,0 +1,209 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { parseWith } from '../config/parse.js';
+import {
+  INITIAL_SHARED_STATE, type CompareAndSetResult, type SharedCircuitState, type StateStore, type StateTransition, type StoredState,
+  type WindowSpec, type WindowTotals,
+} from '../fleet/state-store.js';
+import { ADD_TO_WINDOW, COMPARE_AND_SET, READ_STATE } from './lua-scripts.js';
+import type { RedisClientLike, RedisSubscriberLike } from './redis-types.js';
+
+/**
+ * Options of {@link createRedisStateStore}.
+ * @example
+ * ```ts
+ * const options: RedisStateStoreOptions = { client: new Redis(url, { enableOfflineQueue: false }), namespace: 'checkout' };
+ * ```
+ */
+export interface RedisStateStoreOptions {
+  /** An ioredis `Redis` or `Cluster` client. Create it with `enableOfflineQueue: false` so commands fail fast while it is disconnected. */
+  client: RedisClientLike;
+  /** The connection that receives state changes. Default `client.duplicate()` (closed by `close()`). */
+  subscriber?: RedisSubscriberLike;
+  /** Prefix of every key and of the channel, so several apps can share one Redis. Default `'self-healing'`. */
+  namespace?: string;
+  /** How long a breaker's state is kept after its last transition, in ms. Default 7 days. */
+  stateTtlMs?: number;
+}
+
+const optionsSchema = z.strictObject({
+  client: z.custom<RedisClientLike>((value) => typeof (value as RedisClientLike | undefined)?.evalsha === 'function' &&
+    typeof (value as RedisClientLike).duplicate === 'function', 'expected an ioredis client (new Redis(...) or new Cluster(...))'),
+  subscriber: z.custom<RedisSubscriberLike>((value) => typeof (value as RedisSubscriberLike | undefined)?.subscribe === 'function',
+    'expected an ioredis connection for pub/sub').optional(),
+  // Braces would break the hash tag that keeps each breaker's keys in one cluster slot.
+  namespace: z.string().min(1).max(100).regex(/^[^{}]*$/, 'must not contain { or } (they would break Redis Cluster hash tags)').optional(),
+  stateTtlMs: z.number().int().min(1_000).optional(),
+});
+
+const sha1 = (script: string) => createHash('sha1').update(script).digest('hex');
+const SCRIPTS = {
+  addToWindow: { source: ADD_TO_WINDOW, sha: sha1(ADD_TO_WINDOW) },
+  readState: { source: READ_STATE, sha: sha1(READ_STATE) },
+  compareAndSet: { source: COMPARE_AND_SET, sha: sha1(COMPARE_AND_SET) },
+};
+
+const messageSchema = z.object({
+  key: z.string(),
+  state: z.enum(['CLOSED', 'OPEN']),
+  generation: z.number().int().min(0),
+  openUntil: z.coerce.number().min(0),
+  openings: z.number().int().min(0),
+  reason: z.string(),
+});
+
+/**
+ * A {@link StateStore} on Redis (or Redis Cluster) through ioredis: what shared breakers use to
+ * share state across processes. Keys are `namespace:{key}:…`: the hash tag keeps each breaker's
+ * keys in one cluster slot, so every script runs on one node. Time comes from Redis (`TIME`).
+ *
+ * @example
+ * ```ts
+ * import Redis from 'ioredis';
+ * import { SharedCircuitBreaker } from 'self-healing';
+ * import { createRedisStateStore } from 'self-healing/redis';
+ *
+ * const store = createRedisStateStore({ client: new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false }) });
+ * const breaker = new SharedCircuitBreaker('payments', { store, failureThreshold: 20 });
+ * ```
+ */
+export function createRedisStateStore(options: RedisStateStoreOptions): StateStore {
+  return new RedisStateStore(parseWith(optionsSchema, options, 'redisStateStore'));
+}
+
+class RedisStateStore implements StateStore {
+  readonly kind = 'redis';
+  private readonly client: RedisClientLike;
+  private readonly namespace: string;
+  private readonly channel: string;
+  private readonly stateTtlMs: number;
+  private readonly ownsSubscriber: boolean;
+  private subscriber: RedisSubscriberLike | undefined;
+  private subscribed: Promise<void> | undefined;
+  /** The connection whose 'message' and 'error' handlers are attached. */
+  private listening: RedisSubscriberLike | undefined;
+  private readonly listeners = new Set<(key: string, state: SharedCircuitState) => void>();
+
+  constructor(options: RedisStateStoreOptions) {
+    this.client = options.client;
+    this.namespace = options.namespace ?? 'self-healing';
+    this.channel = `${this.namespace}:state`;
+    this.stateTtlMs = options.stateTtlMs ?? 7 * 24 * 3_600_000;
+    this.subscriber = options.subscriber;
+    this.ownsSubscriber = options.subscriber === undefined;
+  }
+
+  async addToWindow(key: string, increments: Readonly<Record<string, number>>, window: WindowSpec, member?: string): Promise<WindowTotals> {
+    const args: Array<string | number> = [window.bucketMs, window.buckets, member ?? ''];
+    for (const [field, amount] of Object.entries(increments)) args.push(field, Math.trunc(amount));
+    const [now, sums, members] = (await this.run(SCRIPTS.addToWindow, this.prefix(key), args)) as [number, Array<string | number>, Array<string | number>];
+    return { now: Number(now), totals: pairs(sums), members: pairs(members) };
+  }
+
+  async readState(key: string): Promise<StoredState> {
+    const reply = (await this.run(SCRIPTS.readState, `${this.prefix(key)}:state`, [])) as unknown[];
+    return { now: Number(reply[0]), state: stateOf(reply.slice(1)) };
+  }
+
+  async compareAndSet(key: string, expectedGeneration: number, next: StateTransition): Promise<CompareAndSetResult> {
+    const reply = (await this.run(SCRIPTS.compareAndSet, `${this.prefix(key)}:state`, [
+      expectedGeneration, next.state, Math.round(next.breakMs), next.openings, next.reason, this.channel, key, this.stateTtlMs,
+    ])) as unknown[];
+    return { applied: reply[0] === 1, now: Number(reply[1]), state: stateOf(reply.slice(2)) };
+  }
+
+  async acquireLease(key: string, lease: string, owner: string, ttlMs: number): Promise<boolean> {
+    const reply = await this.client.set(`${this.prefix(key)}:lease:${lease}`, owner, 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
+    return reply === 'OK';
+  }
+
+  async subscribe(listener: (key: string, state: SharedCircuitState) => void): Promise<() => void> {
+    await (this.subscribed ??= this.startSubscriber().catch((error: unknown) => {
+      this.subscribed = undefined;
+      throw error;
+    }));
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    const subscriber = this.subscriber;
+    this.subscribed = undefined;
+    if (subscriber === undefined) return;
+    if (this.ownsSubscriber) {
+      this.subscriber = undefined;
+      await subscriber.quit().catch(() => undefined);
+    } else {
+      await subscriber.unsubscribe(this.channel).catch(() => undefined);
+    }
+  }
+
+  private prefix(key: string): string {
+    return `${this.namespace}:{${key}}`;
+  }
+
+  private async startSubscriber(): Promise<void> {
+    const subscriber = (this.subscriber ??= this.client.duplicate());
+    if (this.listening === subscriber) return this.subscribeWhenReady(subscriber);
+    this.listening = subscriber;
+    // The connection reconnects and resubscribes by itself; its errors are reported through the
+    // breakers' own store operations, so here they must not become unhandled 'error' events.
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (channel, message) => {
+      if (channel === this.channel) this.dispatch(message);
+    });
+    return this.subscribeWhenReady(subscriber);
+  }
+
+  private async subscribeWhenReady(subscriber: RedisSubscriberLike): Promise<void> {
+    // A fresh connection (with enableOfflineQueue: false) refuses commands until it is ready.
+    if (subscriber.status !== undefined && subscriber.status !== 'ready') await new Promise<void>((resolve) => subscriber.once('ready', resolve));
+    await subscriber.subscribe(this.channel);
+  }
+
+  private dispatch(message: string): void {
+    let parsed: z.infer<typeof messageSchema>;
+    try {
+      parsed = messageSchema.parse(JSON.parse(message));
+    } catch {
+      return; // not ours, or from an incompatible version: ignore
+    }
+    const { key, ...rest } = parsed;
+    const state = rest as SharedCircuitState;
+    for (const listener of this.listeners) {
+      try {
+        listener(key, state);
+      } catch {
+        // a listener must not stop the others
+      }
+    }
+  }
+
+  /** EVALSHA, and EVAL once when Redis does not know the script yet (after a restart or a failover). */
+  private async run(script: { source: string; sha: string }, key: string, args: Array<string | number>): Promise<unknown> {
+    try {
+      return await this.client.evalsha(script.sha, 1, key, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.includes('NOSCRIPT')) throw error;
+      return this.client.eval(script.source, 1, key, ...args);
+    }
+  }
+}
+
+function pairs(flat: Array<string | number>): Record<string, number> {
+  const record: Record<string, number> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) record[String(flat[i])] = Number(flat[i + 1]);
+  return record;
+}
+
+function stateOf(fields: unknown[]): SharedCircuitState {
+  const [state, generation, openUntil, openings, reason] = fields;
+  if (state !== 'OPEN' && state !== 'CLOSED') return INITIAL_SHARED_STATE;
+  return {
+    state, generation: Number(generation), openUntil: Number(openUntil), openings: Number(openings),
+    reason: String(reason) as SharedCircuitState['reason'],
+  };
+}

@@ -1,0 +1,102 @@
+// The Redis store's scripts against a real redis-server (skipped without one, like the fleet
+// suite; fleet.redis.test.ts fails under CI=true when redis-server is missing).
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SharedCircuitState, StateStore } from '../../src/index.js';
+import { createRedisStateStore } from '../../src/redis/index.js';
+import { hasRedisServer, RedisServer, waitFor } from './redis-server.js';
+
+describe.skipIf(!hasRedisServer())('createRedisStateStore on a real redis-server', () => {
+  let redis: RedisServer;
+  const clients: Redis[] = [];
+  const stores: StateStore[] = [];
+  let namespace = 0;
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  });
+
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+    for (const client of clients) await client.quit();
+    await redis?.stop();
+  });
+
+  function connect(): Redis {
+    const client = new Redis(redis.port, '127.0.0.1', { enableOfflineQueue: true });
+    clients.push(client);
+    return client;
+  }
+
+  /** Two stores (two "processes") on one namespace, each with its own connection. */
+  function pair() {
+    const name = `store-${++namespace}`;
+    const made = [createRedisStateStore({ client: connect(), namespace: name }), createRedisStateStore({ client: connect(), namespace: name })];
+    stores.push(...made);
+    return { a: made[0]!, b: made[1]!, name };
+  }
+
+  it('sums increments across processes and counts distinct members per field, by Redis time', async () => {
+    const { a, b } = pair();
+    const window = { bucketMs: 1_000, buckets: 10 };
+    await a.addToWindow('payments@0', { calls: 3, failures: 2 }, window, 'pod-a');
+    await a.addToWindow('payments@0', { calls: 1, failures: 1 }, window, 'pod-a');
+    const totals = await b.addToWindow('payments@0', { calls: 5, failures: 0 }, window, 'pod-b');
+    expect(totals.totals).toEqual({ calls: 9, failures: 3 });
+    expect(totals.members).toEqual({ calls: 2, failures: 1 });
+    const [seconds] = await connect().time();
+    expect(Math.abs(totals.now - Number(seconds) * 1_000)).toBeLessThan(2_000);
+  });
+
+  it('keeps every key under the namespace with the key as hash tag, and lets them expire', async () => {
+    const { a, name } = pair();
+    await a.addToWindow('payments@0', { failures: 1 }, { bucketMs: 100, buckets: 5 }, 'pod-a');
+    await a.compareAndSet('payments', 0, { state: 'OPEN', breakMs: 1_000, openings: 1, reason: 'failure-threshold' });
+    await a.acquireLease('payments', 'probe:1', 'pod-a', 1_000);
+    const client = connect();
+    const keys = (await client.keys(`${name}:*`)).sort();
+    expect(keys).toHaveLength(4);
+    for (const key of keys) expect(key).toMatch(new RegExp(`^${name}:\\{payments(@0)?\\}:`));
+    for (const key of keys) {
+      const ttl = await client.pttl(key);
+      expect(ttl, key).toBeGreaterThan(0); // nothing is left behind for ever
+    }
+  });
+
+  it('slides the window: outcomes older than the window no longer count', async () => {
+    const { a } = pair();
+    const window = { bucketMs: 50, buckets: 2 };
+    await a.addToWindow('svc@0', { failures: 4 }, window);
+    await waitFor('the bucket to leave the window', async () => (await a.addToWindow('svc@0', { failures: 0 }, window)).totals.failures === undefined, 2_000);
+  });
+
+  it('compare-and-set applies once per generation and pushes the new state to every subscriber', async () => {
+    const { a, b } = pair();
+    const pushed: Array<[string, SharedCircuitState]> = [];
+    await b.subscribe((key, state) => pushed.push([key, state]));
+    const opened = await a.compareAndSet('payments', 0, { state: 'OPEN', breakMs: 5_000, openings: 1, reason: 'failure-threshold' });
+    expect(opened).toMatchObject({ applied: true, state: { state: 'OPEN', generation: 1, openings: 1, reason: 'failure-threshold' } });
+    expect(opened.state.openUntil - opened.now).toBe(5_000);
+    const late = await b.compareAndSet('payments', 0, { state: 'OPEN', breakMs: 9_000, openings: 1, reason: 'failure-threshold' });
+    expect(late).toMatchObject({ applied: false, state: { generation: 1, openUntil: opened.state.openUntil } });
+    await waitFor('the push', () => pushed.length === 1);
+    expect(pushed[0]).toEqual(['payments', opened.state]);
+    expect((await b.readState('payments')).state).toEqual(opened.state);
+    expect((await b.readState('never-used')).state).toMatchObject({ state: 'CLOSED', generation: 0 });
+  });
+
+  it('gives a lease to one owner until it expires (SET NX PX)', async () => {
+    const { a, b } = pair();
+    expect(await a.acquireLease('payments', 'probe:3', 'pod-a', 100)).toBe(true);
+    expect(await b.acquireLease('payments', 'probe:3', 'pod-b', 100)).toBe(false);
+    expect(await b.acquireLease('payments', 'probe:4', 'pod-b', 100)).toBe(true); // another window
+    await waitFor('the lease to expire', () => b.acquireLease('payments', 'probe:3', 'pod-b', 100), 2_000);
+  });
+
+  it('loads its scripts again when Redis forgot them (SCRIPT FLUSH, a restart, a failover)', async () => {
+    const { a } = pair();
+    await a.readState('payments');
+    await connect().script('FLUSH');
+    expect((await a.readState('payments')).state.generation).toBe(0);
+  });
+});
