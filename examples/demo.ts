@@ -13,6 +13,9 @@ import { rateLimitRetryAfter } from './02-rate-limit-retry-after.js';
 import { authFallback } from './03-auth-fallback.js';
 import { reflectInvalidDate } from './04-reflect-invalid-date.js';
 import { circuitBreakerOutage } from './05-circuit-breaker.js';
+import { rollbackAndTransaction } from './recovery/rollback-and-transaction.js';
+import { retryBudgetOutage } from './recovery/retry-budget.js';
+import { timeoutsAndDeadline } from './recovery/timeouts-and-deadline.js';
 
 const log = (line: string): void => console.log(line);
 
@@ -22,6 +25,10 @@ const scenarios: Array<{ title: string; run: (baseUrl: string) => Promise<Scenar
   { title: '3. 401 failing fast into a fallback', run: (url) => authFallback(url, { log }) },
   { title: '4. Invalid date repaired by a reflector', run: (url) => reflectInvalidDate(url, { log }) },
   { title: '5. Circuit breaker: outage, fail fast, half-open recovery', run: (url) => circuitBreakerOutage(url, { log, recoveryTimeoutMs: 1_000 }) },
+  // Recovery beyond retry: in memory, no service needed (each file also runs on its own).
+  { title: '6. Rollback and a compensated transaction', run: () => rollbackAndTransaction({ log }) },
+  { title: '7. Retry budget during an outage', run: () => retryBudgetOutage({ log }) },
+  { title: '8. Escalating timeouts and a deadline', run: () => timeoutsAndDeadline({ log }) },
 ];
 
 async function main(): Promise<boolean> {

@@ -23,6 +23,11 @@ export type { CircuitEvents, CircuitStateChange, CircuitRejection, TransitionRea
 export type { RegistrySnapshot } from './circuit/snapshot.js';
 export type { CircuitBreakerLike } from './circuit/circuit-breaker-like.js';
 
+export type { RollbackOptions, CompensateFunction } from './recover/rollback-options.js';
+export type {
+  TransactionStep, TransactionOptions, TransactionResult, CompensationFailure,
+} from './recover/transaction.js';
+export { SlidingWindowRetryBudget, type RetryBudget, type RetryBudgetConfig } from './budget/retry-budget.js';
 export type { Reflector, ReflectionRequest, ReflectionProposal, ReflectionHistoryEntry } from './reflect/reflector.js';
 export { backoffDelay, type BackoffPolicy } from './retry/backoff.js';
 export { readEnvironment, type EnvironmentSettings } from './config/environment.js';

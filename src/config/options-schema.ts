@@ -20,11 +20,32 @@ export const retryOptionsSchema = z.strictObject({
   maxRetryAfterMs: delayMs.optional(),
 });
 
+export const retryBudgetConfigSchema = z.strictObject({
+  ratio: z.number().min(0, 'expected a ratio >= 0 (0.1 lets retries add at most 10 % to the calls)').max(1_000).optional(),
+  minRetries: z.number().int().min(0).max(1_000_000).optional(),
+  windowMs: z.number().positive().max(2 ** 31 - 1).optional(),
+  scope: z.enum(['pipeline', 'circuit']).optional(),
+});
+
+const rollbackSchema = z.strictObject({
+  snapshot: fn('a function snapshot(args)'),
+  restore: fn('a function restore(snapshot, error)'),
+  betweenAttempts: z.boolean().optional(),
+});
+
 export const healingOptionsSchema = z.strictObject({
   circuitName: z.string().min(1).optional(),
   fallback: z.union([fn('a function or an array of functions'), z.array(fn('a function'))]).optional(),
   retry: retryOptionsSchema.optional(),
-  timeoutMs: z.number().positive().max(2 ** 31 - 1).optional(),
+  timeoutMs: z.union([z.number().positive().max(2 ** 31 - 1), fn('a number of ms or a function of the attempt')], { error: 'expected a positive number of ms or a function of the attempt' }).optional(),
+  timeoutGraceMs: delayMs.optional(),
+  deadlineMs: z.number().positive().max(2 ** 31 - 1).optional(),
+  rollback: rollbackSchema.optional(),
+  compensate: fn('a function compensate(error, args)').optional(),
+  // Only the shape here; a config's fields are checked where the budget is built (resolveRetryBudget),
+  // so an error names the field (`retryBudget.ratio`), which a union's error cannot.
+  retryBudget: z.custom((value) => value !== null && typeof value === 'object',
+    'expected { ratio, minRetries, windowMs, scope } or a RetryBudget (tryWithdraw() and deposit())').optional(),
   reflector: fn('a function').optional(),
   argsSchema: z.custom(hasMethods('safeParse'), 'expected a zod schema (an object with safeParse)').optional(),
   maxReflections: z.number().int().min(0).max(100).optional(),

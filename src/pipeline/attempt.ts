@@ -1,5 +1,6 @@
 import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import { AttemptTimeoutError, CircuitOpenError } from '../errors.js';
+import { attemptLimitMs } from '../timeout/attempt-limit.js';
 import { AttemptContextImpl, raceWithSignal } from './attempt-context.js';
 import type { Execution } from './execution.js';
 
@@ -43,10 +44,11 @@ export function startAttempt(run: Execution): unknown {
   if (breaker?.needsDuration === true) run.attemptStartedAt = plan.clock.now();
   const ctx = new AttemptContextImpl(++run.attempts, plan.signal);
   run.attemptContext = ctx;
-  if (plan.timeoutMs !== undefined) ctx.startTimeout(plan.clock, plan.timeoutMs);
+  if (plan.timeoutMs !== undefined || plan.deadlineMs !== undefined) ctx.startTimeout(plan.clock, attemptLimitMs(run));
   try {
     const value = run.fn(run.args, ctx);
-    return isThenable(value) && ctx.abortable ? raceWithSignal(value, ctx.signal) : value;
+    if (!isThenable(value) || !ctx.abortable) return value;
+    return plan.timeoutGraceMs > 0 ? ctx.raceWithGrace(value, plan.timeoutGraceMs) : raceWithSignal(value, ctx.signal);
   } catch (thrown) {
     return Promise.reject(thrown);
   }
@@ -60,7 +62,8 @@ export function endAttempt(run: Execution, ok: boolean): boolean {
       kind: 'timeout',
       attempt: run.attempts,
       category: 'timeout',
-      detail: `attempt ${run.attempts} passed its ${run.error.timeoutMs} ms limit and was abandoned`,
+      detail: `attempt ${run.attempts} passed its ${run.error.timeoutMs} ms limit and ` +
+        (run.attemptContext?.stoppedInGrace === true ? 'stopped within the grace period' : 'was abandoned'),
     });
   }
   const breaker = run.breaker;

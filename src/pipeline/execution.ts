@@ -5,6 +5,7 @@ import { toError } from '../errors.js';
 import { logAction } from '../observe/log-action.js';
 import { redactMessage } from '../observe/redact.js';
 import type { ReflectionHistoryEntry } from '../reflect/reflector.js';
+import type { RecoveryState } from '../recover/rollback-step.js';
 import type { GiveUpReason, HealingAction, HealingResult } from './healing-result.js';
 import type { HealingFunction } from './options.js';
 import type { ExecutionPlan } from './plan.js';
@@ -38,6 +39,8 @@ export class Execution {
   /** The context of the attempt in flight (its timer and signal link are released when it ends). */
   attemptContext: AttemptContextImpl | undefined = undefined;
   stopReason: GiveUpReason | undefined = undefined;
+  /** Only with `rollback` or `compensate`: the snapshot and the once-only flag. */
+  recovery: RecoveryState | undefined = undefined;
   private stopDetail = '';
   private classification: Classification | undefined = undefined;
 

@@ -4,6 +4,7 @@ import type { HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
 import { mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
 import { runExecution } from './run-execution.js';
+import { runTransaction, validateSteps, type TransactionOptions, type TransactionResult, type TransactionStep } from '../recover/transaction.js';
 
 /**
  * Holds default options and runs calls through them: the breaker, retry with backoff, reflection
@@ -48,6 +49,39 @@ export class HealingPipeline {
       }
     }
     return runExecution(plan, fn as HealingFunction<unknown, unknown>, args) as Promise<HealingResult<Awaited<R>>>;
+  }
+
+  /**
+   * Runs `steps` in order, each `run` healed by this pipeline and given the values of the steps
+   * before it. When a step fails (or `options.signal` aborts), the committed steps are
+   * compensated in reverse order, each exactly once. Resolves a {@link TransactionResult} listing
+   * what committed, what failed and what was compensated; rejects only for misuse (a step that is
+   * not `{ name, run, compensate? }`) with a {@link HealingConfigError}, before anything runs.
+   *
+   * @example
+   * ```ts
+   * const result = await pipeline.transaction([
+   *   { name: 'reserve', run: () => stock.reserve('sku-1'), compensate: (r) => stock.release(r.id) },
+   *   { name: 'charge', run: () => payments.charge(1200), compensate: (c) => payments.refund(c.id) },
+   *   { name: 'ship', run: ({ reserve }) => shipping.book(reserve) },
+   * ]);
+   * if (result.status === 'error') console.log(result.failed, result.compensated); // 'ship', ['charge', 'reserve']
+   * ```
+   */
+  transaction(steps: ReadonlyArray<TransactionStep>, options?: TransactionOptions): Promise<TransactionResult> {
+    try {
+      validateSteps(steps);
+      if (options !== undefined && (options === null || typeof options !== 'object')) {
+        throw new HealingConfigError('options', 'expected { signal } or nothing');
+      }
+      if (options?.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+        throw new HealingConfigError('options.signal', 'expected an AbortSignal');
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const overrides = options?.signal === undefined ? undefined : { signal: options.signal };
+    return runTransaction(steps, (fn, args, stepOverrides) => this.execute(fn, args, stepOverrides), overrides);
   }
 
   private planFor(overrides: HealingOptions): ExecutionPlan {

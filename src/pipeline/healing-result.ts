@@ -1,7 +1,8 @@
 import type { Disposition } from '../classify/classification.js';
 
 /**
- * What kind of healing step an action records.
+ * What kind of healing step an action records. `'rollback'` is one undo step (`reason` says
+ * which: `'restore'`, `'compensate'` or `'snapshot'`; `succeeded` says whether it worked).
  * @example
  * ```ts
  * const retried = result.healingActions.some((a) => a.kind === 'retry');
@@ -26,6 +27,11 @@ export type HealingActionKind =
  * - `retry_after`: the server asked to wait longer than `retry.maxRetryAfterMs`.
  * - `circuit_open`: the circuit refused the call and no fallback served.
  * - `disabled`: `SELF_HEALING_ENABLED=false`, so the one call's failure is final.
+ * - `budget`: the retry budget (`retryBudget`) is spent, so the failure was not retried.
+ * - `snapshot`: `rollback.snapshot` threw, so fn was not called (it could not have been undone).
+ * - `rollback`: `rollback.restore` failed before a retry, so the call was not retried on unclean state.
+ *
+ * `deadline` also covers `deadlineMs`: no attempt or wait starts past it.
  *
  * @example
  * ```ts
@@ -41,7 +47,10 @@ export type GiveUpReason =
   | 'deadline'
   | 'retry_after'
   | 'circuit_open'
-  | 'disabled';
+  | 'disabled'
+  | 'budget'
+  | 'snapshot'
+  | 'rollback';
 
 /**
  * One step the pipeline took, in order. `detail` is a readable sentence; the other fields are

@@ -3,6 +3,8 @@ import type { CircuitBreakerRegistry } from '../circuit/registry.js';
 import type { Clock } from '../clock.js';
 import type { HealingLogger } from '../observe/logger.js';
 import type { Reflector } from '../reflect/reflector.js';
+import type { RetryBudget, RetryBudgetConfig } from '../budget/retry-budget.js';
+import type { CompensateFunction, RollbackOptions } from '../recover/rollback-options.js';
 
 /**
  * What the healed function receives besides its args.
@@ -104,8 +106,35 @@ export interface HealingOptions<A = any, R = any> {
   /** Tried in order, with the last args, when the primary cannot succeed. */
   fallback?: FallbackFunction<A, R> | ReadonlyArray<FallbackFunction<A, R>>;
   retry?: RetryOptions;
-  /** Per-attempt limit, in ms: the attempt's signal aborts and it counts as a `timeout`. */
-  timeoutMs?: number;
+  /**
+   * Per-attempt limit, in ms: the attempt's signal aborts and it counts as a `timeout`. A function
+   * of the 1-based attempt escalates it, e.g. `(attempt) => 30_000 * 2 ** (attempt - 1)`.
+   */
+  timeoutMs?: number | ((attempt: number) => number);
+  /**
+   * How long a timed-out attempt may take to stop after its signal aborted before it is
+   * abandoned, in ms. Waiting lets the next attempt (or a rollback) start on a settled state.
+   * Default 0: abandoned at once.
+   */
+  timeoutGraceMs?: number;
+  /**
+   * A deadline for the whole execution, waits included, in ms: an attempt in flight is cut at
+   * the deadline (as a timeout) and no attempt or wait starts past it (give-up reason `deadline`).
+   */
+  deadlineMs?: number;
+  /**
+   * Undo state after a terminal failure: `snapshot(args)` before the first attempt,
+   * `restore(snapshot, error)` once when the call cannot succeed (and before each retry with
+   * `betweenAttempts: true`). A failing restore is recorded as a `'rollback'` action.
+   */
+  rollback?: RollbackOptions<A>;
+  /** Runs once after a terminal failure, to undo what the failed call did (recorded as `'rollback'`). */
+  compensate?: CompensateFunction<A>;
+  /**
+   * Limits retries to a share of recent calls (`{ ratio: 0.1, minRetries: 10 }`), per pipeline
+   * or per circuit, or any {@link RetryBudget}. When spent: no retry, give-up reason `budget`.
+   */
+  retryBudget?: RetryBudgetConfig | RetryBudget;
   /** Proposes repaired args for `recoverable` errors. */
   reflector?: Reflector<A>;
   /** A zod schema (anything with `safeParse`) every reflected proposal must pass. */

@@ -7,6 +7,10 @@ import { healingOptionsSchema } from '../config/options-schema.js';
 import { parseWith } from '../config/parse.js';
 import type { HealingLogger } from '../observe/logger.js';
 import type { Reflector } from '../reflect/reflector.js';
+import { resolveRetryBudget } from '../budget/resolve-budget.js';
+import type { RetryBudget } from '../budget/retry-budget.js';
+import { resolveTimeouts } from '../timeout/attempt-limit.js';
+import type { CompensateFunction, RollbackOptions } from '../recover/rollback-options.js';
 import type { FallbackFunction, HealingOptions } from './options.js';
 
 /** Options with every default applied and the environment folded in: what an execution reads. */
@@ -22,7 +26,13 @@ export interface ExecutionPlan {
   readonly jitter: 'full' | 'equal' | 'none';
   readonly maxElapsedMs: number | undefined;
   readonly maxRetryAfterMs: number;
-  readonly timeoutMs: number | undefined;
+  /** A number, or one limit per attempt (from a `timeoutMs` function). */
+  readonly timeoutMs: number | readonly number[] | undefined;
+  readonly timeoutGraceMs: number;
+  readonly deadlineMs: number | undefined;
+  readonly rollback: RollbackOptions | undefined;
+  readonly compensate: CompensateFunction | undefined;
+  readonly retryBudget: RetryBudget | undefined;
   readonly reflector: Reflector | undefined;
   readonly argsSchema: HealingOptions['argsSchema'];
   readonly maxReflections: number;
@@ -55,18 +65,25 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
   const jitter = retry.jitter === undefined || retry.jitter === true ? 'full' : retry.jitter === false ? 'none' : retry.jitter;
   const registry = options.registry ?? getDefaultRegistry();
   const fallback = options.fallback;
+  const clock = options.clock ?? registry.clock;
+  const maxAttempts = retry.maxAttempts ?? env.maxAttempts ?? 3;
   return {
     options,
     enabled: env.enabled,
     reflectionEnabled: env.reflectionEnabled,
-    maxAttempts: retry.maxAttempts ?? env.maxAttempts ?? 3,
+    maxAttempts,
     minDelayMs: retry.minDelayMs ?? 100,
     maxDelayMs: retry.maxDelayMs ?? 30_000,
     factor: retry.factor ?? 2,
     jitter,
     maxElapsedMs: retry.maxElapsedMs,
     maxRetryAfterMs: retry.maxRetryAfterMs ?? 60_000,
-    timeoutMs: options.timeoutMs,
+    timeoutMs: resolveTimeouts(options.timeoutMs, maxAttempts),
+    timeoutGraceMs: options.timeoutGraceMs ?? 0,
+    deadlineMs: options.deadlineMs,
+    rollback: options.rollback,
+    compensate: options.compensate,
+    retryBudget: resolveRetryBudget(options.retryBudget, options.circuitName, registry, clock),
     reflector: options.reflector as Reflector | undefined,
     argsSchema: options.argsSchema,
     maxReflections: options.maxReflections ?? 2,
@@ -76,6 +93,6 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
     fallbacks: (fallback === undefined ? [] : typeof fallback === 'function' ? [fallback] : [...fallback]) as ReadonlyArray<FallbackFunction<unknown, unknown>>,
     signal: options.signal,
     logger: options.logger,
-    clock: options.clock ?? registry.clock,
+    clock,
   };
 }

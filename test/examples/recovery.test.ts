@@ -1,0 +1,29 @@
+/**
+ * Runs the recovery examples (in memory, offline) and asserts the checks they print as PASS/FAIL.
+ * The timeouts example runs on real time, scaled down to tens of milliseconds.
+ */
+import { describe, expect, it } from 'vitest';
+import { retryBudgetOutage } from '../../examples/recovery/retry-budget.js';
+import { rollbackAndTransaction } from '../../examples/recovery/rollback-and-transaction.js';
+import { timeoutsAndDeadline } from '../../examples/recovery/timeouts-and-deadline.js';
+import type { ScenarioReport } from '../../examples/scenario.js';
+
+function expectPassed(report: ScenarioReport): void {
+  expect(report.checks.length).toBeGreaterThan(0);
+  expect(report.checks.filter((check) => !check.pass)).toEqual([]);
+  expect(report.passed).toBe(true);
+}
+
+describe('recovery examples', () => {
+  it('rollback restores state once; a transaction compensates in reverse order', async () => {
+    expectPassed(await rollbackAndTransaction());
+  });
+
+  it('a retry budget keeps an outage from tripling the load', async () => {
+    expectPassed(await retryBudgetOutage());
+  });
+
+  it('timeouts escalate per attempt; a deadline bounds the whole call', async () => {
+    expectPassed(await timeoutsAndDeadline());
+  });
+});
