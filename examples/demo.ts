@@ -16,6 +16,7 @@ import { circuitBreakerOutage } from './05-circuit-breaker.js';
 import { rollbackAndTransaction } from './recovery/rollback-and-transaction.js';
 import { retryBudgetOutage } from './recovery/retry-budget.js';
 import { timeoutsAndDeadline } from './recovery/timeouts-and-deadline.js';
+import { fallbackChain } from './recovery/fallback-chain.js';
 
 const log = (line: string): void => console.log(line);
 
@@ -29,6 +30,7 @@ const scenarios: Array<{ title: string; run: (baseUrl: string) => Promise<Scenar
   { title: '6. Rollback and a compensated transaction', run: () => rollbackAndTransaction({ log }) },
   { title: '7. Retry budget during an outage', run: () => retryBudgetOutage({ log }) },
   { title: '8. Escalating timeouts and a deadline', run: () => timeoutsAndDeadline({ log }) },
+  { title: '9. A fallback chain: last good result, backup provider, static value', run: () => fallbackChain({ log }) },
 ];
 
 async function main(): Promise<boolean> {

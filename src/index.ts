@@ -27,6 +27,7 @@ export type { RollbackOptions, CompensateFunction } from './recover/rollback-opt
 export type {
   TransactionStep, TransactionOptions, TransactionResult, CompensationFailure,
 } from './recover/transaction.js';
+export type { Fallback, FallbackProvider, StaticFallback, LastGoodFallback } from './fallback/fallback-kinds.js';
 export { SlidingWindowRetryBudget, type RetryBudget, type RetryBudgetConfig } from './budget/retry-budget.js';
 export type { Reflector, ReflectionRequest, ReflectionProposal, ReflectionHistoryEntry } from './reflect/reflector.js';
 export { backoffDelay, type BackoffPolicy } from './retry/backoff.js';

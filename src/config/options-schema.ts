@@ -33,9 +33,26 @@ const rollbackSchema = z.strictObject({
   betweenAttempts: z.boolean().optional(),
 });
 
+const named = { name: z.string().min(1).optional(), cost: z.number().min(0).optional() };
+const fallbackEntry = z.union([
+  fn('a function'),
+  z.strictObject({ ...named, run: fn('a function run(args, error, ctx)') }),
+  z.strictObject({ ...named, value: z.unknown() }),
+  z.strictObject({
+    ...named,
+    lastGood: z.strictObject({
+      ttlMs: z.number().positive().max(2 ** 31 - 1),
+      maxEntries: z.number().int().min(1).max(10_000_000).optional(),
+      key: fn('a function key(args) returning a string').optional(),
+    }),
+  }),
+], { error: 'expected a function, { run }, { value } or { lastGood: { ttlMs } } (each may have a name and a cost)' });
+
 export const healingOptionsSchema = z.strictObject({
   circuitName: z.string().min(1).optional(),
-  fallback: z.union([fn('a function or an array of functions'), z.array(fn('a function'))]).optional(),
+  fallback: z.union([fallbackEntry, z.array(fallbackEntry)], {
+    error: 'expected a fallback (a function, { run }, { value } or { lastGood: { ttlMs } }) or an array of them',
+  }).optional(),
   retry: retryOptionsSchema.optional(),
   timeoutMs: z.union([z.number().positive().max(2 ** 31 - 1), fn('a number of ms or a function of the attempt')], { error: 'expected a positive number of ms or a function of the attempt' }).optional(),
   timeoutGraceMs: delayMs.optional(),

@@ -2,6 +2,8 @@ import { toError } from '../errors.js';
 import { redactMessage } from '../observe/redact.js';
 import type { Execution } from '../pipeline/execution.js';
 import type { FallbackContext } from '../pipeline/options.js';
+import type { HealingAction } from '../pipeline/healing-result.js';
+import type { ResolvedFallback } from './fallback-kinds.js';
 
 const NEVER_ABORTED = new AbortController().signal;
 
@@ -18,21 +20,31 @@ export async function runFallbacks(run: Execution): Promise<boolean> {
   for (let index = 0; index < plan.fallbacks.length; index++) {
     if (plan.signal?.aborted) break;
     const ctx: FallbackContext = { attempt: run.attempts, signal: plan.signal ?? NEVER_ABORTED, error: failures[failures.length - 1]! };
+    const fallback = plan.fallbacks[index]!;
+    const label = fallback.name === undefined ? `fallback #${index + 1}` : `fallback #${index + 1} "${fallback.name}"`;
     try {
-      run.value = await plan.fallbacks[index]!(run.args, ctx);
+      run.value = await fallback.call(run.args, ctx);
       run.fallbackServed = true;
-      run.record({ kind: 'fallback', attempt: run.attempts, fallbackIndex: index, succeeded: true,
-        detail: `fallback #${index + 1} served the call after the primary failed (${run.stopReason ?? 'unknown'})` });
+      run.servedBy = fallback.name ?? `fallback #${index + 1}`;
+      run.record(withProvider(fallback, { kind: 'fallback', attempt: run.attempts, fallbackIndex: index, succeeded: true,
+        detail: `${label} served the call after the primary failed (${run.stopReason ?? 'unknown'})` }));
       return true;
     } catch (thrown) {
       const error = toError(thrown);
       failures.push(error);
-      run.record({ kind: 'fallback', attempt: run.attempts, fallbackIndex: index, succeeded: false, error: redactMessage(error.message),
-        detail: `fallback #${index + 1} failed` });
+      run.record(withProvider(fallback, { kind: 'fallback', attempt: run.attempts, fallbackIndex: index, succeeded: false, error: redactMessage(error.message),
+        detail: `${label} failed` }));
     }
   }
   run.error = new AggregateError(failures,
     `The call failed and so did ${failures.length - 1} fallback(s): ${failures.map((error) => redactMessage(error.message)).join(' | ')}`,
     { cause: primary });
   return false;
+}
+
+/** Adds the provider's name and cost, when it has them, to its action. */
+function withProvider(fallback: ResolvedFallback, action: HealingAction): HealingAction {
+  if (fallback.name !== undefined) action.provider = fallback.name;
+  if (fallback.cost !== undefined) action.cost = fallback.cost;
+  return action;
 }

@@ -54,9 +54,14 @@ export function startAttempt(run: Execution): unknown {
   }
 }
 
-/** Ends an attempt started by {@link startAttempt}: clears its timer, records a timeout, tells the breaker. */
+/**
+ * Ends an attempt started by {@link startAttempt}: clears its timer, stores a success for
+ * `lastGood` fallbacks, records a timeout, tells the breaker.
+ */
 export function endAttempt(run: Execution, ok: boolean): boolean {
   run.attemptContext?.dispose();
+  const caches = run.plan.lastGoodCaches;
+  if (ok && caches !== undefined) for (const cache of caches) cache.remember(run.args, run.value);
   if (!ok && run.error instanceof AttemptTimeoutError) {
     run.record({
       kind: 'timeout',

@@ -33,6 +33,8 @@ export class Execution {
   refused = false;
   circuitTriggered = false;
   fallbackServed = false;
+  /** Set by the fallback that served (read only then, so no field is initialised for it). */
+  declare servedBy: string | undefined;
   actions: HealingAction[] = [];
   /** Created on the first reflection: most executions never reflect. */
   reflectionHistory: ReflectionHistoryEntry[] | undefined = undefined;
@@ -40,7 +42,7 @@ export class Execution {
   attemptContext: AttemptContextImpl | undefined = undefined;
   stopReason: GiveUpReason | undefined = undefined;
   /** Only with `rollback` or `compensate`: the snapshot and the once-only flag. */
-  recovery: RecoveryState | undefined = undefined;
+  declare recovery: RecoveryState | undefined;
   private stopDetail = '';
   private classification: Classification | undefined = undefined;
 
@@ -87,6 +89,19 @@ export class Execution {
   /** Builds the result; a failed execution gets its closing `'give_up'` action here. */
   finish(ok: boolean): HealingResult<unknown> {
     const durationMs = this.elapsedMs();
+    if (ok && this.fallbackServed) {
+      return {
+        status: 'ok',
+        result: this.value,
+        attempts: this.attempts,
+        healed: true,
+        healingActions: this.actions,
+        circuitBreakerTriggered: this.circuitTriggered,
+        args: this.args,
+        durationMs,
+        servedBy: this.servedBy,
+      };
+    }
     if (ok) {
       return {
         status: 'ok',

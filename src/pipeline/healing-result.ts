@@ -81,6 +81,10 @@ export interface HealingAction {
   circuit?: string;
   /** Index of the fallback (`fallback`). */
   fallbackIndex?: number;
+  /** The fallback's `name`, when it has one (`fallback`). */
+  provider?: string;
+  /** The fallback's `cost`, when it has one (`fallback`). */
+  cost?: number;
   /** The (redacted, truncated) message of the error that led to this action. */
   error?: string;
 }
@@ -98,6 +102,11 @@ interface HealingResultBase {
   args: unknown;
   /** Wall time of the whole execution, waits included, in ms. */
   durationMs: number;
+  /**
+   * Which fallback served the call: its `name`, or `fallback #<n>`. Absent when the primary
+   * served (or nothing did).
+   */
+  servedBy?: string;
 }
 
 /**

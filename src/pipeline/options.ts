@@ -5,6 +5,7 @@ import type { HealingLogger } from '../observe/logger.js';
 import type { Reflector } from '../reflect/reflector.js';
 import type { RetryBudget, RetryBudgetConfig } from '../budget/retry-budget.js';
 import type { CompensateFunction, RollbackOptions } from '../recover/rollback-options.js';
+import type { Fallback } from '../fallback/fallback-kinds.js';
 
 /**
  * What the healed function receives besides its args.
@@ -103,8 +104,13 @@ export interface RetryOptions {
 export interface HealingOptions<A = any, R = any> {
   /** Run each attempt through the named breaker of `registry`. */
   circuitName?: string;
-  /** Tried in order, with the last args, when the primary cannot succeed. */
-  fallback?: FallbackFunction<A, R> | ReadonlyArray<FallbackFunction<A, R>>;
+  /**
+   * Tried in order, with the last args, when the primary cannot succeed: functions with fn's
+   * signature (`ctx.error` holds the failure), providers `{ name, cost, run(args, error, ctx) }`,
+   * static `{ value }`s, or `{ lastGood: { ttlMs, maxEntries, key } }` (the primary's last good
+   * result for the same key). A named one that serves is the result's `servedBy`.
+   */
+  fallback?: Fallback<A, R> | ReadonlyArray<Fallback<A, R>>;
   retry?: RetryOptions;
   /**
    * Per-attempt limit, in ms: the attempt's signal aborts and it counts as a `timeout`. A function

@@ -11,7 +11,9 @@ import { resolveRetryBudget } from '../budget/resolve-budget.js';
 import type { RetryBudget } from '../budget/retry-budget.js';
 import { resolveTimeouts } from '../timeout/attempt-limit.js';
 import type { CompensateFunction, RollbackOptions } from '../recover/rollback-options.js';
-import type { FallbackFunction, HealingOptions } from './options.js';
+import type { HealingOptions } from './options.js';
+import { resolveFallbacks, type ResolvedFallback } from '../fallback/fallback-kinds.js';
+import type { LastGoodCache } from '../fallback/last-good-cache.js';
 
 /** Options with every default applied and the environment folded in: what an execution reads. */
 export interface ExecutionPlan {
@@ -39,7 +41,9 @@ export interface ExecutionPlan {
   readonly classifier: Classifier;
   readonly registry: CircuitBreakerRegistry;
   readonly circuitName: string | undefined;
-  readonly fallbacks: ReadonlyArray<FallbackFunction<unknown, unknown>>;
+  readonly fallbacks: ReadonlyArray<ResolvedFallback>;
+  /** The caches of `lastGood` fallbacks, which every success of the primary fills; usually none. */
+  readonly lastGoodCaches: ReadonlyArray<LastGoodCache> | undefined;
   readonly signal: AbortSignal | undefined;
   readonly logger: HealingLogger | undefined;
   readonly clock: Clock;
@@ -64,9 +68,10 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
   const retry = options.retry ?? {};
   const jitter = retry.jitter === undefined || retry.jitter === true ? 'full' : retry.jitter === false ? 'none' : retry.jitter;
   const registry = options.registry ?? getDefaultRegistry();
-  const fallback = options.fallback;
   const clock = options.clock ?? registry.clock;
   const maxAttempts = retry.maxAttempts ?? env.maxAttempts ?? 3;
+  const fallbacks = resolveFallbacks(options.fallback, clock);
+  const lastGoodCaches = fallbacks.flatMap((fallback) => (fallback.cache === undefined ? [] : [fallback.cache]));
   return {
     options,
     enabled: env.enabled,
@@ -90,7 +95,8 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
     classifier: options.classifier ?? (sharedClassifier ??= new ErrorClassifier()),
     registry,
     circuitName: options.circuitName,
-    fallbacks: (fallback === undefined ? [] : typeof fallback === 'function' ? [fallback] : [...fallback]) as ReadonlyArray<FallbackFunction<unknown, unknown>>,
+    fallbacks,
+    lastGoodCaches: lastGoodCaches.length === 0 ? undefined : lastGoodCaches,
     signal: options.signal,
     logger: options.logger,
     clock,

@@ -3,6 +3,7 @@
  * The timeouts example runs on real time, scaled down to tens of milliseconds.
  */
 import { describe, expect, it } from 'vitest';
+import { fallbackChain } from '../../examples/recovery/fallback-chain.js';
 import { retryBudgetOutage } from '../../examples/recovery/retry-budget.js';
 import { rollbackAndTransaction } from '../../examples/recovery/rollback-and-transaction.js';
 import { timeoutsAndDeadline } from '../../examples/recovery/timeouts-and-deadline.js';
@@ -21,6 +22,10 @@ describe('recovery examples', () => {
 
   it('a retry budget keeps an outage from tripling the load', async () => {
     expectPassed(await retryBudgetOutage());
+  });
+
+  it('a fallback chain serves from the best source left and says which', async () => {
+    expectPassed(await fallbackChain());
   });
 
   it('timeouts escalate per attempt; a deadline bounds the whole call', async () => {
