@@ -17,6 +17,7 @@ import { rollbackAndTransaction } from './recovery/rollback-and-transaction.js';
 import { retryBudgetOutage } from './recovery/retry-budget.js';
 import { timeoutsAndDeadline } from './recovery/timeouts-and-deadline.js';
 import { fallbackChain } from './recovery/fallback-chain.js';
+import { batchGeocode } from './recovery/batch.js';
 
 const log = (line: string): void => console.log(line);
 
@@ -31,6 +32,7 @@ const scenarios: Array<{ title: string; run: (baseUrl: string) => Promise<Scenar
   { title: '7. Retry budget during an outage', run: () => retryBudgetOutage({ log }) },
   { title: '8. Escalating timeouts and a deadline', run: () => timeoutsAndDeadline({ log }) },
   { title: '9. A fallback chain: last good result, backup provider, static value', run: () => fallbackChain({ log }) },
+  { title: '10. A batch with a concurrency limit', run: () => batchGeocode({ log }) },
 ];
 
 async function main(): Promise<boolean> {

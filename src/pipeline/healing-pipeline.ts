@@ -4,6 +4,7 @@ import type { HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
 import { mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
 import { runExecution } from './run-execution.js';
+import { checkBatchInput, readBatchOptions, runBatch, type BatchOptions, type BatchResult } from '../batch/batch.js';
 import { runTransaction, validateSteps, type TransactionOptions, type TransactionResult, type TransactionStep } from '../recover/transaction.js';
 
 /**
@@ -82,6 +83,35 @@ export class HealingPipeline {
     }
     const overrides = options?.signal === undefined ? undefined : { signal: options.signal };
     return runTransaction(steps, (fn, args, stepOverrides) => this.execute(fn, args, stepOverrides), overrides);
+  }
+
+  /**
+   * Runs `fn` once per item of `items` (each item is fn's args), healed by this pipeline, at
+   * most `options.concurrency` (default 8) at once. Resolves every item's {@link HealingResult},
+   * in the items' order, and totals; one item's failure never loses another's result. The other
+   * options merge over the pipeline's, as in `execute`. Rejects only for misuse, before any item
+   * runs.
+   *
+   * @example
+   * ```ts
+   * const batch = await geocoder.executeBatch(addresses, (address, { signal }) => geocode(address, { signal }), { concurrency: 4 });
+   * console.log(batch.totals); // { total: 120, succeeded: 118, failed: 2, healed: 9, successRate: 0.983 }
+   * ```
+   */
+  executeBatch<A, R>(items: ReadonlyArray<A>, fn: HealingFunction<A, R>, options?: BatchOptions<A, Awaited<R>>): Promise<BatchResult<Awaited<R>>> {
+    let concurrency: number;
+    let overrides: HealingOptions | undefined;
+    let plan: ExecutionPlan;
+    try {
+      checkBatchInput(items, fn);
+      ({ concurrency, overrides } = readBatchOptions(options));
+      plan = overrides === undefined ? this.plan : this.planFor(overrides);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const clock = plan.clock;
+    return runBatch((f, args, o) => this.execute(f, args, o), items, fn as HealingFunction<unknown, unknown>, concurrency, overrides, () => clock.now()) as
+      Promise<BatchResult<Awaited<R>>>;
   }
 
   private planFor(overrides: HealingOptions): ExecutionPlan {

@@ -3,6 +3,7 @@
  * The timeouts example runs on real time, scaled down to tens of milliseconds.
  */
 import { describe, expect, it } from 'vitest';
+import { batchGeocode } from '../../examples/recovery/batch.js';
 import { fallbackChain } from '../../examples/recovery/fallback-chain.js';
 import { retryBudgetOutage } from '../../examples/recovery/retry-budget.js';
 import { rollbackAndTransaction } from '../../examples/recovery/rollback-and-transaction.js';
@@ -26,6 +27,10 @@ describe('recovery examples', () => {
 
   it('a fallback chain serves from the best source left and says which', async () => {
     expectPassed(await fallbackChain());
+  });
+
+  it('a batch heals each item and keeps every result', async () => {
+    expectPassed(await batchGeocode());
   });
 
   it('timeouts escalate per attempt; a deadline bounds the whole call', async () => {
