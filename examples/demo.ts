@@ -18,6 +18,7 @@ import { retryBudgetOutage } from './recovery/retry-budget.js';
 import { timeoutsAndDeadline } from './recovery/timeouts-and-deadline.js';
 import { fallbackChain } from './recovery/fallback-chain.js';
 import { batchGeocode } from './recovery/batch.js';
+import { bulkheadOverload } from './recovery/bulkhead.js';
 
 const log = (line: string): void => console.log(line);
 
@@ -33,6 +34,7 @@ const scenarios: Array<{ title: string; run: (baseUrl: string) => Promise<Scenar
   { title: '8. Escalating timeouts and a deadline', run: () => timeoutsAndDeadline({ log }) },
   { title: '9. A fallback chain: last good result, backup provider, static value', run: () => fallbackChain({ log }) },
   { title: '10. A batch with a concurrency limit', run: () => batchGeocode({ log }) },
+  { title: '11. A bulkhead under overload', run: () => bulkheadOverload({ log }) },
 ];
 
 async function main(): Promise<boolean> {

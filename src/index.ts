@@ -30,6 +30,8 @@ export type {
   TransactionStep, TransactionOptions, TransactionResult, CompensationFailure,
 } from './recover/transaction.js';
 export type { Fallback, FallbackProvider, StaticFallback, LastGoodFallback } from './fallback/fallback-kinds.js';
+export { Bulkhead, type BulkheadConfig } from './bulkhead/bulkhead.js';
+export { BulkheadRejectedError, isBulkheadRejectedError, type BulkheadRejection } from './bulkhead/bulkhead-rejected-error.js';
 export { SlidingWindowRetryBudget, type RetryBudget, type RetryBudgetConfig } from './budget/retry-budget.js';
 export type { Reflector, ReflectionRequest, ReflectionProposal, ReflectionHistoryEntry } from './reflect/reflector.js';
 export { backoffDelay, type BackoffPolicy } from './retry/backoff.js';

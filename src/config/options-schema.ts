@@ -27,6 +27,12 @@ export const retryBudgetConfigSchema = z.strictObject({
   scope: z.enum(['pipeline', 'circuit']).optional(),
 });
 
+export const bulkheadConfigSchema = z.strictObject({
+  maxConcurrent: z.number().int().min(1).max(1_000_000),
+  maxQueue: z.number().int().min(0).max(10_000_000).optional(),
+  queueTimeoutMs: z.number().positive().max(2 ** 31 - 1).optional(),
+});
+
 const rollbackSchema = z.strictObject({
   snapshot: fn('a function snapshot(args)'),
   restore: fn('a function restore(snapshot, error)'),
@@ -61,6 +67,9 @@ export const healingOptionsSchema = z.strictObject({
   compensate: fn('a function compensate(error, args)').optional(),
   // Only the shape here; a config's fields are checked where the budget is built (resolveRetryBudget),
   // so an error names the field (`retryBudget.ratio`), which a union's error cannot.
+  // As retryBudget: a config is checked field by field where the bulkhead is built.
+  bulkhead: z.custom((value) => value !== null && typeof value === 'object',
+    'expected { maxConcurrent, maxQueue, queueTimeoutMs } or a Bulkhead').optional(),
   retryBudget: z.custom((value) => value !== null && typeof value === 'object',
     'expected { ratio, minRetries, windowMs, scope } or a RetryBudget (tryWithdraw() and deposit())').optional(),
   reflector: fn('a function').optional(),

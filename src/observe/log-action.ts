@@ -8,6 +8,7 @@ const LEVEL: Record<HealingAction['kind'], 'info' | 'warn'> = {
   fallback: 'warn',
   rollback: 'warn',
   circuit_open: 'warn',
+  bulkhead: 'warn',
   give_up: 'warn',
 };
 

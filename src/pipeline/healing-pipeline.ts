@@ -4,6 +4,7 @@ import type { HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
 import { mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
 import { runExecution } from './run-execution.js';
+import { runInBulkhead } from '../bulkhead/run-in-bulkhead.js';
 import { checkBatchInput, readBatchOptions, runBatch, type BatchOptions, type BatchResult } from '../batch/batch.js';
 import { runTransaction, validateSteps, type TransactionOptions, type TransactionResult, type TransactionStep } from '../recover/transaction.js';
 
@@ -49,7 +50,9 @@ export class HealingPipeline {
         return Promise.reject(error);
       }
     }
-    return runExecution(plan, fn as HealingFunction<unknown, unknown>, args) as Promise<HealingResult<Awaited<R>>>;
+    return (plan.bulkhead === undefined || !plan.enabled
+      ? runExecution(plan, fn as HealingFunction<unknown, unknown>, args)
+      : runInBulkhead(plan, fn as HealingFunction<unknown, unknown>, args)) as Promise<HealingResult<Awaited<R>>>;
   }
 
   /**

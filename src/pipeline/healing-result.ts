@@ -3,6 +3,7 @@ import type { Disposition } from '../classify/classification.js';
 /**
  * What kind of healing step an action records. `'rollback'` is one undo step (`reason` says
  * which: `'restore'`, `'compensate'` or `'snapshot'`; `succeeded` says whether it worked).
+ * `'bulkhead'` is a refusal by the bulkhead (`reason` `'full'` or `'queue_timeout'`): fn was not called.
  * @example
  * ```ts
  * const retried = result.healingActions.some((a) => a.kind === 'retry');
@@ -15,6 +16,7 @@ export type HealingActionKind =
   | 'rollback'
   | 'circuit_open'
   | 'timeout'
+  | 'bulkhead'
   | 'give_up';
 
 /**
@@ -30,6 +32,7 @@ export type HealingActionKind =
  * - `budget`: the retry budget (`retryBudget`) is spent, so the failure was not retried.
  * - `snapshot`: `rollback.snapshot` threw, so fn was not called (it could not have been undone).
  * - `rollback`: `rollback.restore` failed before a retry, so the call was not retried on unclean state.
+ * - `bulkhead`: the bulkhead refused the call (full, or it waited too long in the queue).
  *
  * `deadline` also covers `deadlineMs`: no attempt or wait starts past it.
  *
@@ -50,7 +53,8 @@ export type GiveUpReason =
   | 'disabled'
   | 'budget'
   | 'snapshot'
-  | 'rollback';
+  | 'rollback'
+  | 'bulkhead';
 
 /**
  * One step the pipeline took, in order. `detail` is a readable sentence; the other fields are

@@ -6,6 +6,7 @@ import type { Reflector } from '../reflect/reflector.js';
 import type { RetryBudget, RetryBudgetConfig } from '../budget/retry-budget.js';
 import type { CompensateFunction, RollbackOptions } from '../recover/rollback-options.js';
 import type { Fallback } from '../fallback/fallback-kinds.js';
+import type { Bulkhead, BulkheadConfig } from '../bulkhead/bulkhead.js';
 
 /**
  * What the healed function receives besides its args.
@@ -141,6 +142,12 @@ export interface HealingOptions<A = any, R = any> {
    * or per circuit, or any {@link RetryBudget}. When spent: no retry, give-up reason `budget`.
    */
   retryBudget?: RetryBudgetConfig | RetryBudget;
+  /**
+   * Limits executions running at once (`{ maxConcurrent, maxQueue, queueTimeoutMs }`, or a
+   * shared {@link Bulkhead}). A refusal is a `'bulkhead'` action and a `BulkheadRejectedError`;
+   * fallbacks still run.
+   */
+  bulkhead?: BulkheadConfig | Bulkhead;
   /** Proposes repaired args for `recoverable` errors. */
   reflector?: Reflector<A>;
   /** A zod schema (anything with `safeParse`) every reflected proposal must pass. */

@@ -10,6 +10,8 @@ import type { Reflector } from '../reflect/reflector.js';
 import { resolveRetryBudget } from '../budget/resolve-budget.js';
 import type { RetryBudget } from '../budget/retry-budget.js';
 import { resolveTimeouts } from '../timeout/attempt-limit.js';
+import { resolveBulkhead } from '../bulkhead/resolve-bulkhead.js';
+import type { Bulkhead } from '../bulkhead/bulkhead.js';
 import type { CompensateFunction, RollbackOptions } from '../recover/rollback-options.js';
 import type { HealingOptions } from './options.js';
 import { resolveFallbacks, type ResolvedFallback } from '../fallback/fallback-kinds.js';
@@ -35,6 +37,7 @@ export interface ExecutionPlan {
   readonly rollback: RollbackOptions | undefined;
   readonly compensate: CompensateFunction | undefined;
   readonly retryBudget: RetryBudget | undefined;
+  readonly bulkhead: Bulkhead | undefined;
   readonly reflector: Reflector | undefined;
   readonly argsSchema: HealingOptions['argsSchema'];
   readonly maxReflections: number;
@@ -89,6 +92,7 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
     rollback: options.rollback,
     compensate: options.compensate,
     retryBudget: resolveRetryBudget(options.retryBudget, options.circuitName, registry, clock),
+    bulkhead: resolveBulkhead(options.bulkhead),
     reflector: options.reflector as Reflector | undefined,
     argsSchema: options.argsSchema,
     maxReflections: options.maxReflections ?? 2,

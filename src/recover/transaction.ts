@@ -90,11 +90,12 @@ export type ExecuteStep = (
 /**
  * Compensations are healed too (a transient failure is retried), but with no fallback (a
  * fallback value would pretend the undo happened), no circuit (an open breaker must not refuse
- * the undo of a step that did commit), no retry budget (undoing is not extra load to shed), no
+ * the undo of a step that did commit), no retry budget or bulkhead (undoing is not load to shed), no
  * caller signal, and no rollback of their own.
  */
 const COMPENSATION_OVERRIDES: HealingOptions = {
   fallback: [], circuitName: undefined, signal: undefined, rollback: undefined, compensate: undefined, retryBudget: undefined,
+  bulkhead: undefined,
 };
 
 /**

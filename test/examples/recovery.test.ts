@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { batchGeocode } from '../../examples/recovery/batch.js';
+import { bulkheadOverload } from '../../examples/recovery/bulkhead.js';
 import { fallbackChain } from '../../examples/recovery/fallback-chain.js';
 import { retryBudgetOutage } from '../../examples/recovery/retry-budget.js';
 import { rollbackAndTransaction } from '../../examples/recovery/rollback-and-transaction.js';
@@ -31,6 +32,10 @@ describe('recovery examples', () => {
 
   it('a batch heals each item and keeps every result', async () => {
     expectPassed(await batchGeocode());
+  });
+
+  it('a bulkhead caps concurrency and refuses the overflow, typed and recorded', async () => {
+    expectPassed(await bulkheadOverload());
   });
 
   it('timeouts escalate per attempt; a deadline bounds the whole call', async () => {
