@@ -19,6 +19,7 @@ import { timeoutsAndDeadline } from './recovery/timeouts-and-deadline.js';
 import { fallbackChain } from './recovery/fallback-chain.js';
 import { batchGeocode } from './recovery/batch.js';
 import { bulkheadOverload } from './recovery/bulkhead.js';
+import { gracefulDegradation } from './recovery/graceful-degradation.js';
 
 const log = (line: string): void => console.log(line);
 
@@ -35,6 +36,7 @@ const scenarios: Array<{ title: string; run: (baseUrl: string) => Promise<Scenar
   { title: '9. A fallback chain: last good result, backup provider, static value', run: () => fallbackChain({ log }) },
   { title: '10. A batch with a concurrency limit', run: () => batchGeocode({ log }) },
   { title: '11. A bulkhead under overload', run: () => bulkheadOverload({ log }) },
+  { title: '12. Graceful degradation of a feature', run: () => gracefulDegradation({ log }) },
 ];
 
 async function main(): Promise<boolean> {

@@ -32,6 +32,8 @@ export type {
 export type { Fallback, FallbackProvider, StaticFallback, LastGoodFallback } from './fallback/fallback-kinds.js';
 export { Bulkhead, type BulkheadConfig } from './bulkhead/bulkhead.js';
 export { BulkheadRejectedError, isBulkheadRejectedError, type BulkheadRejection } from './bulkhead/bulkhead-rejected-error.js';
+export { GracefulDegradation } from './degrade/graceful-degradation.js';
+export { DegradableFeature, type FeatureConfig, type FeatureChange, type FeatureEvents } from './degrade/degradable-feature.js';
 export { SlidingWindowRetryBudget, type RetryBudget, type RetryBudgetConfig } from './budget/retry-budget.js';
 export type { Reflector, ReflectionRequest, ReflectionProposal, ReflectionHistoryEntry } from './reflect/reflector.js';
 export { backoffDelay, type BackoffPolicy } from './retry/backoff.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { HealingOptions } from '../pipeline/options.js';
 import { CircuitBreakerRegistry } from '../circuit/registry.js';
+import { DegradableFeature } from '../degrade/degradable-feature.js';
 
 const isFunction = (value: unknown) => typeof value === 'function';
 const fn = (what: string) => z.custom<(...args: never[]) => unknown>(isFunction, `expected ${what}`);
@@ -31,6 +32,14 @@ export const bulkheadConfigSchema = z.strictObject({
   maxConcurrent: z.number().int().min(1).max(1_000_000),
   maxQueue: z.number().int().min(0).max(10_000_000).optional(),
   queueTimeoutMs: z.number().positive().max(2 ** 31 - 1).optional(),
+});
+
+export const featureConfigSchema = z.strictObject({
+  fallback: z.unknown(),
+  failureThreshold: z.number().int().min(1).max(1_000_000).optional(),
+  healthCheck: fn('a function healthCheck(signal)'),
+  checkIntervalMs: z.number().positive().max(2 ** 31 - 1).optional(),
+  checkTimeoutMs: z.number().positive().max(2 ** 31 - 1).optional(),
 });
 
 const rollbackSchema = z.strictObject({
@@ -70,6 +79,7 @@ export const healingOptionsSchema = z.strictObject({
   // As retryBudget: a config is checked field by field where the bulkhead is built.
   bulkhead: z.custom((value) => value !== null && typeof value === 'object',
     'expected { maxConcurrent, maxQueue, queueTimeoutMs } or a Bulkhead').optional(),
+  feature: z.custom((value) => value instanceof DegradableFeature, 'expected a feature from GracefulDegradation.define(name, config)').optional(),
   retryBudget: z.custom((value) => value !== null && typeof value === 'object',
     'expected { ratio, minRetries, windowMs, scope } or a RetryBudget (tryWithdraw() and deposit())').optional(),
   reflector: fn('a function').optional(),

@@ -9,6 +9,7 @@ const LEVEL: Record<HealingAction['kind'], 'info' | 'warn'> = {
   rollback: 'warn',
   circuit_open: 'warn',
   bulkhead: 'warn',
+  degraded: 'info',
   give_up: 'warn',
 };
 

@@ -4,7 +4,7 @@ import type { HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
 import { mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
 import { runExecution } from './run-execution.js';
-import { runInBulkhead } from '../bulkhead/run-in-bulkhead.js';
+import { runGuarded } from './run-guarded.js';
 import { checkBatchInput, readBatchOptions, runBatch, type BatchOptions, type BatchResult } from '../batch/batch.js';
 import { runTransaction, validateSteps, type TransactionOptions, type TransactionResult, type TransactionStep } from '../recover/transaction.js';
 
@@ -50,9 +50,9 @@ export class HealingPipeline {
         return Promise.reject(error);
       }
     }
-    return (plan.bulkhead === undefined || !plan.enabled
-      ? runExecution(plan, fn as HealingFunction<unknown, unknown>, args)
-      : runInBulkhead(plan, fn as HealingFunction<unknown, unknown>, args)) as Promise<HealingResult<Awaited<R>>>;
+    return (plan.guarded
+      ? runGuarded(plan, fn as HealingFunction<unknown, unknown>, args)
+      : runExecution(plan, fn as HealingFunction<unknown, unknown>, args)) as Promise<HealingResult<Awaited<R>>>;
   }
 
   /**

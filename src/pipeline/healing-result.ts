@@ -4,6 +4,7 @@ import type { Disposition } from '../classify/classification.js';
  * What kind of healing step an action records. `'rollback'` is one undo step (`reason` says
  * which: `'restore'`, `'compensate'` or `'snapshot'`; `succeeded` says whether it worked).
  * `'bulkhead'` is a refusal by the bulkhead (`reason` `'full'` or `'queue_timeout'`): fn was not called.
+ * `'degraded'`: the call's feature is switched off, so its fallback served without calling fn.
  * @example
  * ```ts
  * const retried = result.healingActions.some((a) => a.kind === 'retry');
@@ -17,6 +18,7 @@ export type HealingActionKind =
   | 'circuit_open'
   | 'timeout'
   | 'bulkhead'
+  | 'degraded'
   | 'give_up';
 
 /**

@@ -7,6 +7,7 @@ import type { RetryBudget, RetryBudgetConfig } from '../budget/retry-budget.js';
 import type { CompensateFunction, RollbackOptions } from '../recover/rollback-options.js';
 import type { Fallback } from '../fallback/fallback-kinds.js';
 import type { Bulkhead, BulkheadConfig } from '../bulkhead/bulkhead.js';
+import type { DegradableFeature } from '../degrade/degradable-feature.js';
 
 /**
  * What the healed function receives besides its args.
@@ -148,6 +149,11 @@ export interface HealingOptions<A = any, R = any> {
    * fallbacks still run.
    */
   bulkhead?: BulkheadConfig | Bulkhead;
+  /**
+   * The degradable feature these calls belong to (from `GracefulDegradation.define`): failed
+   * executions switch it off; while off, fn is not called and its fallback serves (`'degraded'`).
+   */
+  feature?: DegradableFeature<R>;
   /** Proposes repaired args for `recoverable` errors. */
   reflector?: Reflector<A>;
   /** A zod schema (anything with `safeParse`) every reflected proposal must pass. */

@@ -12,6 +12,7 @@ import type { RetryBudget } from '../budget/retry-budget.js';
 import { resolveTimeouts } from '../timeout/attempt-limit.js';
 import { resolveBulkhead } from '../bulkhead/resolve-bulkhead.js';
 import type { Bulkhead } from '../bulkhead/bulkhead.js';
+import type { DegradableFeature } from '../degrade/degradable-feature.js';
 import type { CompensateFunction, RollbackOptions } from '../recover/rollback-options.js';
 import type { HealingOptions } from './options.js';
 import { resolveFallbacks, type ResolvedFallback } from '../fallback/fallback-kinds.js';
@@ -38,6 +39,9 @@ export interface ExecutionPlan {
   readonly compensate: CompensateFunction | undefined;
   readonly retryBudget: RetryBudget | undefined;
   readonly bulkhead: Bulkhead | undefined;
+  readonly feature: DegradableFeature | undefined;
+  /** Whether an execution goes through a feature or a bulkhead before it runs (`runGuarded`). */
+  readonly guarded: boolean;
   readonly reflector: Reflector | undefined;
   readonly argsSchema: HealingOptions['argsSchema'];
   readonly maxReflections: number;
@@ -73,6 +77,7 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
   const registry = options.registry ?? getDefaultRegistry();
   const clock = options.clock ?? registry.clock;
   const maxAttempts = retry.maxAttempts ?? env.maxAttempts ?? 3;
+  const bulkhead = resolveBulkhead(options.bulkhead);
   const fallbacks = resolveFallbacks(options.fallback, clock);
   const lastGoodCaches = fallbacks.flatMap((fallback) => (fallback.cache === undefined ? [] : [fallback.cache]));
   return {
@@ -92,7 +97,9 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
     rollback: options.rollback,
     compensate: options.compensate,
     retryBudget: resolveRetryBudget(options.retryBudget, options.circuitName, registry, clock),
-    bulkhead: resolveBulkhead(options.bulkhead),
+    bulkhead,
+    feature: options.feature,
+    guarded: env.enabled && (bulkhead !== undefined || options.feature !== undefined),
     reflector: options.reflector as Reflector | undefined,
     argsSchema: options.argsSchema,
     maxReflections: options.maxReflections ?? 2,

@@ -90,12 +90,13 @@ export type ExecuteStep = (
 /**
  * Compensations are healed too (a transient failure is retried), but with no fallback (a
  * fallback value would pretend the undo happened), no circuit (an open breaker must not refuse
- * the undo of a step that did commit), no retry budget or bulkhead (undoing is not load to shed), no
+ * the undo of a step that did commit), no retry budget or bulkhead (undoing is not load to shed),
+ * no degradable feature (a switched-off feature would serve its fallback instead of undoing), no
  * caller signal, and no rollback of their own.
  */
 const COMPENSATION_OVERRIDES: HealingOptions = {
   fallback: [], circuitName: undefined, signal: undefined, rollback: undefined, compensate: undefined, retryBudget: undefined,
-  bulkhead: undefined,
+  bulkhead: undefined, feature: undefined,
 };
 
 /**

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchGeocode } from '../../examples/recovery/batch.js';
 import { bulkheadOverload } from '../../examples/recovery/bulkhead.js';
+import { gracefulDegradation } from '../../examples/recovery/graceful-degradation.js';
 import { fallbackChain } from '../../examples/recovery/fallback-chain.js';
 import { retryBudgetOutage } from '../../examples/recovery/retry-budget.js';
 import { rollbackAndTransaction } from '../../examples/recovery/rollback-and-transaction.js';
@@ -36,6 +37,10 @@ describe('recovery examples', () => {
 
   it('a bulkhead caps concurrency and refuses the overflow, typed and recorded', async () => {
     expectPassed(await bulkheadOverload());
+  });
+
+  it('a failing feature switches itself off, serves its fallback, and comes back after a health check', async () => {
+    expectPassed(await gracefulDegradation());
   });
 
   it('timeouts escalate per attempt; a deadline bounds the whole call', async () => {
