@@ -20,6 +20,7 @@ import { fallbackChain } from './recovery/fallback-chain.js';
 import { batchGeocode } from './recovery/batch.js';
 import { bulkheadOverload } from './recovery/bulkhead.js';
 import { gracefulDegradation } from './recovery/graceful-degradation.js';
+import { hedgingSlowCall } from './recovery/hedging.js';
 
 const log = (line: string): void => console.log(line);
 
@@ -37,6 +38,7 @@ const scenarios: Array<{ title: string; run: (baseUrl: string) => Promise<Scenar
   { title: '10. A batch with a concurrency limit', run: () => batchGeocode({ log }) },
   { title: '11. A bulkhead under overload', run: () => bulkheadOverload({ log }) },
   { title: '12. Graceful degradation of a feature', run: () => gracefulDegradation({ log }) },
+  { title: '13. Hedging a slow call', run: () => hedgingSlowCall({ log }) },
 ];
 
 async function main(): Promise<boolean> {

@@ -79,6 +79,10 @@ export const healingOptionsSchema = z.strictObject({
   // As retryBudget: a config is checked field by field where the bulkhead is built.
   bulkhead: z.custom((value) => value !== null && typeof value === 'object',
     'expected { maxConcurrent, maxQueue, queueTimeoutMs } or a Bulkhead').optional(),
+  hedge: z.strictObject({
+    delayMs: z.number().positive().max(2 ** 31 - 1),
+    with: z.enum(['attempt', 'fallback']).optional(),
+  }).optional(),
   feature: z.custom((value) => value instanceof DegradableFeature, 'expected a feature from GracefulDegradation.define(name, config)').optional(),
   retryBudget: z.custom((value) => value !== null && typeof value === 'object',
     'expected { ratio, minRetries, windowMs, scope } or a RetryBudget (tryWithdraw() and deposit())').optional(),

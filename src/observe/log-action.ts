@@ -10,6 +10,7 @@ const LEVEL: Record<HealingAction['kind'], 'info' | 'warn'> = {
   circuit_open: 'warn',
   bulkhead: 'warn',
   degraded: 'info',
+  hedge: 'info',
   give_up: 'warn',
 };
 

@@ -81,6 +81,11 @@ export class AttemptContextImpl implements AttemptContext {
     });
   }
 
+  /** Aborts this attempt's signal (a hedge that lost the race). */
+  abort(reason: unknown): void {
+    this.ensureController().abort(reason);
+  }
+
   /** Clears the timer and the link to the caller's signal. */
   dispose(): void {
     if (this.timer !== undefined) this.clock!.clearTimeout(this.timer);

@@ -1,6 +1,7 @@
 import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import { AttemptTimeoutError, CircuitOpenError } from '../errors.js';
 import { attemptLimitMs } from '../timeout/attempt-limit.js';
+import { hedge } from '../hedge/hedge.js';
 import { AttemptContextImpl, raceWithSignal } from './attempt-context.js';
 import type { Execution } from './execution.js';
 
@@ -47,8 +48,9 @@ export function startAttempt(run: Execution): unknown {
   if (plan.timeoutMs !== undefined || plan.deadlineMs !== undefined) ctx.startTimeout(plan.clock, attemptLimitMs(run));
   try {
     const value = run.fn(run.args, ctx);
-    if (!isThenable(value) || !ctx.abortable) return value;
-    return plan.timeoutGraceMs > 0 ? ctx.raceWithGrace(value, plan.timeoutGraceMs) : raceWithSignal(value, ctx.signal);
+    if (!isThenable(value)) return value;
+    const settles = !ctx.abortable ? value : plan.timeoutGraceMs > 0 ? ctx.raceWithGrace(value, plan.timeoutGraceMs) : raceWithSignal(value, ctx.signal);
+    return plan.hedge === undefined ? settles : hedge(run, settles);
   } catch (thrown) {
     return Promise.reject(thrown);
   }
@@ -60,6 +62,10 @@ export function startAttempt(run: Execution): unknown {
  */
 export function endAttempt(run: Execution, ok: boolean): boolean {
   run.attemptContext?.dispose();
+  if (ok && run.hedgeServedByFallback === true) {
+    run.breaker?.releasePermission(); // the fallback's success says nothing about the dependency
+    return ok;
+  }
   const caches = run.plan.lastGoodCaches;
   if (ok && caches !== undefined) for (const cache of caches) cache.remember(run.args, run.value);
   if (!ok && run.error instanceof AttemptTimeoutError) {

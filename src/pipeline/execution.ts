@@ -35,6 +35,8 @@ export class Execution {
   fallbackServed = false;
   /** Set by the fallback that served (read only then, so no field is initialised for it). */
   declare servedBy: string | undefined;
+  /** Set when a `hedge: { with: 'fallback' }` won the race for the attempt. */
+  declare hedgeServedByFallback: boolean | undefined;
   actions: HealingAction[] = [];
   /** Created on the first reflection: most executions never reflect. */
   reflectionHistory: ReflectionHistoryEntry[] | undefined = undefined;

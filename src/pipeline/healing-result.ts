@@ -5,6 +5,8 @@ import type { Disposition } from '../classify/classification.js';
  * which: `'restore'`, `'compensate'` or `'snapshot'`; `succeeded` says whether it worked).
  * `'bulkhead'` is a refusal by the bulkhead (`reason` `'full'` or `'queue_timeout'`): fn was not called.
  * `'degraded'`: the call's feature is switched off, so its fallback served without calling fn.
+ * `'hedge'`: a slow attempt got a hedge (`delayMs`), then which call won (`reason` `'hedge_won'`
+ * or `'first_won'`). A hedged call of fn belongs to its attempt: `attempts` does not count it.
  * @example
  * ```ts
  * const retried = result.healingActions.some((a) => a.kind === 'retry');
@@ -19,6 +21,7 @@ export type HealingActionKind =
   | 'timeout'
   | 'bulkhead'
   | 'degraded'
+  | 'hedge'
   | 'give_up';
 
 /**

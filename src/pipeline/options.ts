@@ -8,6 +8,7 @@ import type { CompensateFunction, RollbackOptions } from '../recover/rollback-op
 import type { Fallback } from '../fallback/fallback-kinds.js';
 import type { Bulkhead, BulkheadConfig } from '../bulkhead/bulkhead.js';
 import type { DegradableFeature } from '../degrade/degradable-feature.js';
+import type { HedgeOptions } from '../hedge/hedge-options.js';
 
 /**
  * What the healed function receives besides its args.
@@ -154,6 +155,11 @@ export interface HealingOptions<A = any, R = any> {
    * executions switch it off; while off, fn is not called and its fallback serves (`'degraded'`).
    */
   feature?: DegradableFeature<R>;
+  /**
+   * Races a slow attempt: after `delayMs`, a second call of fn (or, `with: 'fallback'`, the
+   * first fallback) starts alongside; the first success wins, the other is aborted.
+   */
+  hedge?: HedgeOptions;
   /** Proposes repaired args for `recoverable` errors. */
   reflector?: Reflector<A>;
   /** A zod schema (anything with `safeParse`) every reflected proposal must pass. */

@@ -13,6 +13,8 @@ import { resolveTimeouts } from '../timeout/attempt-limit.js';
 import { resolveBulkhead } from '../bulkhead/resolve-bulkhead.js';
 import type { Bulkhead } from '../bulkhead/bulkhead.js';
 import type { DegradableFeature } from '../degrade/degradable-feature.js';
+import { checkHedge } from '../hedge/check-hedge.js';
+import type { HedgeOptions } from '../hedge/hedge-options.js';
 import type { CompensateFunction, RollbackOptions } from '../recover/rollback-options.js';
 import type { HealingOptions } from './options.js';
 import { resolveFallbacks, type ResolvedFallback } from '../fallback/fallback-kinds.js';
@@ -40,6 +42,7 @@ export interface ExecutionPlan {
   readonly retryBudget: RetryBudget | undefined;
   readonly bulkhead: Bulkhead | undefined;
   readonly feature: DegradableFeature | undefined;
+  readonly hedge: HedgeOptions | undefined;
   /** Whether an execution goes through a feature or a bulkhead before it runs (`runGuarded`). */
   readonly guarded: boolean;
   readonly reflector: Reflector | undefined;
@@ -99,6 +102,7 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
     retryBudget: resolveRetryBudget(options.retryBudget, options.circuitName, registry, clock),
     bulkhead,
     feature: options.feature,
+    hedge: checkHedge(options, fallbacks.length),
     guarded: env.enabled && (bulkhead !== undefined || options.feature !== undefined),
     reflector: options.reflector as Reflector | undefined,
     argsSchema: options.argsSchema,

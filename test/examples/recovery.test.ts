@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { batchGeocode } from '../../examples/recovery/batch.js';
 import { bulkheadOverload } from '../../examples/recovery/bulkhead.js';
 import { gracefulDegradation } from '../../examples/recovery/graceful-degradation.js';
+import { hedgingSlowCall } from '../../examples/recovery/hedging.js';
 import { fallbackChain } from '../../examples/recovery/fallback-chain.js';
 import { retryBudgetOutage } from '../../examples/recovery/retry-budget.js';
 import { rollbackAndTransaction } from '../../examples/recovery/rollback-and-transaction.js';
@@ -41,6 +42,10 @@ describe('recovery examples', () => {
 
   it('a failing feature switches itself off, serves its fallback, and comes back after a health check', async () => {
     expectPassed(await gracefulDegradation());
+  });
+
+  it('a hedge answers a stuck call from another replica', async () => {
+    expectPassed(await hedgingSlowCall());
   });
 
   it('timeouts escalate per attempt; a deadline bounds the whole call', async () => {
