@@ -21,6 +21,7 @@ import { batchGeocode } from './recovery/batch.js';
 import { bulkheadOverload } from './recovery/bulkhead.js';
 import { gracefulDegradation } from './recovery/graceful-degradation.js';
 import { hedgingSlowCall } from './recovery/hedging.js';
+import { adaptiveHealing } from './recovery/adaptive-healing.js';
 
 const log = (line: string): void => console.log(line);
 
@@ -39,6 +40,7 @@ const scenarios: Array<{ title: string; run: (baseUrl: string) => Promise<Scenar
   { title: '11. A bulkhead under overload', run: () => bulkheadOverload({ log }) },
   { title: '12. Graceful degradation of a feature', run: () => gracefulDegradation({ log }) },
   { title: '13. Hedging a slow call', run: () => hedgingSlowCall({ log }) },
+  { title: '14. Adaptive healing: futile retries skipped, recurring error escalated', run: () => adaptiveHealing({ log }) },
 ];
 
 async function main(): Promise<boolean> {

@@ -34,6 +34,9 @@ export { Bulkhead, type BulkheadConfig } from './bulkhead/bulkhead.js';
 export { BulkheadRejectedError, isBulkheadRejectedError, type BulkheadRejection } from './bulkhead/bulkhead-rejected-error.js';
 export { GracefulDegradation } from './degrade/graceful-degradation.js';
 export { DegradableFeature, type FeatureConfig, type FeatureChange, type FeatureEvents } from './degrade/degradable-feature.js';
+export {
+  AdaptiveHealing, type AdaptiveConfig, type AdaptiveAction, type AdaptiveEvents, type ActionStats, type Escalation,
+} from './adaptive/adaptive-healing.js';
 export { SlidingWindowRetryBudget, type RetryBudget, type RetryBudgetConfig } from './budget/retry-budget.js';
 export type { Reflector, ReflectionRequest, ReflectionProposal, ReflectionHistoryEntry } from './reflect/reflector.js';
 export { backoffDelay, type BackoffPolicy } from './retry/backoff.js';

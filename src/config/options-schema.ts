@@ -42,6 +42,12 @@ export const featureConfigSchema = z.strictObject({
   checkTimeoutMs: z.number().positive().max(2 ** 31 - 1).optional(),
 });
 
+export const adaptiveConfigSchema = z.strictObject({
+  window: z.number().int().min(1).max(10_000).optional(),
+  escalateAfter: z.number().int().min(1).max(1_000_000).optional(),
+  escalateWindowMs: z.number().positive().max(2 ** 31 - 1).optional(),
+});
+
 const rollbackSchema = z.strictObject({
   snapshot: fn('a function snapshot(args)'),
   restore: fn('a function restore(snapshot, error)'),
@@ -82,6 +88,9 @@ export const healingOptionsSchema = z.strictObject({
   hedge: z.strictObject({
     delayMs: z.number().positive().max(2 ** 31 - 1),
     with: z.enum(['attempt', 'fallback']).optional(),
+  }).optional(),
+  adaptive: z.union([z.boolean(), z.custom(hasMethods('shouldSkip', 'learn', 'retryLimit', 'recordFailure'))], {
+    error: 'expected true, false or an AdaptiveHealing',
   }).optional(),
   feature: z.custom((value) => value instanceof DegradableFeature, 'expected a feature from GracefulDegradation.define(name, config)').optional(),
   retryBudget: z.custom((value) => value !== null && typeof value === 'object',

@@ -16,6 +16,12 @@ export async function runFallbacks(run: Execution): Promise<boolean> {
   const { plan } = run;
   if (plan.fallbacks.length === 0 || run.stopReason === 'aborted') return false;
   const primary = run.error!;
+  const { category } = run.classify();
+  if (plan.adaptive?.shouldSkip(category, 'fallback') === true) {
+    run.record({ kind: 'fallback', attempt: run.attempts, category, succeeded: false, reason: 'adaptive',
+      detail: `fallbacks skipped: they have not served a ${category} failure in their last ${plan.adaptive.window} tries` });
+    return false;
+  }
   const failures: Error[] = [primary];
   for (let index = 0; index < plan.fallbacks.length; index++) {
     if (plan.signal?.aborted) break;
@@ -26,13 +32,13 @@ export async function runFallbacks(run: Execution): Promise<boolean> {
       run.value = await fallback.call(run.args, ctx);
       run.fallbackServed = true;
       run.servedBy = fallback.name ?? `fallback #${index + 1}`;
-      run.record(withProvider(fallback, { kind: 'fallback', attempt: run.attempts, fallbackIndex: index, succeeded: true,
+      run.record(withProvider(fallback, { kind: 'fallback', attempt: run.attempts, category, fallbackIndex: index, succeeded: true,
         detail: `${label} served the call after the primary failed (${run.stopReason ?? 'unknown'})` }));
       return true;
     } catch (thrown) {
       const error = toError(thrown);
       failures.push(error);
-      run.record(withProvider(fallback, { kind: 'fallback', attempt: run.attempts, fallbackIndex: index, succeeded: false, error: redactMessage(error.message),
+      run.record(withProvider(fallback, { kind: 'fallback', attempt: run.attempts, category, fallbackIndex: index, succeeded: false, error: redactMessage(error.message),
         detail: `${label} failed` }));
     }
   }

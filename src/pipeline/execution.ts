@@ -6,6 +6,7 @@ import { logAction } from '../observe/log-action.js';
 import { redactMessage } from '../observe/redact.js';
 import type { ReflectionHistoryEntry } from '../reflect/reflector.js';
 import type { RecoveryState } from '../recover/rollback-step.js';
+import { learnFrom } from '../adaptive/learn.js';
 import type { GiveUpReason, HealingAction, HealingResult } from './healing-result.js';
 import type { HealingFunction } from './options.js';
 import type { ExecutionPlan } from './plan.js';
@@ -91,6 +92,7 @@ export class Execution {
   /** Builds the result; a failed execution gets its closing `'give_up'` action here. */
   finish(ok: boolean): HealingResult<unknown> {
     const durationMs = this.elapsedMs();
+    if (this.plan.adaptive !== undefined) learnFrom(this, ok);
     if (ok && this.fallbackServed) {
       return {
         status: 'ok',

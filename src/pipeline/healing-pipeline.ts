@@ -5,6 +5,7 @@ import type { HealingFunction, HealingOptions } from './options.js';
 import { mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
 import { runExecution } from './run-execution.js';
 import { runGuarded } from './run-guarded.js';
+import { AdaptiveHealing } from '../adaptive/adaptive-healing.js';
 import { checkBatchInput, readBatchOptions, runBatch, type BatchOptions, type BatchResult } from '../batch/batch.js';
 import { runTransaction, validateSteps, type TransactionOptions, type TransactionResult, type TransactionStep } from '../recover/transaction.js';
 
@@ -29,6 +30,8 @@ export class HealingPipeline {
   /** @throws {HealingConfigError} naming the invalid option or environment variable. */
   constructor(options: HealingOptions = {}) {
     this.options = validateOptions(options);
+    // One AdaptiveHealing per pipeline, which its overrides inherit (they merge over these options).
+    if (this.options.adaptive === true) this.options = { ...this.options, adaptive: new AdaptiveHealing() };
     this.plan = resolvePlan(this.options, readEnvironment());
   }
 

@@ -38,6 +38,8 @@ export type HealingActionKind =
  * - `snapshot`: `rollback.snapshot` threw, so fn was not called (it could not have been undone).
  * - `rollback`: `rollback.restore` failed before a retry, so the call was not retried on unclean state.
  * - `bulkhead`: the bulkhead refused the call (full, or it waited too long in the queue).
+ * - `adaptive`: with `adaptive`, retrying or reflecting has not healed this error category lately
+ *   (or the retries allowed for it are used up), so it was skipped.
  *
  * `deadline` also covers `deadlineMs`: no attempt or wait starts past it.
  *
@@ -59,7 +61,8 @@ export type GiveUpReason =
   | 'budget'
   | 'snapshot'
   | 'rollback'
-  | 'bulkhead';
+  | 'bulkhead'
+  | 'adaptive';
 
 /**
  * One step the pipeline took, in order. `detail` is a readable sentence; the other fields are

@@ -9,6 +9,7 @@ import type { Fallback } from '../fallback/fallback-kinds.js';
 import type { Bulkhead, BulkheadConfig } from '../bulkhead/bulkhead.js';
 import type { DegradableFeature } from '../degrade/degradable-feature.js';
 import type { HedgeOptions } from '../hedge/hedge-options.js';
+import type { AdaptiveHealing } from '../adaptive/adaptive-healing.js';
 
 /**
  * What the healed function receives besides its args.
@@ -160,6 +161,12 @@ export interface HealingOptions<A = any, R = any> {
    * first fallback) starts alongside; the first success wins, the other is aborted.
    */
   hedge?: HedgeOptions;
+  /**
+   * Learn which healing actions work per error category: skip retry, reflection or fallbacks
+   * that have not healed a category in their last tries, shrink retries with their success, and
+   * raise `escalate` for recurring errors. `true` gives the pipeline its own `AdaptiveHealing`.
+   */
+  adaptive?: boolean | AdaptiveHealing;
   /** Proposes repaired args for `recoverable` errors. */
   reflector?: Reflector<A>;
   /** A zod schema (anything with `safeParse`) every reflected proposal must pass. */

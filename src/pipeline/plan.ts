@@ -15,6 +15,7 @@ import type { Bulkhead } from '../bulkhead/bulkhead.js';
 import type { DegradableFeature } from '../degrade/degradable-feature.js';
 import { checkHedge } from '../hedge/check-hedge.js';
 import type { HedgeOptions } from '../hedge/hedge-options.js';
+import { AdaptiveHealing } from '../adaptive/adaptive-healing.js';
 import type { CompensateFunction, RollbackOptions } from '../recover/rollback-options.js';
 import type { HealingOptions } from './options.js';
 import { resolveFallbacks, type ResolvedFallback } from '../fallback/fallback-kinds.js';
@@ -43,6 +44,7 @@ export interface ExecutionPlan {
   readonly bulkhead: Bulkhead | undefined;
   readonly feature: DegradableFeature | undefined;
   readonly hedge: HedgeOptions | undefined;
+  readonly adaptive: AdaptiveHealing | undefined;
   /** Whether an execution goes through a feature or a bulkhead before it runs (`runGuarded`). */
   readonly guarded: boolean;
   readonly reflector: Reflector | undefined;
@@ -103,6 +105,7 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
     bulkhead,
     feature: options.feature,
     hedge: checkHedge(options, fallbacks.length),
+    adaptive: options.adaptive === true ? new AdaptiveHealing() : options.adaptive || undefined,
     guarded: env.enabled && (bulkhead !== undefined || options.feature !== undefined),
     reflector: options.reflector as Reflector | undefined,
     argsSchema: options.argsSchema,

@@ -3,6 +3,7 @@ import type { GiveUpReason } from '../pipeline/healing-result.js';
 import type { Execution } from '../pipeline/execution.js';
 import { reflectOnFailure } from '../reflect/reflect-step.js';
 import { restoreBeforeRetry } from '../recover/rollback-step.js';
+import { adaptiveReasonToStop } from '../adaptive/learn.js';
 import { backoffDelay } from './backoff.js';
 
 /**
@@ -55,6 +56,8 @@ export async function prepareNextAttempt(run: Execution): Promise<boolean> {
   const stopReason = reasonNotToRetry(run);
   if (stopReason !== undefined) return run.stop(stopReason, explain(run, stopReason));
   const { plan } = run;
+  const futile = plan.adaptive === undefined ? undefined : adaptiveReasonToStop(run);
+  if (futile !== undefined) return run.stop('adaptive', futile);
   if (plan.retryBudget !== undefined && !plan.retryBudget.tryWithdraw()) {
     return run.stop('budget', `the retry budget is spent (too many retries among recent calls); last: ${describeError(run)}`);
   }

@@ -7,6 +7,7 @@ import { batchGeocode } from '../../examples/recovery/batch.js';
 import { bulkheadOverload } from '../../examples/recovery/bulkhead.js';
 import { gracefulDegradation } from '../../examples/recovery/graceful-degradation.js';
 import { hedgingSlowCall } from '../../examples/recovery/hedging.js';
+import { adaptiveHealing } from '../../examples/recovery/adaptive-healing.js';
 import { fallbackChain } from '../../examples/recovery/fallback-chain.js';
 import { retryBudgetOutage } from '../../examples/recovery/retry-budget.js';
 import { rollbackAndTransaction } from '../../examples/recovery/rollback-and-transaction.js';
@@ -46,6 +47,10 @@ describe('recovery examples', () => {
 
   it('a hedge answers a stuck call from another replica', async () => {
     expectPassed(await hedgingSlowCall());
+  });
+
+  it('adaptive healing stops paying for futile retries and escalates the recurring error', async () => {
+    expectPassed(await adaptiveHealing());
   });
 
   it('timeouts escalate per attempt; a deadline bounds the whole call', async () => {
