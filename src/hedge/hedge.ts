@@ -71,7 +71,7 @@ export function hedge(run: Execution, first: PromiseLike<unknown>): Promise<unkn
           second = fallback.call(run.args, ctx);
         } else {
           hedgeContext = new AttemptContextImpl(attempt, plan.signal);
-          if (plan.timeoutMs !== undefined || plan.deadlineMs !== undefined) hedgeContext.startTimeout(plan.clock, attemptLimitMs(run));
+          if (plan.limitsAttempts) hedgeContext.startTimeout(plan.clock, attemptLimitMs(run));
           second = run.fn(run.args, hedgeContext);
         }
       } catch (thrown) {

@@ -45,7 +45,7 @@ export function startAttempt(run: Execution): unknown {
   if (breaker?.needsDuration === true) run.attemptStartedAt = plan.clock.now();
   const ctx = new AttemptContextImpl(++run.attempts, plan.signal);
   run.attemptContext = ctx;
-  if (plan.timeoutMs !== undefined || plan.deadlineMs !== undefined) ctx.startTimeout(plan.clock, attemptLimitMs(run));
+  if (plan.limitsAttempts) ctx.startTimeout(plan.clock, attemptLimitMs(run));
   try {
     const value = run.fn(run.args, ctx);
     if (!isThenable(value)) return value;
@@ -62,12 +62,13 @@ export function startAttempt(run: Execution): unknown {
  */
 export function endAttempt(run: Execution, ok: boolean): boolean {
   run.attemptContext?.dispose();
-  if (ok && run.hedgeServedByFallback === true) {
-    run.breaker?.releasePermission(); // the fallback's success says nothing about the dependency
-    return ok;
+  if (ok && run.plan.extendsAttemptEnd) {
+    if (run.hedgeServedByFallback === true) {
+      run.breaker?.releasePermission(); // the fallback's success says nothing about the dependency
+      return ok;
+    }
+    for (const cache of run.plan.lastGoodCaches ?? []) cache.remember(run.args, run.value);
   }
-  const caches = run.plan.lastGoodCaches;
-  if (ok && caches !== undefined) for (const cache of caches) cache.remember(run.args, run.value);
   if (!ok && run.error instanceof AttemptTimeoutError) {
     run.record({
       kind: 'timeout',

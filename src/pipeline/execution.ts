@@ -93,21 +93,8 @@ export class Execution {
   finish(ok: boolean): HealingResult<unknown> {
     const durationMs = this.elapsedMs();
     if (this.plan.adaptive !== undefined) learnFrom(this, ok);
-    if (ok && this.fallbackServed) {
-      return {
-        status: 'ok',
-        result: this.value,
-        attempts: this.attempts,
-        healed: true,
-        healingActions: this.actions,
-        circuitBreakerTriggered: this.circuitTriggered,
-        args: this.args,
-        durationMs,
-        servedBy: this.servedBy,
-      };
-    }
     if (ok) {
-      return {
+      const result: HealingResult<unknown> = {
         status: 'ok',
         result: this.value,
         attempts: this.attempts,
@@ -117,6 +104,9 @@ export class Execution {
         args: this.args,
         durationMs,
       };
+      // Only results a fallback served carry `servedBy`: the others keep their shape and cost.
+      if (this.fallbackServed) result.servedBy = this.servedBy;
+      return result;
     }
     const reason = this.stopReason ?? 'exhausted';
     this.record({

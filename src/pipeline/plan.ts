@@ -45,6 +45,12 @@ export interface ExecutionPlan {
   readonly feature: DegradableFeature | undefined;
   readonly hedge: HedgeOptions | undefined;
   readonly adaptive: AdaptiveHealing | undefined;
+  /** Whether an execution prepares before its first attempt (`retryBudget`, `rollback`). */
+  readonly prepares: boolean;
+  /** Whether the time of an attempt is limited (`timeoutMs` or `deadlineMs`): one check per attempt. */
+  readonly limitsAttempts: boolean;
+  /** Whether an attempt's end needs more than the breaker (`lastGood` caches, a fallback hedge). */
+  readonly extendsAttemptEnd: boolean;
   /** Whether an execution goes through a feature or a bulkhead before it runs (`runGuarded`). */
   readonly guarded: boolean;
   readonly reflector: Reflector | undefined;
@@ -107,6 +113,9 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
     hedge: checkHedge(options, fallbacks.length),
     adaptive: options.adaptive === true ? new AdaptiveHealing() : options.adaptive || undefined,
     guarded: env.enabled && (bulkhead !== undefined || options.feature !== undefined),
+    prepares: options.retryBudget !== undefined || options.rollback !== undefined,
+    limitsAttempts: options.timeoutMs !== undefined || options.deadlineMs !== undefined,
+    extendsAttemptEnd: lastGoodCaches.length > 0 || options.hedge?.with === 'fallback',
     reflector: options.reflector as Reflector | undefined,
     argsSchema: options.argsSchema,
     maxReflections: options.maxReflections ?? 2,

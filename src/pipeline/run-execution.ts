@@ -20,11 +20,15 @@ import type { ExecutionPlan } from './plan.js';
  * once then costs one async frame in all (about 30 ns each on our bench machine, a tenth of a
  * peer's whole overhead), never enters the retry machinery, and builds no error.
  */
-export async function runExecution(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
-  const run = new Execution(plan, fn, args);
+export function runExecution(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
+  // Preparation (a retry budget deposit, a rollback snapshot) lives in its own async function:
+  // an `await` in this one, even one never reached, would slow every call down.
+  return plan.prepares ? runPrepared(plan, fn, args) : runHealed(plan, fn, args, undefined);
+}
+
+async function runHealed(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, prepared: Execution | undefined): Promise<HealingResult<unknown>> {
+  const run = prepared ?? new Execution(plan, fn, args);
   if (!plan.enabled) return run.finish(await runOnceUnhealed(run));
-  if (plan.retryBudget !== undefined) plan.retryBudget.deposit();
-  if (plan.rollback !== undefined && !(await takeSnapshot(run))) return run.finish(false);
 
   let ok = false;
   const pending = startAttempt(run);
@@ -37,8 +41,24 @@ export async function runExecution(plan: ExecutionPlan, fn: HealingFunction<unkn
     }
     endAttempt(run, ok);
   }
-  ok ||= (await retryWithHealing(run)) || (await rollBack(run)) || (await runFallbacks(run));
+  ok ||= (await retryWithHealing(run)) || (await rollBackThenFallBack(run));
   return run.finish(ok);
+}
+
+/** Deposits in the retry budget and takes the rollback snapshot, then runs the execution. */
+async function runPrepared(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
+  const run = new Execution(plan, fn, args);
+  if (plan.enabled) {
+    plan.retryBudget?.deposit();
+    if (plan.rollback !== undefined && !(await takeSnapshot(run))) return run.finish(false);
+  }
+  return runHealed(plan, fn, args, run);
+}
+
+/** Steps 3 and 4: the rollback (when configured), then the fallbacks. */
+async function rollBackThenFallBack(run: Execution): Promise<boolean> {
+  await rollBack(run);
+  return runFallbacks(run);
 }
 
 /** With `SELF_HEALING_ENABLED=false`: one plain call, no breaker, no retry, no fallback. */
