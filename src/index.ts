@@ -29,7 +29,10 @@ export type { RollbackOptions, CompensateFunction } from './recover/rollback-opt
 export type {
   TransactionStep, TransactionOptions, TransactionResult, CompensationFailure,
 } from './recover/transaction.js';
-export type { Fallback, FallbackProvider, StaticFallback, LastGoodFallback } from './fallback/fallback-kinds.js';
+export {
+  NoLastGoodResultError, type Fallback, type FallbackProvider, type StaticFallback, type LastGoodFallback,
+} from './fallback/fallback-kinds.js';
+export type { HedgeOptions } from './hedge/hedge-options.js';
 export { Bulkhead, type BulkheadConfig } from './bulkhead/bulkhead.js';
 export { BulkheadRejectedError, isBulkheadRejectedError, type BulkheadRejection } from './bulkhead/bulkhead-rejected-error.js';
 export { GracefulDegradation } from './degrade/graceful-degradation.js';

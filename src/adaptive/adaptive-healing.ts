@@ -2,7 +2,13 @@ import { Listeners } from '../circuit/circuit-events.js';
 import { adaptiveConfigSchema } from '../config/options-schema.js';
 import { parseWith } from '../config/parse.js';
 
-/** The healing actions whose success is tracked per error category. */
+/**
+ * The healing actions whose success is tracked per error category.
+ * @example
+ * ```ts
+ * const retryStats = adaptive.stats().filter((s) => s.action === ('retry' satisfies AdaptiveAction));
+ * ```
+ */
 export type AdaptiveAction = 'retry' | 'reflect' | 'fallback';
 
 /**

@@ -74,8 +74,16 @@ export interface ResolvedFallback {
   readonly cache: LastGoodCache | undefined;
 }
 
-/** Thrown (and recorded) when a `lastGood` fallback holds nothing fresh for the args. */
+/**
+ * The failure of a `lastGood` fallback that holds nothing fresh for the args: recorded on its
+ * `'fallback'` action, and part of the `AggregateError` when no fallback served.
+ * @example
+ * ```ts
+ * const misses = result.error instanceof AggregateError ? result.error.errors.filter((e) => e instanceof NoLastGoodResultError) : [];
+ * ```
+ */
 export class NoLastGoodResultError extends Error {
+  readonly code = 'ERR_NO_LAST_GOOD_RESULT';
   override readonly name = 'NoLastGoodResultError';
 }
 
