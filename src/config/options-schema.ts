@@ -80,9 +80,8 @@ export const healingOptionsSchema = z.strictObject({
   deadlineMs: z.number().positive().max(2 ** 31 - 1).optional(),
   rollback: rollbackSchema.optional(),
   compensate: fn('a function compensate(error, args)').optional(),
-  // Only the shape here; a config's fields are checked where the budget is built (resolveRetryBudget),
-  // so an error names the field (`retryBudget.ratio`), which a union's error cannot.
-  // As retryBudget: a config is checked field by field where the bulkhead is built.
+  // Only the shape here: a config's fields are checked where the bulkhead is built (resolveBulkhead),
+  // so an error names the field (`bulkhead.maxConcurrent`), which a union's error cannot.
   bulkhead: z.custom((value) => value !== null && typeof value === 'object',
     'expected { maxConcurrent, maxQueue, queueTimeoutMs } or a Bulkhead').optional(),
   hedge: z.strictObject({
@@ -93,6 +92,7 @@ export const healingOptionsSchema = z.strictObject({
     error: 'expected true, false or an AdaptiveHealing',
   }).optional(),
   feature: z.custom((value) => value instanceof DegradableFeature, 'expected a feature from GracefulDegradation.define(name, config)').optional(),
+  // As bulkhead: the fields of a config are checked in resolveRetryBudget.
   retryBudget: z.custom((value) => value !== null && typeof value === 'object',
     'expected { ratio, minRetries, windowMs, scope } or a RetryBudget (tryWithdraw() and deposit())').optional(),
   reflector: fn('a function').optional(),
