@@ -7,19 +7,21 @@ import { parseWith } from '../config/parse.js';
  * Limits retries to a share of recent traffic, so that an outage does not multiply the load on
  * what is already down. The pipeline calls `deposit()` once per execution (one call of base
  * traffic) and `tryWithdraw()` before every retry; a `false` ends healing with the give-up
- * reason `budget`. Implement it yourself to share one budget across processes (e.g. in Redis).
+ * reason `budget`. Implement it yourself to share one budget across processes (e.g. in Redis):
+ * both methods may be async. A `tryWithdraw` that throws or rejects counts as spent; a
+ * `deposit` that does is ignored.
  *
  * @example
  * ```ts
- * const shared: RetryBudget = { deposit: () => counter.incr('calls'), tryWithdraw: () => counter.takeRetry() };
+ * const shared: RetryBudget = { deposit: () => redis.incr('calls'), tryWithdraw: async () => (await redis.eval(takeRetryScript)) === 1 };
  * const pipeline = new HealingPipeline({ retryBudget: shared });
  * ```
  */
 export interface RetryBudget {
-  /** Records one call of base traffic (an execution), which earns `ratio` of a retry. */
-  deposit(): void;
+  /** Records one call of base traffic (an execution), which earns `ratio` of a retry. Not awaited. */
+  deposit(): void | PromiseLike<unknown>;
   /** Takes one retry from the budget; `false` when it is spent (then the retry does not happen). */
-  tryWithdraw(): boolean;
+  tryWithdraw(): boolean | PromiseLike<boolean>;
 }
 
 /**

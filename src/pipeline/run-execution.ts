@@ -1,5 +1,6 @@
 import { runFallbacks } from '../fallback/fallback-step.js';
 import { rollBack, takeSnapshot } from '../recover/rollback-step.js';
+import { depositSafely } from '../budget/use-budget.js';
 import { retryWithHealing } from '../retry/retry-step.js';
 import { endAttempt, isThenable, REFUSED, startAttempt } from './attempt.js';
 import { Execution } from './execution.js';
@@ -49,7 +50,7 @@ async function runHealed(plan: ExecutionPlan, fn: HealingFunction<unknown, unkno
 async function runPrepared(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
   const run = new Execution(plan, fn, args);
   if (plan.enabled) {
-    plan.retryBudget?.deposit();
+    if (plan.retryBudget !== undefined) depositSafely(plan.retryBudget);
     if (plan.rollback !== undefined && !(await takeSnapshot(run))) return run.finish(false);
   }
   return runHealed(plan, fn, args, run);

@@ -4,6 +4,7 @@ import type { Execution } from '../pipeline/execution.js';
 import { reflectOnFailure } from '../reflect/reflect-step.js';
 import { restoreBeforeRetry } from '../recover/rollback-step.js';
 import { adaptiveReasonToStop } from '../adaptive/learn.js';
+import { withdrawSafely } from '../budget/use-budget.js';
 import { backoffDelay } from './backoff.js';
 
 /**
@@ -58,7 +59,7 @@ export async function prepareNextAttempt(run: Execution): Promise<boolean> {
   const { plan } = run;
   const futile = plan.adaptive === undefined ? undefined : adaptiveReasonToStop(run);
   if (futile !== undefined) return run.stop('adaptive', futile);
-  if (plan.retryBudget !== undefined && !plan.retryBudget.tryWithdraw()) {
+  if (plan.retryBudget !== undefined && !(await withdrawSafely(plan.retryBudget))) {
     return run.stop('budget', `the retry budget is spent (too many retries among recent calls); last: ${describeError(run)}`);
   }
   const prepared = run.classify().disposition === 'recoverable' ? await reflectOnFailure(run) : await waitBeforeRetry(run);

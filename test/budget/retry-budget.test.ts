@@ -83,6 +83,34 @@ describe('retry budget', () => {
     expect(result.healingActions.at(-1)!.reason).toBe('budget');
   });
 
+  it('awaits an async budget (one shared by a fleet, e.g. in Redis)', async () => {
+    const clock = new ManualClock();
+    let tokens = 1;
+    const remote: RetryBudget = {
+      deposit: async () => {},
+      tryWithdraw: () => new Promise<boolean>((resolve) => clock.setTimeout(() => resolve(tokens-- > 0), 5)),
+    };
+    const pipeline = new HealingPipeline({ clock, retryBudget: remote, retry: { maxAttempts: 3, minDelayMs: 0 } });
+    const pending = pipeline.execute(alwaysDown, {});
+    await clock.advance(10);
+    const result = await pending;
+    expect(result.attempts).toBe(2);
+    expect(result.healingActions.at(-1)!.reason).toBe('budget');
+  });
+
+  it('treats a budget that throws or rejects as spent, and ignores a failing deposit', async () => {
+    const broken: RetryBudget = {
+      deposit: () => { throw new Error('store down'); },
+      tryWithdraw: () => { throw new Error('store down'); },
+    };
+    const result = await executeWithHealing(alwaysDown, {}, { retryBudget: broken, retry: { maxAttempts: 3 } });
+    expect(result).toMatchObject({ status: 'error', attempts: 1 });
+    expect(result.healingActions.at(-1)!.reason).toBe('budget');
+    const rejecting: RetryBudget = { deposit: () => Promise.reject(new Error('down')), tryWithdraw: () => Promise.reject(new Error('down')) };
+    const again = await executeWithHealing(alwaysDown, {}, { retryBudget: rejecting, retry: { maxAttempts: 3 } });
+    expect(again.healingActions.at(-1)!.reason).toBe('budget');
+  });
+
   it('is shared by a pipeline and its overrides, and per circuit with scope "circuit"', async () => {
     const registry = new CircuitBreakerRegistry();
     const shared = { ratio: 0, minRetries: 1, scope: 'circuit' as const };
