@@ -92,7 +92,6 @@ export class Execution {
   /** Builds the result; a failed execution gets its closing `'give_up'` action here. */
   finish(ok: boolean): HealingResult<unknown> {
     const durationMs = this.elapsedMs();
-    if (this.plan.adaptive !== undefined) learnFrom(this, ok);
     if (ok) {
       const result: HealingResult<unknown> = {
         status: 'ok',
@@ -104,10 +103,15 @@ export class Execution {
         args: this.args,
         durationMs,
       };
-      // Only results a fallback served carry `servedBy`: the others keep their shape and cost.
-      if (this.fallbackServed) result.servedBy = this.servedBy;
+      // A call that needed no healing has nothing to report or learn: one check on the fast path.
+      if (this.actions.length > 0) {
+        // Only results a fallback served carry `servedBy`: the others keep their shape.
+        if (this.fallbackServed) result.servedBy = this.servedBy;
+        if (this.plan.adaptive !== undefined) learnFrom(this, true);
+      }
       return result;
     }
+    if (this.plan.adaptive !== undefined) learnFrom(this, false);
     const reason = this.stopReason ?? 'exhausted';
     this.record({
       kind: 'give_up',
