@@ -131,6 +131,8 @@ export class DegradableFeature<T = unknown> {
           controller.abort(new Error(`health check of "${this.name}" passed ${this.checkTimeoutMs} ms`));
           resolve(false);
         }, this.checkTimeoutMs);
+        // A health check is background work nobody awaits: it must not keep the process alive.
+        (timer as { unref?: () => void } | undefined)?.unref?.();
       });
       const passed = await Promise.race([Promise.resolve().then(() => this.healthCheck(controller.signal)).then((v) => v !== false), timedOut]);
       if (passed && !this.on) this.switchOn('health-check');
