@@ -1,4 +1,4 @@
-import { HealingConfigError } from '../errors.js';
+import { HealingConfigError, toError } from '../errors.js';
 import type { HealingResult } from '../pipeline/healing-result.js';
 import type { AttemptContext, HealingOptions } from '../pipeline/options.js';
 
@@ -74,7 +74,7 @@ export interface TransactionResult {
   compensated: string[];
   /** Compensations that threw, in the order tried. */
   compensationFailures: CompensationFailure[];
-  /** The HealingResult of every step that ran, in order. */
+  /** The HealingResult of every step that ran, in order (a step the pipeline refused to run has none). */
   steps: Array<{ name: string; result: HealingResult<unknown> }>;
   /** The failed step's error (when `status` is `'error'`). */
   error: Error | undefined;
@@ -135,16 +135,24 @@ export async function runTransaction(
     status: 'ok', results, committed: [], failed: undefined, compensated: [], compensationFailures: [], steps: [], error: undefined,
   };
   for (const step of steps) {
-    const result = await execute((done, ctx) => step.run(done, ctx), results, overrides);
-    outcome.steps.push({ name: step.name, result });
-    if (result.status === 'ok') {
-      results[step.name] = result.result;
-      outcome.committed.push(step.name);
-      continue;
+    let error: Error;
+    try {
+      const result = await execute((done, ctx) => step.run(done, ctx), results, overrides);
+      outcome.steps.push({ name: step.name, result });
+      if (result.status === 'ok') {
+        results[step.name] = result.result;
+        outcome.committed.push(step.name);
+        continue;
+      }
+      error = result.error;
+    } catch (thrown) {
+      // The pipeline refused to run the step at all (misuse, such as a full breaker registry):
+      // still a failed step, and the committed ones must still be undone.
+      error = toError(thrown);
     }
     outcome.status = 'error';
     outcome.failed = step.name;
-    outcome.error = result.error;
+    outcome.error = error;
     await compensate(steps, outcome, execute);
     break;
   }
@@ -157,7 +165,12 @@ async function compensate(steps: ReadonlyArray<TransactionStep>, outcome: Transa
     const name = outcome.committed[index]!;
     const step = byName.get(name)!;
     if (step.compensate === undefined) continue;
-    const result = await execute((value) => step.compensate!(value, outcome.error!), outcome.results[name], COMPENSATION_OVERRIDES);
+    let result: HealingResult<unknown>;
+    try {
+      result = await execute((value) => step.compensate!(value, outcome.error!), outcome.results[name], COMPENSATION_OVERRIDES);
+    } catch (thrown) {
+      result = { status: 'error', error: toError(thrown), attempts: 0, healed: false, healingActions: [], circuitBreakerTriggered: false, args: outcome.results[name], durationMs: 0 };
+    }
     if (result.status === 'ok') outcome.compensated.push(name);
     // Keep going: one failed compensation must not leave the earlier steps uncompensated.
     else outcome.compensationFailures.push({ step: name, error: result.error, result });

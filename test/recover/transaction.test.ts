@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreakerRegistry, HealingConfigError, HealingPipeline, type TransactionStep } from '../../src/index.js';
+import { CircuitBreakerRegistry, HealingConfigError, HealingPipeline, RegistryFullError, type TransactionStep } from '../../src/index.js';
+import { runTransaction, type ExecuteStep } from '../../src/recover/transaction.js';
 import { httpError, networkError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
@@ -84,6 +85,23 @@ describe('pipeline.transaction(steps)', () => {
     expect(fallbackCalls).toBe(1); // for step b only
     expect(result.compensated).toEqual([]);
     expect(result.compensationFailures.map((f) => [f.step, f.error.message])).toEqual([['a', 'undo refused']]);
+  });
+
+  it('still compensates when the pipeline refuses to run a later step at all', async () => {
+    // runTransaction with an execute that rejects for the second step, as execute does for misuse
+    // (e.g. a breaker registry that is full): the committed step must still be undone, once.
+    const pipeline = new HealingPipeline();
+    let calls = 0;
+    const execute: ExecuteStep = (fn, args, overrides) => (++calls === 2 ? Promise.reject(new RegistryFullError(1, 'b')) : pipeline.execute(fn, args, overrides));
+    const undone: string[] = [];
+    const result = await runTransaction([
+      { name: 'a', run: () => 'a', compensate: () => { undone.push('a'); } },
+      { name: 'b', run: () => 'b' },
+    ], execute, undefined);
+    expect(result).toMatchObject({ status: 'error', committed: ['a'], failed: 'b', compensated: ['a'] });
+    expect(result.error).toBeInstanceOf(RegistryFullError);
+    expect(result.steps.map((s) => s.name)).toEqual(['a']);
+    expect(undone).toEqual(['a']);
   });
 
   it('rejects a bad step with a HealingConfigError before running anything', async () => {
