@@ -1,6 +1,7 @@
 import { HealingConfigError, toError } from '../errors.js';
 import type { HealingResult } from '../pipeline/healing-result.js';
 import type { HealingFunction, HealingOptions } from '../pipeline/options.js';
+import { notRunResult } from '../pipeline/not-run-result.js';
 
 /**
  * Options of `executeBatch`: the healing options every item runs with, plus a concurrency limit.
@@ -89,24 +90,16 @@ export async function runBatch(
     while (next < items.length) {
       const index = next++;
       const args = items[index];
-      results[index] = signal?.aborted === true ? notStarted(args, signal) : await execute(fn, args, overrides);
+      results[index] = signal?.aborted === true
+        ? notRunResult(args, toError(signal.reason), 'aborted', 'the caller aborted before this item started')
+        : await execute(fn, args, overrides).catch((thrown: unknown) =>
+          // The pipeline refused to run this item (misuse it only finds at run time, such as a full
+          // breaker registry): this item's failure, which must not cost the others their results.
+          notRunResult(args, toError(thrown), 'permanent', `the pipeline could not run this item: ${toError(thrown).message}`));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
   return { results, totals: totalsOf(results), durationMs: now() - startedAt };
-}
-
-function notStarted(args: unknown, signal: AbortSignal): HealingResult<unknown> {
-  return {
-    status: 'error',
-    error: toError(signal.reason),
-    attempts: 0,
-    healed: false,
-    healingActions: [{ kind: 'give_up', attempt: 0, reason: 'aborted', detail: 'aborted: the caller aborted before this item started' }],
-    circuitBreakerTriggered: false,
-    args,
-    durationMs: 0,
-  };
 }
 
 function totalsOf(results: ReadonlyArray<HealingResult<unknown>>): BatchTotals {

@@ -1,4 +1,5 @@
 import { HealingConfigError, toError } from '../errors.js';
+import { notRunResult } from '../pipeline/not-run-result.js';
 import type { HealingResult } from '../pipeline/healing-result.js';
 import type { AttemptContext, HealingOptions } from '../pipeline/options.js';
 
@@ -169,7 +170,7 @@ async function compensate(steps: ReadonlyArray<TransactionStep>, outcome: Transa
     try {
       result = await execute((value) => step.compensate!(value, outcome.error!), outcome.results[name], COMPENSATION_OVERRIDES);
     } catch (thrown) {
-      result = { status: 'error', error: toError(thrown), attempts: 0, healed: false, healingActions: [], circuitBreakerTriggered: false, args: outcome.results[name], durationMs: 0 };
+      result = notRunResult(outcome.results[name], toError(thrown), 'permanent', 'the pipeline could not run the compensation');
     }
     if (result.status === 'ok') outcome.compensated.push(name);
     // Keep going: one failed compensation must not leave the earlier steps uncompensated.

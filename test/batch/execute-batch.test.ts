@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreakerRegistry, executeBatch, HealingPipeline } from '../../src/index.js';
+import { CircuitBreakerRegistry, executeBatch, HealingPipeline, RegistryFullError } from '../../src/index.js';
 import { httpError, networkError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
@@ -74,6 +74,16 @@ describe('executeBatch(items, fn, options)', () => {
     expect(calls).toBe(2);
     expect(batch.results.map((r) => r.circuitBreakerTriggered)).toEqual([false, false, true, true]);
     expect(batch.totals).toMatchObject({ succeeded: 4, healed: 4 });
+  });
+
+  it('an item the pipeline cannot run at all (a full breaker registry) is that item\'s failure, not the batch\'s', async () => {
+    const registry = new CircuitBreakerRegistry({ maxBreakers: 1 });
+    registry.get('taken');
+    const batch = await new HealingPipeline({ registry, circuitName: 'geo' }).executeBatch([1, 2], async (n: number) => n);
+    expect(batch.results.map((r) => r.status)).toEqual(['error', 'error']);
+    expect(batch.results[0]!.error).toBeInstanceOf(RegistryFullError);
+    expect(batch.results[0]!.healingActions).toEqual([expect.objectContaining({ kind: 'give_up', reason: 'permanent', attempt: 0 })]);
+    expect(batch.totals).toMatchObject({ total: 2, failed: 2 });
   });
 
   it('an empty batch has a success rate of 1', async () => {
