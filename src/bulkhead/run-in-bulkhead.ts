@@ -3,7 +3,7 @@ import { Execution } from '../pipeline/execution.js';
 import type { HealingResult } from '../pipeline/healing-result.js';
 import type { HealingFunction } from '../pipeline/options.js';
 import type { ExecutionPlan } from '../pipeline/plan.js';
-import { runExecution } from '../pipeline/run-execution.js';
+import { runPreparedOrNot } from '../pipeline/run-execution.js';
 import { BulkheadRejectedError } from './bulkhead-rejected-error.js';
 
 /**
@@ -40,7 +40,7 @@ export async function runInBulkhead(plan: ExecutionPlan, fn: HealingFunction<unk
 
 async function runAndRelease(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, queuedMs: number): Promise<HealingResult<unknown>> {
   try {
-    const result = await runExecution(plan, fn, args);
+    const result = await runPreparedOrNot(plan, fn, args);
     result.durationMs += queuedMs;
     return result;
   } finally {

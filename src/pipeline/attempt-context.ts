@@ -8,8 +8,8 @@ import type { AttemptContext } from './options.js';
  */
 export class AttemptContextImpl implements AttemptContext {
   readonly attempt: number;
-  /** With `timeoutGraceMs`: fn settled within the grace period after its timeout. */
-  stoppedInGrace = false;
+  /** With `timeoutGraceMs`: fn settled within the grace period after its timeout (set only then). */
+  declare stoppedInGrace: boolean | undefined;
   private controller: AbortController | undefined;
   private readonly callerSignal: AbortSignal | undefined;
   private timer: unknown;

@@ -51,7 +51,7 @@ export interface ExecutionPlan {
   readonly limitsAttempts: boolean;
   /** Whether an attempt's end needs more than the breaker (`lastGood` caches, a fallback hedge). */
   readonly extendsAttemptEnd: boolean;
-  /** Whether an execution goes through a feature or a bulkhead before it runs (`runGuarded`). */
+  /** Whether an execution goes through a feature, a bulkhead or a preparation first (`runGuarded`). */
   readonly guarded: boolean;
   readonly reflector: Reflector | undefined;
   readonly argsSchema: HealingOptions['argsSchema'];
@@ -112,7 +112,8 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
     feature: options.feature,
     hedge: checkHedge(options, fallbacks.length),
     adaptive: options.adaptive === true ? new AdaptiveHealing() : options.adaptive || undefined,
-    guarded: env.enabled && (bulkhead !== undefined || options.feature !== undefined),
+    guarded: env.enabled && (bulkhead !== undefined || options.feature !== undefined ||
+      options.retryBudget !== undefined || options.rollback !== undefined),
     prepares: options.retryBudget !== undefined || options.rollback !== undefined,
     limitsAttempts: options.timeoutMs !== undefined || options.deadlineMs !== undefined,
     extendsAttemptEnd: lastGoodCaches.length > 0 || options.hedge?.with === 'fallback',

@@ -21,13 +21,9 @@ import type { ExecutionPlan } from './plan.js';
  * once then costs one async frame in all (about 30 ns each on our bench machine, a tenth of a
  * peer's whole overhead), never enters the retry machinery, and builds no error.
  */
-export function runExecution(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
-  // Preparation (a retry budget deposit, a rollback snapshot) lives in its own async function:
-  // an `await` in this one, even one never reached, would slow every call down.
-  return plan.prepares ? runPrepared(plan, fn, args) : runHealed(plan, fn, args, undefined);
-}
-
-async function runHealed(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, prepared: Execution | undefined): Promise<HealingResult<unknown>> {
+export async function runExecution(
+  plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, prepared?: Execution,
+): Promise<HealingResult<unknown>> {
   const run = prepared ?? new Execution(plan, fn, args);
   if (!plan.enabled) return run.finish(await runOnceUnhealed(run));
 
@@ -46,14 +42,21 @@ async function runHealed(plan: ExecutionPlan, fn: HealingFunction<unknown, unkno
   return run.finish(ok);
 }
 
-/** Deposits in the retry budget and takes the rollback snapshot, then runs the execution. */
-async function runPrepared(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
+/**
+ * Deposits in the retry budget and takes the rollback snapshot, then runs the execution. Only
+ * plans with `prepares` come here (through `runGuarded`): an `await` in `runExecution`, even one
+ * never reached, would slow every call down.
+ */
+export async function runPrepared(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
   const run = new Execution(plan, fn, args);
-  if (plan.enabled) {
-    if (plan.retryBudget !== undefined) depositSafely(plan.retryBudget);
-    if (plan.rollback !== undefined && !(await takeSnapshot(run))) return run.finish(false);
-  }
-  return runHealed(plan, fn, args, run);
+  if (plan.retryBudget !== undefined) depositSafely(plan.retryBudget);
+  if (plan.rollback !== undefined && !(await takeSnapshot(run))) return run.finish(false);
+  return runExecution(plan, fn, args, run);
+}
+
+/** The pipeline with its preparation when it has one (for `runGuarded` and the bulkhead). */
+export function runPreparedOrNot(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
+  return plan.prepares ? runPrepared(plan, fn, args) : runExecution(plan, fn, args);
 }
 
 /** Steps 3 and 4: the rollback (when configured), then the fallbacks. */
