@@ -55,7 +55,7 @@ export class HealingPipeline {
     }
     return (plan.guarded
       ? runGuarded(plan, fn as HealingFunction<unknown, unknown>, args)
-      : runExecution(plan, fn as HealingFunction<unknown, unknown>, args)) as Promise<HealingResult<Awaited<R>>>;
+      : runExecution(plan, fn as HealingFunction<unknown, unknown>, args, undefined)) as Promise<HealingResult<Awaited<R>>>;
   }
 
   /**

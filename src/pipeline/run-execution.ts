@@ -22,7 +22,7 @@ import type { ExecutionPlan } from './plan.js';
  * peer's whole overhead), never enters the retry machinery, and builds no error.
  */
 export async function runExecution(
-  plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, prepared?: Execution,
+  plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, prepared: Execution | undefined,
 ): Promise<HealingResult<unknown>> {
   const run = prepared ?? new Execution(plan, fn, args);
   if (!plan.enabled) return run.finish(await runOnceUnhealed(run));
@@ -56,7 +56,7 @@ export async function runPrepared(plan: ExecutionPlan, fn: HealingFunction<unkno
 
 /** The pipeline with its preparation when it has one (for `runGuarded` and the bulkhead). */
 export function runPreparedOrNot(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
-  return plan.prepares ? runPrepared(plan, fn, args) : runExecution(plan, fn, args);
+  return plan.prepares ? runPrepared(plan, fn, args) : runExecution(plan, fn, args, undefined);
 }
 
 /** Steps 3 and 4: the rollback (when configured), then the fallbacks. */
