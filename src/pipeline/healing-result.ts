@@ -85,9 +85,14 @@ export interface HealingAction {
   disposition?: Disposition;
   /** The wait before the next attempt (`retry`). */
   delayMs?: number;
-  /** Why: the give-up reason, or why a reflection proposal was rejected. */
+  /**
+   * Why: the give-up reason, why a reflection proposal was rejected, which undo step ran
+   * (`rollback`: `restore`, `compensate`, `snapshot`), why the bulkhead refused (`full`,
+   * `queue_timeout`), who won a hedge (`hedge_won`, `first_won`), `feature_off` (`degraded`), or
+   * `adaptive` (a fallback skipped by adaptive healing).
+   */
   reason?: GiveUpReason | string;
-  /** Whether a reflection proposal was accepted, or a fallback served. */
+  /** Whether a reflection proposal was accepted, a fallback served, an undo step worked, or a hedge won. */
   succeeded?: boolean;
   /** The breaker involved (`circuit_open`, and every action when `circuitName` is set). */
   circuit?: string;
