@@ -33,7 +33,8 @@ export async function takeSnapshot(run: Execution): Promise<boolean> {
 
 /**
  * The terminal rollback: after the primary cannot succeed (before any fallback, so a fallback
- * starts on restored state), `restore` then `compensate`, each at most once per execution.
+ * starts on restored state), in reverse order of what happened: `compensate` undoes the call,
+ * then `restore` puts back the state from before it; each at most once per execution.
  * Runs after an abort too, without the caller's signal: undoing must not be cut short. Skipped
  * when fn never ran (the circuit refused every attempt): there is nothing to undo. Always
  * resolves `false` (the call did not succeed), so it sits in the step sequence.
@@ -46,11 +47,11 @@ export async function rollBack(run: Execution): Promise<false> {
   if (state.rolledBack || run.attempts === 0) return false;
   state.rolledBack = true;
   const error = run.error!;
-  if (plan.rollback !== undefined) {
-    await undo(run, 'restore', () => plan.rollback!.restore(state.snapshot, error), 'restored the snapshot taken before attempt 1');
-  }
   if (plan.compensate !== undefined) {
     await undo(run, 'compensate', () => plan.compensate!(error, run.args), 'compensated the failed call');
+  }
+  if (plan.rollback !== undefined) {
+    await undo(run, 'restore', () => plan.rollback!.restore(state.snapshot, error), 'restored the snapshot taken before attempt 1');
   }
   return false;
 }

@@ -158,13 +158,13 @@ describe('compensate(error, args)', () => {
     expect(result.healingActions.find((a) => a.kind === 'rollback')).toMatchObject({ succeeded: false, error: 'cancel endpoint down' });
   });
 
-  it('runs restore then compensate when both are set', async () => {
+  it('undoes in reverse order when both are set: compensate the call, then restore the snapshot', async () => {
     const order: string[] = [];
     await executeWithHealing(async () => { throw httpError(403); }, {}, {
       rollback: { snapshot: () => 0, restore: () => { order.push('restore'); } },
       compensate: () => { order.push('compensate'); },
     });
-    expect(order).toEqual(['restore', 'compensate']);
+    expect(order).toEqual(['compensate', 'restore']);
   });
 });
 
@@ -184,23 +184,25 @@ describe('rollback and abort', () => {
     expect(clock.timerCount).toBe(0);
   });
 
-  it('rolls back exactly once per execution across 200 concurrent executions aborted at random points', async () => {
+  it('undoes exactly once per execution, in reverse order, across 200 concurrent executions aborted at random points', async () => {
     const clock = new ManualClock();
     const pipeline = new HealingPipeline({ clock, retry: { maxAttempts: 4, minDelayMs: 100, jitter: 'none' }, timeoutMs: 50 });
-    const restoresPerCall = new Map<number, number>();
+    const undos = new Map<number, string[]>();
     const executions: Array<Promise<unknown>> = [];
     const controllers: AbortController[] = [];
     for (let id = 0; id < 200; id++) {
       const controller = new AbortController();
       controllers.push(controller);
-      restoresPerCall.set(id, 0);
+      undos.set(id, []);
       executions.push(pipeline.execute(async (_args: { id: number }, { signal }) => {
         // Some attempts hang until the timeout, others fail fast.
         if (id % 3 === 0) return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
         throw networkError();
       }, { id }, {
         signal: controller.signal,
-        rollback: { snapshot: () => id, restore: (saved: number) => { restoresPerCall.set(saved, restoresPerCall.get(saved)! + 1); } },
+        // Async undo steps, so concurrent executions interleave inside their rollbacks too.
+        compensate: async (_error, args: { id: number }) => { await Promise.resolve(); undos.get(args.id)!.push('compensate'); },
+        rollback: { snapshot: () => id, restore: async (saved: number) => { await Promise.resolve(); undos.get(saved)!.push('restore'); } },
       }));
     }
     // Abort a third of them at staggered moments, while attempts, waits or nothing is in flight.
@@ -212,7 +214,7 @@ describe('rollback and abort', () => {
     const results = (await Promise.all(executions)) as Array<{ healingActions: Array<{ reason?: string }> }>;
     const reasons = new Set(results.map((result) => result.healingActions.at(-1)!.reason));
     expect(reasons).toEqual(new Set(['aborted', 'exhausted']));
-    expect([...restoresPerCall.values()].every((count) => count === 1)).toBe(true);
+    for (const steps of undos.values()) expect(steps).toEqual(['compensate', 'restore']);
     expect(clock.timerCount).toBe(0);
   });
 });
