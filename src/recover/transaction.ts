@@ -93,11 +93,12 @@ export type ExecuteStep = (
  * fallback value would pretend the undo happened), no circuit (an open breaker must not refuse
  * the undo of a step that did commit), no retry budget or bulkhead (undoing is not load to shed),
  * no degradable feature (a switched-off feature would serve its fallback instead of undoing), no
- * caller signal, and no rollback of their own.
+ * hedge (two concurrent calls could undo twice), no adaptive skipping (an undo is always worth a
+ * retry), no caller signal, and no rollback of their own.
  */
 const COMPENSATION_OVERRIDES: HealingOptions = {
   fallback: [], circuitName: undefined, signal: undefined, rollback: undefined, compensate: undefined, retryBudget: undefined,
-  bulkhead: undefined, feature: undefined,
+  bulkhead: undefined, feature: undefined, hedge: undefined, adaptive: undefined,
 };
 
 /**
