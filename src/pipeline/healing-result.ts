@@ -109,7 +109,7 @@ export interface HealingAction {
 interface HealingResultBase {
   /** How many times the primary fn was invoked (refused and fallback calls do not count). */
   attempts: number;
-  /** True iff the call succeeded after at least one failed attempt, or a fallback served. */
+  /** True iff the call succeeded and needed healing: an attempt failed first, a fallback served, or a hedge raced a slow attempt. */
   healed: boolean;
   /** Every healing step, in order; an `'error'` result ends with one `'give_up'`. */
   healingActions: HealingAction[];
