@@ -15,6 +15,15 @@ import { reflectInvalidDate } from './04-reflect-invalid-date.js';
 import { circuitBreakerOutage } from './05-circuit-breaker.js';
 import { chaosTesting } from './06-chaos-testing.js';
 import { reflectOffline } from './07-reflect-offline.js';
+import { rollbackAndTransaction } from './recovery/rollback-and-transaction.js';
+import { retryBudgetOutage } from './recovery/retry-budget.js';
+import { timeoutsAndDeadline } from './recovery/timeouts-and-deadline.js';
+import { fallbackChain } from './recovery/fallback-chain.js';
+import { batchGeocode } from './recovery/batch.js';
+import { bulkheadOverload } from './recovery/bulkhead.js';
+import { gracefulDegradation } from './recovery/graceful-degradation.js';
+import { hedgingSlowCall } from './recovery/hedging.js';
+import { adaptiveHealing } from './recovery/adaptive-healing.js';
 
 const log = (line: string): void => console.log(line);
 
@@ -26,6 +35,16 @@ const scenarios: Array<{ title: string; run: (baseUrl: string) => Promise<Scenar
   { title: '5. Circuit breaker: outage, fail fast, half-open recovery', run: (url) => circuitBreakerOutage(url, { log, recoveryTimeoutMs: 1_000 }) },
   { title: '6. Chaos testing with self-healing/testing', run: (url) => chaosTesting(url, { log }) },
   { title: '7. Sloppy input repaired offline by schema coercion and a rule', run: () => reflectOffline({ log }) },
+  // Recovery beyond retry: in memory, no service needed (each file also runs on its own).
+  { title: '8. Rollback and a compensated transaction', run: () => rollbackAndTransaction({ log }) },
+  { title: '9. Retry budget during an outage', run: () => retryBudgetOutage({ log }) },
+  { title: '10. Escalating timeouts and a deadline', run: () => timeoutsAndDeadline({ log }) },
+  { title: '11. A fallback chain: last good result, backup provider, static value', run: () => fallbackChain({ log }) },
+  { title: '12. A batch with a concurrency limit', run: () => batchGeocode({ log }) },
+  { title: '13. A bulkhead under overload', run: () => bulkheadOverload({ log }) },
+  { title: '14. Graceful degradation of a feature', run: () => gracefulDegradation({ log }) },
+  { title: '15. Hedging a slow call', run: () => hedgingSlowCall({ log }) },
+  { title: '16. Adaptive healing: futile retries skipped, recurring error escalated', run: () => adaptiveHealing({ log }) },
 ];
 
 async function main(): Promise<boolean> {

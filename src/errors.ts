@@ -7,7 +7,7 @@ import type { HealingResult } from './pipeline/healing-result.js';
  * Used for errors the library raises on hot paths (an open circuit refusing a call, an attempt
  * timing out): their stack would only show library frames, and capturing it costs microseconds.
  */
-function withoutStack<E extends Error>(build: () => E): E {
+export function withoutStack<E extends Error>(build: () => E): E {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {

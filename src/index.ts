@@ -1,6 +1,8 @@
 // The public surface of self-healing: re-exports only.
 export { executeWithHealing } from './pipeline/execute-with-healing.js';
 export { HealingPipeline } from './pipeline/healing-pipeline.js';
+export { executeBatch } from './batch/execute-batch.js';
+export type { BatchOptions, BatchResult, BatchTotals } from './batch/batch.js';
 export { withSelfHealing, type SelfHealingDecorator } from './pipeline/with-self-healing.js';
 export type { HealingResult, HealingAction, HealingActionKind, GiveUpReason } from './pipeline/healing-result.js';
 export type {
@@ -45,6 +47,23 @@ export {
 } from './reflect/llm/openai-compatible.js';
 export type { ChatMessage, CompleteFunction, CompleteOptions, CompletionResult } from './reflect/llm/chat.js';
 export { parseProposalText, type ParsedProposalText } from './reflect/secure-json.js';
+
+export type { RollbackOptions, CompensateFunction } from './recover/rollback-options.js';
+export type {
+  TransactionStep, TransactionOptions, TransactionResult, CompensationFailure,
+} from './recover/transaction.js';
+export {
+  NoLastGoodResultError, type Fallback, type FallbackProvider, type StaticFallback, type LastGoodFallback,
+} from './fallback/fallback-kinds.js';
+export type { HedgeOptions } from './hedge/hedge-options.js';
+export { Bulkhead, type BulkheadConfig, type Admission } from './bulkhead/bulkhead.js';
+export { BulkheadRejectedError, isBulkheadRejectedError, type BulkheadRejection } from './bulkhead/bulkhead-rejected-error.js';
+export { GracefulDegradation } from './degrade/graceful-degradation.js';
+export { DegradableFeature, type FeatureConfig, type FeatureChange, type FeatureEvents } from './degrade/degradable-feature.js';
+export {
+  AdaptiveHealing, type AdaptiveConfig, type AdaptiveAction, type AdaptiveEvents, type ActionStats, type Escalation,
+} from './adaptive/adaptive-healing.js';
+export { SlidingWindowRetryBudget, type RetryBudget, type RetryBudgetConfig } from './budget/retry-budget.js';
 export { backoffDelay, type BackoffPolicy } from './retry/backoff.js';
 export { readEnvironment, type EnvironmentSettings } from './config/environment.js';
 export type { HealingLogger } from './observe/logger.js';

@@ -22,6 +22,16 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
     retry: { maxAttempts: 3 },
     fallback: () => 0,
   };
+  // The recovery options of issue 5, configured but idle on a call that succeeds at once.
+  const recovery = new HealingPipeline({
+    circuitName: 'bench-happy-recovery',
+    registry: new CircuitBreakerRegistry(),
+    retry: { maxAttempts: 3 },
+    retryBudget: { ratio: 0.1 },
+    bulkhead: { maxConcurrent: 1_000 },
+    deadlineMs: 60_000,
+    fallback: { name: 'cache', lastGood: { ttlMs: 60_000 } },
+  });
   const cockatiel = wrap(
     retry(handleAll, { maxAttempts: 2 }),
     circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) }),
@@ -30,11 +40,14 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
 
   const ours = await pipeline.execute(fn, undefined);
   check(ours.status === 'ok' && ours.attempts === 1 && !ours.healed, 'HealingPipeline happy path did not succeed first time');
+  const withRecovery = await recovery.execute(fn, undefined);
+  check(withRecovery.status === 'ok' && withRecovery.attempts === 1 && !withRecovery.healed, 'the pipeline with recovery options did not succeed first time');
 
   try {
     const rows = await measure([
       { id: 'bare', label: 'bare await fn()', run: () => fn() },
       { id: 'ours', label: 'self-healing HealingPipeline.execute', run: () => pipeline.execute(fn, undefined) },
+      { id: 'ours-recovery', label: 'self-healing execute + retryBudget, bulkhead, deadlineMs, lastGood', run: () => recovery.execute(fn, undefined) },
       { id: 'ours-ewh', label: 'self-healing executeWithHealing (same options object)', run: () => executeWithHealing(fn, undefined, defaultsOptions) },
       { id: 'cockatiel', label: 'cockatiel wrap(retry, circuitBreaker).execute', run: () => cockatiel.execute(fn) },
       { id: 'opossum', label: 'opossum new CircuitBreaker(fn).fire()', run: () => opossum.fire() },
@@ -49,6 +62,7 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
       rows,
       notes: [
         'ours: circuitName on its own registry, retry.maxAttempts 3, one fallback (not called).',
+        'ours + recovery: the same, plus a retry budget (a deposit per call), a bulkhead slot, a deadline timer per attempt and a lastGood cache write per success.',
         'executeWithHealing reads the SELF_HEALING_* environment on every call and looks the options object up in a WeakMap.',
         'opossum runs with its defaults, which arm a 10 s timeout timer on every fire().',
       ],

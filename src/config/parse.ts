@@ -30,14 +30,24 @@ type Issue = z.core.$ZodIssue;
  * the branch it came closest to: the one whose issue lies deepest (`redact.keys.0` says more than
  * `redact`). Branches refused at the union's own level say nothing better than the union.
  */
-function innermost(issue: Issue): Issue {
+function innermost(issue: Issue, root: unknown): Issue {
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
   let best: Issue | undefined;
   for (const branch of issue.errors) {
     const first = branch[0];
-    if (first !== undefined && first.path.length > 0 && (best === undefined || first.path.length > best.path.length)) best = first;
+    if (first === undefined || first.path.length === 0 || (best !== undefined && first.path.length <= best.path.length)) continue;
+    // A branch that fails for a key the user never wrote (`run` missing from `{ valu: 1 }`) is not
+    // the one they meant: the union's own message, listing every shape, says more.
+    const path = [...issue.path, ...first.path];
+    if (!isWritten(root, path)) continue;
+    best = { ...first, path } as Issue;
   }
-  return best === undefined ? issue : innermost({ ...best, path: [...issue.path, ...best.path] } as Issue);
+  return best === undefined ? issue : innermost(best, root);
+}
+
+function isWritten(root: unknown, path: readonly PropertyKey[]): boolean {
+  const parent = valueAt(root, path.slice(0, -1));
+  return parent !== null && typeof parent === 'object' && Object.hasOwn(parent, path.at(-1)!);
 }
 
 /**
@@ -53,7 +63,7 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, root: string)
     throw new HealingConfigError(root, 'could not be read (a getter threw)', { cause });
   }
   if (result.success) return result.data;
-  const issue = innermost(result.error.issues[0]!);
+  const issue = innermost(result.error.issues[0]!, value);
   const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
   const path = [...issue.path, ...(keys.length === 1 ? keys : [])];
   const option = [root, ...path.map(String)].filter(Boolean).join('.') || 'options';

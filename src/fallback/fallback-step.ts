@@ -1,6 +1,8 @@
 import { messageOf, toError } from '../errors.js';
 import type { Execution } from '../pipeline/execution.js';
 import type { FallbackContext } from '../pipeline/options.js';
+import type { HealingAction } from '../pipeline/healing-result.js';
+import type { ResolvedFallback } from './fallback-kinds.js';
 
 const NEVER_ABORTED = new AbortController().signal;
 
@@ -13,25 +15,41 @@ export async function runFallbacks(run: Execution): Promise<boolean> {
   const { plan } = run;
   if (plan.fallbacks.length === 0 || run.stopReason === 'aborted') return false;
   const primary = run.error!;
+  const { category } = run.classify();
+  if (plan.adaptive?.shouldSkip(category, 'fallback') === true) {
+    run.record({ kind: 'fallback', attempt: run.attempts, category, succeeded: false, reason: 'adaptive',
+      detail: `fallbacks skipped: they have not served a ${category} failure in their last ${plan.adaptive.window} tries` });
+    return false;
+  }
   const failures: Error[] = [primary];
   for (let index = 0; index < plan.fallbacks.length; index++) {
     if (plan.signal?.aborted) break;
     const ctx: FallbackContext = { attempt: run.attempts, signal: plan.signal ?? NEVER_ABORTED, error: failures[failures.length - 1]! };
+    const fallback = plan.fallbacks[index]!;
+    const label = fallback.name === undefined ? `fallback #${index + 1}` : `fallback #${index + 1} "${fallback.name}"`;
     try {
-      run.value = await plan.fallbacks[index]!(run.args, ctx);
+      run.value = await fallback.call(run.args, ctx);
       run.fallbackServed = true;
-      run.record({ kind: 'fallback', attempt: run.attempts, fallbackIndex: index, succeeded: true,
-        detail: `fallback #${index + 1} served the call after the primary failed (${run.stopReason ?? 'unknown'})` });
+      run.servedBy = fallback.name ?? `fallback #${index + 1}`;
+      run.record(withProvider(fallback, { kind: 'fallback', attempt: run.attempts, category, fallbackIndex: index, succeeded: true,
+        detail: `${label} served the call after the primary failed (${run.stopReason ?? 'unknown'})` }));
       return true;
     } catch (thrown) {
       const error = toError(thrown);
       failures.push(error);
-      run.record({ kind: 'fallback', attempt: run.attempts, fallbackIndex: index, succeeded: false, error: run.redact(messageOf(error)),
-        detail: `fallback #${index + 1} failed` });
+      run.record(withProvider(fallback, { kind: 'fallback', attempt: run.attempts, category, fallbackIndex: index, succeeded: false, error: run.redact(messageOf(error)),
+        detail: `${label} failed` }));
     }
   }
   run.error = new AggregateError(failures,
     `The call failed and so did ${failures.length - 1} fallback(s): ${failures.map((error) => run.redact(messageOf(error))).join(' | ')}`,
     { cause: primary });
   return false;
+}
+
+/** Adds the provider's name and cost, when it has them, to its action. */
+function withProvider(fallback: ResolvedFallback, action: HealingAction): HealingAction {
+  if (fallback.name !== undefined) action.provider = fallback.name;
+  if (fallback.cost !== undefined) action.cost = fallback.cost;
+  return action;
 }

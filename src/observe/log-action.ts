@@ -8,6 +8,9 @@ const LEVEL: Record<HealingAction['kind'], 'info' | 'warn'> = {
   fallback: 'warn',
   rollback: 'warn',
   circuit_open: 'warn',
+  bulkhead: 'warn',
+  degraded: 'info',
+  hedge: 'info',
   give_up: 'warn',
 };
 

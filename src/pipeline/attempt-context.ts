@@ -8,6 +8,8 @@ import type { AttemptContext } from './options.js';
  */
 export class AttemptContextImpl implements AttemptContext {
   readonly attempt: number;
+  /** With `timeoutGraceMs`: fn settled within the grace period after its timeout (set only then). */
+  declare stoppedInGrace: boolean | undefined;
   private controller: AbortController | undefined;
   private readonly callerSignal: AbortSignal | undefined;
   private timer: unknown;
@@ -35,6 +37,53 @@ export class AttemptContextImpl implements AttemptContext {
     const controller = this.ensureController();
     this.clock = clock;
     this.timer = clock.setTimeout(() => controller.abort(AttemptTimeoutError.create(timeoutMs)), timeoutMs);
+  }
+
+  /**
+   * Like {@link raceWithSignal}, but after a timeout fn gets `graceMs` to settle before it is
+   * abandoned, so what runs next (a retry, a rollback) does not overlap it. The attempt still
+   * fails with the timeout. A caller's abort ends it at once, as always.
+   */
+  raceWithGrace<T>(promise: PromiseLike<T>, graceMs: number): Promise<T> {
+    const signal = this.signal;
+    const clock = this.clock;
+    if (clock === undefined) return raceWithSignal(promise, signal);
+    return new Promise<T>((resolve, reject) => {
+      let graceTimer: unknown;
+      let timedOut = false;
+      const onAbort = () => {
+        if (!(signal.reason instanceof AttemptTimeoutError)) {
+          if (graceTimer !== undefined) clock.clearTimeout(graceTimer);
+          reject(signal.reason);
+          return;
+        }
+        timedOut = true;
+        graceTimer = clock.setTimeout(() => {
+          graceTimer = undefined;
+          reject(signal.reason);
+        }, graceMs);
+      };
+      const settle = (finish: () => void) => {
+        signal.removeEventListener('abort', onAbort);
+        if (timedOut) {
+          if (graceTimer === undefined) return; // abandoned already: the late outcome is dropped
+          clock.clearTimeout(graceTimer);
+          this.stoppedInGrace = true;
+          reject(signal.reason);
+        } else finish();
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      Promise.resolve(promise).then(
+        (value) => settle(() => resolve(value)),
+        (error: unknown) => settle(() => reject(error)),
+      );
+    });
+  }
+
+  /** Aborts this attempt's signal (a hedge that lost the race). */
+  abort(reason: unknown): void {
+    this.ensureController().abort(reason);
   }
 
   /** Clears the timer and the link to the caller's signal. */

@@ -1,5 +1,7 @@
 import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import { AttemptTimeoutError, CircuitOpenError } from '../errors.js';
+import { attemptLimitMs } from '../timeout/attempt-limit.js';
+import { hedge } from '../hedge/hedge.js';
 import { AttemptContextImpl, raceWithSignal } from './attempt-context.js';
 import type { Execution } from './execution.js';
 
@@ -43,24 +45,37 @@ export function startAttempt(run: Execution): unknown {
   if (breaker?.needsDuration === true || run.hub?.wantsAttempts() === true) run.attemptStartedAt = plan.clock.now();
   const ctx = new AttemptContextImpl(++run.attempts, plan.signal);
   run.attemptContext = ctx;
-  if (plan.timeoutMs !== undefined) ctx.startTimeout(plan.clock, plan.timeoutMs);
+  if (plan.limitsAttempts) ctx.startTimeout(plan.clock, attemptLimitMs(run));
   try {
     const value = run.fn(run.args, ctx);
-    return isThenable(value) && ctx.abortable ? raceWithSignal(value, ctx.signal) : value;
+    if (!isThenable(value)) return value;
+    const settles = !ctx.abortable ? value : plan.timeoutGraceMs > 0 ? ctx.raceWithGrace(value, plan.timeoutGraceMs) : raceWithSignal(value, ctx.signal);
+    return plan.hedge === undefined ? settles : hedge(run, settles);
   } catch (thrown) {
     return Promise.reject(thrown);
   }
 }
 
-/** Ends an attempt started by {@link startAttempt}: clears its timer, records a timeout, tells the breaker. */
+/**
+ * Ends an attempt started by {@link startAttempt}: clears its timer, stores a success for
+ * `lastGood` fallbacks, records a timeout, tells the breaker.
+ */
 export function endAttempt(run: Execution, ok: boolean): boolean {
   run.attemptContext?.dispose();
+  if (ok && run.plan.extendsAttemptEnd) {
+    if (run.hedgeServedByFallback === true) {
+      run.breaker?.releasePermission(); // the fallback's success says nothing about the dependency
+      return ok;
+    }
+    for (const cache of run.plan.lastGoodCaches ?? []) cache.remember(run.args, run.value);
+  }
   if (!ok && run.error instanceof AttemptTimeoutError) {
     run.record({
       kind: 'timeout',
       attempt: run.attempts,
       category: 'timeout',
-      detail: `attempt ${run.attempts} passed its ${run.error.timeoutMs} ms limit and was abandoned`,
+      detail: `attempt ${run.attempts} passed its ${run.error.timeoutMs} ms limit and ` +
+        (run.attemptContext?.stoppedInGrace === true ? 'stopped within the grace period' : 'was abandoned'),
     });
   }
   if (run.hub !== undefined) run.hub.attempt(run, ok);

@@ -7,7 +7,7 @@ let defaultPipeline: HealingPipeline | undefined;
 let defaultPipelineEnv = '';
 
 /** The default pipeline, rebuilt when the `SELF_HEALING_*` variables change. */
-function pipelineForCurrentEnvironment(): HealingPipeline {
+export function pipelineForCurrentEnvironment(): HealingPipeline {
   const env = ENV_KEYS.map((key) => process.env[key] ?? '').join('\u0000');
   if (defaultPipeline === undefined || env !== defaultPipelineEnv) {
     defaultPipeline = new HealingPipeline();

@@ -6,6 +6,8 @@ import type { PipelineHub } from '../events/pipeline-hub.js';
 import { logAction } from '../observe/log-action.js';
 import type { RedactedValue } from '../observe/redaction.js';
 import type { ReflectionHistoryEntry, ReflectionSpend } from '../reflect/reflector.js';
+import type { RecoveryState } from '../recover/rollback-step.js';
+import { learnFrom } from '../adaptive/learn.js';
 import type { GiveUpReason, HealingAction, HealingResult } from './healing-result.js';
 import type { HealingFunction } from './options.js';
 import type { ExecutionPlan } from './plan.js';
@@ -37,6 +39,10 @@ export class Execution {
   refused = false;
   circuitTriggered = false;
   fallbackServed = false;
+  /** Set by the fallback that served (read only then, so no field is initialised for it). */
+  declare servedBy: string | undefined;
+  /** Set when a `hedge: { with: 'fallback' }` won the race for the attempt. */
+  declare hedgeServedByFallback: boolean | undefined;
   actions: HealingAction[] = [];
   /** Created on the first reflection: most executions never reflect. */
   reflectionHistory: ReflectionHistoryEntry[] | undefined = undefined;
@@ -45,6 +51,8 @@ export class Execution {
   /** The context of the attempt in flight (its timer and signal link are released when it ends). */
   attemptContext: AttemptContextImpl | undefined = undefined;
   stopReason: GiveUpReason | undefined = undefined;
+  /** Only with `rollback` or `compensate`: the snapshot and the once-only flag. */
+  declare recovery: RecoveryState | undefined;
   private stopDetail = '';
   private classification: Classification | undefined = undefined;
   /** The redacted args, for the args they were made of (reflection replaces the args). */
@@ -129,9 +137,16 @@ export class Execution {
         args: this.args,
         durationMs,
       };
+      // A call that needed no healing has nothing to report or learn: one check on the fast path.
+      if (this.actions.length > 0) {
+        // Only results a fallback served carry `servedBy`: the others keep their shape.
+        if (this.fallbackServed) result.servedBy = this.servedBy;
+        if (this.plan.adaptive !== undefined) learnFrom(this, true);
+      }
       if (this.hub !== undefined) this.hub.finished(this, result);
       return result;
     }
+    if (this.plan.adaptive !== undefined) learnFrom(this, false);
     const reason = this.stopReason ?? 'exhausted';
     this.record({
       kind: 'give_up',

@@ -6,6 +6,10 @@ import type { HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
 import { mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
 import { runExecution } from './run-execution.js';
+import { runGuarded } from './run-guarded.js';
+import { AdaptiveHealing } from '../adaptive/adaptive-healing.js';
+import { checkBatchInput, readBatchOptions, runBatch, type BatchOptions, type BatchResult } from '../batch/batch.js';
+import { runTransaction, validateSteps, type TransactionOptions, type TransactionResult, type TransactionStep } from '../recover/transaction.js';
 
 /**
  * Holds default options and runs calls through them: the breaker, retry with backoff, reflection
@@ -31,6 +35,8 @@ export class HealingPipeline {
   /** @throws {HealingConfigError} naming the invalid option or environment variable. */
   constructor(options: HealingOptions = {}) {
     this.options = validateOptions(options);
+    // One AdaptiveHealing per pipeline, which its overrides inherit (they merge over these options).
+    if (this.options.adaptive === true) this.options = { ...this.options, adaptive: new AdaptiveHealing() };
     const plan = resolvePlan(this.options, readEnvironment());
     this.name = this.options.name ?? this.options.circuitName ?? 'default';
     this.hub = new PipelineHub(this.name, plan.circuitName, plan.registry);
@@ -71,7 +77,71 @@ export class HealingPipeline {
         return Promise.reject(error);
       }
     }
-    return runExecution(plan, fn as HealingFunction<unknown, unknown>, args) as Promise<HealingResult<Awaited<R>>>;
+    return (plan.guarded
+      ? runGuarded(plan, fn as HealingFunction<unknown, unknown>, args)
+      : runExecution(plan, fn as HealingFunction<unknown, unknown>, args, undefined)) as Promise<HealingResult<Awaited<R>>>;
+  }
+
+  /**
+   * Runs `steps` in order, each `run` healed by this pipeline and given the values of the steps
+   * before it. When a step fails (or `options.signal` aborts), the committed steps are
+   * compensated in reverse order, each exactly once. Resolves a {@link TransactionResult} listing
+   * what committed, what failed and what was compensated; rejects only for misuse (a step that is
+   * not `{ name, run, compensate? }`) with a {@link HealingConfigError}, before anything runs.
+   *
+   * @example
+   * ```ts
+   * const result = await pipeline.transaction([
+   *   { name: 'reserve', run: () => stock.reserve('sku-1'), compensate: (r) => stock.release(r.id) },
+   *   { name: 'charge', run: () => payments.charge(1200), compensate: (c) => payments.refund(c.id) },
+   *   { name: 'ship', run: ({ reserve }) => shipping.book(reserve) },
+   * ]);
+   * if (result.status === 'error') console.log(result.failed, result.compensated); // 'ship', ['charge', 'reserve']
+   * ```
+   */
+  transaction(steps: ReadonlyArray<TransactionStep>, options?: TransactionOptions): Promise<TransactionResult> {
+    try {
+      validateSteps(steps);
+      if (options !== undefined && (options === null || typeof options !== 'object')) {
+        throw new HealingConfigError('options', 'expected { signal } or nothing');
+      }
+      if (options?.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+        throw new HealingConfigError('options.signal', 'expected an AbortSignal');
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const overrides = options?.signal === undefined ? undefined : { signal: options.signal };
+    return runTransaction(steps, (fn, args, stepOverrides) => this.execute(fn, args, stepOverrides), overrides);
+  }
+
+  /**
+   * Runs `fn` once per item of `items` (each item is fn's args), healed by this pipeline, at
+   * most `options.concurrency` (default 8) at once. Resolves every item's {@link HealingResult},
+   * in the items' order, and totals; one item's failure never loses another's result. The other
+   * options merge over the pipeline's, as in `execute`. Rejects only for misuse, before any item
+   * runs.
+   *
+   * @example
+   * ```ts
+   * const batch = await geocoder.executeBatch(addresses, (address, { signal }) => geocode(address, { signal }), { concurrency: 4 });
+   * console.log(batch.totals); // { total: 120, succeeded: 118, failed: 2, healed: 9, successRate: 0.983 }
+   * ```
+   */
+  executeBatch<A, R>(items: ReadonlyArray<A>, fn: HealingFunction<A, R>, options?: BatchOptions<A, Awaited<R>>): Promise<BatchResult<Awaited<R>>> {
+    let concurrency: number;
+    let overrides: HealingOptions | undefined;
+    let plan: ExecutionPlan;
+    try {
+      checkBatchInput(items, fn);
+      ({ concurrency, overrides } = readBatchOptions(options));
+      plan = overrides === undefined ? this.plan : this.planFor(overrides);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const clock = plan.clock;
+    return runBatch((f, args, o) => this.execute(f, args, o), items, fn as HealingFunction<unknown, unknown>, concurrency, overrides, () => clock.now()) as
+      Promise<BatchResult<Awaited<R>>>;
   }
 
   private planFor(overrides: HealingOptions): ExecutionPlan {

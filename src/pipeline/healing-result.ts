@@ -1,7 +1,12 @@
 import type { Disposition } from '../classify/classification.js';
 
 /**
- * What kind of healing step an action records.
+ * What kind of healing step an action records. `'rollback'` is one undo step (`reason` says
+ * which: `'restore'`, `'compensate'` or `'snapshot'`; `succeeded` says whether it worked).
+ * `'bulkhead'` is a refusal by the bulkhead (`reason` `'full'` or `'queue_timeout'`): fn was not called.
+ * `'degraded'`: the call's feature is switched off, so its fallback served without calling fn.
+ * `'hedge'`: a slow attempt got a hedge (`delayMs`), then which call won (`reason` `'hedge_won'`
+ * or `'first_won'`). A hedged call of fn belongs to its attempt: `attempts` does not count it.
  * @example
  * ```ts
  * const retried = result.healingActions.some((a) => a.kind === 'retry');
@@ -14,6 +19,9 @@ export type HealingActionKind =
   | 'rollback'
   | 'circuit_open'
   | 'timeout'
+  | 'bulkhead'
+  | 'degraded'
+  | 'hedge'
   | 'give_up';
 
 /**
@@ -26,6 +34,14 @@ export type HealingActionKind =
  * - `retry_after`: the server asked to wait longer than `retry.maxRetryAfterMs`.
  * - `circuit_open`: the circuit refused the call and no fallback served.
  * - `disabled`: `SELF_HEALING_ENABLED=false`, so the one call's failure is final.
+ * - `budget`: the retry budget (`retryBudget`) is spent, so the failure was not retried.
+ * - `snapshot`: `rollback.snapshot` threw, so fn was not called (it could not have been undone).
+ * - `rollback`: `rollback.restore` failed before a retry, so the call was not retried on unclean state.
+ * - `bulkhead`: the bulkhead refused the call (full, or it waited too long in the queue).
+ * - `adaptive`: with `adaptive`, retrying or reflecting has not healed this error category lately
+ *   (or the retries allowed for it are used up), so it was skipped.
+ *
+ * `deadline` also covers `deadlineMs`: no attempt or wait starts past it.
  *
  * @example
  * ```ts
@@ -41,7 +57,12 @@ export type GiveUpReason =
   | 'deadline'
   | 'retry_after'
   | 'circuit_open'
-  | 'disabled';
+  | 'disabled'
+  | 'budget'
+  | 'snapshot'
+  | 'rollback'
+  | 'bulkhead'
+  | 'adaptive';
 
 /**
  * One step the pipeline took, in order. `detail` is a readable sentence; the other fields are
@@ -64,14 +85,23 @@ export interface HealingAction {
   disposition?: Disposition;
   /** The wait before the next attempt (`retry`). */
   delayMs?: number;
-  /** Why: the give-up reason, or why a reflection proposal was rejected. */
+  /**
+   * Why: the give-up reason, why a reflection proposal was rejected, which undo step ran
+   * (`rollback`: `restore`, `compensate`, `snapshot`), why the bulkhead refused (`full`,
+   * `queue_timeout`), who won a hedge (`hedge_won`, `first_won`), `feature_off` (`degraded`), or
+   * `adaptive` (a fallback skipped by adaptive healing).
+   */
   reason?: GiveUpReason | string;
-  /** Whether a reflection proposal was accepted, or a fallback served. */
+  /** Whether a reflection proposal was accepted, a fallback served, an undo step worked, or a hedge won. */
   succeeded?: boolean;
   /** The breaker involved (`circuit_open`, and every action when `circuitName` is set). */
   circuit?: string;
   /** Index of the fallback (`fallback`). */
   fallbackIndex?: number;
+  /** The fallback's `name`, when it has one (`fallback`). */
+  provider?: string;
+  /** The fallback's `cost`, when it has one (`fallback`). */
+  cost?: number;
   /** The (redacted, truncated) message of the error that led to this action. */
   error?: string;
 }
@@ -79,7 +109,7 @@ export interface HealingAction {
 interface HealingResultBase {
   /** How many times the primary fn was invoked (refused and fallback calls do not count). */
   attempts: number;
-  /** True iff the call succeeded after at least one failed attempt, or a fallback served. */
+  /** True iff the call succeeded and needed healing: an attempt failed first, a fallback served, or a hedge raced a slow attempt. */
   healed: boolean;
   /** Every healing step, in order; an `'error'` result ends with one `'give_up'`. */
   healingActions: HealingAction[];
@@ -89,6 +119,11 @@ interface HealingResultBase {
   args: unknown;
   /** Wall time of the whole execution, waits included, in ms. */
   durationMs: number;
+  /**
+   * Which fallback served the call: its `name`, or `fallback #<n>`. Absent when the primary
+   * served (or nothing did).
+   */
+  servedBy?: string;
 }
 
 /**

@@ -4,6 +4,13 @@ import type { Clock } from '../clock.js';
 import type { HealingLogger } from '../observe/logger.js';
 import type { RedactionOptions } from '../observe/redaction.js';
 import type { Reflector, ReflectionSpend } from '../reflect/reflector.js';
+import type { RetryBudget, RetryBudgetConfig } from '../budget/retry-budget.js';
+import type { CompensateFunction, RollbackOptions } from '../recover/rollback-options.js';
+import type { Fallback } from '../fallback/fallback-kinds.js';
+import type { Bulkhead, BulkheadConfig } from '../bulkhead/bulkhead.js';
+import type { DegradableFeature } from '../degrade/degradable-feature.js';
+import type { HedgeOptions } from '../hedge/hedge-options.js';
+import type { AdaptiveHealing } from '../adaptive/adaptive-healing.js';
 
 /**
  * What the healed function receives besides its args.
@@ -124,11 +131,65 @@ export interface HealingOptions<A = any, R = any> {
   name?: string;
   /** Run each attempt through the named breaker of `registry`. */
   circuitName?: string;
-  /** Tried in order, with the last args, when the primary cannot succeed. */
-  fallback?: FallbackFunction<A, R> | ReadonlyArray<FallbackFunction<A, R>>;
+  /**
+   * Tried in order, with the last args, when the primary cannot succeed: functions with fn's
+   * signature (`ctx.error` holds the failure), providers `{ name, cost, run(args, error, ctx) }`,
+   * static `{ value }`s, or `{ lastGood: { ttlMs, maxEntries, key } }` (the primary's last good
+   * result for the same key). A named one that serves is the result's `servedBy`.
+   */
+  fallback?: Fallback<A, R> | ReadonlyArray<Fallback<A, R>>;
   retry?: RetryOptions;
-  /** Per-attempt limit, in ms: the attempt's signal aborts and it counts as a `timeout`. */
-  timeoutMs?: number;
+  /**
+   * Per-attempt limit, in ms: the attempt's signal aborts and it counts as a `timeout`. A function
+   * of the 1-based attempt escalates it, e.g. `(attempt) => 30_000 * 2 ** (attempt - 1)`.
+   */
+  timeoutMs?: number | ((attempt: number) => number);
+  /**
+   * How long a timed-out attempt may take to stop after its signal aborted before it is
+   * abandoned, in ms. Waiting lets the next attempt (or a rollback) start on a settled state.
+   * Default 0: abandoned at once.
+   */
+  timeoutGraceMs?: number;
+  /**
+   * A deadline for the whole execution, waits included, in ms: an attempt in flight is cut at
+   * the deadline (as a timeout) and no attempt or wait starts past it (give-up reason `deadline`).
+   */
+  deadlineMs?: number;
+  /**
+   * Undo state after a terminal failure: `snapshot(args)` before the first attempt,
+   * `restore(snapshot, error)` once when the call cannot succeed (and before each retry with
+   * `betweenAttempts: true`). A failing restore is recorded as a `'rollback'` action.
+   */
+  rollback?: RollbackOptions<A>;
+  /** Runs once after a terminal failure, to undo what the failed call did (recorded as `'rollback'`). */
+  compensate?: CompensateFunction<A>;
+  /**
+   * Limits retries to a share of recent calls (`{ ratio: 0.1, minRetries: 10 }`), per pipeline
+   * or per circuit, or any {@link RetryBudget}. When spent: no retry, give-up reason `budget`.
+   */
+  retryBudget?: RetryBudgetConfig | RetryBudget;
+  /**
+   * Limits executions running at once (`{ maxConcurrent, maxQueue, queueTimeoutMs }`, or a
+   * shared {@link Bulkhead}). A refusal is a `'bulkhead'` action and a `BulkheadRejectedError`;
+   * fallbacks still run.
+   */
+  bulkhead?: BulkheadConfig | Bulkhead;
+  /**
+   * The degradable feature these calls belong to (from `GracefulDegradation.define`): failed
+   * executions switch it off; while off, fn is not called and its fallback serves (`'degraded'`).
+   */
+  feature?: DegradableFeature<R>;
+  /**
+   * Races a slow attempt: after `delayMs`, a second call of fn (or, `with: 'fallback'`, the
+   * first fallback) starts alongside; the first success wins, the other is aborted.
+   */
+  hedge?: HedgeOptions;
+  /**
+   * Learn which healing actions work per error category: skip retry, reflection or fallbacks
+   * that have not healed a category in their last tries, shrink retries with their success, and
+   * raise `escalate` for recurring errors. `true` gives the pipeline its own `AdaptiveHealing`.
+   */
+  adaptive?: boolean | AdaptiveHealing;
   /** Proposes repaired args for `recoverable` errors. */
   reflector?: Reflector<A>;
   /** A zod schema (anything with `safeParse`) every reflected proposal must pass. */

@@ -10,7 +10,19 @@ import type { HealingLogger } from '../observe/logger.js';
 import { Redaction } from '../observe/redaction.js';
 import { parsePath, type ArgPath } from '../reflect/arg-paths.js';
 import type { Reflector, ReflectionSpend } from '../reflect/reflector.js';
-import type { FallbackFunction, HealingOptions, ProposalGuard } from './options.js';
+import type { HealingOptions, ProposalGuard } from './options.js';
+import { resolveRetryBudget } from '../budget/resolve-budget.js';
+import type { RetryBudget } from '../budget/retry-budget.js';
+import { resolveTimeouts } from '../timeout/attempt-limit.js';
+import { resolveBulkhead } from '../bulkhead/resolve-bulkhead.js';
+import type { Bulkhead } from '../bulkhead/bulkhead.js';
+import type { DegradableFeature } from '../degrade/degradable-feature.js';
+import { checkHedge } from '../hedge/check-hedge.js';
+import type { HedgeOptions } from '../hedge/hedge-options.js';
+import { AdaptiveHealing } from '../adaptive/adaptive-healing.js';
+import type { CompensateFunction, RollbackOptions } from '../recover/rollback-options.js';
+import { resolveFallbacks, type ResolvedFallback } from '../fallback/fallback-kinds.js';
+import type { LastGoodCache } from '../fallback/last-good-cache.js';
 
 /** Options with every default applied and the environment folded in: what an execution reads. */
 export interface ExecutionPlan {
@@ -25,7 +37,25 @@ export interface ExecutionPlan {
   readonly jitter: 'full' | 'equal' | 'none';
   readonly maxElapsedMs: number | undefined;
   readonly maxRetryAfterMs: number;
-  readonly timeoutMs: number | undefined;
+  /** A number, or one limit per attempt (from a `timeoutMs` function). */
+  readonly timeoutMs: number | readonly number[] | undefined;
+  readonly timeoutGraceMs: number;
+  readonly deadlineMs: number | undefined;
+  readonly rollback: RollbackOptions | undefined;
+  readonly compensate: CompensateFunction | undefined;
+  readonly retryBudget: RetryBudget | undefined;
+  readonly bulkhead: Bulkhead | undefined;
+  readonly feature: DegradableFeature | undefined;
+  readonly hedge: HedgeOptions | undefined;
+  readonly adaptive: AdaptiveHealing | undefined;
+  /** Whether an execution prepares before its first attempt (`retryBudget`, `rollback`). */
+  readonly prepares: boolean;
+  /** Whether the time of an attempt is limited (`timeoutMs` or `deadlineMs`): one check per attempt. */
+  readonly limitsAttempts: boolean;
+  /** Whether an attempt's end needs more than the breaker (`lastGood` caches, a fallback hedge). */
+  readonly extendsAttemptEnd: boolean;
+  /** Whether an execution goes through a feature, a bulkhead or a preparation first (`runGuarded`). */
+  readonly guarded: boolean;
   readonly reflector: Reflector | undefined;
   readonly argsSchema: HealingOptions['argsSchema'];
   readonly maxReflections: number;
@@ -40,7 +70,9 @@ export interface ExecutionPlan {
   readonly classifier: Classifier;
   readonly registry: CircuitBreakerRegistry;
   readonly circuitName: string | undefined;
-  readonly fallbacks: ReadonlyArray<FallbackFunction<unknown, unknown>>;
+  readonly fallbacks: ReadonlyArray<ResolvedFallback>;
+  /** The caches of `lastGood` fallbacks, which every success of the primary fills; usually none. */
+  readonly lastGoodCaches: ReadonlyArray<LastGoodCache> | undefined;
   readonly signal: AbortSignal | undefined;
   readonly logger: HealingLogger | undefined;
   readonly clock: Clock;
@@ -67,19 +99,37 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
   const retry = options.retry ?? {};
   const jitter = retry.jitter === undefined || retry.jitter === true ? 'full' : retry.jitter === false ? 'none' : retry.jitter;
   const registry = options.registry ?? getDefaultRegistry();
-  const fallback = options.fallback;
+  const clock = options.clock ?? registry.clock;
+  const maxAttempts = retry.maxAttempts ?? env.maxAttempts ?? 3;
+  const bulkhead = resolveBulkhead(options.bulkhead);
+  const fallbacks = resolveFallbacks(options.fallback, clock);
+  const lastGoodCaches = fallbacks.flatMap((fallback) => (fallback.cache === undefined ? [] : [fallback.cache]));
   return {
     options,
     enabled: env.enabled,
     reflectionEnabled: env.reflectionEnabled,
-    maxAttempts: retry.maxAttempts ?? env.maxAttempts ?? 3,
+    maxAttempts,
     minDelayMs: retry.minDelayMs ?? 100,
     maxDelayMs: retry.maxDelayMs ?? 30_000,
     factor: retry.factor ?? 2,
     jitter,
     maxElapsedMs: retry.maxElapsedMs,
     maxRetryAfterMs: retry.maxRetryAfterMs ?? 60_000,
-    timeoutMs: options.timeoutMs,
+    timeoutMs: resolveTimeouts(options.timeoutMs, maxAttempts),
+    timeoutGraceMs: options.timeoutGraceMs ?? 0,
+    deadlineMs: options.deadlineMs,
+    rollback: options.rollback,
+    compensate: options.compensate,
+    retryBudget: resolveRetryBudget(options.retryBudget, options.circuitName, registry, clock),
+    bulkhead,
+    feature: options.feature,
+    hedge: checkHedge(options, fallbacks.length),
+    adaptive: options.adaptive === true ? new AdaptiveHealing() : options.adaptive || undefined,
+    guarded: env.enabled && (bulkhead !== undefined || options.feature !== undefined ||
+      options.retryBudget !== undefined || options.rollback !== undefined),
+    prepares: options.retryBudget !== undefined || options.rollback !== undefined,
+    limitsAttempts: options.timeoutMs !== undefined || options.deadlineMs !== undefined,
+    extendsAttemptEnd: lastGoodCaches.length > 0 || options.hedge?.with === 'fallback',
     reflector: options.reflector as Reflector | undefined,
     argsSchema: options.argsSchema,
     maxReflections: options.maxReflections ?? 2,
@@ -92,9 +142,10 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
     classifier: options.classifier ?? (sharedClassifier ??= new ErrorClassifier()),
     registry,
     circuitName: options.circuitName,
-    fallbacks: (fallback === undefined ? [] : typeof fallback === 'function' ? [fallback] : [...fallback]) as ReadonlyArray<FallbackFunction<unknown, unknown>>,
+    fallbacks,
+    lastGoodCaches: lastGoodCaches.length === 0 ? undefined : lastGoodCaches,
     signal: options.signal,
     logger: options.logger,
-    clock: options.clock ?? registry.clock,
+    clock,
   };
 }

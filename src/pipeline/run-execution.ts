@@ -1,4 +1,6 @@
 import { runFallbacks } from '../fallback/fallback-step.js';
+import { rollBack, takeSnapshot } from '../recover/rollback-step.js';
+import { depositSafely } from '../budget/use-budget.js';
 import { retryWithHealing } from '../retry/retry-step.js';
 import { endAttempt, isThenable, REFUSED, startAttempt } from './attempt.js';
 import { Execution } from './execution.js';
@@ -11,15 +13,18 @@ import type { ExecutionPlan } from './plan.js';
  *
  *   1. attempt   circuit breaker -> per-attempt timeout -> fn
  *   2. retry     classify; transient: back off; recoverable: reflect; permanent: stop
- *   3. fallback  the fallbacks in order
- *   4. result    a HealingResult, ending with 'give_up' when it failed
+ *   3. rollback  restore the snapshot / compensate, once (only when configured)
+ *   4. fallback  the fallbacks in order
+ *   5. result    a HealingResult, ending with 'give_up' when it failed
  *
  * The first attempt is awaited here rather than through `runAttempt`: a call that succeeds at
  * once then costs one async frame in all (about 30 ns each on our bench machine, a tenth of a
  * peer's whole overhead), never enters the retry machinery, and builds no error.
  */
-export async function runExecution(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
-  const run = new Execution(plan, fn, args);
+export async function runExecution(
+  plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, prepared: Execution | undefined,
+): Promise<HealingResult<unknown>> {
+  const run = prepared ?? new Execution(plan, fn, args);
   if (!plan.enabled) return run.finish(await runOnceUnhealed(run));
 
   let ok = false;
@@ -33,8 +38,31 @@ export async function runExecution(plan: ExecutionPlan, fn: HealingFunction<unkn
     }
     endAttempt(run, ok);
   }
-  ok ||= (await retryWithHealing(run)) || (await runFallbacks(run));
+  ok ||= (await retryWithHealing(run)) || (await rollBackThenFallBack(run));
   return run.finish(ok);
+}
+
+/**
+ * Deposits in the retry budget and takes the rollback snapshot, then runs the execution. Only
+ * plans with `prepares` come here (through `runGuarded`): an `await` in `runExecution`, even one
+ * never reached, would slow every call down.
+ */
+export async function runPrepared(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
+  const run = new Execution(plan, fn, args);
+  if (plan.retryBudget !== undefined) depositSafely(plan.retryBudget);
+  if (plan.rollback !== undefined && !(await takeSnapshot(run))) return run.finish(false);
+  return runExecution(plan, fn, args, run);
+}
+
+/** The pipeline with its preparation when it has one (for `runGuarded` and the bulkhead). */
+export function runPreparedOrNot(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
+  return plan.prepares ? runPrepared(plan, fn, args) : runExecution(plan, fn, args, undefined);
+}
+
+/** Steps 3 and 4: the rollback (when configured), then the fallbacks. */
+async function rollBackThenFallBack(run: Execution): Promise<boolean> {
+  await rollBack(run);
+  return runFallbacks(run);
 }
 
 /** With `SELF_HEALING_ENABLED=false`: one plain call, no breaker, no retry, no fallback. */

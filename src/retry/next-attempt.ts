@@ -2,6 +2,9 @@ import { sleep } from '../clock.js';
 import type { GiveUpReason } from '../pipeline/healing-result.js';
 import type { Execution } from '../pipeline/execution.js';
 import { reflectOnFailure } from '../reflect/reflect-step.js';
+import { restoreBeforeRetry } from '../recover/rollback-step.js';
+import { adaptiveReasonToStop } from '../adaptive/learn.js';
+import { withdrawSafely } from '../budget/use-budget.js';
 import { backoffDelay } from './backoff.js';
 
 /**
@@ -58,7 +61,18 @@ function describeReflection(run: Execution): string {
 export async function prepareNextAttempt(run: Execution): Promise<boolean> {
   const stopReason = reasonNotToRetry(run);
   if (stopReason !== undefined) return run.stop(stopReason, explain(run, stopReason));
-  return run.classify().disposition === 'recoverable' ? reflectOnFailure(run) : waitBeforeRetry(run);
+  const { plan } = run;
+  const futile = plan.adaptive === undefined ? undefined : adaptiveReasonToStop(run);
+  if (futile !== undefined) return run.stop('adaptive', futile);
+  if (plan.retryBudget !== undefined && !(await withdrawSafely(plan.retryBudget))) {
+    return run.stop('budget', `the retry budget is spent (too many retries among recent calls); last: ${describeError(run)}`);
+  }
+  const prepared = run.classify().disposition === 'recoverable' ? await reflectOnFailure(run) : await waitBeforeRetry(run);
+  if (!prepared) return false;
+  if (plan.deadlineMs !== undefined && run.elapsedMs() >= plan.deadlineMs) {
+    return run.stop('deadline', `deadlineMs (${plan.deadlineMs} ms) is spent`);
+  }
+  return plan.rollback?.betweenAttempts === true ? restoreBeforeRetry(run) : true;
 }
 
 async function waitBeforeRetry(run: Execution): Promise<boolean> {
@@ -71,6 +85,9 @@ async function waitBeforeRetry(run: Execution): Promise<boolean> {
   const delayMs = retryAfterMs ?? backoffDelay(plan, run.retries);
   if (plan.maxElapsedMs !== undefined && run.elapsedMs() + delayMs > plan.maxElapsedMs) {
     return run.stop('deadline', `waiting ${delayMs} ms would pass retry.maxElapsedMs (${plan.maxElapsedMs} ms)`);
+  }
+  if (plan.deadlineMs !== undefined && run.elapsedMs() + delayMs >= plan.deadlineMs) {
+    return run.stop('deadline', `waiting ${delayMs} ms would reach deadlineMs (${plan.deadlineMs} ms) before the next attempt`);
   }
   run.record({
     kind: 'retry',

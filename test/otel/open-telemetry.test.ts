@@ -82,7 +82,7 @@ describe('instrumentOpenTelemetry', () => {
     const counter = (await metric('self_healing.healing.events')) as SumMetricData;
     expect(counter.dataPointType).toBe(DataPointType.SUM);
     const byAction = Object.fromEntries(counter.dataPoints.map((p) => [`${p.attributes['self_healing.action']}/${p.attributes['self_healing.category'] ?? '-'}`, p.value]));
-    expect(byAction).toEqual({ 'retry/unavailable': 1, 'fallback/-': 1 });
+    expect(byAction).toEqual({ 'retry/unavailable': 1, 'fallback/unavailable': 1 });
     expect(counter.dataPoints[0]!.attributes).toMatchObject({ 'self_healing.pipeline': 'checkout', 'self_healing.circuit': 'payments' });
 
     const attempts = (await metric('self_healing.attempt.duration')) as HistogramMetricData;

@@ -41,4 +41,29 @@ describe('process lifetime', () => {
     // A leaked 10-minute timer would hold the process until spawnSync's 20 s timeout kills it.
     expect(run.signal).toBeNull();
   });
+
+  it('exits on its own after the recovery strategies ran with long limits (no timer left behind)', () => {
+    const run = runScript(`
+      import { Bulkhead, GracefulDegradation, HealingPipeline } from './src/index.ts';
+      const bulkhead = new Bulkhead({ maxConcurrent: 1, maxQueue: 1, queueTimeoutMs: 600000 });
+      const features = new GracefulDegradation();
+      const feature = features.define('f', { fallback: 'off', failureThreshold: 1, checkIntervalMs: 1, checkTimeoutMs: 600000, healthCheck: () => new Promise(() => {}) });
+      const pipeline = new HealingPipeline({
+        bulkhead, feature, deadlineMs: 600000, timeoutMs: 300000, timeoutGraceMs: 600000,
+        hedge: { delayMs: 5 }, retryBudget: { ratio: 0.1 }, adaptive: true,
+        rollback: { snapshot: () => 1, restore: () => {} }, retry: { maxAttempts: 2, minDelayMs: 1 },
+      });
+      const slow = (_a, { signal }) => new Promise((resolve) => { const t = setTimeout(() => resolve('slow'), 30); signal.addEventListener('abort', () => clearTimeout(t)); });
+      const [a, b] = await Promise.all([pipeline.execute(slow, {}), pipeline.execute(async () => 'queued', {})]);
+      const failed = await pipeline.execute(async () => { throw Object.assign(new Error('down'), { status: 503 }); }, {});
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const off = await pipeline.execute(async () => 'never', {});
+      console.log('DONE', a.status, b.result, failed.status, off.result);
+    `);
+    expect(run.stdout).toContain('DONE ok queued error off');
+    expect(run.status).toBe(0);
+    // The last call started the feature's health check, which hangs: its 10-minute check timeout
+    // is background work and must not hold the process (spawnSync's 20 s timeout would kill it).
+    expect(run.signal).toBeNull();
+  });
 });

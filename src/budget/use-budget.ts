@@ -1,0 +1,25 @@
+import type { RetryBudget } from './retry-budget.js';
+
+/** Deposits one call; a budget that throws or rejects (a store that is down) must not fail the call. */
+export function depositSafely(budget: RetryBudget): void {
+  try {
+    const pending = budget.deposit();
+    if (pending !== undefined && typeof (pending as PromiseLike<void>).then === 'function') {
+      (pending as PromiseLike<void>).then(undefined, () => {});
+    }
+  } catch {
+    // ignored: see above
+  }
+}
+
+/**
+ * Takes one retry, awaiting a shared budget's answer. A budget that throws or rejects counts as
+ * spent: without an answer, not adding load is the safe side during what may be an outage.
+ */
+export async function withdrawSafely(budget: RetryBudget): Promise<boolean> {
+  try {
+    return (await budget.tryWithdraw()) === true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,113 @@
+import type { Clock } from '../clock.js';
+import { bulkheadConfigSchema } from '../config/options-schema.js';
+import { parseWith } from '../config/parse.js';
+import type { BulkheadRejection } from './bulkhead-rejected-error.js';
+
+/**
+ * Settings of a {@link Bulkhead}.
+ * @example
+ * ```ts
+ * const config: BulkheadConfig = { maxConcurrent: 10, maxQueue: 20, queueTimeoutMs: 1_000 };
+ * ```
+ */
+export interface BulkheadConfig {
+  /** Executions allowed to run at once. */
+  maxConcurrent: number;
+  /** Executions allowed to wait for a slot; more are refused at once (`full`). Default 0. */
+  maxQueue?: number;
+  /** The longest wait in the queue, in ms; then refused (`queue_timeout`). Default: no limit. */
+  queueTimeoutMs?: number;
+}
+
+/**
+ * What waiting for a bulkhead slot ended with.
+ * @example
+ * ```ts
+ * const admission: Admission = await bulkhead.wait(systemClock, signal);
+ * if (admission === 'admitted') try { await work(); } finally { bulkhead.release(); }
+ * ```
+ */
+export type Admission = 'admitted' | BulkheadRejection | 'aborted';
+
+interface Waiter {
+  admit: (outcome: Admission) => void;
+}
+
+/**
+ * Limits how many executions run at once, with a bounded FIFO queue, so that one slow
+ * dependency cannot take every connection, socket or worker. Share one instance between the
+ * pipelines that call the same dependency; a config object in `bulkhead` gets its own.
+ *
+ * @example
+ * ```ts
+ * const db = new Bulkhead({ maxConcurrent: 10, maxQueue: 50, queueTimeoutMs: 2_000 });
+ * const reads = new HealingPipeline({ bulkhead: db });
+ * const writes = new HealingPipeline({ bulkhead: db, retry: { maxAttempts: 1 } });
+ * ```
+ */
+export class Bulkhead {
+  readonly maxConcurrent: number;
+  readonly maxQueue: number;
+  readonly queueTimeoutMs: number | undefined;
+  private running = 0;
+  private readonly queue: Waiter[] = [];
+
+  /** @throws {HealingConfigError} for limits that are not whole numbers in range. */
+  constructor(config: BulkheadConfig) {
+    const valid = parseWith(bulkheadConfigSchema, config, 'bulkhead');
+    this.maxConcurrent = valid.maxConcurrent;
+    this.maxQueue = valid.maxQueue ?? 0;
+    this.queueTimeoutMs = valid.queueTimeoutMs;
+  }
+
+  /** Executions running now. */
+  get active(): number {
+    return this.running;
+  }
+
+  /** Executions waiting for a slot now. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Takes a slot if one is free. */
+  tryAcquire(): boolean {
+    if (this.running >= this.maxConcurrent) return false;
+    this.running++;
+    return true;
+  }
+
+  /**
+   * Waits in the queue for a slot. Resolves `'admitted'` (the slot is taken: call `release()`),
+   * `'full'` at once when the queue is full, `'queue_timeout'`, or `'aborted'` when `signal` aborts.
+   */
+  wait(clock: Clock, signal: AbortSignal | undefined): Promise<Admission> {
+    if (this.tryAcquire()) return Promise.resolve('admitted');
+    if (this.queue.length >= this.maxQueue) return Promise.resolve('full');
+    if (signal?.aborted === true) return Promise.resolve('aborted');
+    return new Promise<Admission>((resolve) => {
+      let timer: unknown;
+      const onAbort = () => waiter.admit('aborted');
+      const waiter: Waiter = {
+        admit: (outcome) => {
+          const index = this.queue.indexOf(waiter);
+          if (index >= 0) this.queue.splice(index, 1);
+          else if (outcome !== 'admitted') return; // already admitted: a late abort or timeout changes nothing
+          if (timer !== undefined) clock.clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          resolve(outcome);
+        },
+      };
+      this.queue.push(waiter);
+      if (this.queueTimeoutMs !== undefined) timer = clock.setTimeout(() => waiter.admit('queue_timeout'), this.queueTimeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Frees a slot: the first waiter in the queue takes it over. */
+  release(): void {
+    const next = this.queue[0];
+    if (next !== undefined) next.admit('admitted'); // the slot passes on; `running` is unchanged
+    else this.running--;
+  }
+}

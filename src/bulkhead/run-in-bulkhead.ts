@@ -1,0 +1,49 @@
+import { runFallbacks } from '../fallback/fallback-step.js';
+import { Execution } from '../pipeline/execution.js';
+import type { HealingResult } from '../pipeline/healing-result.js';
+import type { HealingFunction } from '../pipeline/options.js';
+import type { ExecutionPlan } from '../pipeline/plan.js';
+import { runPreparedOrNot } from '../pipeline/run-execution.js';
+import { BulkheadRejectedError } from './bulkhead-rejected-error.js';
+
+/**
+ * An execution inside the plan's bulkhead: it takes a slot (or waits in the queue) for the
+ * whole execution, retries and waits included, and frees it when the execution ends. A refused
+ * execution never calls fn; it records a `'bulkhead'` action and still runs the fallbacks.
+ */
+export async function runInBulkhead(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
+  const bulkhead = plan.bulkhead!;
+  if (bulkhead.tryAcquire()) return runAndRelease(plan, fn, args, 0);
+  const queuedAt = plan.clock.now();
+  const admission = await bulkhead.wait(plan.clock, plan.signal);
+  if (admission === 'admitted') return runAndRelease(plan, fn, args, plan.clock.now() - queuedAt);
+
+  const run = new Execution(plan, fn, args);
+  if (admission === 'aborted') {
+    run.fail(plan.signal!.reason);
+    run.stop('aborted', 'the caller aborted while the call waited for a bulkhead slot');
+    return run.finish(false);
+  }
+  run.fail(BulkheadRejectedError.create(admission, bulkhead.maxConcurrent, bulkhead.maxQueue));
+  run.record({
+    kind: 'bulkhead',
+    attempt: 1,
+    reason: admission,
+    detail: admission === 'full'
+      ? `the bulkhead refused the call: ${bulkhead.maxConcurrent} running and ${bulkhead.maxQueue} queued`
+      : `the bulkhead refused the call after ${bulkhead.queueTimeoutMs} ms in its queue`,
+  });
+  run.stop('bulkhead', admission === 'full' ? 'the bulkhead is full' : 'no bulkhead slot freed up within queueTimeoutMs');
+  run.refused = true;
+  return run.finish(await runFallbacks(run));
+}
+
+async function runAndRelease(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, queuedMs: number): Promise<HealingResult<unknown>> {
+  try {
+    const result = await runPreparedOrNot(plan, fn, args);
+    result.durationMs += queuedMs;
+    return result;
+  } finally {
+    plan.bulkhead!.release();
+  }
+}

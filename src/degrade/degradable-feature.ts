@@ -1,0 +1,160 @@
+import { Listeners } from '../circuit/circuit-events.js';
+import type { Clock } from '../clock.js';
+
+/**
+ * How a feature degrades: off after `failureThreshold` consecutive failed calls, back on when a
+ * health check passes (checked at most every `checkIntervalMs` while off), serving `fallback`
+ * meanwhile.
+ *
+ * @example
+ * ```ts
+ * const config: FeatureConfig<Product[]> = { failureThreshold: 3, healthCheck: () => recs.ping(), checkIntervalMs: 30_000, fallback: [] };
+ * ```
+ */
+export interface FeatureConfig<T = unknown> {
+  /** What a call of the feature resolves with while it is off. */
+  fallback: T;
+  /** Consecutive failed executions that switch the feature off. Default 3. */
+  failureThreshold?: number;
+  /** Resolves when the dependency is healthy again (a throw, a rejection or `false` means not yet). */
+  healthCheck: (signal: AbortSignal) => unknown;
+  /** Least time between two health checks while off, in ms. Default 30 000. */
+  checkIntervalMs?: number;
+  /** A health check taking longer fails, in ms. Default 10 000. */
+  checkTimeoutMs?: number;
+}
+
+/**
+ * A feature switching off or on: what `disabled` and `enabled` listeners receive.
+ * @example
+ * ```ts
+ * features.on('disabled', ({ feature, reason }) => log.warn({ feature, reason }, 'feature degraded'));
+ * ```
+ */
+export interface FeatureChange {
+  feature: string;
+  /** `failures` (it failed `failureThreshold` times in a row), `health-check`, or `manual`. */
+  reason: 'failures' | 'health-check' | 'manual';
+  at: number;
+}
+
+/**
+ * Events of a {@link GracefulDegradation} (and of each feature).
+ * @example
+ * ```ts
+ * const events: Array<keyof FeatureEvents> = ['disabled', 'enabled'];
+ * ```
+ */
+export interface FeatureEvents {
+  disabled: FeatureChange;
+  enabled: FeatureChange;
+}
+
+/**
+ * One named feature that degrades on its own. Give it to a pipeline (`feature` option) so its
+ * calls count: failed executions switch it off, and while off, fn is not called and the
+ * feature's `fallback` is served. No timer runs while it is on or idle: a health check is started
+ * by a read of `enabled` (or a call) once `checkIntervalMs` has passed.
+ *
+ * @example
+ * ```ts
+ * const recs = features.define('recommendations', { fallback: [], healthCheck: () => recsApi.ping() });
+ * const pipeline = new HealingPipeline({ feature: recs });
+ * if (recs.enabled) renderCarousel(await pipeline.execute(fetchRecs, user));
+ * ```
+ */
+export class DegradableFeature<T = unknown> {
+  readonly name: string;
+  readonly fallback: T;
+  private readonly failureThreshold: number;
+  private readonly healthCheck: (signal: AbortSignal) => unknown;
+  private readonly checkIntervalMs: number;
+  private readonly checkTimeoutMs: number;
+  private on = true;
+  private failures = 0;
+  private lastCheckAt = 0;
+  private checking: Promise<boolean> | undefined = undefined;
+
+  /** @internal Built by {@link GracefulDegradation.define}. */
+  constructor(name: string, config: FeatureConfig<T>, private readonly clock: Clock, private readonly listeners: Listeners<FeatureEvents>) {
+    this.name = name;
+    this.fallback = config.fallback;
+    this.failureThreshold = config.failureThreshold ?? 3;
+    this.healthCheck = config.healthCheck;
+    this.checkIntervalMs = config.checkIntervalMs ?? 30_000;
+    this.checkTimeoutMs = config.checkTimeoutMs ?? 10_000;
+  }
+
+  /** Whether the feature is on. While off, reading it starts a health check when one is due. */
+  get enabled(): boolean {
+    if (!this.on && this.checking === undefined && this.clock.now() - this.lastCheckAt >= this.checkIntervalMs) void this.check();
+    return this.on;
+  }
+
+  /** Records a successful call: the failure count starts again. */
+  recordSuccess(): void {
+    this.failures = 0;
+  }
+
+  /** Records a failed call; the `failureThreshold`-th in a row switches the feature off. */
+  recordFailure(): void {
+    if (!this.on) return;
+    if (++this.failures >= this.failureThreshold) this.switchOff('failures');
+  }
+
+  /** Switches the feature off by hand (it comes back on after a passing health check). */
+  disable(): void {
+    if (this.on) this.switchOff('manual');
+  }
+
+  /** Switches the feature on by hand. */
+  enable(): void {
+    if (!this.on) this.switchOn('manual');
+  }
+
+  /**
+   * Runs the health check now (or joins the one in flight); resolves whether the feature is on
+   * afterwards. A check that throws, rejects, resolves `false` or passes `checkTimeoutMs` fails.
+   */
+  check(): Promise<boolean> {
+    if (this.on) return Promise.resolve(true);
+    return (this.checking ??= this.runCheck());
+  }
+
+  private async runCheck(): Promise<boolean> {
+    this.lastCheckAt = this.clock.now();
+    const controller = new AbortController();
+    let timer: unknown;
+    try {
+      const timedOut = new Promise<false>((resolve) => {
+        timer = this.clock.setTimeout(() => {
+          controller.abort(new Error(`health check of "${this.name}" passed ${this.checkTimeoutMs} ms`));
+          resolve(false);
+        }, this.checkTimeoutMs);
+        // A health check is background work nobody awaits: it must not keep the process alive.
+        (timer as { unref?: () => void } | undefined)?.unref?.();
+      });
+      const passed = await Promise.race([Promise.resolve().then(() => this.healthCheck(controller.signal)).then((v) => v !== false), timedOut]);
+      if (passed && !this.on) this.switchOn('health-check');
+    } catch {
+      // a failing check leaves the feature off until the next one
+    } finally {
+      this.clock.clearTimeout(timer);
+      this.checking = undefined;
+    }
+    return this.on;
+  }
+
+  private switchOff(reason: FeatureChange['reason']): void {
+    this.on = false;
+    this.failures = 0;
+    this.lastCheckAt = this.clock.now(); // the first check comes checkIntervalMs after switching off
+    this.listeners.emit('disabled', { feature: this.name, reason, at: this.clock.now() });
+  }
+
+  private switchOn(reason: FeatureChange['reason']): void {
+    this.on = true;
+    this.failures = 0;
+    this.listeners.emit('enabled', { feature: this.name, reason, at: this.clock.now() });
+  }
+}
