@@ -30,6 +30,7 @@ export {
 } from './fleet/shared-circuit-breaker.js';
 export type { SharedCircuitBreakerOptions } from './fleet/shared-breaker-config.js';
 export { MemoryStateStore } from './fleet/memory-state-store.js';
+export { SharedRetryBudget, type SharedRetryBudgetOptions, type SharedRetryBudgetStats } from './fleet/shared-retry-budget.js';
 export type {
   StateStore, WindowSpec, WindowTotals, SharedCircuitState, StateTransition, StoredState, CompareAndSetResult,
 } from './fleet/state-store.js';

@@ -1,0 +1,47 @@
+// A retry budget shared through a real redis-server: two "processes" (two connections, two
+// budgets) draw on one fleet-wide budget. Skipped without redis-server, like the other Redis
+// suites (fleet.redis.test.ts fails under CI=true when it is missing).
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SharedRetryBudget } from '../../src/index.js';
+import { createRedisStateStore } from '../../src/redis/index.js';
+import { hasRedisServer, RedisServer } from './redis-server.js';
+
+describe.skipIf(!hasRedisServer())('SharedRetryBudget on a real redis-server', () => {
+  let redis: RedisServer;
+  const clients: Redis[] = [];
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  });
+
+  afterAll(async () => {
+    for (const client of clients) await client.quit();
+    await redis?.stop();
+  });
+
+  function budget(): SharedRetryBudget {
+    const client = new Redis(redis.port, '127.0.0.1');
+    clients.push(client);
+    return new SharedRetryBudget('checkout', { store: createRedisStateStore({ client, namespace: 'budget-test' }), ratio: 0.1, minRetries: 5 });
+  }
+
+  it('gives the fleet one budget: what one process spends, the other cannot', async () => {
+    const a = budget();
+    const b = budget();
+    for (let i = 0; i < 100; i++) a.deposit();
+    for (let i = 0; i < 100; i++) b.deposit();
+    await a.flush();
+    await b.flush();
+    await a.flush();
+    expect(a.stats()).toMatchObject({ mode: 'shared', calls: 200 });
+
+    const taken = Array.from({ length: 40 }, () => a.tryWithdraw()).filter(Boolean).length;
+    expect(taken).toBe(25); // 0.1 x 200 + 5, for the whole fleet
+    await a.flush();
+    await b.flush();
+    expect(b.tryWithdraw()).toBe(false);
+    expect(b.stats()).toMatchObject({ calls: 200, retries: 25 });
+    await Promise.all([a.close(), b.close()]);
+  });
+});
