@@ -44,10 +44,11 @@ export class Execution {
   /** Set when a `hedge: { with: 'fallback' }` won the race for the attempt. */
   declare hedgeServedByFallback: boolean | undefined;
   actions: HealingAction[] = [];
+  // Created on first use (declared, not initialised, so the happy path's object stays small).
   /** Created on the first reflection: most executions never reflect. */
-  reflectionHistory: ReflectionHistoryEntry[] | undefined = undefined;
+  declare reflectionHistory: ReflectionHistoryEntry[] | undefined;
   /** What reflection has cost so far (created with the history). */
-  reflectionSpend: ReflectionSpend | undefined = undefined;
+  declare reflectionSpend: ReflectionSpend | undefined;
   /** The context of the attempt in flight (its timer and signal link are released when it ends). */
   attemptContext: AttemptContextImpl | undefined = undefined;
   stopReason: GiveUpReason | undefined = undefined;
@@ -56,7 +57,7 @@ export class Execution {
   private stopDetail = '';
   private classification: Classification | undefined = undefined;
   /** The redacted args, for the args they were made of (reflection replaces the args). */
-  private redacted: { of: unknown; view: RedactedValue } | undefined = undefined;
+  private declare redacted: { of: unknown; view: RedactedValue } | undefined;
 
   constructor(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown) {
     this.plan = plan;

@@ -1,7 +1,7 @@
 import { runFallbacks } from '../fallback/fallback-step.js';
 import { rollBack, takeSnapshot } from '../recover/rollback-step.js';
 import { depositSafely } from '../budget/use-budget.js';
-import { retryWithHealing } from '../retry/retry-step.js';
+import { mayRetry, retryWithHealing } from '../retry/retry-step.js';
 import { endAttempt, isThenable, REFUSED, startAttempt } from './attempt.js';
 import { Execution } from './execution.js';
 import type { HealingResult } from './healing-result.js';
@@ -38,7 +38,11 @@ export async function runExecution(
     }
     endAttempt(run, ok);
   }
-  ok ||= (await retryWithHealing(run)) || (await rollBackThenFallBack(run));
+  // Each step is awaited only when it has something to do: a refusal or a permanent failure with
+  // no rollback and no fallback settles without another async step.
+  if (!ok && mayRetry(run)) ok = await retryWithHealing(run);
+  if (!ok && (plan.rollback !== undefined || plan.compensate !== undefined)) await rollBack(run);
+  if (!ok && plan.fallbacks.length > 0) ok = await runFallbacks(run);
   return run.finish(ok);
 }
 
@@ -57,12 +61,6 @@ export async function runPrepared(plan: ExecutionPlan, fn: HealingFunction<unkno
 /** The pipeline with its preparation when it has one (for `runGuarded` and the bulkhead). */
 export function runPreparedOrNot(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
   return plan.prepares ? runPrepared(plan, fn, args) : runExecution(plan, fn, args, undefined);
-}
-
-/** Steps 3 and 4: the rollback (when configured), then the fallbacks. */
-async function rollBackThenFallBack(run: Execution): Promise<boolean> {
-  await rollBack(run);
-  return runFallbacks(run);
 }
 
 /** With `SELF_HEALING_ENABLED=false`: one plain call, no breaker, no retry, no fallback. */

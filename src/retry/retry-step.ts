@@ -11,7 +11,17 @@ import { explain, prepareNextAttempt, reasonNotToRetry } from './next-attempt.js
 const ATTEMPT_FAILED = new Error('self-healing: attempt failed');
 
 /**
- * Heals a failed first attempt by further attempts. p-retry drives the loop and enforces
+ * Whether another attempt could heal the failed first one. When not (a refusal, a permanent
+ * error, a single allowed attempt), says why on `run` and returns `false`, so the pipeline skips
+ * the retry loop without entering it: a refused or permanent call costs no async step here.
+ */
+export function mayRetry(run: Execution): boolean {
+  const finalReason = reasonNotToRetry(run) ?? (run.plan.maxAttempts <= 1 ? 'exhausted' : undefined);
+  return finalReason === undefined || run.stop(finalReason, explain(run, finalReason));
+}
+
+/**
+ * Heals a failed first attempt by further attempts (call it only when {@link mayRetry} says so). p-retry drives the loop and enforces
  * `maxAttempts`; its `shouldRetry` hook is where the classifier, the reflector and the backoff
  * wait decide and prepare each next attempt. Our waits run on the injected clock and honour
  * Retry-After, so p-retry's own delay is off (`minTimeout: 0`).
@@ -19,9 +29,6 @@ const ATTEMPT_FAILED = new Error('self-healing: attempt failed');
  * The first attempt already ran on the fast path; p-retry's attempt 1 replays its failure.
  */
 export async function retryWithHealing(run: Execution): Promise<boolean> {
-  // Nothing to retry (a refusal, a permanent error, a single allowed attempt): skip the loop.
-  const finalReason = reasonNotToRetry(run) ?? (run.plan.maxAttempts <= 1 ? 'exhausted' : undefined);
-  if (finalReason !== undefined) return run.stop(finalReason, explain(run, finalReason));
   try {
     await pRetry(
       async (attemptNumber) => {

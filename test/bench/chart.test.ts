@@ -20,3 +20,16 @@ describe('the benchmark chart', () => {
     expect((svg.match(/<text /g) ?? []).length).toBe((svg.match(/<\/text>/g) ?? []).length);
   });
 });
+
+describe('the benchmark record', () => {
+  it('renders every scenario and every target of results.json between the markers', async () => {
+    // @ts-expect-error -- a plain .mjs script without type declarations
+    const { renderResults } = await import('../../scripts/bench-docs.mjs');
+    const markdown: string = renderResults(results);
+    expect(markdown.startsWith('<!-- results:start -->')).toBe(true);
+    expect(markdown.endsWith('<!-- results:end -->')).toBe(true);
+    for (const scenario of results.scenarios) expect(markdown).toContain(`### ${scenario.title}`);
+    for (const target of results.targets) expect(markdown).toContain(`| ${target.name.replace(/\|/g, '\\|')} |`);
+    expect(markdown).not.toMatch(/NaN|undefined/);
+  });
+});
