@@ -1,4 +1,4 @@
-import { redactMessage } from '../observe/redact.js';
+import { messageOf } from '../errors.js';
 import type { Execution } from '../pipeline/execution.js';
 import type { AdaptiveAction } from './adaptive-healing.js';
 
@@ -38,6 +38,6 @@ export function learnFrom(run: Execution, ok: boolean): void {
     adaptive.learn(action.category, kind, kind === 'fallback' ? run.fallbackServed : ok && !run.fallbackServed);
   }
   if (!ok && run.error !== undefined) {
-    adaptive.recordFailure(run.classify().category, run.plan.circuitName, redactMessage(run.error.message), run.plan.clock.now());
+    adaptive.recordFailure(run.classify().category, run.plan.circuitName, run.redact(messageOf(run.error)), run.plan.clock.now());
   }
 }

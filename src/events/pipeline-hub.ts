@@ -1,7 +1,6 @@
 import type { CircuitEvents } from '../circuit/circuit-events.js';
 import type { CircuitBreakerRegistry } from '../circuit/registry.js';
-import { HealingConfigError } from '../errors.js';
-import { redactMessage } from '../observe/redact.js';
+import { HealingConfigError, messageOf } from '../errors.js';
 import type { Execution } from '../pipeline/execution.js';
 import type { HealingAction, HealingResult } from '../pipeline/healing-result.js';
 import type { PipelineEventName, PipelineEvents } from './pipeline-events.js';
@@ -79,7 +78,7 @@ export class PipelineHub {
     };
     if (!ok && run.error !== undefined) {
       payload.category = run.classify().category;
-      payload.error = redactMessage(run.error.message);
+      payload.error = run.redact(messageOf(run.error));
     }
     this.emit('attempt', payload);
   }
@@ -111,7 +110,7 @@ export class PipelineHub {
     const payload: PipelineEvents['escalate'] = {
       pipeline: this.pipeline, circuit: run.plan.circuitName, executionId: run.executionId, at: run.plan.clock.now(), reason, attempt: run.attempts,
     };
-    if (run.error !== undefined) payload.error = redactMessage(run.error.message);
+    if (run.error !== undefined) payload.error = run.redact(messageOf(run.error));
     this.emit('escalate', payload);
   }
 

@@ -19,11 +19,11 @@ export interface RedactionOptions {
   patterns?: readonly RegExp[];
 }
 
-/**
- * Key names whose string or object values are secrets. Numbers and booleans under such keys stay
- * (`maxTokens: 100` is not a secret).
- */
-const SECRET_KEY = /api[-_]?key|apikey|authori[sz]ation|password|passwd|passphrase|secret|token|cookie|credential|private[-_]?key|session[-_]?id/i;
+/** Key names whose values are secrets (strings, numbers and objects alike: `pin: 1234` is one). */
+const SECRET_KEY = /api[-_]?key|apikey|authori[sz]ation|password|passwd|passphrase|secret|token|cookie|credential|private[-_]?key|session[-_]?id|cvv|cvc|(?:^|[-_])pin(?:[-_]?code)?$|[a-z]Pin(?:Code)?$/i;
+
+/** A number under a key that counts tokens (`maxTokens`, `total_tokens`) is a count, not a secret. */
+const TOKEN_COUNT_KEY = /tokens|token[-_]?(?:count|limit|usage)/i;
 
 /** Secrets shorter than this are not searched for in messages (they would match ordinary words). */
 const MIN_SECRET_LENGTH = 4;
@@ -111,6 +111,7 @@ export class Redaction {
     const seen = new Set<object>();
     const collect = (secret: unknown) => {
       if (typeof secret === 'string') secrets.push(secret);
+      else if (typeof secret === 'number' || typeof secret === 'bigint') secrets.push(String(secret));
       else if (secret !== null && typeof secret === 'object') {
         for (const item of Object.values(secret as object)) collect(item);
       }
@@ -167,7 +168,8 @@ export class Redaction {
 
   private isSecret(node: unknown, path: string[], key: string | undefined): boolean {
     if (this.paths.some((pattern) => pattern.length === path.length && isUnder(path, pattern))) return true;
-    if (key === undefined || (typeof node !== 'string' && (node === null || typeof node !== 'object'))) return false;
+    if (key === undefined || node === null || node === undefined || typeof node === 'boolean' || typeof node === 'function') return false;
+    if ((typeof node === 'number' || typeof node === 'bigint') && TOKEN_COUNT_KEY.test(key)) return false;
     if (SECRET_KEY.test(key)) return true;
     const lower = key.toLowerCase();
     return this.keyMatchers.some((matcher) => {

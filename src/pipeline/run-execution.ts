@@ -27,6 +27,12 @@ export async function runExecution(
   const run = prepared ?? new Execution(plan, fn, args);
   if (!plan.enabled) return run.finish(await runOnceUnhealed(run));
 
+  // An already aborted call never starts: fn is not called, and nothing needs undoing.
+  if (plan.signal?.aborted) {
+    run.fail(plan.signal.reason);
+    return run.finish(run.stop('aborted', 'the caller aborted before the first attempt'));
+  }
+
   let ok = false;
   const pending = startAttempt(run);
   if (pending !== REFUSED) {

@@ -1,5 +1,4 @@
-import { toError } from '../errors.js';
-import { redactMessage } from '../observe/redact.js';
+import { messageOf, toError } from '../errors.js';
 import type { Execution } from '../pipeline/execution.js';
 import { isThenable } from '../pipeline/attempt.js';
 
@@ -74,7 +73,7 @@ async function undo(run: Execution, step: 'restore' | 'compensate', action: () =
     run.record({ kind: 'rollback', attempt: run.attempts, succeeded: true, reason: step, detail: done });
     return true;
   } catch (thrown) {
-    const message = redactMessage(toError(thrown).message);
+    const message = run.redact(messageOf(toError(thrown)));
     // Recorded, never hidden: the caller must know the state may not be clean.
     run.record({ kind: 'rollback', attempt: run.attempts, succeeded: false, reason: step, error: message,
       detail: `${step === 'restore' ? 'rollback.restore' : 'compensate'} failed: ${message}` });

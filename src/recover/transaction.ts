@@ -94,11 +94,15 @@ export type ExecuteStep = (
  * the undo of a step that did commit), no retry budget or bulkhead (undoing is not load to shed),
  * no degradable feature (a switched-off feature would serve its fallback instead of undoing), no
  * hedge (two concurrent calls could undo twice), no adaptive skipping (an undo is always worth a
- * retry), no caller signal, and no rollback of their own.
+ * retry), no caller signal, no timeout or deadline (see below), and no rollback of their own.
  */
 const COMPENSATION_OVERRIDES: HealingOptions = {
   fallback: [], circuitName: undefined, signal: undefined, rollback: undefined, compensate: undefined, retryBudget: undefined,
   bulkhead: undefined, feature: undefined, hedge: undefined, adaptive: undefined,
+  // No per-attempt timeout or deadline either: an attempt abandoned at its timeout keeps running,
+  // and retrying it would run the undo twice at once (a refund refunded twice). A compensation
+  // that must be bounded bounds itself.
+  timeoutMs: undefined, timeoutGraceMs: undefined, deadlineMs: undefined,
 };
 
 /**

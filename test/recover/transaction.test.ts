@@ -196,3 +196,37 @@ describe('transactions and abort', () => {
     expect(clock.timerCount).toBe(0);
   });
 });
+
+describe('a caller signal that is already aborted', () => {
+  it('starts nothing: fn is not called, and a transaction runs no step', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('cancelled'));
+    const calls: string[] = [];
+    const pipeline = new HealingPipeline();
+    const single = await pipeline.execute(() => { calls.push('fn'); return 1; }, undefined, { signal: controller.signal });
+    expect(single).toMatchObject({ status: 'error', attempts: 0 });
+    expect(single.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'aborted' });
+
+    const trip = await pipeline.transaction([
+      { name: 'a', run: () => { calls.push('a'); return 1; }, compensate: () => { calls.push('undo a'); } },
+    ], { signal: controller.signal });
+    expect(trip).toMatchObject({ status: 'error', failed: 'a', committed: [], compensated: [] });
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('a slow compensation', () => {
+  it('runs once, not once per timed-out attempt: compensations have no timeout of their own', async () => {
+    const clock = new ManualClock();
+    const pipeline = new HealingPipeline({ clock, timeoutMs: 20, retry: { maxAttempts: 3, minDelayMs: 0 } });
+    let refunds = 0;
+    const pending = pipeline.transaction([
+      { name: 'charge', run: () => 'ch_1', compensate: () => new Promise<void>((resolve) => { refunds++; clock.setTimeout(resolve, 50); }) },
+      { name: 'ship', run: () => { throw httpError(400); } },
+    ]);
+    await clock.advance(200);
+    const trip = await pending;
+    expect(refunds).toBe(1);
+    expect(trip).toMatchObject({ status: 'error', failed: 'ship', compensated: ['charge'], compensationFailures: [] });
+  });
+});

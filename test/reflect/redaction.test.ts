@@ -181,3 +181,19 @@ describe('what a model echoes unchanged is given back as it was', () => {
     expect((seen[1] as Date).getTime()).toBe(when.getTime());
   });
 });
+
+describe('numbers under secret keys', () => {
+  it('are secrets too (a PIN, a numeric password), while token counts stay', async () => {
+    const model = recordingComplete();
+    const login = async (args: { region: string; password: number; pin: number; maxTokens: number }) => {
+      if (args.region !== 'eu-west-1') throw Object.assign(new Error(`bad region for pin ${args.pin}`), { status: 400 });
+      return 'ok';
+    };
+    await executeWithHealing(login, { region: 'eu-west', password: 98765432, pin: 4821, maxTokens: 512 }, {
+      reflector: createLLMReflector({ complete: model.complete }),
+    });
+    expect(model.text()).not.toContain('98765432');
+    expect(model.text()).not.toContain('4821');
+    expect(model.text()).toContain('512');
+  });
+});
