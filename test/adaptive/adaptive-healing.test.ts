@@ -88,13 +88,29 @@ describe('adaptive healing', () => {
     expect(escalations).toHaveLength(1); // not again within the window
   });
 
-  it('learns nothing from aborted executions', async () => {
-    const adaptive = new AdaptiveHealing({ window: 1 });
+  it('learns nothing from an execution the caller aborted mid-way', async () => {
+    const adaptive = new AdaptiveHealing({ window: 1, escalateAfter: 1 });
+    const escalations: Escalation[] = [];
+    adaptive.on('escalate', (e) => escalations.push(e));
+    const clock = new ManualClock();
     const controller = new AbortController();
-    const pipeline = new HealingPipeline({ adaptive, signal: controller.signal });
+    const pipeline = new HealingPipeline({ adaptive, clock, signal: controller.signal, retry: { minDelayMs: 100, jitter: 'none' } });
+    let calls = 0;
+    const pending = pipeline.execute(async () => { calls++; throw quota(); }, {});
+    await clock.advance(50); // attempt 1 failed; the backoff wait is under way
     controller.abort();
-    await pipeline.execute(async () => { throw quota(); }, {});
+    const result = await pending;
+    expect(calls).toBe(1);
+    expect(result.healingActions.map((a) => [a.kind, a.reason])).toEqual([['retry', undefined], ['give_up', 'aborted']]);
     expect(adaptive.stats()).toEqual([]);
+    expect(escalations).toEqual([]);
+
+    // The same failure without the abort is learned from, and escalates: the test above can fail.
+    const unaborted = new HealingPipeline({ adaptive, clock, retry: { maxAttempts: 2, minDelayMs: 100, jitter: 'none' } }).execute(async () => { throw quota(); }, {});
+    await clock.advance(100);
+    await unaborted;
+    expect(adaptive.stats()).not.toEqual([]);
+    expect(escalations).toHaveLength(1);
   });
 
   it('adaptive: true gives the pipeline its own instance, shared with its overrides', async () => {

@@ -107,7 +107,10 @@ describe('hedging', () => {
     const clock = new ManualClock();
     const { fn, calls } = service(clock, [10_000, 10_000]);
     const pending = executeWithHealing(fn, {}, { clock, timeoutMs: 1_000, hedge: { delayMs: 500 }, retry: { maxAttempts: 1 } });
-    await clock.advance(1_500);
+    await clock.advance(1_000);
+    // Attempt 1 reached its limit; the hedge, started at 500 ms, still has 500 ms of its own.
+    expect(calls.map((c) => c.signal.aborted)).toEqual([true, false]);
+    await clock.advance(500);
     const result = await pending;
     expect(result.status).toBe('error');
     expect(calls.map((c) => c.signal.aborted)).toEqual([true, true]);

@@ -139,7 +139,9 @@ describe.skipIf(!available)('fleet mode on a real redis-server, 4 processes', ()
     for (const load of loads) {
       expect(load.errors, `${load.worker}: calls that failed`).toBe(0);
       expect(load.refused, `${load.worker}: calls refused`).toBe(0);
-      expect(load.maxMs, `${load.worker}: slowest call (ms)`).toBeLessThan(1_000);
+      // No call hangs on the store: a call that waited for Redis would last as long as the outage.
+      // The bound is loose on purpose, so a busy CI machine's scheduling cannot fail it.
+      expect(load.maxMs, `${load.worker}: slowest call (ms)`).toBeLessThan(5_000);
     }
 
     // Shared again: 8 failures in total across the 4 processes open all of them.

@@ -20,15 +20,20 @@ describe.skipIf(!hasRedisServer())('SharedRetryBudget on a real redis-server', (
     await redis?.stop();
   });
 
-  function budget(): SharedRetryBudget {
+  async function budget(): Promise<SharedRetryBudget> {
     const client = new Redis(redis.port, '127.0.0.1');
     clients.push(client);
-    return new SharedRetryBudget('checkout', { store: createRedisStateStore({ client, namespace: 'budget-test' }), ratio: 0.1, minRetries: 5 });
+    await new Promise((resolve) => client.once('ready', resolve));
+    // This test is about sharing, not store timeouts: a generous limit keeps a slow first
+    // connection on a busy machine from sending a flush to local mode.
+    return new SharedRetryBudget('checkout', {
+      store: createRedisStateStore({ client, namespace: 'budget-test' }), ratio: 0.1, minRetries: 5, storeTimeoutMs: 5_000,
+    });
   }
 
   it('gives the fleet one budget: what one process spends, the other cannot', async () => {
-    const a = budget();
-    const b = budget();
+    const a = await budget();
+    const b = await budget();
     for (let i = 0; i < 100; i++) a.deposit();
     for (let i = 0; i < 100; i++) b.deposit();
     await a.flush();

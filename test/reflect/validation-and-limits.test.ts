@@ -16,7 +16,7 @@ const propose = (args: unknown, reason = 'fix'): Reflector<Order> => () => ({ ar
 const reasons = (result: { healingActions: Array<{ kind: string; reason?: string }> }) => result.healingActions.map((a) => [a.kind, a.reason]);
 
 describe('the proposal checks, in order', () => {
-  it('runs them in the documented order: parse, forbidden-key, disallowed-path, schema, guard, no-change, repeat', async () => {
+  it('runs them in the documented order: parse, forbidden-key, disallowed-path, schema, guard, no-change', async () => {
     const schema = z.object({ sku: z.string(), qty: z.number().int().max(10), shipTo: z.object({ zip: z.string(), country: z.string() }) });
     const answers = [
       { json: 'not json' },

@@ -3,10 +3,11 @@
  * by `node:http`: each scripted failure must end in the HealingResult a user relies on (status,
  * attempts, the actions taken and the give-up reason).
  *
- * Backoff is 0 ms (`retry.minDelayMs: 0`) so no test waits; the Retry-After test runs on a manual
- * clock and the breaker test on a manual registry clock. The real waits are short: a 40 ms
- * attempt timeout against a request the server never answers (or answers only 150 ms later), so
- * no outcome depends on the machine's speed.
+ * Backoff is 0 ms (`retry.minDelayMs: 0`) so no test waits; the Retry-After and timeout tests
+ * run on a manual clock (an attempt times out when the test advances it, after the server holds
+ * the request) and the breaker test on a manual registry clock. The one real wait is the server's
+ * own 150 ms before a late reply, which no outcome depends on: no result depends on the machine's
+ * speed.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CircuitBreakerRegistry, HealingPipeline, type HealingResult } from '../../src/index.js';
@@ -124,7 +125,11 @@ describe.each(clients)('faults from a real server, through %s', (_name, getJson)
 
   it('a response slower than timeoutMs is abandoned (its connection closed) and the retry succeeds', async () => {
     server.script('/slow', reply.hang(), reply.ok({ late: false }));
-    const result = await new HealingPipeline({ timeoutMs: 40, retry: noWait }).execute(call('/slow'), {});
+    const clock = new ManualClock();
+    const pending = new HealingPipeline({ clock, timeoutMs: 40, retry: noWait }).execute(call('/slow'), {});
+    await until(() => server.hits('/slow') === 1, 'the server holds the first request');
+    await clock.advance(40); // the first attempt's limit; the retry has no real-time limit to race
+    const result = await pending;
     expect(result).toMatchObject({ status: 'ok', result: { late: false }, attempts: 2 });
     expect(result.healingActions.map((a) => [a.kind, a.category, a.attempt])).toEqual([
       ['timeout', 'timeout', 1], ['retry', 'timeout', 1],
@@ -135,8 +140,12 @@ describe.each(clients)('faults from a real server, through %s', (_name, getJson)
 
   it('a response that arrives after the timeout is dropped; the retry and later calls get their own answers', async () => {
     server.script('/slow', reply.slow(150, reply.ok({ late: true })), reply.ok({ late: false }), reply.ok({ next: true }));
-    const pipeline = new HealingPipeline({ timeoutMs: 40, retry: noWait });
-    const result = await pipeline.execute(call('/slow'), {});
+    const clock = new ManualClock();
+    const pipeline = new HealingPipeline({ clock, timeoutMs: 40, retry: noWait });
+    const pending = pipeline.execute(call('/slow'), {});
+    await until(() => server.hits('/slow') === 1, 'the server holds the first request');
+    await clock.advance(40);
+    const result = await pending;
     expect(result).toMatchObject({ status: 'ok', result: { late: false }, attempts: 2 });
     expect(kinds(result)).toEqual(['timeout', 'retry']);
     await until(() => server.slowDone === 1, 'the slow reply comes due');
@@ -147,7 +156,13 @@ describe.each(clients)('faults from a real server, through %s', (_name, getJson)
 
   it('every attempt too slow: gives up exhausted with an AttemptTimeoutError, nothing left hanging', async () => {
     server.otherwise(() => reply.hang());
-    const result = await new HealingPipeline({ timeoutMs: 40, retry: { ...noWait, maxAttempts: 2 } }).execute(call('/slow'), {});
+    const clock = new ManualClock();
+    const pending = new HealingPipeline({ clock, timeoutMs: 40, retry: { ...noWait, maxAttempts: 2 } }).execute(call('/slow'), {});
+    await until(() => server.hits('/slow') === 1, 'the server holds the first request');
+    await clock.advance(40);
+    await until(() => server.hits('/slow') === 2, 'the server holds the retry');
+    await clock.advance(40);
+    const result = await pending;
     expect(result).toMatchObject({ status: 'error', attempts: 2 });
     expect(result.error!.name).toBe('AttemptTimeoutError');
     expect(kinds(result)).toEqual(['timeout', 'retry', 'timeout', 'give_up']);

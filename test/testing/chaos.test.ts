@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AttemptTimeoutError, CircuitBreakerRegistry, executeWithHealing, HealingConfigError, HealingPipeline } from '../../src/index.js';
+import { AttemptTimeoutError, CircuitBreaker, CircuitBreakerRegistry, executeWithHealing, HealingConfigError, HealingPipeline } from '../../src/index.js';
 import { injectFault, InjectedFaultError, injectHang, injectLatency, seededRandom } from '../../src/testing/index.js';
 import { configError } from '../helpers/config-error.js';
 import { ManualClock } from '../helpers/manual-clock.js';
@@ -140,6 +140,9 @@ describe('injectHang', () => {
     });
     await clock.advance(50);
     expect(await pending).toMatchObject({ status: 'ok', result: { name: 'cached' }, healed: true });
+    // One timeout is one transient failure: far from the 5 that open the breaker.
+    expect(registry.find('users')!.state).toBe('CLOSED');
+    expect((registry.find('users') as CircuitBreaker).stats()).toMatchObject({ consecutiveFailures: 1 });
   });
 
   it('rejects at once when the signal is already aborted', async () => {
