@@ -104,10 +104,24 @@ export class Bulkhead {
     });
   }
 
-  /** Frees a slot: the first waiter in the queue takes it over. */
+  /**
+   * Holds one more slot until `running` settles: an attempt abandoned at its timeout still runs,
+   * and must keep counting against the limit (even above it) so new calls wait for it to end.
+   */
+  holdUntilSettled(running: PromiseLike<unknown>): void {
+    this.running++;
+    const release = () => this.release();
+    running.then(release, release);
+  }
+
+  /** Frees a slot: the first waiter in the queue takes it over, if the limit allows. */
   release(): void {
-    const next = this.queue[0];
-    if (next !== undefined) next.admit('admitted'); // the slot passes on; `running` is unchanged
-    else this.running--;
+    this.running--;
+    // Slots held by abandoned attempts can keep `running` at or above the limit: then nobody is
+    // admitted until enough of them have ended.
+    while (this.running < this.maxConcurrent && this.queue.length > 0) {
+      this.running++;
+      this.queue[0]!.admit('admitted');
+    }
   }
 }

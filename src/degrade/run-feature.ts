@@ -25,6 +25,9 @@ export async function runFeature(
     return off.finish(true);
   }
   const result = await run(plan, fn, args);
+  // A call the bulkhead shed (or the caller aborted before it started) never reached fn and says
+  // nothing about the feature's health. A breaker's refusal does: the dependency is down.
+  if (result.attempts === 0 && !result.circuitBreakerTriggered) return result;
   if (result.status === 'ok' && result.servedBy === undefined) feature.recordSuccess();
   else if (plan.signal?.aborted !== true) feature.recordFailure();
   return result;

@@ -1,4 +1,6 @@
 import { messageOf, toError } from '../errors.js';
+import { isThenable } from '../pipeline/attempt.js';
+import { raceWithSignal } from '../pipeline/attempt-context.js';
 import type { Execution } from '../pipeline/execution.js';
 import type { FallbackContext } from '../pipeline/options.js';
 import type { HealingAction } from '../pipeline/healing-result.js';
@@ -28,7 +30,9 @@ export async function runFallbacks(run: Execution): Promise<boolean> {
     const fallback = plan.fallbacks[index]!;
     const label = fallback.name === undefined ? `fallback #${index + 1}` : `fallback #${index + 1} "${fallback.name}"`;
     try {
-      run.value = await fallback.call(run.args, ctx);
+      const served = fallback.call(run.args, ctx);
+      // A fallback that ignores the caller's signal must not hold the caller after an abort.
+      run.value = await (plan.signal !== undefined && isThenable(served) ? raceWithSignal(served, plan.signal) : served);
       run.fallbackServed = true;
       run.servedBy = fallback.name ?? `fallback #${index + 1}`;
       run.record(withProvider(fallback, { kind: 'fallback', attempt: run.attempts, category, fallbackIndex: index, succeeded: true,

@@ -51,6 +51,15 @@ export class AttemptContextImpl implements AttemptContext {
     return new Promise<T>((resolve, reject) => {
       let graceTimer: unknown;
       let timedOut = false;
+      const caller = this.callerSignal;
+      // During the grace period the attempt's own signal has already aborted (with the timeout),
+      // so a caller's abort must be heard on the caller's signal itself.
+      const onCallerAbort = () => {
+        if (graceTimer === undefined) return;
+        clock.clearTimeout(graceTimer);
+        graceTimer = undefined;
+        reject(caller!.reason);
+      };
       const onAbort = () => {
         if (!(signal.reason instanceof AttemptTimeoutError)) {
           if (graceTimer !== undefined) clock.clearTimeout(graceTimer);
@@ -60,11 +69,15 @@ export class AttemptContextImpl implements AttemptContext {
         timedOut = true;
         graceTimer = clock.setTimeout(() => {
           graceTimer = undefined;
+          caller?.removeEventListener('abort', onCallerAbort);
           reject(signal.reason);
         }, graceMs);
+        if (caller?.aborted === true) onCallerAbort();
+        else caller?.addEventListener('abort', onCallerAbort, { once: true });
       };
       const settle = (finish: () => void) => {
         signal.removeEventListener('abort', onAbort);
+        caller?.removeEventListener('abort', onCallerAbort);
         if (timedOut) {
           if (graceTimer === undefined) return; // abandoned already: the late outcome is dropped
           clock.clearTimeout(graceTimer);
@@ -79,6 +92,11 @@ export class AttemptContextImpl implements AttemptContext {
         (error: unknown) => settle(() => reject(error)),
       );
     });
+  }
+
+  /** Gives fn this attempt's own signal (linked to the caller's), so {@link abort} reaches it. */
+  useOwnSignal(): void {
+    this.ensureController();
   }
 
   /** Aborts this attempt's signal (a hedge that lost the race). */

@@ -47,13 +47,33 @@ export function startAttempt(run: Execution): unknown {
   run.attemptContext = ctx;
   if (plan.limitsAttempts) ctx.startTimeout(plan.clock, attemptLimitMs(run));
   try {
+    if (plan.hedge !== undefined) ctx.useOwnSignal(); // so that a lost hedge race can abort this call
     const value = run.fn(run.args, ctx);
     if (!isThenable(value)) return value;
-    const settles = !ctx.abortable ? value : plan.timeoutGraceMs > 0 ? ctx.raceWithGrace(value, plan.timeoutGraceMs) : raceWithSignal(value, ctx.signal);
+    if (!ctx.abortable) return plan.hedge === undefined ? value : hedge(run, value);
+    if (plan.bulkhead !== undefined) holdSlotIfAbandoned(run, value);
+    const settles = plan.timeoutGraceMs > 0 ? ctx.raceWithGrace(value, plan.timeoutGraceMs) : raceWithSignal(value, ctx.signal);
     return plan.hedge === undefined ? settles : hedge(run, settles);
   } catch (thrown) {
     return Promise.reject(thrown);
   }
+}
+
+/**
+ * An attempt raced against its timeout or the caller's signal may be abandoned while fn still
+ * runs. Then it keeps a bulkhead slot until it really ends, so the bulkhead bounds the calls that
+ * run, not only the executions that wait for them.
+ */
+function holdSlotIfAbandoned(run: Execution, value: PromiseLike<unknown>): void {
+  let settled = false;
+  const done = () => {
+    settled = true;
+  };
+  value.then(done, done);
+  const ctx = run.attemptContext!;
+  ctx.signal.addEventListener('abort', () => {
+    if (!settled) run.plan.bulkhead!.holdUntilSettled(value);
+  }, { once: true });
 }
 
 /**
