@@ -139,7 +139,8 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
   private pendingFailures = 0;
   private pendingSince = -1;
   private flushTimer: unknown = undefined;
-  private flushing = false;
+  /** The flush in flight, so `close()` can wait for it and then send what came in meanwhile. */
+  private inFlight: Promise<void> | undefined = undefined;
   private rejoinTimer: unknown = undefined;
   /** Fires when the break ends, to compete for the probe lease before the next call asks. */
   private probeTimer: unknown = undefined;
@@ -330,6 +331,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
   async close(): Promise<void> {
     if (this.closed) return;
     this.clearTimers();
+    if (this.inFlight !== undefined) await this.inFlight; // else what came in during it would be lost
     if (this.mode === 'shared' && this.pendingCalls > 0) await this.flush();
     this.closed = true;
     this.clearTimers();
@@ -479,16 +481,22 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
     this.pendingFailures = 0;
   }
 
-  private async flush(): Promise<void> {
+  private flush(): Promise<void> {
     if (this.flushTimer !== undefined) this.clock.clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.flushing || this.closed || this.mode !== 'shared' || this.pendingCalls === 0) return;
+    if (this.inFlight !== undefined || this.closed || this.mode !== 'shared' || this.pendingCalls === 0) return Promise.resolve();
+    this.inFlight = this.sendPending().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async sendPending(): Promise<void> {
     const calls = this.pendingCalls;
     const failures = this.pendingFailures;
     const generation = this.shared.generation;
     this.pendingCalls = 0;
     this.pendingFailures = 0;
-    this.flushing = true;
     try {
       // Counters are per generation, so a breaker that closes starts from an empty window.
       const totals = await this.operate(() => this.store.addToWindow(`${this.name}@${generation}`, { calls, failures }, this.window, this.instanceId));
@@ -511,8 +519,6 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
       this.pendingCalls += calls; // kept for when the store is back
       this.pendingFailures += failures;
       this.storeDown(error);
-    } finally {
-      this.flushing = false;
     }
     if (this.pendingCalls > 0 && this.mode === 'shared' && this.flushTimer === undefined && !this.closed) {
       this.flushTimer = unrefTimer(this.clock.setTimeout(() => void this.flush(), this.options.flushIntervalMs));

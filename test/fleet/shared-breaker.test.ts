@@ -279,3 +279,27 @@ describe('SharedCircuitBreaker: options', () => {
     expect(typo.message).toContain('unknown option');
   });
 });
+
+describe('SharedCircuitBreaker.close()', () => {
+  it('waits for a flush in flight and then sends what came in meanwhile: no outcome is lost', async () => {
+    const clock = new ManualClock();
+    const inner = new MemoryStateStore({ clock });
+    const sent: number[] = [];
+    let release: (() => void) | undefined;
+    // A store whose first write is slow (answers only when the test says so).
+    const store = Object.create(inner) as StateStore;
+    store.addToWindow = async (key, increments, window, member) => {
+      sent.push(increments.calls ?? 0);
+      if (sent.length === 1) await new Promise<void>((resolve) => { release = resolve; });
+      return inner.addToWindow(key, increments, window, member);
+    };
+    const [breaker] = (await fleet(1, { storeTimeoutMs: 60_000 }, clock, store)).members;
+    for (let i = 0; i < 3; i++) { breaker!.canExecute(); breaker!.recordSuccess(); }
+    await clock.advance(FLUSH_MS); // the first flush starts, and hangs
+    for (let i = 0; i < 2; i++) { breaker!.canExecute(); breaker!.recordSuccess(); }
+    const closing = breaker!.close();
+    release!();
+    await closing;
+    expect(sent).toEqual([3, 2]);
+  });
+});
