@@ -61,3 +61,17 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<b
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Lets a timer not keep the process alive (Node's timers, and fake clocks' that have `unref`), for
+ * background work nobody awaits: health checks, flushes, store timeouts. Returns the handle.
+ *
+ * @example
+ * ```ts
+ * const handle = unrefTimer(clock.setTimeout(flush, 250));
+ * ```
+ */
+export function unrefTimer(handle: unknown): unknown {
+  (handle as { unref?: () => void } | undefined)?.unref?.();
+  return handle;
+}

@@ -1,5 +1,5 @@
 import { Listeners } from '../circuit/circuit-events.js';
-import type { Clock } from '../clock.js';
+import { unrefTimer, type Clock } from '../clock.js';
 
 /**
  * How a feature degrades: off after `failureThreshold` consecutive failed calls, back on when a
@@ -132,7 +132,7 @@ export class DegradableFeature<T = unknown> {
           resolve(false);
         }, this.checkTimeoutMs);
         // A health check is background work nobody awaits: it must not keep the process alive.
-        (timer as { unref?: () => void } | undefined)?.unref?.();
+        unrefTimer(timer);
       });
       const passed = await Promise.race([Promise.resolve().then(() => this.healthCheck(controller.signal)).then((v) => v !== false), timedOut]);
       if (passed && !this.on) this.switchOn('health-check');

@@ -5,7 +5,7 @@ import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import { resolveCircuitBreakerConfig } from '../circuit/circuit-config.js';
 import { Listeners, type CircuitEvents, type CircuitRejection, type TransitionReason } from '../circuit/circuit-events.js';
 import { countsAsTrip } from '../circuit/trip-decision.js';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, unrefTimer, type Clock } from '../clock.js';
 import { HealingConfigError } from '../errors.js';
 import { redactMessage } from '../observe/redact.js';
 import { defaultStateStore } from './memory-state-store.js';
@@ -13,7 +13,7 @@ import { resolveSharedBreakerOptions, type ResolvedSharedBreakerOptions, type Sh
 import {
   INITIAL_SHARED_STATE, type CompareAndSetResult, type SharedCircuitState, type StateStore, type StateTransition, type WindowSpec, type WindowTotals,
 } from './state-store.js';
-import { unrefTimer, withStoreTimeout } from './store-operations.js';
+import { withStoreTimeout } from './store-operations.js';
 
 /**
  * The store became unreachable (`storeUnavailable`) or reachable again (`storeRecovered`).

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { SlidingWindowRetryBudget, type RetryBudget } from '../budget/retry-budget.js';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, unrefTimer, type Clock } from '../clock.js';
 import { retryBudgetConfigSchema } from '../config/options-schema.js';
 import { parseWith } from '../config/parse.js';
 import { MemoryStateStore } from './memory-state-store.js';
 import type { StateStore, WindowSpec } from './state-store.js';
-import { unrefTimer, withStoreTimeout } from './store-operations.js';
+import { withStoreTimeout } from './store-operations.js';
 
 /**
  * Options of {@link SharedRetryBudget}.

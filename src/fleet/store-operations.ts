@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { unrefTimer, type Clock } from '../clock.js';
 
 /** A store operation that did not answer within `storeTimeoutMs`. */
 export class StoreTimeoutError extends Error {
@@ -8,11 +8,6 @@ export class StoreTimeoutError extends Error {
   }
 }
 
-/** Lets a timer not keep the process alive (timers of Node and of fake clocks that have `unref`). */
-export function unrefTimer(handle: unknown): unknown {
-  (handle as { unref?: () => void } | undefined)?.unref?.();
-  return handle;
-}
 
 /**
  * Runs one store operation under a timeout. A store that throws synchronously, rejects or does not

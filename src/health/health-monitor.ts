@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, unrefTimer, type Clock } from '../clock.js';
 import { parseWith } from '../config/parse.js';
 import { HealingConfigError, toError } from '../errors.js';
 import { redactMessage } from '../observe/redact.js';
@@ -311,8 +311,7 @@ export class HealthMonitor {
       void this.tick();
     }, this.checkIntervalMs);
     // The monitor is a bystander: it must never be why a process stays alive.
-    (handle as { unref?: () => void } | undefined)?.unref?.();
-    this.timer = handle;
+    this.timer = unrefTimer(handle);
   }
 
   private async checkAll(): Promise<void> {
@@ -331,7 +330,7 @@ export class HealthMonitor {
     try {
       const timeout = new Promise<never>((_, reject) => {
         timer = this.clock.setTimeout(() => reject(new Error(`check timed out after ${this.checkTimeoutMs} ms`)), this.checkTimeoutMs);
-        (timer as { unref?: () => void } | undefined)?.unref?.();
+        unrefTimer(timer);
       });
       const verdict = await Promise.race([Promise.resolve().then(check), timeout]);
       ok = verdict === true || (typeof verdict === 'object' && verdict !== null && verdict.ok === true);
