@@ -337,6 +337,10 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
     this.clearTimers();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    // A subscription that timed out may still complete: undo it then (unsubscribing is idempotent).
+    const pending = this.subscription;
+    this.subscription = undefined;
+    pending?.then((unsubscribe) => unsubscribe(), () => undefined);
   }
 
   // ---- the shared view ------------------------------------------------------------------------

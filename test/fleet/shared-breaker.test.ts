@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   CircuitBreakerRegistry, executeWithHealing, MemoryStateStore, SharedCircuitBreaker,
   type SharedCircuitBreakerOptions, type StateStore, type StoreAvailabilityChange,
@@ -301,5 +301,26 @@ describe('SharedCircuitBreaker.close()', () => {
     release!();
     await closing;
     expect(sent).toEqual([3, 2]);
+  });
+});
+
+describe('SharedCircuitBreaker.close() after a slow subscription', () => {
+  it('unsubscribes once a subscription that timed out completes after all', async () => {
+    const clock = new ManualClock();
+    const inner = new MemoryStateStore({ clock });
+    let finish: (() => void) | undefined;
+    let unsubscribed = false;
+    const store = Object.create(inner) as StateStore;
+    store.subscribe = (listener) => new Promise((resolve) => {
+      finish = () => void inner.subscribe(listener).then((off) => resolve(() => { unsubscribed = true; off(); }));
+    });
+    const breaker = new SharedCircuitBreaker('slow-sub', { store, clock, storeTimeoutMs: 100 });
+    const ready = breaker.ready();
+    await clock.advance(100); // the subscription passes its timeout: the breaker runs on local state
+    await ready;
+    expect(breaker.stats()).toMatchObject({ mode: 'local' });
+    await breaker.close();
+    finish!();
+    await vi.waitFor(() => expect(unsubscribed).toBe(true));
   });
 });
