@@ -51,8 +51,8 @@ export function startAttempt(run: Execution): unknown {
     const value = run.fn(run.args, ctx);
     if (!isThenable(value)) return value;
     if (!ctx.abortable) return plan.hedge === undefined ? value : hedge(run, value);
-    if (plan.bulkhead !== undefined) holdSlotIfAbandoned(run, value);
-    const settles = plan.timeoutGraceMs > 0 ? ctx.raceWithGrace(value, plan.timeoutGraceMs) : raceWithSignal(value, ctx.signal);
+    let settles = plan.timeoutGraceMs > 0 ? ctx.raceWithGrace(value, plan.timeoutGraceMs) : raceWithSignal(value, ctx.signal);
+    if (plan.bulkhead !== undefined) settles = holdSlotIfAbandoned(run, value, settles);
     return plan.hedge === undefined ? settles : hedge(run, settles);
   } catch (thrown) {
     return Promise.reject(thrown);
@@ -64,16 +64,14 @@ export function startAttempt(run: Execution): unknown {
  * runs. Then it keeps a bulkhead slot until it really ends, so the bulkhead bounds the calls that
  * run, not only the executions that wait for them.
  */
-function holdSlotIfAbandoned(run: Execution, value: PromiseLike<unknown>): void {
-  let settled = false;
-  const done = () => {
-    settled = true;
-  };
-  value.then(done, done);
-  const ctx = run.attemptContext!;
-  ctx.signal.addEventListener('abort', () => {
-    if (!settled) run.plan.bulkhead!.holdUntilSettled(value);
-  }, { once: true });
+function holdSlotIfAbandoned<T>(run: Execution, value: PromiseLike<unknown>, settles: Promise<T>): Promise<T> {
+  const signal = run.attemptContext!.signal;
+  return settles.catch((error: unknown) => {
+    // The race ended with the signal's own reason (the timeout or an abort), not fn's outcome:
+    // fn was abandoned and may still be running.
+    if (signal.aborted && error === signal.reason) run.plan.bulkhead!.holdUntilSettled(value);
+    throw error;
+  });
 }
 
 /**
