@@ -4,11 +4,15 @@
  */
 export const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [REDACTED]'],
-  [/\b(sk|pk|rk)-[A-Za-z0-9_-]{8,}/g, '[REDACTED]'],
-  [/\b(ghp|gho|github_pat|xox[abpr])_[A-Za-z0-9_]{8,}/g, '[REDACTED]'],
+  [/\b(sk|pk|rk)[-_](?:(?:live|test|proj)[-_])?[A-Za-z0-9_-]{8,}/g, '[REDACTED]'],
+  [/\b(ghp|gho|ghs|github_pat)_[A-Za-z0-9_]{8,}/g, '[REDACTED]'],
+  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, '[REDACTED]'],
   [/\bAKIA[0-9A-Z]{16}\b/g, '[REDACTED]'],
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, '[REDACTED]'],
-  [/((?:api[_-]?key|apikey|token|secret|password|passwd|authorization|x-api-key)["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi, '$1[REDACTED]'],
+  // Credentials in a URL: scheme://user:password@host
+  [/(\/\/[^\s:/@]{1,256}:)[^\s/@]{1,256}@/g, '$1[REDACTED]@'],
+  // key=value and "key": "value" pairs whose key names a secret; a quoted value is taken whole.
+  [/((?:api[_-]?key|apikey|x-api-key|token|secret|password|passwd|passphrase|authorization|cookie|session[_-]?id|credentials?|private[_-]?key|cvv|cvc|pin)["']?\s*[:=]\s*)("[^"\n]{0,512}"|'[^'\n]{0,512}'|[^\s"',;&]+)/gi, '$1[REDACTED]'],
 ];
 
 /** What a redacted value is replaced with. */

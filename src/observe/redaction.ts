@@ -25,8 +25,14 @@ const SECRET_KEY = /api[-_]?key|apikey|authori[sz]ation|password|passwd|passphra
 /** A number under a key that counts tokens (`maxTokens`, `total_tokens`) is a count, not a secret. */
 const TOKEN_COUNT_KEY = /tokens|token[-_]?(?:count|limit|usage)/i;
 
-/** Secrets shorter than this are not searched for in messages (they would match ordinary words). */
+/** Secrets this long or longer are searched for anywhere in messages. */
 const MIN_SECRET_LENGTH = 4;
+/** Three-character secrets (a CVV) are searched for as whole words only; shorter ones not at all. */
+const SHORT_SECRET_LENGTH = 3;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 const MAX_DEPTH = 32;
 const MAX_NODES = 10_000;
 const MAX_STRING_LENGTH = 10_000;
@@ -92,11 +98,17 @@ export class Redaction {
   /** Removes secrets (patterns, and `secrets` found in args) from a message; strips stack frames; truncates. */
   message(text: string, secrets: readonly string[] = []): string {
     if (!this.enabled) return text;
-    let redacted = this.custom ? redactText(text, this.patterns) : redactMessage(text);
+    // Secret values first, on the whole text: cutting first could leave half a secret behind.
+    let clean = text;
     for (const secret of secrets) {
-      if (secret.length >= MIN_SECRET_LENGTH && redacted.includes(secret)) redacted = redacted.split(secret).join(REDACTED);
+      if (secret.length >= MIN_SECRET_LENGTH) {
+        if (clean.includes(secret)) clean = clean.split(secret).join(REDACTED);
+      } else if (secret.length === SHORT_SECRET_LENGTH && clean.includes(secret)) {
+        // A three-character secret (a CVV) only as a whole word: as a substring it is everywhere.
+        clean = clean.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(secret)}(?![A-Za-z0-9])`, 'g'), REDACTED);
+      }
     }
-    return redacted;
+    return this.custom ? redactText(clean, this.patterns) : redactMessage(clean);
   }
 
   /**
@@ -140,6 +152,8 @@ export class Redaction {
       if (seen.has(node)) return mask(path, '[Circular]');
       if (++nodes > MAX_NODES || path.length >= MAX_DEPTH) return mask(path, '[Truncated]');
       seen.add(node);
+      const prototype: unknown = Object.getPrototypeOf(node);
+      const plain = Array.isArray(node) || prototype === Object.prototype || prototype === null;
       try {
         if (Array.isArray(node)) return node.map((item, index) => visit(item, [...path, String(index)], undefined));
         const copy: Record<string, unknown> = {};
@@ -156,7 +170,9 @@ export class Redaction {
           // defineProperty: a '__proto__' key in the input stays an own, inert key in the copy.
           Object.defineProperty(copy, childKey, { value: visit(child, childPath, childKey), enumerable: true, writable: true, configurable: true });
         }
-        return copy;
+        // A Map or a class instance shows as its own enumerable fields: a faithful echo of that
+        // view gets the original object back, anything else is a change at its path.
+        return plain ? copy : mask(path, copy, false);
       } catch {
         return mask(path, '[Unreadable]');
       } finally {

@@ -6,22 +6,33 @@
  */
 export type ArgPath = readonly string[];
 
-/** Splits `'items[0].qty'` or `'items.0.qty'` into `['items', '0', 'qty']`. */
+/**
+ * The wildcard segment of a parsed user path. Not the string `'*'`: a key named `*` in data (or in
+ * a failure's `issues` paths, which an attacker may shape) must stay a literal key.
+ */
+export const ANY_SEGMENT = '\u0000*';
+
+/** Splits `'items[0].qty'` or `'items.0.qty'` into `['items', '0', 'qty']`; `*` becomes {@link ANY_SEGMENT}. */
 export function parsePath(path: string): ArgPath {
   if (path === '') return [];
-  return path.replace(/\[(\d+|\*)\]/g, '.$1').replace(/^\./, '').split('.');
+  return path.replace(/\[(\d+|\*)\]/g, '.$1').replace(/^\./, '').split('.').map((segment) => (segment === '*' ? ANY_SEGMENT : segment));
 }
 
 /** The dot form of a path, for messages: `['items', '0']` becomes `'items.0'`, the root `'(root)'`. */
 export function formatPath(path: ArgPath): string {
-  return path.length === 0 ? '(root)' : path.join('.');
+  return path.length === 0 ? '(root)' : path.map((segment) => (segment === ANY_SEGMENT ? '*' : segment)).join('.');
+}
+
+/** Whether a pattern holds a wildcard segment. */
+export function hasWildcard(pattern: ArgPath): boolean {
+  return pattern.includes(ANY_SEGMENT);
 }
 
 /** Whether `path` is `pattern` or lies under it (`items.0.qty` is under `items` and `items.*`). */
 export function isUnder(path: ArgPath, pattern: ArgPath): boolean {
   if (pattern.length > path.length) return false;
   for (let i = 0; i < pattern.length; i++) {
-    if (pattern[i] !== '*' && pattern[i] !== path[i]) return false;
+    if (pattern[i] !== ANY_SEGMENT && pattern[i] !== path[i]) return false;
   }
   return true;
 }
@@ -31,8 +42,13 @@ export function matchesExactly(path: ArgPath, pattern: ArgPath): boolean {
   return path.length === pattern.length && isUnder(path, pattern);
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
+const isRecord = (value: unknown): value is Record<string, unknown> => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  // Only plain objects compare key by key: a Map, a class instance or a Date is one value, and a
+  // proposal (always plain data) that stands in for it is a change there.
+  return prototype === Object.prototype || prototype === null;
+};
 
 /**
  * The paths where `proposed` differs from `current`: a changed leaf, a key added or removed, an

@@ -2,7 +2,7 @@ import type { ExecutionPlan } from '../pipeline/plan.js';
 import { readProperty } from '../classify/error-facts.js';
 import { messageOf, toError } from '../errors.js';
 import type { MaskedValue } from '../observe/redaction.js';
-import { changedPaths, formatPath, isUnder, readPath, type ArgPath } from './arg-paths.js';
+import { changedPaths, formatPath, hasWildcard, isUnder, readPath, type ArgPath } from './arg-paths.js';
 import { canonicalJson, toPlainData } from './plain-data.js';
 import type { ReflectionHistoryEntry } from './reflector.js';
 import { parseProposalText } from './secure-json.js';
@@ -124,7 +124,10 @@ function hasOwn(value: unknown, key: string): boolean {
  */
 function restoreMasked(proposed: unknown, context: ProposalContext): unknown {
   let restored = proposed;
-  for (const { path, shown } of context.masked) {
+  // Outermost first (the walk records a container after its contents): a Map restored whole
+  // brings its own fields back, so its inner masks find nothing left to do.
+  for (let index = context.masked.length - 1; index >= 0; index--) {
+    const { path, shown } = context.masked[index]!;
     const echoed = readPath(restored, path);
     if (echoed !== shown && (typeof shown !== 'object' || shown === null || canonicalJson(echoed) !== canonicalJson(shown))) continue;
     if (shown === undefined && !hasPath(restored, path.slice(0, -1))) continue;
@@ -147,17 +150,18 @@ function hasPath(value: unknown, path: ArgPath): boolean {
 /**
  * The first change outside what may change, described; `undefined` when every change is allowed.
  * What the reflector never saw whole (a secret, a cut string) may change only where
- * `mutablePaths` was given explicitly and names it (a parent path is not enough: `'user'` does
- * not open `'user.password'`).
+ * `mutablePaths` was given explicitly and names it without a wildcard (a parent path is not
+ * enough: neither `'user'` nor `'user.*'` opens `'user.password'`).
  */
 function firstDisallowedChange(context: ProposalContext, proposed: unknown, explicit: boolean): string | undefined {
   for (const path of changedPaths(context.args, proposed)) {
-    const allowedBy = context.mutablePaths?.find((pattern) => isUnder(path, pattern));
-    if (context.mutablePaths !== undefined && allowedBy === undefined) {
+    if (context.mutablePaths !== undefined && !context.mutablePaths.some((pattern) => isUnder(path, pattern))) {
       return `the proposal changes ${formatPath(path)}, which may not change (may change: ${context.mutablePaths.map(formatPath).join(', ')})`;
     }
     const hidden = context.masked.find((mask) => mask.hidden && (isUnder(path, mask.path) || isUnder(mask.path, path)));
-    const listed = explicit && allowedBy !== undefined && hidden !== undefined && allowedBy.length >= hidden.path.length;
+    // Named explicitly: a pattern without wildcards that reaches down to the hidden value itself.
+    const listed = explicit && hidden !== undefined && context.mutablePaths!.some((pattern) =>
+      !hasWildcard(pattern) && pattern.length >= hidden.path.length && isUnder(path, pattern));
     if (hidden !== undefined && !listed) {
       const what = hidden.shown === '[REDACTED]' ? 'holds a redacted secret' : 'was shown to the reflector only in part';
       return `the proposal changes ${formatPath(path)}, which ${what} (list it in mutablePaths to allow it)`;

@@ -8,7 +8,18 @@ export type ParsedProposalText =
   | { ok: true; envelope: Record<string, unknown> }
   | { ok: false; problem: 'parse' | 'forbidden-key'; detail: string };
 
-const FENCED = /^```(?:json)?\s*\n([\s\S]*?)\n?```$/i;
+/**
+ * The JSON inside one ```json fence, or the text itself. Plain string operations, not a RegExp:
+ * a reply is attacker-shaped text, and a backtracking pattern over it could stall the process.
+ */
+function unfence(text: string): string {
+  if (!text.startsWith('```') || !text.endsWith('```') || text.length < 6) return text;
+  const firstLine = text.indexOf('\n');
+  if (firstLine === -1) return text;
+  const language = text.slice(3, firstLine).trim().toLowerCase();
+  if (language !== '' && language !== 'json') return text;
+  return text.slice(firstLine + 1, text.length - 3);
+}
 
 /**
  * Parses a reflector's text reply (`{"args": ..., "reason": "..."}`) as untrusted JSON: JSON only
@@ -27,7 +38,7 @@ export function parseProposalText(text: string): ParsedProposalText {
     return { ok: false, problem: 'parse', detail: `the reply is ${text.length} characters long, more than ${MAX_PROPOSAL_TEXT}` };
   }
   const trimmed = text.trim();
-  const json = FENCED.exec(trimmed)?.[1] ?? trimmed;
+  const json = unfence(trimmed);
   let parsed: unknown;
   try {
     // JSON.parse itself is safe: a "__proto__" key becomes an own property, not a prototype.

@@ -1,4 +1,5 @@
 import type { Reflector, ReflectionRequest } from '../reflector.js';
+import { MAX_PROPOSAL_TEXT } from '../secure-json.js';
 import type { CompleteFunction } from './chat.js';
 import { buildMessages, jsonSchemaOf, replySchema } from './prompt.js';
 
@@ -53,6 +54,7 @@ export function createLLMReflector<A = unknown>(options: LLMReflectorOptions): R
 
 /** Whether the reply is the agreed "cannot repair" answer, `{"args": null, ...}`. */
 function declines(text: string): boolean {
+  if (text.length > MAX_PROPOSAL_TEXT) return false; // the parse check refuses it, once
   try {
     const parsed: unknown = JSON.parse(text.trim());
     return parsed !== null && typeof parsed === 'object' && Object.hasOwn(parsed, 'args') && (parsed as { args: unknown }).args === null;

@@ -90,6 +90,16 @@ export function openAICompatible(options: OpenAICompatibleOptions): CompleteFunc
   const problem = checkOptions(options);
   if (problem) throw new TypeError(`openAICompatible(options): ${problem}`);
   const url = `${options.baseURL.replace(/\/+$/, '')}/chat/completions`;
+  // The key and header values are removed from every error text, whatever their shape: a server
+  // may echo a key in its own words ("Invalid API Key provided: gsk_...").
+  const credentials = [options.apiKey, ...Object.values(options.headers ?? {})].filter((value): value is string => typeof value === 'string' && value.length >= 4);
+  const scrub = (text: string): string => {
+    let clean = text;
+    for (const secret of credentials) {
+      for (const form of [secret, encodeURIComponent(secret)]) clean = clean.split(form).join('[REDACTED]');
+    }
+    return redactMessage(clean); // then the patterns, then the cut: no secret is cut in half
+  };
   const doFetch = options.fetch ?? globalThis.fetch;
   let mode: StructuredOutput = options.structuredOutput ?? 'auto';
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...options.headers };
@@ -111,15 +121,15 @@ export function openAICompatible(options: OpenAICompatibleOptions): CompleteFunc
       return await doFetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: complete.signal });
     } catch (error) {
       if (complete.signal.aborted) throw error;
-      throw new LLMRequestError(`the chat-completions request to ${new URL(url).host} failed: ${redactMessage(String((error as Error)?.message ?? error))}`, undefined, {}, { cause: error });
+      throw new LLMRequestError(`the chat-completions request to ${new URL(url).host} failed: ${scrub(String((error as Error)?.message ?? error))}`, undefined, {}, { cause: error });
     }
   };
 
   const requestOnce = async (messages: ChatMessage[], complete: CompleteOptions): Promise<CompletionResult> => {
     for (;;) {
       const response = await send(messages, complete, mode);
-      if (response.ok) return readCompletion(await readJson(response));
-      const errorText = await readErrorText(response);
+      if (response.ok) return readCompletion(await readJson(response), scrub);
+      const errorText = shorten(scrub(await readErrorText(response))) || response.statusText || 'no details';
       // A server without structured output says so with a 400 about response_format: step down once per level.
       if ((mode === 'auto' || mode === 'json_schema' || mode === 'json_object') && response.status === 400 &&
         /response_format|json_schema|json_object|structured/i.test(errorText) && (options.structuredOutput ?? 'auto') === 'auto') {
@@ -164,11 +174,11 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-function readCompletion(body: unknown): CompletionResult {
+function readCompletion(body: unknown, scrub: (text: string) => string): CompletionResult {
   const choice = (body as { choices?: Array<{ message?: { content?: unknown; refusal?: unknown } }> } | null)?.choices?.[0];
   const message = choice?.message;
   if (typeof message?.refusal === 'string' && message.refusal) {
-    throw new LLMRequestError(`the model refused: ${redactMessage(message.refusal)}`);
+    throw new LLMRequestError(`the model refused: ${scrub(message.refusal)}`);
   }
   if (typeof message?.content !== 'string') throw new LLMRequestError('the model server answered without choices[0].message.content');
   const usage = (body as { usage?: { total_tokens?: unknown } }).usage;
@@ -176,18 +186,22 @@ function readCompletion(body: unknown): CompletionResult {
   return { text: message.content, usage: tokens === undefined ? undefined : { tokens } };
 }
 
-/** The server's error message (OpenAI's `{ error: { message } }`, else the text), redacted and short. */
+/** The server's error message (OpenAI's `{ error: { message } }`, else the text), as sent. */
 async function readErrorText(response: Response): Promise<string> {
   let text = '';
   try {
-    text = await response.text();
+    text = (await response.text()).slice(0, 100_000);
     const parsed = JSON.parse(text) as { error?: { message?: unknown } | string };
     const message = typeof parsed.error === 'string' ? parsed.error : parsed.error?.message;
     if (typeof message === 'string') text = message;
   } catch {
     // not JSON: keep the text
   }
-  return redactMessage(text.slice(0, 300)) || response.statusText || 'no details';
+  return text; // redacted whole by the caller, then cut: a secret spanning the cut leaves nothing behind
+}
+
+function shorten(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
 function retryHeaders(response: Response): Record<string, string> {

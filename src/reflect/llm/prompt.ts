@@ -28,7 +28,7 @@ export function jsonSchemaOf(schema: ArgsSchema | undefined): Record<string, unk
   let cached = schemaCache.get(schema);
   if (cached === undefined) {
     try {
-      cached = z.toJSONSchema(schema as z.ZodType, { unrepresentable: 'any' }) as Record<string, unknown>;
+      cached = withoutSampleValues(z.toJSONSchema(schema as z.ZodType, { unrepresentable: 'any' })) as Record<string, unknown>;
     } catch {
       cached = null;
     }
@@ -36,6 +36,24 @@ export function jsonSchemaOf(schema: ArgsSchema | undefined): Record<string, unk
   }
   return cached ?? undefined;
 }
+
+/**
+ * The schema without `default` and `examples`: a model needs the shape, not sample values, and a
+ * default can be a secret (`apiToken: z.string().default(process.env.TOKEN)`).
+ */
+function withoutSampleValues(node: unknown, namesFields = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => withoutSampleValues(item));
+  if (node === null || typeof node !== 'object') return node;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    // Under `properties` (and the like) keys are field names: a field called `default` stays.
+    if (!namesFields && (key === 'default' || key === 'examples')) continue;
+    copy[key] = withoutSampleValues(value, !namesFields && FIELD_MAPS.has(key));
+  }
+  return copy;
+}
+
+const FIELD_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 
 /** The JSON Schema of the reply envelope, with the args schema inside when there is one. */
 export function replySchema(argsJsonSchema: Record<string, unknown> | undefined): Record<string, unknown> {
