@@ -100,7 +100,7 @@ describe('redaction', () => {
   it('never sends a schema\'s default values (one may be a secret), but keeps a field named default', async () => {
     const m = model((shown) => ({ ...shown, region: 'eu' }));
     const argsSchema = z.object({ region: z.string(), apiToken: z.string().default('tok_live_9f8e7d6c5b4a'), default: z.string().optional() });
-    await executeWithHealing(async (a: { region: string }) => { if (a.region !== 'eu') throw invalid('bad region'); return 'ok'; },
+    await executeWithHealing(async (a: { region: string; apiToken: string }) => { if (a.region !== 'eu') throw invalid('bad region'); return 'ok'; },
       { region: 'x', apiToken: 'tok_live_9f8e7d6c5b4a' }, { reflector: m.reflector, argsSchema } as HealingOptions);
     expect(m.text()).not.toContain('9f8e7d6c5b4a');
     expect(m.text()).toContain('\\"default\\"');
