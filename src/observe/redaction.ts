@@ -1,3 +1,4 @@
+import { isInstance } from '../classify/error-facts.js';
 import { isUnder, parsePath, type ArgPath } from '../reflect/arg-paths.js';
 import { REDACTED, SECRET_PATTERNS, redactMessage, redactText } from './redact.js';
 
@@ -148,14 +149,15 @@ export class Redaction {
       if (node === null || typeof node === 'number' || typeof node === 'boolean') return node;
       if (typeof node === 'bigint') return mask(path, node.toString(), false);
       if (typeof node !== 'object') return mask(path, undefined); // functions, symbols, undefined
-      if (node instanceof Date) return mask(path, Number.isNaN(node.getTime()) ? null : node.toISOString(), false);
+      if (isInstance(node, Date)) return mask(path, Number.isNaN((node as Date).getTime()) ? null : (node as Date).toISOString(), false);
       if (seen.has(node)) return mask(path, '[Circular]');
       if (++nodes > MAX_NODES || path.length >= MAX_DEPTH) return mask(path, '[Truncated]');
       seen.add(node);
-      const prototype: unknown = Object.getPrototypeOf(node);
-      const plain = Array.isArray(node) || prototype === Object.prototype || prototype === null;
       try {
         if (Array.isArray(node)) return node.map((item, index) => visit(item, [...path, String(index)], undefined));
+        // Inside the try: a Proxy's getPrototypeOf trap may throw.
+        const prototype: unknown = Object.getPrototypeOf(node);
+        const plain = prototype === Object.prototype || prototype === null;
         const copy: Record<string, unknown> = {};
         for (const childKey of Object.keys(node)) {
           const childPath = [...path, childKey];
@@ -179,7 +181,12 @@ export class Redaction {
         seen.delete(node);
       }
     };
-    return { value: visit(value, [], undefined), masked, secrets };
+    try {
+      return { value: visit(value, [], undefined), masked, secrets };
+    } catch {
+      // Args whose traps or getters throw in a way the walk cannot step around: show nothing of them.
+      return { value: '[Unreadable]', masked: [{ path: [], shown: '[Unreadable]', hidden: true }], secrets };
+    }
   }
 
   private isSecret(node: unknown, path: string[], key: string | undefined): boolean {

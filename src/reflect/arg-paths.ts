@@ -43,11 +43,15 @@ export function matchesExactly(path: ArgPath, pattern: ArgPath): boolean {
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  // Only plain objects compare key by key: a Map, a class instance or a Date is one value, and a
-  // proposal (always plain data) that stands in for it is a change there.
-  return prototype === Object.prototype || prototype === null;
+  try {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+    const prototype: unknown = Object.getPrototypeOf(value);
+    // Only plain objects compare key by key: a Map, a class instance or a Date is one value, and a
+    // proposal (always plain data) that stands in for it is a change there.
+    return prototype === Object.prototype || prototype === null;
+  } catch {
+    return false; // a Proxy whose traps throw: one opaque value
+  }
 };
 
 /**
@@ -57,7 +61,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => {
  */
 export function changedPaths(current: unknown, proposed: unknown, path: string[] = [], out: ArgPath[] = []): ArgPath[] {
   if (Object.is(current, proposed)) return out;
-  if (Array.isArray(current) && Array.isArray(proposed)) {
+  if (isArray(current) && Array.isArray(proposed)) {
     const length = Math.max(current.length, proposed.length);
     for (let i = 0; i < length; i++) {
       if (i >= current.length || i >= proposed.length) out.push([...path, String(i)]);
@@ -87,6 +91,14 @@ function read(target: Record<string, unknown>, key: string): unknown {
     return target[key];
   } catch {
     return UNREADABLE;
+  }
+}
+
+function isArray(value: unknown): value is unknown[] {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false; // a revoked Proxy
   }
 }
 

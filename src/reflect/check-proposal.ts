@@ -73,9 +73,16 @@ export async function checkProposal(plan: ExecutionPlan, proposal: unknown, cont
       ? refuse('forbidden-key', `the proposal has a forbidden key at ${copied.path}`, undefined, reason)
       : refuse('parse', `the proposal holds a value that is not plain data at ${copied.path}`, undefined, reason);
   }
-  let args = restoreMasked(copied.value, context);
-
-  const disallowed = firstDisallowedChange(context, args, plan.mutablePaths !== undefined);
+  let args: unknown;
+  let disallowed: string | undefined;
+  try {
+    args = restoreMasked(copied.value, context);
+    disallowed = firstDisallowedChange(context, args, plan.mutablePaths !== undefined);
+  } catch {
+    // The current args cannot be read to compare (a Proxy whose traps throw): nothing can be
+    // shown to change only what may change, so nothing is accepted.
+    return refuse('disallowed-path', 'the current args could not be read to compare the proposal with', copied.value, reason);
+  }
   if (disallowed !== undefined) return refuse('disallowed-path', disallowed, args, reason);
 
   if (plan.argsSchema !== undefined) {

@@ -127,3 +127,14 @@ describe('parsing a reply', () => {
     expect(parseProposalText('```' + '\n'.repeat(99_990) + 'x')).toMatchObject({ ok: false, problem: 'parse' });
   });
 });
+
+describe('hostile args', () => {
+  it('a Proxy whose traps throw never makes the call reject: the proposal is refused', async () => {
+    const hostile = new Proxy({ region: 'x' }, { ownKeys() { throw new Error('trap'); }, getPrototypeOf() { throw new Error('trap'); } });
+    const result = await executeWithHealing(async () => { throw invalid('invalid region'); }, hostile, {
+      reflector: () => ({ args: { region: 'eu' }, reason: 'r' }), maxReflections: 1,
+    });
+    expect(result.status).toBe('error');
+    expect(reasons(result)[0]).toEqual(['reflect', 'disallowed-path']);
+  });
+});
