@@ -75,3 +75,35 @@ export function unrefTimer(handle: unknown): unknown {
   (handle as { unref?: () => void } | undefined)?.unref?.();
   return handle;
 }
+
+/**
+ * Runs background work (a health check, a store operation) under a timeout on `clock`, with an
+ * unref'd timer. A synchronous throw, a rejection and no answer in time all end the same way: a
+ * rejected promise (with `timedOut()`'s reason on timeout), never a hang.
+ *
+ * @example
+ * ```ts
+ * const ok = await withinTimeout(clock, 2_000, () => ping(), () => new Error('ping timed out'));
+ * ```
+ */
+export function withinTimeout<T>(clock: Clock, timeoutMs: number, operation: () => T | PromiseLike<T>, timedOut: () => unknown): Promise<T> {
+  let pending: PromiseLike<T>;
+  try {
+    pending = Promise.resolve(operation());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const timer = unrefTimer(clock.setTimeout(() => reject(timedOut()), timeoutMs));
+    pending.then(
+      (value) => {
+        clock.clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clock.clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,12 +1,11 @@
+import { isThenable } from '../pipeline/attempt.js';
 import type { RetryBudget } from './retry-budget.js';
 
 /** Deposits one call; a budget that throws or rejects (a store that is down) must not fail the call. */
 export function depositSafely(budget: RetryBudget): void {
   try {
     const pending = budget.deposit();
-    if (pending !== undefined && typeof (pending as PromiseLike<void>).then === 'function') {
-      (pending as PromiseLike<void>).then(undefined, () => {});
-    }
+    if (isThenable(pending)) pending.then(undefined, () => {});
   } catch {
     // ignored: see above
   }

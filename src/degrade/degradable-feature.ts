@@ -1,5 +1,5 @@
 import { Listeners } from '../circuit/circuit-events.js';
-import { unrefTimer, type Clock } from '../clock.js';
+import { withinTimeout, type Clock } from '../clock.js';
 
 /**
  * How a feature degrades: off after `failureThreshold` consecutive failed calls, back on when a
@@ -124,22 +124,17 @@ export class DegradableFeature<T = unknown> {
   private async runCheck(): Promise<boolean> {
     this.lastCheckAt = this.clock.now();
     const controller = new AbortController();
-    let timer: unknown;
     try {
-      const timedOut = new Promise<false>((resolve) => {
-        timer = this.clock.setTimeout(() => {
-          controller.abort(new Error(`health check of "${this.name}" passed ${this.checkTimeoutMs} ms`));
-          resolve(false);
-        }, this.checkTimeoutMs);
-        // A health check is background work nobody awaits: it must not keep the process alive.
-        unrefTimer(timer);
+      // A health check is background work nobody awaits: its timer must not keep the process alive.
+      const verdict = await withinTimeout(this.clock, this.checkTimeoutMs, () => this.healthCheck(controller.signal), () => {
+        const timedOut = new Error(`health check of "${this.name}" passed ${this.checkTimeoutMs} ms`);
+        controller.abort(timedOut);
+        return timedOut;
       });
-      const passed = await Promise.race([Promise.resolve().then(() => this.healthCheck(controller.signal)).then((v) => v !== false), timedOut]);
-      if (passed && !this.on) this.switchOn('health-check');
+      if (verdict !== false && !this.on) this.switchOn('health-check');
     } catch {
-      // a failing check leaves the feature off until the next one
+      // a failing or timed-out check leaves the feature off until the next one
     } finally {
-      this.clock.clearTimeout(timer);
       this.checking = undefined;
     }
     return this.on;

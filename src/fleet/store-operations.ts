@@ -1,4 +1,4 @@
-import { unrefTimer, type Clock } from '../clock.js';
+import { withinTimeout, type Clock } from '../clock.js';
 
 /** A store operation that did not answer within `storeTimeoutMs`. */
 export class StoreTimeoutError extends Error {
@@ -8,29 +8,10 @@ export class StoreTimeoutError extends Error {
   }
 }
 
-
 /**
  * Runs one store operation under a timeout. A store that throws synchronously, rejects or does not
  * answer in time all end the same way: a rejected promise, never a hang. The timer is unref'd.
  */
 export function withStoreTimeout<T>(clock: Clock, timeoutMs: number, operation: () => Promise<T>): Promise<T> {
-  let pending: Promise<T>;
-  try {
-    pending = operation();
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const timer = unrefTimer(clock.setTimeout(() => reject(new StoreTimeoutError(timeoutMs)), timeoutMs));
-    pending.then(
-      (value) => {
-        clock.clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clock.clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+  return withinTimeout(clock, timeoutMs, operation, () => new StoreTimeoutError(timeoutMs));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { systemClock, unrefTimer, type Clock } from '../clock.js';
+import { systemClock, unrefTimer, withinTimeout, type Clock } from '../clock.js';
 import { parseWith } from '../config/parse.js';
 import { HealingConfigError, toError } from '../errors.js';
 import { redactMessage } from '../observe/redact.js';
@@ -326,20 +326,13 @@ export class HealthMonitor {
     const started = this.clock.now();
     let ok = false;
     let detail: string | null = null;
-    let timer: unknown;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = this.clock.setTimeout(() => reject(new Error(`check timed out after ${this.checkTimeoutMs} ms`)), this.checkTimeoutMs);
-        unrefTimer(timer);
-      });
-      const verdict = await Promise.race([Promise.resolve().then(check), timeout]);
+      const verdict = await withinTimeout(this.clock, this.checkTimeoutMs, check, () => new Error(`check timed out after ${this.checkTimeoutMs} ms`));
       ok = verdict === true || (typeof verdict === 'object' && verdict !== null && verdict.ok === true);
       if (typeof verdict === 'object' && verdict !== null && typeof verdict.detail === 'string') detail = redactMessage(verdict.detail);
       else if (!ok) detail = 'the check reported a failure';
     } catch (thrown) {
       detail = redactMessage(toError(thrown).message);
-    } finally {
-      this.clock.clearTimeout(timer);
     }
     const at = this.clock.now();
     component.lastCheck = { ok, detail, at, durationMs: at - started };

@@ -1,5 +1,6 @@
 import type { Classification } from '../classify/classification.js';
 import { messageOf, toError } from '../errors.js';
+import { AttemptContextImpl, raceWithSignal } from '../pipeline/attempt-context.js';
 import type { Execution } from '../pipeline/execution.js';
 import { formatPath, pathsFromIssues, type ArgPath } from './arg-paths.js';
 import { checkProposal } from './check-proposal.js';
@@ -93,35 +94,23 @@ function buildRequest(
 
 /**
  * Calls the reflector with its own signal, aborted by the caller's signal or after
- * `reflectionTimeoutMs`; a reflector that ignores the signal is abandoned at the deadline.
+ * `reflectionTimeoutMs`; a reflector that ignores the signal is abandoned at the deadline. The
+ * signal, the timer and the race are an attempt's (`AttemptContextImpl`): the same mechanism.
  */
 async function callReflector(run: Execution, request: Omit<ReflectionRequest, 'signal'>): Promise<ReflectorOutcome> {
   const { plan } = run;
   if (plan.signal?.aborted) return { kind: 'aborted' };
-  const controller = new AbortController();
-  const onCallerAbort = () => controller.abort(plan.signal!.reason);
-  plan.signal?.addEventListener('abort', onCallerAbort, { once: true });
-  let settleEarly!: (outcome: ReflectorOutcome) => void;
-  const early = new Promise<ReflectorOutcome>((resolve) => {
-    settleEarly = resolve;
-  });
-  const timer = plan.clock.setTimeout(() => {
-    controller.abort(new Error(`reflection timed out after ${plan.reflectionTimeoutMs} ms`));
-    settleEarly({ kind: 'timeout' });
-  }, plan.reflectionTimeoutMs);
-  controller.signal.addEventListener('abort', () => settleEarly({ kind: plan.signal?.aborted ? 'aborted' : 'timeout' }), { once: true });
+  const ctx = new AttemptContextImpl(run.attempts, plan.signal);
+  ctx.startTimeout(plan.clock, plan.reflectionTimeoutMs);
+  const { signal } = ctx;
   try {
-    const called = (async (): Promise<ReflectorOutcome> => {
-      try {
-        return { kind: 'proposal', proposal: await plan.reflector!({ ...request, signal: controller.signal } as ReflectionRequest) };
-      } catch (thrown) {
-        return { kind: 'threw', error: toError(thrown) };
-      }
-    })();
-    return await Promise.race([called, early]);
+    const called = Promise.resolve().then(() => plan.reflector!({ ...request, signal } as ReflectionRequest));
+    return { kind: 'proposal', proposal: await raceWithSignal(called, signal) };
+  } catch (thrown) {
+    if (signal.aborted && thrown === signal.reason) return { kind: plan.signal?.aborted ? 'aborted' : 'timeout' };
+    return { kind: 'threw', error: toError(thrown) };
   } finally {
-    plan.clock.clearTimeout(timer);
-    plan.signal?.removeEventListener('abort', onCallerAbort);
+    ctx.dispose();
   }
 }
 
