@@ -5,7 +5,7 @@ import { messageOf, toError } from '../errors.js';
 import type { PipelineHub } from '../events/pipeline-hub.js';
 import { logAction } from '../observe/log-action.js';
 import type { RedactedValue } from '../observe/redaction.js';
-import type { ReflectionHistoryEntry, ReflectionSpend } from '../reflect/reflector.js';
+import type { ReflectionHistoryEntry } from '../reflect/reflector.js';
 import type { RecoveryState } from '../recover/rollback-step.js';
 import { learnFrom } from '../adaptive/learn.js';
 import type { GiveUpReason, HealingAction, HealingResult } from './healing-result.js';
@@ -47,8 +47,8 @@ export class Execution {
   // Created on first use (declared, not initialised, so the happy path's object stays small).
   /** Created on the first reflection: most executions never reflect. */
   declare reflectionHistory: ReflectionHistoryEntry[] | undefined;
-  /** What reflection has cost so far (created with the history). */
-  declare reflectionSpend: ReflectionSpend | undefined;
+  /** Tokens and cost the reflector reported so far (created with the history). */
+  declare reflectionUsage: { tokens: number; costUsd: number } | undefined;
   /** The context of the attempt in flight (its timer and signal link are released when it ends). */
   attemptContext: AttemptContextImpl | undefined = undefined;
   stopReason: GiveUpReason | undefined = undefined;

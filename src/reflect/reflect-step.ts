@@ -24,13 +24,13 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
   const { plan } = run;
   const classification = run.classify();
   const history = (run.reflectionHistory ??= []);
-  const spent = (run.reflectionSpend ??= { reflections: 0, tokens: 0, costUsd: 0 });
+  const usage = (run.reflectionUsage ??= { tokens: 0, costUsd: 0 });
   const unrepaired = (why: string) => run.stop('unrepaired', `${classification.reason} (${classification.category}) needs different arguments and ${why}`);
   const note = (reason: string, detail: string, succeeded = false) =>
     run.record({ kind: 'reflect', attempt: run.attempts, succeeded, reason, category: classification.category, detail });
 
   while (run.reflections < plan.maxReflections) {
-    spent.reflections = run.reflections;
+    const spent: ReflectionSpend = { reflections: run.reflections, tokens: usage.tokens, costUsd: usage.costUsd };
     if (plan.reflectionBudget !== undefined && !withinBudget(plan.reflectionBudget, spent)) {
       note('budget', `reflectionBudget refused another reflection (${describeSpend(spent)}); reflection ends`);
       return unrepaired('the reflection budget is spent');
@@ -52,7 +52,7 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
       note('declined', 'the reflector proposed nothing; reflection ends');
       return unrepaired('the reflector declined');
     }
-    addUsage(spent, proposal);
+    addUsage(usage, proposal);
 
     const check = await checkProposal(plan, proposal, { args: run.args, history, mutablePaths, masked: run.redactedArgs().masked });
     // A refused entry's reason says why it was refused: what the reflector must do differently.
@@ -68,7 +68,6 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
     note('accepted', `args repaired${check.reason ? `: ${run.redact(check.reason)}` : ''}; retrying with them`, true);
     return true;
   }
-  spent.reflections = run.reflections;
   return unrepaired(`no valid repair came from ${run.reflections} reflection(s)`);
 }
 
@@ -116,13 +115,13 @@ async function callReflector(run: Execution, request: Omit<ReflectionRequest, 's
 
 function withinBudget(budget: (spent: ReflectionSpend) => boolean, spent: ReflectionSpend): boolean {
   try {
-    return budget({ ...spent }) !== false;
+    return budget(spent) !== false;
   } catch {
     return false; // a budget that cannot answer spends nothing more
   }
 }
 
-function addUsage(spent: ReflectionSpend, proposal: unknown): void {
+function addUsage(spent: { tokens: number; costUsd: number }, proposal: unknown): void {
   let usage: ReflectionUsage | undefined;
   try {
     usage = (proposal as { usage?: ReflectionUsage }).usage;
