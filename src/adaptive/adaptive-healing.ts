@@ -176,8 +176,11 @@ export class AdaptiveHealing {
     window.add(healed);
   }
 
-  /** Counts a failed execution; raises `escalate` when its category recurs too often on its circuit. */
-  recordFailure(category: string, circuit: string | undefined, message: string, now: number): void {
+  /**
+   * Counts a failed execution; raises `escalate` when its category recurs too often on its
+   * circuit, and returns that escalation (else `undefined`) so the pipeline can raise its own.
+   */
+  recordFailure(category: string, circuit: string | undefined, message: string, now: number): Escalation | undefined {
     const key = `${category}\u0000${circuit ?? ''}`;
     let entry = this.failures.get(key);
     if (entry === undefined) this.failures.set(key, (entry = { times: [], escalatedAt: -Infinity }));
@@ -187,7 +190,10 @@ export class AdaptiveHealing {
     if (entry.times.length === this.escalateAfter && entry.times[0]! > now - this.escalateWindowMs &&
       now - entry.escalatedAt >= this.escalateWindowMs) {
       entry.escalatedAt = now;
-      this.listeners.emit('escalate', { category, circuit, count: entry.times.length, windowMs: this.escalateWindowMs, lastError: message, at: now });
+      const escalation: Escalation = { category, circuit, count: entry.times.length, windowMs: this.escalateWindowMs, lastError: message, at: now };
+      this.listeners.emit('escalate', escalation);
+      return escalation;
     }
+    return undefined;
   }
 }

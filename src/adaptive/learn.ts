@@ -38,6 +38,11 @@ export function learnFrom(run: Execution, ok: boolean): void {
     adaptive.learn(action.category, kind, kind === 'fallback' ? run.fallbackServed : ok && !run.fallbackServed);
   }
   if (!ok && run.error !== undefined) {
-    adaptive.recordFailure(run.classify().category, run.plan.circuitName, run.redact(messageOf(run.error)), run.plan.clock.now());
+    const escalation = adaptive.recordFailure(run.classify().category, run.plan.circuitName, run.redact(messageOf(run.error)), run.plan.clock.now());
+    // The pipeline's own `escalate` event, for listeners of the pipeline rather than of the AdaptiveHealing.
+    if (escalation !== undefined && run.hub !== undefined) {
+      run.hub.escalate(run, `recurring error: ${escalation.count} failures of category ${escalation.category}` +
+        `${escalation.circuit === undefined ? '' : ` on circuit "${escalation.circuit}"`} within ${escalation.windowMs} ms`);
+    }
   }
 }

@@ -67,7 +67,8 @@ export interface OutcomeEvent extends PipelineEventBase {
 
 /**
  * Healing handed the problem to a human or an outside system: what `escalate` listeners receive.
- * Reserved for escalation hooks; this release defines the event but no step emits it yet.
+ * Emitted by what escalates: today `adaptive` healing, when an error category recurs on a circuit
+ * (`escalateAfter` failures within `escalateWindowMs`), right after the AdaptiveHealing's own `escalate`.
  * @example
  * ```ts
  * pipeline.on('escalate', ({ reason, error }) => pager.trigger({ summary: `${reason}: ${error}` }));

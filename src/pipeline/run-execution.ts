@@ -2,7 +2,7 @@ import { runFallbacks } from '../fallback/fallback-step.js';
 import { rollBack, takeSnapshot } from '../recover/rollback-step.js';
 import { depositSafely } from '../budget/use-budget.js';
 import { mayRetry, retryWithHealing } from '../retry/retry-step.js';
-import { endAttempt, isThenable, REFUSED, startAttempt } from './attempt.js';
+import { endAttempt, isThenable, REFUSED, runAttempt, startAttempt } from './attempt.js';
 import { Execution } from './execution.js';
 import type { HealingResult } from './healing-result.js';
 import type { HealingFunction } from './options.js';
@@ -46,7 +46,7 @@ export async function runExecution(
   }
   // Each step is awaited only when it has something to do: a refusal or a permanent failure with
   // no rollback and no fallback settles without another async step.
-  if (!ok && mayRetry(run)) ok = await retryWithHealing(run);
+  if (!ok && mayRetry(run)) ok = await retryWithHealing(run, runAttempt);
   if (!ok && (plan.rollback !== undefined || plan.compensate !== undefined)) await rollBack(run);
   if (!ok && plan.fallbacks.length > 0) ok = await runFallbacks(run);
   return run.finish(ok);

@@ -1,18 +1,5 @@
-import pRetry from 'p-retry';
-import { runAttempt } from '../pipeline/attempt.js';
 import type { Execution } from '../pipeline/execution.js';
 import { explain, prepareNextAttempt, reasonNotToRetry } from './next-attempt.js';
-
-/**
- * Thrown into p-retry to say "this attempt failed"; the real error stays on the execution. Made
- * once: it carries no per-call data, and p-retry only needs an `Error` that is not a `TypeError`
- * (which it would refuse to retry).
- */
-const ATTEMPT_FAILED = new Error('self-healing: attempt failed');
-
-function succeededOrThrow(ok: boolean): void {
-  if (!ok) throw ATTEMPT_FAILED;
-}
 
 /**
  * Whether another attempt could heal the failed first one. When not (a refusal, a permanent
@@ -25,36 +12,29 @@ export function mayRetry(run: Execution): boolean {
 }
 
 /**
- * Heals a failed first attempt by further attempts (call it only when {@link mayRetry} says so). p-retry drives the loop and enforces
- * `maxAttempts`; its `shouldRetry` hook is where the classifier, the reflector and the backoff
- * wait decide and prepare each next attempt. Our waits run on the injected clock and honour
- * Retry-After, so p-retry's own delay is off (`minTimeout: 0`).
+ * Heals a failed first attempt by further attempts (call it only when {@link mayRetry} says so).
+ * The whole loop is here: before each further attempt, {@link prepareNextAttempt} decides and
+ * prepares it (classify; transient: wait on the injected clock, honouring Retry-After;
+ * recoverable: reflect; the budget, the deadline and adaptive skipping may say stop), then
+ * `attempt` runs it (breaker, timeout, fn). `maxAttempts` counts every iteration, the first
+ * attempt (already run on the fast path) included.
  *
- * The first attempt already ran on the fast path; p-retry's attempt 1 replays its failure.
+ * We drive this loop ourselves rather than through p-retry: p-retry sleeps on the global timers
+ * (no injected clock), caps every wait at its `maxTimeout` (a long Retry-After cannot be
+ * honoured) and copies and validates its options and freezes two contexts per failed attempt.
+ * The attempt function is passed in so that this folder never imports the pipeline at run time.
  */
-export async function retryWithHealing(run: Execution): Promise<boolean> {
-  try {
-    await pRetry(
-      (attemptNumber) => {
-        // Attempt 1 already ran: its failure is replayed by a synchronous throw, which p-retry
-        // catches at once. A rejected promise would go through Node's rejection tracking (about
-        // a microsecond, a tenth of this path).
-        if (attemptNumber === 1) throw ATTEMPT_FAILED;
-        return runAttempt(run).then(succeededOrThrow);
-      },
-      {
-        retries: run.plan.maxAttempts - 1,
-        minTimeout: 0,
-        shouldRetry: () => prepareNextAttempt(run),
-      },
-    );
-    return true;
-  } catch {
-    // Either a step said stop (its reason is on `run`) or p-retry ran out of attempts.
-    if (run.stopReason === undefined) {
-      const reason = reasonNotToRetry(run) ?? 'exhausted';
-      run.stop(reason, explain(run, reason));
-    }
-    return false;
+export async function retryWithHealing(run: Execution, attempt: (run: Execution) => Promise<boolean>): Promise<boolean> {
+  for (let iteration = 1; iteration < run.plan.maxAttempts; iteration++) {
+    if (!(await prepareNextAttempt(run))) return stopped(run);
+    if (await attempt(run)) return true;
   }
+  return stopped(run);
+}
+
+/** Healing is over: names why, unless the step that said stop already did. */
+function stopped(run: Execution): false {
+  if (run.stopReason !== undefined) return false;
+  const reason = reasonNotToRetry(run) ?? 'exhausted';
+  return run.stop(reason, explain(run, reason));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveHealing, CircuitBreakerRegistry, HealingPipeline, type Escalation } from '../../src/index.js';
+import { AdaptiveHealing, CircuitBreakerRegistry, HealingPipeline, type Escalation, type PipelineEvents } from '../../src/index.js';
 import { configError } from '../helpers/config-error.js';
 import { httpError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
@@ -86,6 +86,29 @@ describe('adaptive healing', () => {
     expect(escalations[0]!.lastError).not.toContain('sk-abcdefghijklmnopqrstuvwx');
     await fail();
     expect(escalations).toHaveLength(1); // not again within the window
+  });
+
+  it('the pipeline raises its own escalate event when adaptive healing escalates, with the error redacted', async () => {
+    const clock = new ManualClock();
+    const registry = new CircuitBreakerRegistry({ clock });
+    registry.get('billing', { failureThreshold: 1_000 });
+    const adaptive = new AdaptiveHealing({ escalateAfter: 2, escalateWindowMs: 10_000 });
+    const pipeline = new HealingPipeline({ name: 'invoices', clock, registry, circuitName: 'billing', adaptive, retry: { maxAttempts: 1 } });
+    const seen: Array<PipelineEvents['escalate']> = [];
+    pipeline.on('escalate', (event) => seen.push(event));
+    const fail = () => pipeline.execute(async () => { throw httpError(500, undefined, 'boom token=sk-abcdefghijklmnopqrstuvwx'); }, {});
+    await fail();
+    expect(seen).toEqual([]);
+    await fail();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({
+      pipeline: 'invoices', circuit: 'billing', attempt: 1,
+      reason: 'recurring error: 2 failures of category server_error on circuit "billing" within 10000 ms',
+    });
+    expect(seen[0]!.error).toContain('boom');
+    expect(seen[0]!.error).not.toContain('sk-abcdefghijklmnopqrstuvwx');
+    await fail();
+    expect(seen).toHaveLength(1); // once per window, as the AdaptiveHealing's own event
   });
 
   it('learns nothing from an execution the caller aborted mid-way', async () => {
