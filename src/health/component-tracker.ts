@@ -1,0 +1,107 @@
+import type { Clock } from '../clock.js';
+import { levelForErrorRate, LEVELS, type HealthLevel, type HealthThresholds } from './health-level.js';
+import type { CheckResult, ComponentHealth, HealthAlert, HealthCheck } from './health-types.js';
+import { SampleWindow } from './sample-window.js';
+
+/** What a monitor keeps about one component. */
+export interface TrackedComponent {
+  readonly window: SampleWindow;
+  check: HealthCheck | undefined;
+  lastCheck: CheckResult | null;
+  level: HealthLevel;
+}
+
+/**
+ * The components of one monitor by name: their recent calls (error rate and latency over the
+ * window), their custom check and its last result, and the level those give. Every read or write
+ * re-derives the level and hands a change to `onLevelChange`.
+ */
+export class ComponentTracker {
+  private readonly components = new Map<string, TrackedComponent>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly thresholds: Readonly<HealthThresholds>,
+    private readonly maxSamples: number,
+    private readonly windowMs: number,
+    private readonly onLevelChange: (alert: HealthAlert) => void,
+  ) {}
+
+  has(name: string): boolean {
+    return this.components.has(name);
+  }
+
+  /** The component of that name, created (healthy, without calls) if it is new. */
+  componentFor(name: string): TrackedComponent {
+    let component = this.components.get(name);
+    if (component === undefined) {
+      component = { window: new SampleWindow(this.maxSamples, this.windowMs), check: undefined, lastCheck: null, level: 'healthy' };
+      this.components.set(name, component);
+    }
+    return component;
+  }
+
+  /** Every component, in the order they were added. */
+  entries(): IterableIterator<[string, TrackedComponent]> {
+    return this.components.entries();
+  }
+
+  names(): string[] {
+    return [...this.components.keys()];
+  }
+
+  /** Records one call now (a non-finite duration counts as 0). */
+  record(name: string, outcome: { ok: boolean; durationMs: number }): void {
+    const component = this.componentFor(name);
+    const now = this.clock.now();
+    component.window.record(now, outcome.ok === true, Number.isFinite(outcome.durationMs) ? outcome.durationMs : 0);
+    this.evaluate(name, component, now, 'error-rate');
+  }
+
+  /** Keeps the result of a component's check; a failed one makes it critical. */
+  recordCheck(name: string, component: TrackedComponent, result: CheckResult): void {
+    component.lastCheck = result;
+    this.evaluate(name, component, result.at, 'check');
+  }
+
+  /**
+   * Re-reads every level: calls age out of the window with no new call to notice, so a recovery
+   * (or a component that went quiet after failing) only shows when someone looks.
+   */
+  evaluateAll(): void {
+    const now = this.clock.now();
+    for (const [name, component] of this.components) this.evaluate(name, component, now, 'error-rate');
+  }
+
+  /** One component's health now, or `undefined` for an unknown name. */
+  health(name: string): ComponentHealth | undefined {
+    const component = this.components.get(name);
+    if (component === undefined) return undefined;
+    const now = this.clock.now();
+    const { calls, failures } = this.evaluate(name, component, now, 'error-rate');
+    return {
+      name,
+      level: component.level,
+      errorRate: calls === 0 ? 0 : failures / calls,
+      calls,
+      failures,
+      latency: component.window.percentiles(now),
+      check: component.lastCheck,
+    };
+  }
+
+  /** Recomputes a component's level and reports a change. */
+  private evaluate(name: string, component: TrackedComponent, now: number, cause: HealthAlert['cause']): { calls: number; failures: number } {
+    const totals = component.window.totals(now);
+    const errorRate = totals.calls === 0 ? 0 : totals.failures / totals.calls;
+    let level = levelForErrorRate(errorRate, this.thresholds);
+    const checkFailed = component.lastCheck !== null && !component.lastCheck.ok;
+    if (checkFailed) level = LEVELS[LEVELS.length - 1]!;
+    if (level !== component.level) {
+      const alert: HealthAlert = { component: name, from: component.level, to: level, errorRate, cause: checkFailed || cause === 'check' ? 'check' : 'error-rate', at: now };
+      component.level = level;
+      this.onLevelChange(alert);
+    }
+    return totals;
+  }
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { systemClock, type Clock } from '../clock.js';
+import { parseWith } from '../config/parse.js';
+import { HealingConfigError } from '../errors.js';
+import { DEFAULT_THRESHOLDS, type HealthThresholds } from './health-level.js';
+// Type-only, for the {@link} below: no runtime cycle.
+import type { HealthMonitor } from './health-monitor.js';
+
+/**
+ * Options of {@link HealthMonitor}.
+ * @example
+ * ```ts
+ * const options: HealthMonitorOptions = { windowMs: 120_000, thresholds: { degraded: 0.02 }, checkIntervalMs: 10_000 };
+ * ```
+ */
+export interface HealthMonitorOptions {
+  /** The window error rates and latencies are computed over, in ms. Default 60 000. */
+  windowMs?: number;
+  /** The most calls kept per component (the oldest go first). Default 1 000. */
+  maxSamples?: number;
+  /** Error rates (0..1) at which a component becomes `degraded`, `unhealthy`, `critical`. Default 0.05, 0.2, 0.5. */
+  thresholds?: Partial<HealthThresholds>;
+  /** How often `start()` runs the checks, in ms. Default 30 000. */
+  checkIntervalMs?: number;
+  /** A check still pending after this long fails, in ms. Default 5 000. */
+  checkTimeoutMs?: number;
+  /** Default {@link systemClock}. */
+  clock?: Clock;
+}
+
+/** Every option of a monitor, validated and with its default filled in. */
+export interface HealthSettings {
+  clock: Clock;
+  thresholds: Readonly<HealthThresholds>;
+  windowMs: number;
+  maxSamples: number;
+  checkIntervalMs: number;
+  checkTimeoutMs: number;
+}
+
+const thresholdsSchema = z.strictObject({
+  degraded: z.number().min(0).max(1).optional(),
+  unhealthy: z.number().min(0).max(1).optional(),
+  critical: z.number().min(0).max(1).optional(),
+});
+const ms = z.number().int().min(1).max(2 ** 31 - 1);
+const optionsSchema = z.strictObject({
+  windowMs: ms.optional(),
+  maxSamples: z.number().int().min(1).max(1_000_000).optional(),
+  thresholds: thresholdsSchema.optional(),
+  checkIntervalMs: ms.optional(),
+  checkTimeoutMs: ms.optional(),
+  clock: z.custom<Clock>((value) => typeof (value as Clock | undefined)?.now === 'function' &&
+    typeof (value as Clock).setTimeout === 'function' && typeof (value as Clock).clearTimeout === 'function',
+  'expected a Clock with now(), setTimeout() and clearTimeout()').optional(),
+});
+
+/** @throws {HealingConfigError} naming the invalid option. */
+export function resolveHealthOptions(options: HealthMonitorOptions): HealthSettings {
+  const parsed = parseWith(optionsSchema, options, 'healthMonitor');
+  const thresholds = { ...DEFAULT_THRESHOLDS, ...parsed.thresholds };
+  // Each bound is checked alone by the schema; only together can they be out of order.
+  if (!(thresholds.degraded <= thresholds.unhealthy && thresholds.unhealthy <= thresholds.critical)) {
+    throw new HealingConfigError('healthMonitor.thresholds', `expected degraded <= unhealthy <= critical, got ${thresholds.degraded}, ${thresholds.unhealthy}, ${thresholds.critical}`);
+  }
+  return {
+    thresholds: Object.freeze(thresholds),
+    clock: parsed.clock ?? systemClock,
+    windowMs: parsed.windowMs ?? 60_000,
+    maxSamples: parsed.maxSamples ?? 1_000,
+    checkIntervalMs: parsed.checkIntervalMs ?? 30_000,
+    checkTimeoutMs: parsed.checkTimeoutMs ?? 5_000,
+  };
+}
