@@ -5,6 +5,7 @@ export { executeBatch } from './batch/execute-batch.js';
 export type { BatchOptions, BatchResult, BatchTotals } from './batch/batch.js';
 export { withSelfHealing, type SelfHealingDecorator } from './pipeline/with-self-healing.js';
 export type { HealingResult, HealingAction, HealingActionKind, GiveUpReason } from './pipeline/healing-result.js';
+export type { HealingStrategy, StrategyContext, StrategyAction, NextStrategy, Outcome } from './pipeline/strategy.js';
 export type {
   HealingOptions, RetryOptions, Jitter, AttemptContext, FallbackContext, HealingFunction, FallbackFunction, ArgsSchema, ProposalGuard,
 } from './pipeline/options.js';

@@ -35,7 +35,7 @@ export function learnFrom(run: Execution, ok: boolean): void {
     const key = `${action.category}\u0000${kind}`;
     if ((seen ??= new Set()).has(key)) continue;
     seen.add(key);
-    adaptive.learn(action.category, kind, kind === 'fallback' ? run.fallbackServed : ok && !run.fallbackServed);
+    adaptive.learn(action.category, kind as 'retry' | 'reflect' | 'fallback', kind === 'fallback' ? run.fallbackServed : ok && !run.fallbackServed);
   }
   if (!ok && run.error !== undefined) {
     const escalation = adaptive.recordFailure(run.classify().category, run.plan.circuitName, run.redact(messageOf(run.error)), run.plan.clock.now());

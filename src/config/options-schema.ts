@@ -70,6 +70,11 @@ const fallbackEntry = z.union([
 ], { error: 'expected a function, { run }, { value } or { lastGood: { ttlMs } } (each may have a name and a cost)' });
 
 export const healingOptionsSchema = z.strictObject({
+  strategies: z.array(z.object({
+    name: z.string({ error: 'expected a name (a string)' }).min(1),
+    placement: z.enum(['execution', 'attempt']).optional(),
+    execute: fn('a function execute(ctx, next) returning an outcome'),
+  }), { error: 'expected an array of strategies { name, placement?, execute(ctx, next) }' }).optional(),
   name: z.string().min(1).max(200).optional(),
   circuitName: z.string().min(1).optional(),
   fallback: z.union([fallbackEntry, z.array(fallbackEntry)], {

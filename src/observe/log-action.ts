@@ -1,4 +1,4 @@
-import type { HealingAction } from '../pipeline/healing-result.js';
+import type { HealingAction, HealingActionKind } from '../pipeline/healing-result.js';
 import type { HealingLogger } from './logger.js';
 
 const LEVEL: Record<HealingAction['kind'], 'info' | 'warn'> = {
@@ -23,7 +23,7 @@ export function logAction(logger: HealingLogger, action: HealingAction, pipeline
     const { detail, ...fields } = action;
     // `pipeline` (the pipeline's `name` option, when set) matches the events', metrics' and statistics' label.
     const head = pipeline === undefined ? { healing: true } : { healing: true, pipeline };
-    logger[LEVEL[action.kind]]({ ...head, ...fields }, `self-healing ${action.kind}: ${detail}`);
+    logger[LEVEL[action.kind as HealingActionKind] ?? 'info']({ ...head, ...fields }, `self-healing ${action.kind}: ${detail}`);
   } catch {
     // deliberately ignored, see above
   }

@@ -86,6 +86,17 @@ export class Execution {
     return (this.classification ??= safeClassify(this.plan, this.error!));
   }
 
+  /** Classifies another error (a strategy's) as the pipeline does, never throwing. */
+  classifyOther(error: Error): Classification {
+    return error === this.error ? this.classify() : safeClassify(this.plan, error);
+  }
+
+  /** A strategy asked for the rest of the pipeline again: healing goes on, an earlier stop is superseded. */
+  resume(): void {
+    this.stopReason = undefined;
+    this.stopDetail = '';
+  }
+
   /** The current args with secrets redacted, computed once per args value (only on failure paths). */
   redactedArgs(): RedactedValue {
     if (this.redacted === undefined || this.redacted.of !== this.args) {

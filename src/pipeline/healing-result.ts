@@ -41,6 +41,8 @@ export type HealingActionKind =
  * - `adaptive`: with `adaptive`, retrying or reflecting has not healed this error category lately
  *   (or the retries allowed for it are used up), so it was skipped.
  *
+ * - `stopped`: a strategy of yours (the `strategies` option) ended healing with `ctx.stop(detail)`.
+ *
  * `deadline` also covers `deadlineMs`: no attempt or wait starts past it.
  *
  * @example
@@ -62,7 +64,8 @@ export type GiveUpReason =
   | 'snapshot'
   | 'rollback'
   | 'bulkhead'
-  | 'adaptive';
+  | 'adaptive'
+  | 'stopped';
 
 /**
  * One step the pipeline took, in order. `detail` is a readable sentence; the other fields are
@@ -75,7 +78,8 @@ export type GiveUpReason =
  * ```
  */
 export interface HealingAction {
-  kind: HealingActionKind;
+  /** A built-in kind, or the kind a custom strategy recorded (`ctx.record({ kind: 'restart', ... })`). */
+  kind: HealingActionKind | (string & {});
   /** The attempt (1-based call of the primary fn) this action follows or concerns. */
   attempt: number;
   /** A sentence saying what happened and why. */

@@ -11,6 +11,7 @@ import type { Bulkhead, BulkheadConfig } from '../bulkhead/bulkhead.js';
 import type { DegradableFeature } from '../degrade/degradable-feature.js';
 import type { HedgeOptions } from '../hedge/hedge-options.js';
 import type { AdaptiveHealing } from '../adaptive/adaptive-healing.js';
+import type { HealingStrategy } from './strategy.js';
 
 /**
  * What the healed function receives besides its args.
@@ -190,6 +191,12 @@ export interface HealingOptions<A = any, R = any> {
    * raise `escalate` for recurring errors. `true` gives the pipeline its own `AdaptiveHealing`.
    */
   adaptive?: boolean | AdaptiveHealing;
+  /**
+   * Recovery strategies of your own (see {@link HealingStrategy}): `'execution'` ones run around
+   * the retry loop (inside rollback and fallback), `'attempt'` ones around each attempt (inside
+   * retry, outside the breaker), each placement in the order given, the first outermost.
+   */
+  strategies?: ReadonlyArray<HealingStrategy<A, R>>;
   /** Proposes repaired args for `recoverable` errors. */
   reflector?: Reflector<A>;
   /** A zod schema (anything with `safeParse`) every reflected proposal must pass. */

@@ -11,6 +11,7 @@ import { Redaction } from '../observe/redaction.js';
 import { parsePath, type ArgPath } from '../reflect/arg-paths.js';
 import type { Reflector, ReflectionSpend } from '../reflect/reflector.js';
 import type { HealingOptions, ProposalGuard } from './options.js';
+import type { HealingStrategy } from './strategy.js';
 import { resolveRetryBudget } from '../budget/resolve-budget.js';
 import type { RetryBudget } from '../budget/retry-budget.js';
 import { resolveTimeouts } from '../timeout/attempt-limit.js';
@@ -76,6 +77,10 @@ export interface ExecutionPlan {
   readonly signal: AbortSignal | undefined;
   readonly logger: HealingLogger | undefined;
   readonly clock: Clock;
+  /** Custom strategies around the retry loop, outermost first; `undefined` when there are none. */
+  readonly executionStrategies: ReadonlyArray<HealingStrategy> | undefined;
+  /** Custom strategies around each attempt, outermost first; `undefined` when there are none. */
+  readonly attemptStrategies: ReadonlyArray<HealingStrategy> | undefined;
   /** The pipeline's listeners (set by `HealingPipeline`; `executeWithHealing` has none). */
   readonly hub?: PipelineHub;
 }
@@ -144,8 +149,15 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
     circuitName: options.circuitName,
     fallbacks,
     lastGoodCaches: lastGoodCaches.length === 0 ? undefined : lastGoodCaches,
+    executionStrategies: placed(options.strategies, 'execution'),
+    attemptStrategies: placed(options.strategies, 'attempt'),
     signal: options.signal,
     logger: options.logger,
     clock,
   };
+}
+
+function placed(strategies: ReadonlyArray<HealingStrategy> | undefined, placement: 'execution' | 'attempt'): ReadonlyArray<HealingStrategy> | undefined {
+  const here = strategies?.filter((strategy) => (strategy.placement ?? 'execution') === placement);
+  return here === undefined || here.length === 0 ? undefined : here;
 }

@@ -4,6 +4,7 @@ import { depositSafely } from '../budget/use-budget.js';
 import { mayRetry, retryWithHealing } from '../retry/retry-step.js';
 import { endAttempt, isThenable, REFUSED, runAttempt, startAttempt } from './attempt.js';
 import { Execution } from './execution.js';
+import { runWithStrategies } from './custom-strategies.js';
 import type { HealingResult } from './healing-result.js';
 import type { HealingFunction } from './options.js';
 import type { ExecutionPlan } from './plan.js';
@@ -34,19 +35,22 @@ export async function runExecution(
   }
 
   let ok = false;
-  const pending = startAttempt(run);
-  if (pending !== REFUSED) {
-    try {
-      run.value = isThenable(pending) ? await pending : pending;
-      ok = true;
-    } catch (thrown) {
-      run.fail(thrown);
+  if (plan.executionStrategies !== undefined || plan.attemptStrategies !== undefined) ok = await runWithStrategies(run);
+  else {
+    const pending = startAttempt(run);
+    if (pending !== REFUSED) {
+      try {
+        run.value = isThenable(pending) ? await pending : pending;
+        ok = true;
+      } catch (thrown) {
+        run.fail(thrown);
+      }
+      endAttempt(run, ok);
     }
-    endAttempt(run, ok);
+    // Each step is awaited only when it has something to do: a refusal or a permanent failure with
+    // no rollback and no fallback settles without another async step.
+    if (!ok && mayRetry(run)) ok = await retryWithHealing(run, runAttempt);
   }
-  // Each step is awaited only when it has something to do: a refusal or a permanent failure with
-  // no rollback and no fallback settles without another async step.
-  if (!ok && mayRetry(run)) ok = await retryWithHealing(run, runAttempt);
   if (!ok && (plan.rollback !== undefined || plan.compensate !== undefined)) await rollBack(run);
   if (!ok && plan.fallbacks.length > 0) ok = await runFallbacks(run);
   return run.finish(ok);

@@ -7,6 +7,7 @@ import { explain, prepareNextAttempt, reasonNotToRetry } from './next-attempt.js
  * the retry loop without entering it: a refused or permanent call costs no async step here.
  */
 export function mayRetry(run: Execution): boolean {
+  if (run.stopReason !== undefined) return false; // a strategy already ended healing
   const finalReason = reasonNotToRetry(run) ?? (run.plan.maxAttempts <= 1 ? 'exhausted' : undefined);
   return finalReason === undefined || run.stop(finalReason, explain(run, finalReason));
 }
@@ -26,7 +27,7 @@ export function mayRetry(run: Execution): boolean {
  */
 export async function retryWithHealing(run: Execution, attempt: (run: Execution) => Promise<boolean>): Promise<boolean> {
   for (let iteration = 1; iteration < run.plan.maxAttempts; iteration++) {
-    if (!(await prepareNextAttempt(run))) return stopped(run);
+    if (run.stopReason !== undefined || !(await prepareNextAttempt(run))) return stopped(run);
     if (await attempt(run)) return true;
   }
   return stopped(run);

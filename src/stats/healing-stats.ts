@@ -1,4 +1,7 @@
-import type { HealingActionKind } from '../pipeline/healing-result.js';
+import type { HealingAction } from '../pipeline/healing-result.js';
+
+/** A built-in action kind, or a custom strategy's own. */
+type ActionKind = HealingAction['kind'];
 
 /**
  * How the executions that needed one kind of healing action ended.
@@ -38,7 +41,7 @@ export interface HealingStats {
   /** Mean execution duration in ms, or `null` before the first call. */
   averageDurationMs: number | null;
   /** Per healing action kind (`retry`, `reflect`, `fallback`, `rollback`). */
-  recoveries: Partial<Record<HealingActionKind, RecoveryStats>>;
+  recoveries: Partial<Record<ActionKind, RecoveryStats>>;
   /** Failed attempts and refusals by error category (`network`, `rate_limit`, `circuit_open`, ...). */
   errorsByCategory: Record<string, number>;
 }
@@ -61,7 +64,7 @@ export interface RecoveryRecord {
   attempts: number;
   durationMs: number;
   /** Its healing actions (errors already redacted), without their free-text `detail` beyond 200 characters. */
-  actions: Array<{ kind: HealingActionKind; attempt: number; detail: string; category?: string; reason?: string; error?: string }>;
+  actions: Array<{ kind: ActionKind; attempt: number; detail: string; category?: string; reason?: string; error?: string }>;
 }
 
 /**

@@ -1,8 +1,10 @@
-import type { HealingActionKind, HealingResult } from '../pipeline/healing-result.js';
+import type { HealingAction, HealingResult } from '../pipeline/healing-result.js';
+
+type ActionKind = HealingAction['kind'];
 import type { HealingStats, RecoveryStats } from './healing-stats.js';
 
 /** Actions that report on a step rather than heal: not counted as recoveries. */
-const NOT_RECOVERIES: ReadonlySet<HealingActionKind> = new Set(['give_up', 'timeout', 'circuit_open']);
+const NOT_RECOVERIES: ReadonlySet<ActionKind> = new Set(['give_up', 'timeout', 'circuit_open']);
 
 /** Running totals of one pipeline, circuit or component. */
 export class StatsAccumulator {
@@ -12,7 +14,7 @@ export class StatsAccumulator {
   private attempts = 0;
   private retried = 0;
   private durationMs = 0;
-  private readonly recoveries = new Map<HealingActionKind, { total: number; successful: number; durationMs: number }>();
+  private readonly recoveries = new Map<ActionKind, { total: number; successful: number; durationMs: number }>();
   private readonly errors = new Map<string, number>();
 
   recordOutcome(result: HealingResult<unknown>): void {
@@ -24,7 +26,7 @@ export class StatsAccumulator {
     if (result.healed) this.healed++;
     const actions = result.healingActions;
     if (actions.length === 0) return;
-    let seen: HealingActionKind[] | undefined;
+    let seen: ActionKind[] | undefined;
     for (const { kind } of actions) {
       if (NOT_RECOVERIES.has(kind) || seen?.includes(kind)) continue;
       (seen ??= []).push(kind);
@@ -43,7 +45,7 @@ export class StatsAccumulator {
 
   toJSON(): HealingStats {
     const calls = this.calls;
-    const recoveries: Partial<Record<HealingActionKind, RecoveryStats>> = {};
+    const recoveries: Partial<Record<ActionKind, RecoveryStats>> = {};
     for (const [kind, { total, successful, durationMs }] of this.recoveries) {
       recoveries[kind] = { total, successful, averageDurationMs: durationMs / total };
     }

@@ -1,0 +1,106 @@
+import type { Classification } from '../classify/classification.js';
+import { toError } from '../errors.js';
+import { raceWithSignal } from './attempt-context.js';
+import { isThenable, runAttempt } from './attempt.js';
+import type { Execution } from './execution.js';
+import type { HealingStrategy, NextStrategy, Outcome, StrategyAction, StrategyContext } from './strategy.js';
+import { mayRetry, retryWithHealing } from '../retry/retry-step.js';
+
+/** Given to strategies when the caller passed no signal: it never aborts. */
+const NEVER_ABORTED = new AbortController().signal;
+
+/**
+ * The first attempt and the retry loop, composed with the user's strategies: `'execution'`
+ * ones around the retry loop, `'attempt'` ones around each attempt. Only plans with strategies
+ * come here; the others run the same steps inline (`runExecution`), so they pay nothing.
+ */
+export function runWithStrategies(run: Execution): Promise<boolean> {
+  const { executionStrategies, attemptStrategies } = run.plan;
+  const attempt = attemptStrategies === undefined ? runAttempt : (r: Execution) => through(r, attemptStrategies, 0, runAttempt);
+  const attemptsAndRetries = async (r: Execution): Promise<boolean> => (await attempt(r)) || (mayRetry(r) && retryWithHealing(r, attempt));
+  return executionStrategies === undefined ? attemptsAndRetries(run) : through(run, executionStrategies, 0, attemptsAndRetries);
+}
+
+/** Runs `strategies[index]` with the rest as its `next`, and the steps after the last one. */
+async function through(
+  run: Execution, strategies: ReadonlyArray<HealingStrategy>, index: number, inner: (run: Execution) => Promise<boolean>,
+): Promise<boolean> {
+  if (index === strategies.length) return inner(run);
+  const strategy = strategies[index]!;
+  const next: NextStrategy = async (args) => {
+    const signal = run.plan.signal;
+    // After an abort nothing new starts: fn is not called again, whatever the strategy asks.
+    if (signal?.aborted === true) {
+      run.fail(signal.reason);
+      run.stop('aborted', 'the caller aborted');
+      return outcomeOf(run, false);
+    }
+    if (args !== undefined) run.args = args;
+    // Asking for the rest again means healing goes on: an earlier stop (exhausted, permanent) is superseded.
+    run.resume();
+    return outcomeOf(run, await through(run, strategies, index + 1, inner));
+  };
+  let outcome: Outcome;
+  try {
+    const returned = strategy.execute(new Context(run, strategy), next);
+    // A strategy is user code: the caller's abort ends the wait for it, as for fn.
+    outcome = isThenable(returned) ? await (run.plan.signal === undefined ? returned : raceWithSignal(returned, run.plan.signal)) : returned;
+  } catch (thrown) {
+    run.fail(thrown);
+    if (run.plan.signal?.aborted === true) run.stop('aborted', 'the caller aborted');
+    return false;
+  }
+  return adopt(run, strategy, outcome);
+}
+
+/** The execution's state as the outcome a strategy sees. */
+function outcomeOf(run: Execution, ok: boolean): Outcome {
+  return ok ? { ok: true, value: run.value } : { ok: false, error: run.error!, classification: run.classify() };
+}
+
+/** Takes a strategy's outcome as the execution's; anything but an outcome is a misuse, reported as a failure. */
+function adopt(run: Execution, strategy: HealingStrategy, outcome: Outcome): boolean {
+  if (outcome === null || typeof outcome !== 'object' || typeof outcome.ok !== 'boolean') {
+    run.fail(new TypeError(`strategy "${strategy.name}" returned ${outcome === null ? 'null' : typeof outcome}, not an outcome: return what next() resolved, or { ok: true, value }`));
+    run.stop('stopped', `strategy "${strategy.name}" returned no outcome`);
+    return false;
+  }
+  if (outcome.ok) {
+    run.value = outcome.value;
+    return true;
+  }
+  // The same error keeps its memoised classification; a new one is classified afresh.
+  if (outcome.error !== run.error) run.fail(outcome.error);
+  return false;
+}
+
+class Context implements StrategyContext {
+  readonly #run: Execution;
+  readonly #strategy: HealingStrategy;
+
+  constructor(run: Execution, strategy: HealingStrategy) {
+    this.#run = run;
+    this.#strategy = strategy;
+  }
+
+  get args(): unknown { return this.#run.args; }
+  get attempts(): number { return this.#run.attempts; }
+  get signal(): AbortSignal { return this.#run.plan.signal ?? NEVER_ABORTED; }
+  get clock() { return this.#run.plan.clock; }
+  get deadline(): number | undefined {
+    const { deadlineMs } = this.#run.plan;
+    return deadlineMs === undefined ? undefined : this.#run.startedAt + deadlineMs;
+  }
+
+  classify(error: unknown): Classification {
+    return this.#run.classifyOther(toError(error));
+  }
+
+  record(action: StrategyAction): void {
+    this.#run.record({ ...action, attempt: action.attempt ?? this.#run.attempts } as never);
+  }
+
+  stop(detail: string): void {
+    this.#run.stop('stopped', `strategy "${this.#strategy.name}": ${detail}`);
+  }
+}
