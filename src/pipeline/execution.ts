@@ -158,6 +158,8 @@ export class Execution {
       if (this.hub !== undefined) this.hub.finished(this, result);
       return result;
     }
+    // An aborted execution's error is always the abort reason, wherever the abort landed.
+    if (this.stopReason === 'aborted' && this.plan.signal?.aborted === true) this.fail(this.plan.signal.reason);
     if (this.plan.adaptive !== undefined) learnFrom(this, false);
     const reason = this.stopReason ?? 'exhausted';
     this.record({

@@ -1,6 +1,7 @@
 import { messageOf, toError } from '../errors.js';
 import type { Execution } from '../pipeline/execution.js';
 import { isThenable } from '../pipeline/attempt.js';
+import { ABANDONED, boundedWait } from '../timeout/bounded-wait.js';
 
 /** What an execution with `rollback` or `compensate` keeps: the snapshot, and whether it rolled back. */
 export interface RecoveryState {
@@ -18,8 +19,13 @@ export async function takeSnapshot(run: Execution): Promise<boolean> {
   const state: RecoveryState = { snapshot: undefined, rolledBack: false };
   run.recovery = state;
   try {
-    const taken = rollback.snapshot(run.args);
-    state.snapshot = isThenable(taken) ? await taken : taken;
+    const taken = boundedWait(run, 'rollback.snapshot', rollback.snapshot(run.args));
+    const snapshot = isThenable(taken) ? await taken : taken;
+    if (snapshot === ABANDONED) {
+      state.rolledBack = true; // fn never ran: there is nothing to undo
+      return false;
+    }
+    state.snapshot = snapshot;
     return true;
   } catch (thrown) {
     run.fail(thrown);

@@ -6,6 +6,7 @@ import { changedPaths, formatPath, hasWildcard, isUnder, readPath, type ArgPath 
 import { canonicalJson, toPlainData } from './plain-data.js';
 import type { ReflectionHistoryEntry } from './reflector.js';
 import { parseProposalText } from './secure-json.js';
+import { ABANDONED } from '../timeout/bounded-wait.js';
 
 /**
  * Why a proposal was refused, in the order the checks run. `timeout` and `budget` are decided
@@ -27,6 +28,8 @@ export interface ProposalContext {
   mutablePaths: readonly ArgPath[] | undefined;
   /** Where the redacted view a reflector saw differs from the args (secrets, cut strings, dates). */
   masked: readonly MaskedValue[];
+  /** Awaits user code (the accept guard) bounded by the caller's signal and the deadline. */
+  wait: <T>(what: string, pending: T | PromiseLike<T>) => T | Promise<T | typeof ABANDONED>;
 }
 
 function summariseSchemaError(error: unknown): string {
@@ -99,7 +102,8 @@ export async function checkProposal(plan: ExecutionPlan, proposal: unknown, cont
   if (plan.accept !== undefined) {
     let accepted: unknown;
     try {
-      accepted = await plan.accept(context.args, args);
+      accepted = await context.wait('the accept guard', plan.accept(context.args, args));
+      if (accepted === ABANDONED) return refuse('guard', 'abandoned: the caller aborted or the deadline passed while accept() ran', args, reason);
     } catch (error) {
       return refuse('guard', `accept() threw: ${messageOf(toError(error)).slice(0, 200)}`, args, reason);
     }

@@ -4,6 +4,7 @@ import { AttemptContextImpl, raceWithSignal } from '../pipeline/attempt-context.
 import type { Execution } from '../pipeline/execution.js';
 import { formatPath, pathsFromIssues, type ArgPath } from './arg-paths.js';
 import { checkProposal } from './check-proposal.js';
+import { boundedWait } from '../timeout/bounded-wait.js';
 import type { ReflectionHistoryEntry, ReflectionRequest, ReflectionSpend, ReflectionUsage } from './reflector.js';
 
 /** What one call of the reflector came to, besides a proposal. */
@@ -11,6 +12,7 @@ type ReflectorOutcome =
   | { kind: 'proposal'; proposal: unknown }
   | { kind: 'threw'; error: Error }
   | { kind: 'timeout' }
+  | { kind: 'deadline' }
   | { kind: 'aborted' };
 
 /**
@@ -38,7 +40,11 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
     run.reflections++;
     const mutablePaths = plan.mutablePaths ?? pathsFromIssues(run.error);
     const outcome = await callReflector(run, buildRequest(run, classification, history, mutablePaths));
-    if (outcome.kind === 'aborted' || plan.signal?.aborted) return run.stop('aborted', 'the caller aborted during reflection');
+    if (outcome.kind === 'aborted' || plan.signal?.aborted) {
+      run.fail(plan.signal!.reason);
+      return run.stop('aborted', 'the caller aborted during reflection');
+    }
+    if (outcome.kind === 'deadline') return run.stop('deadline', `deadlineMs (${plan.deadlineMs} ms) passed while waiting for the reflector`);
     if (outcome.kind === 'timeout') {
       note('timeout', `the reflector did not answer within reflectionTimeoutMs (${plan.reflectionTimeoutMs} ms); reflection ends`);
       return unrepaired('the reflector timed out');
@@ -54,7 +60,10 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
     }
     addUsage(usage, proposal);
 
-    const check = await checkProposal(plan, proposal, { args: run.args, history, mutablePaths, masked: run.redactedArgs().masked });
+    const check = await checkProposal(plan, proposal, {
+      args: run.args, history, mutablePaths, masked: run.redactedArgs().masked, wait: (what, pending) => boundedWait(run, what, pending),
+    });
+    if (run.stopReason !== undefined) return false; // an abort or the deadline while the guard ran
     // A refused entry's reason says why it was refused: what the reflector must do differently.
     const entry: ReflectionHistoryEntry = { attempt: run.attempts, error: run.redact(messageOf(run.error!)), accepted: check.ok,
       reason: check.ok ? check.reason : check.detail, proposedArgs: check.ok ? check.args : check.proposedArgs };
@@ -100,13 +109,17 @@ async function callReflector(run: Execution, request: Omit<ReflectionRequest, 's
   const { plan } = run;
   if (plan.signal?.aborted) return { kind: 'aborted' };
   const ctx = new AttemptContextImpl(run.attempts, plan.signal);
-  ctx.startTimeout(plan.clock, plan.reflectionTimeoutMs);
+  // The deadline bounds reflection too: a hung model must not hold a 500 ms deadline for 30 s.
+  const remainingMs = plan.deadlineMs === undefined ? Infinity : plan.deadlineMs - run.elapsedMs();
+  const byDeadline = remainingMs < plan.reflectionTimeoutMs;
+  if (byDeadline && remainingMs <= 0) return { kind: 'deadline' };
+  ctx.startTimeout(plan.clock, byDeadline ? remainingMs : plan.reflectionTimeoutMs);
   const { signal } = ctx;
   try {
     const called = Promise.resolve().then(() => plan.reflector!({ ...request, signal } as ReflectionRequest));
     return { kind: 'proposal', proposal: await raceWithSignal(called, signal) };
   } catch (thrown) {
-    if (signal.aborted && thrown === signal.reason) return { kind: plan.signal?.aborted ? 'aborted' : 'timeout' };
+    if (signal.aborted && thrown === signal.reason) return { kind: plan.signal?.aborted ? 'aborted' : byDeadline ? 'deadline' : 'timeout' };
     return { kind: 'threw', error: toError(thrown) };
   } finally {
     ctx.dispose();

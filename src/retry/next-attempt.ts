@@ -64,7 +64,9 @@ export async function prepareNextAttempt(run: Execution): Promise<boolean> {
   const { plan } = run;
   const futile = plan.adaptive === undefined ? undefined : adaptiveReasonToStop(run);
   if (futile !== undefined) return run.stop('adaptive', futile);
-  if (plan.retryBudget !== undefined && !(await withdrawSafely(plan.retryBudget))) {
+  if (plan.retryBudget !== undefined && !(await withdrawSafely(run, plan.retryBudget))) {
+    // An abort or the deadline while the budget answered has said why already.
+    if (run.stopReason !== undefined) return false;
     return run.stop('budget', `the retry budget is spent (too many retries among recent calls); last: ${describeError(run)}`);
   }
   const prepared = run.classify().disposition === 'recoverable' ? await reflectOnFailure(run) : await waitBeforeRetry(run);

@@ -28,6 +28,12 @@ export function mayRetry(run: Execution): boolean {
 export async function retryWithHealing(run: Execution, attempt: (run: Execution) => Promise<boolean>): Promise<boolean> {
   for (let iteration = 1; iteration < run.plan.maxAttempts; iteration++) {
     if (run.stopReason !== undefined || !(await prepareNextAttempt(run))) return stopped(run);
+    // After an abort nothing new starts, whatever was awaited in between (an undo runs to its end).
+    const signal = run.plan.signal;
+    if (signal?.aborted === true) {
+      run.fail(signal.reason);
+      return run.stop('aborted', 'the caller aborted before the next attempt');
+    }
     if (await attempt(run)) return true;
   }
   return stopped(run);

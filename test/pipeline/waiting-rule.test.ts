@@ -1,0 +1,103 @@
+/**
+ * One rule for waiting: every await of user code or of a store inside an execution is bounded by
+ * the caller's signal and `deadlineMs`, and nothing new starts after an abort. One case per
+ * awaited hook, on the manual clock; each never-answering hook would hang the test without the rule.
+ */
+import { describe, expect, it } from 'vitest';
+import { HealingPipeline, type HealingOptions, type HealingResult, type RetryBudget } from '../../src/index.js';
+import { httpError } from '../helpers/errors.js';
+import { ManualClock } from '../helpers/manual-clock.js';
+
+const never = <T>() => new Promise<T>(() => {});
+const flush = async () => { for (let i = 0; i < 10; i++) await Promise.resolve(); };
+
+/** Runs one execution whose fn counts its calls and fails with `fails` for the first ones. */
+function start(options: HealingOptions, fails: unknown[] = []) {
+  const clock = new ManualClock();
+  const controller = new AbortController();
+  let calls = 0;
+  const fn = async () => {
+    calls++;
+    if (calls <= fails.length) throw fails[calls - 1];
+    return 'ok';
+  };
+  let settled: HealingResult<string> | undefined;
+  const pending = new HealingPipeline({ clock, signal: controller.signal, ...options }).execute(fn, { x: 1 });
+  void pending.then((result) => { settled = result; });
+  return { clock, controller, pending, calls: () => calls, settled: () => settled };
+}
+
+const recoverable = () => Object.assign(new Error('bad date'), { issues: [{ path: ['x'], message: 'bad' }], name: 'ZodError' });
+const reflectOnce = { reflector: () => ({ args: { x: 2 } }), retry: { maxAttempts: 2, minDelayMs: 0 } };
+
+const hooks: Array<{ hook: string; options: HealingOptions; fails?: unknown[]; callsBefore: number }> = [
+  { hook: 'rollback.snapshot', options: { rollback: { snapshot: () => never(), restore: () => {} } }, callsBefore: 0 },
+  { hook: 'an async accept guard', options: { ...reflectOnce, accept: () => never<boolean>() }, fails: [recoverable()], callsBefore: 1 },
+  {
+    hook: 'RetryBudget.tryWithdraw',
+    options: { retry: { minDelayMs: 0 }, retryBudget: { deposit: () => {}, tryWithdraw: () => never<boolean>() } satisfies RetryBudget },
+    fails: [httpError(503)], callsBefore: 1,
+  },
+  { hook: 'the reflector', options: { ...reflectOnce, reflector: () => never() }, fails: [recoverable()], callsBefore: 1 },
+];
+
+describe('one rule for waiting', () => {
+  for (const { hook, options, fails, callsBefore } of hooks) {
+    it(`an abort while ${hook} is pending ends the execution at once, with the abort reason, and fn never starts again`, async () => {
+      const run = start(options, fails);
+      await flush();
+      expect(run.settled()).toBeUndefined();
+      run.controller.abort(new Error('caller went away'));
+      const result = await run.pending;
+      expect(result.status).toBe('error');
+      expect(result.error?.message).toBe('caller went away');
+      expect(result.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'aborted' });
+      await run.clock.advance(60_000);
+      expect(run.calls()).toBe(callsBefore);
+    });
+
+    it(`deadlineMs ends the execution while ${hook} is pending`, async () => {
+      const run = start({ ...options, deadlineMs: 500 }, fails);
+      await flush();
+      await run.clock.advance(499);
+      expect(run.settled()).toBeUndefined();
+      await run.clock.advance(1);
+      await flush();
+      const result = run.settled();
+      expect(result?.status).toBe('error');
+      expect(result?.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'deadline' });
+      expect(run.calls()).toBe(callsBefore);
+    });
+  }
+
+  it('an abort during an async betweenAttempts restore lets the restore finish and starts no further attempt', async () => {
+    const clock = new ManualClock();
+    const controller = new AbortController();
+    const steps: string[] = [];
+    const restore = async () => {
+      steps.push('restore started');
+      controller.abort(new Error('stop now')); // the abort lands while the restore is under way
+      await Promise.resolve();
+      steps.push('restore finished');
+    };
+    let calls = 0;
+    const result = await new HealingPipeline({
+      clock, signal: controller.signal, retry: { minDelayMs: 0 },
+      rollback: { snapshot: () => 'snap', restore, betweenAttempts: true },
+    }).execute(async () => { calls++; throw httpError(503); }, {});
+    expect(calls).toBe(1);
+    expect(steps.slice(0, 2)).toEqual(['restore started', 'restore finished']);
+    expect(result.error?.message).toBe('stop now');
+    expect(result.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'aborted' });
+  });
+
+  it('an abort during the backoff wait makes the abort reason the error, not the failure before it', async () => {
+    const run = start({ retry: { minDelayMs: 1_000, jitter: 'none' } }, [httpError(503)]);
+    await flush();
+    await run.clock.advance(10);
+    run.controller.abort(new Error('user cancelled'));
+    const result = await run.pending;
+    expect(run.calls()).toBe(1);
+    expect(result.error?.message).toBe('user cancelled');
+  });
+});
