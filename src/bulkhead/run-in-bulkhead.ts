@@ -5,6 +5,7 @@ import type { HealingFunction } from '../pipeline/options.js';
 import type { ExecutionPlan } from '../pipeline/plan.js';
 import { runPreparedOrNot } from '../pipeline/run-execution.js';
 import { BulkheadRejectedError } from './bulkhead-rejected-error.js';
+import type { Admission } from './bulkhead.js';
 
 /**
  * An execution inside the plan's bulkhead: it takes a slot (or waits in the queue) for the
@@ -15,13 +16,18 @@ export async function runInBulkhead(plan: ExecutionPlan, fn: HealingFunction<unk
   const bulkhead = plan.bulkhead!;
   if (bulkhead.tryAcquire()) return runAndRelease(plan, fn, args, 0);
   const queuedAt = plan.clock.now();
-  const admission = await bulkhead.wait(plan.clock, plan.signal);
+  const admission = await waitForSlot(plan);
   if (admission === 'admitted') return runAndRelease(plan, fn, args, plan.clock.now() - queuedAt);
 
   const run = new Execution(plan, fn, args);
   if (admission === 'aborted') {
     run.fail(plan.signal!.reason);
     run.stop('aborted', 'the caller aborted while the call waited for a bulkhead slot');
+    return run.finish(false);
+  }
+  if (admission === 'deadline') {
+    run.fail(BulkheadRejectedError.create('queue_timeout', bulkhead.maxConcurrent, bulkhead.maxQueue));
+    run.stop('deadline', `deadlineMs (${plan.deadlineMs} ms) passed while the call waited for a bulkhead slot`);
     return run.finish(false);
   }
   run.fail(BulkheadRejectedError.create(admission, bulkhead.maxConcurrent, bulkhead.maxQueue));
@@ -36,6 +42,28 @@ export async function runInBulkhead(plan: ExecutionPlan, fn: HealingFunction<unk
   run.stop('bulkhead', admission === 'full' ? 'the bulkhead is full' : 'no bulkhead slot freed up within queueTimeoutMs');
   run.refused = true;
   return run.finish(await runFallbacks(run));
+}
+
+/**
+ * The queue wait, bounded by the caller's signal (the bulkhead's own) and by `deadlineMs`, which
+ * counts from the call: the queue is part of the execution's time (the rule of timeout/bounded-wait.ts).
+ */
+async function waitForSlot(plan: ExecutionPlan): Promise<Admission | 'deadline'> {
+  const { bulkhead, deadlineMs, clock, signal } = plan;
+  if (deadlineMs === undefined) return bulkhead!.wait(clock, signal);
+  const controller = new AbortController();
+  const forward = () => controller.abort(signal!.reason);
+  if (signal?.aborted === true) forward();
+  else signal?.addEventListener('abort', forward, { once: true });
+  let passed = false;
+  const timer = clock.setTimeout(() => { passed = true; controller.abort(); }, deadlineMs);
+  try {
+    const admission = await bulkhead!.wait(clock, controller.signal);
+    return admission === 'aborted' && passed && signal?.aborted !== true ? 'deadline' : admission;
+  } finally {
+    clock.clearTimeout(timer);
+    signal?.removeEventListener('abort', forward);
+  }
 }
 
 async function runAndRelease(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, queuedMs: number): Promise<HealingResult<unknown>> {

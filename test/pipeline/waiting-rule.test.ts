@@ -28,7 +28,7 @@ function start(options: HealingOptions, fails: unknown[] = []) {
 }
 
 const recoverable = () => Object.assign(new Error('bad date'), { issues: [{ path: ['x'], message: 'bad' }], name: 'ZodError' });
-const reflectOnce = { reflector: () => ({ args: { x: 2 } }), retry: { maxAttempts: 2, minDelayMs: 0 } };
+const reflectOnce = { reflector: () => ({ args: { x: 2 }, reason: 'fixed the date' }), retry: { maxAttempts: 2, minDelayMs: 0 } };
 
 const hooks: Array<{ hook: string; options: HealingOptions; fails?: unknown[]; callsBefore: number }> = [
   { hook: 'rollback.snapshot', options: { rollback: { snapshot: () => never(), restore: () => {} } }, callsBefore: 0 },
@@ -99,5 +99,31 @@ describe('one rule for waiting', () => {
     const result = await run.pending;
     expect(run.calls()).toBe(1);
     expect(result.error?.message).toBe('user cancelled');
+  });
+});
+
+describe('one rule for waiting: the bulkhead queue', () => {
+  it('deadlineMs ends the wait for a bulkhead slot; the queued fn never runs', async () => {
+    const { Bulkhead } = await import('../../src/index.js');
+    const clock = new ManualClock();
+    const bulkhead = new Bulkhead({ maxConcurrent: 1, maxQueue: 5 });
+    const pipeline = new HealingPipeline({ clock, bulkhead, deadlineMs: 300 });
+    let release: () => void = () => {};
+    // The slot holder has no deadline of its own (another pipeline on the same bulkhead).
+    const first = new HealingPipeline({ clock, bulkhead }).execute(() => new Promise<string>((resolve) => { release = () => resolve('first'); }), {});
+    let queuedCalls = 0;
+    let settled: HealingResult<string> | undefined;
+    void pipeline.execute(async () => { queuedCalls++; return 'second'; }, {}).then((r) => { settled = r; });
+    await flush();
+    await clock.advance(299);
+    expect(settled).toBeUndefined();
+    await clock.advance(1);
+    await flush();
+    expect(settled?.status).toBe('error');
+    expect(settled?.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'deadline' });
+    release();
+    expect((await first).result).toBe('first');
+    await flush();
+    expect(queuedCalls).toBe(0);
   });
 });
