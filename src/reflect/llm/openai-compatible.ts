@@ -1,7 +1,6 @@
 import { redactMessage } from '../../observe/redact.js';
-import { executeWithHealing } from '../../pipeline/execute-with-healing.js';
-import type { RetryOptions } from '../../pipeline/options.js';
 import type { ChatMessage, CompleteFunction, CompleteOptions, CompletionResult } from './chat.js';
+import { checkRetryOptions, withHttpRetries, type LLMRetryOptions } from './http-retry.js';
 
 /**
  * How the reply's shape is requested: `json_schema` (structured output with the reply's schema),
@@ -40,10 +39,14 @@ export interface OpenAICompatibleOptions {
   /** Caps the reply (`max_tokens`). Default 1024. */
   maxTokens?: number;
   /**
-   * Retries of the HTTP call itself (429, 5xx, network errors), done by this library's own pipeline
-   * and counted apart from `maxReflections`. Default `{ maxAttempts: 3, minDelayMs: 250 }`.
+   * Retries of the HTTP call itself (429, 408, 5xx, network errors; never 400, 401, 403, 404...),
+   * done with p-retry and counted apart from `maxReflections`. The fields are the pipeline's
+   * `RetryOptions`, mapped onto p-retry as {@link LLMRetryOptions} describes: `maxAttempts` (default 3)
+   * becomes `retries: maxAttempts - 1`; `minDelayMs` (default 250), `factor` (2) and `maxDelayMs`
+   * (30 000) become `minTimeout`, `factor` and `maxTimeout`; `jitter` becomes `randomize`; a
+   * `Retry-After` up to `maxRetryAfterMs` (60 000) is waited at least. Waits end at once on abort.
    */
-  retry?: RetryOptions;
+  retry?: LLMRetryOptions;
 }
 
 /**
@@ -140,14 +143,7 @@ export function openAICompatible(options: OpenAICompatibleOptions): CompleteFunc
     }
   };
 
-  return async (messages, complete) => {
-    const result = await executeWithHealing(() => requestOnce(messages, complete), undefined, {
-      retry: { maxAttempts: 3, minDelayMs: 250, ...options.retry },
-      signal: complete.signal,
-    });
-    if (result.status === 'ok') return result.result;
-    throw result.error;
-  };
+  return (messages, complete) => withHttpRetries(() => requestOnce(messages, complete), options.retry, complete.signal);
 }
 
 function checkOptions(options: OpenAICompatibleOptions): string | undefined {
@@ -163,7 +159,7 @@ function checkOptions(options: OpenAICompatibleOptions): string | undefined {
   if (options.fetch !== undefined && typeof options.fetch !== 'function') return 'fetch must be a function';
   const modes: StructuredOutput[] = ['auto', 'json_schema', 'json_object', 'none'];
   if (options.structuredOutput !== undefined && !modes.includes(options.structuredOutput)) return `structuredOutput must be one of ${modes.join(', ')}`;
-  return undefined;
+  return checkRetryOptions(options.retry);
 }
 
 async function readJson(response: Response): Promise<unknown> {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ArgsSchema } from '../../pipeline/options.js';
 import type { ReflectionRequest } from '../reflector.js';
 import type { ChatMessage } from './chat.js';
 
@@ -23,7 +22,7 @@ const SYSTEM_PROMPT = [
 const schemaCache = new WeakMap<object, Record<string, unknown> | null>();
 
 /** The JSON Schema of a zod 4 schema, or `undefined` (another validator, or a type JSON Schema cannot express). */
-export function jsonSchemaOf(schema: ArgsSchema | undefined): Record<string, unknown> | undefined {
+export function jsonSchemaOf(schema: ReflectionRequest['argsSchema']): Record<string, unknown> | undefined {
   if (schema === undefined) return undefined;
   let cached = schemaCache.get(schema);
   if (cached === undefined) {

@@ -1,0 +1,105 @@
+import pRetry, { AbortError } from 'p-retry';
+import { ErrorClassifier } from '../../classify/error-classifier.js';
+import { sleep, systemClock } from '../../clock.js';
+
+/**
+ * Retries of the model's HTTP call, with the same fields (and meaning) as the pipeline's
+ * `RetryOptions`, so a `RetryOptions` object fits here unchanged. It is declared here, not
+ * imported, because the LLM adapter sits below the pipeline and must not depend on it.
+ *
+ * How the fields map onto p-retry:
+ * - `maxAttempts` (default 3): `retries: maxAttempts - 1`.
+ * - `minDelayMs` (default 250), `factor` (default 2), `maxDelayMs` (default 30 000): `minTimeout`,
+ *   `factor`, `maxTimeout`.
+ * - `jitter`: `'none'`/`false` waits exactly `minDelayMs * factor^n` (capped); any other value
+ *   sets `randomize` with `minTimeout: minDelayMs / 2`, so each wait lies in [delay/2, delay]:
+ *   `'equal'` jitter, which `'full'` becomes (p-retry cannot wait less than half the delay).
+ * - `maxElapsedMs`: a retry whose wait would pass it gives up (not p-retry's `maxRetryTime`, which
+ *   shortens the wait and retries anyway).
+ * - `maxRetryAfterMs` (default 60 000): a longer `Retry-After`/`retry-after-ms` gives up at once;
+ *   a shorter one is waited in full (the longer of it and the backoff), on the real clock.
+ *
+ * @example
+ * ```ts
+ * const retry: LLMRetryOptions = { maxAttempts: 5, minDelayMs: 500, jitter: 'none' };
+ * ```
+ */
+export interface LLMRetryOptions {
+  /** Every request counts, the first included. Default 3. */
+  maxAttempts?: number;
+  /** The first backoff delay, in ms. Default 250. */
+  minDelayMs?: number;
+  /** The longest backoff delay, in ms (a server's `Retry-After` may exceed it). Default 30 000. */
+  maxDelayMs?: number;
+  /** Growth of the delay per retry. Default 2. */
+  factor?: number;
+  /** Default `'full'`, done as `'equal'` (see above). */
+  jitter?: 'full' | 'equal' | 'none' | boolean;
+  /** A budget for all the requests, waits included; a wait that would pass it gives up. Default: none. */
+  maxElapsedMs?: number;
+  /** The longest `Retry-After` honoured; a longer one gives up at once. Default 60 000. */
+  maxRetryAfterMs?: number;
+}
+
+/** The library's default classification, so the transport retries exactly what a pipeline would. */
+const classifier = new ErrorClassifier();
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/** What is wrong with `retry`, in the words of the pipeline's own checks, or `undefined`. */
+export function checkRetryOptions(retry: unknown): string | undefined {
+  if (retry === undefined) return undefined;
+  if (retry === null || typeof retry !== 'object') return 'retry must be an object';
+  const { maxAttempts, minDelayMs, maxDelayMs, factor, jitter, maxElapsedMs, maxRetryAfterMs } = retry as LLMRetryOptions;
+  const inRange = (value: unknown, min: number, max: number) => value === undefined || (typeof value === 'number' && value >= min && value <= max);
+  if (!inRange(maxAttempts, 1, 1_000) || (maxAttempts !== undefined && !Number.isInteger(maxAttempts))) return 'retry.maxAttempts must be an integer from 1 to 1000';
+  for (const [name, value] of Object.entries({ minDelayMs, maxDelayMs, maxRetryAfterMs })) {
+    if (!inRange(value, 0, MAX_DELAY_MS)) return `retry.${name} must be a number of ms from 0 to ${MAX_DELAY_MS}`;
+  }
+  if (!inRange(maxElapsedMs, Number.MIN_VALUE, MAX_DELAY_MS)) return `retry.maxElapsedMs must be a positive number of ms up to ${MAX_DELAY_MS}`;
+  if (!inRange(factor, 1, 100)) return 'retry.factor must be a number from 1 to 100';
+  if (jitter !== undefined && typeof jitter !== 'boolean' && !['full', 'equal', 'none'].includes(jitter)) return "retry.jitter must be 'full', 'equal', 'none' or a boolean";
+  return undefined;
+}
+
+/**
+ * Runs `request`, retrying the failures the default classifier calls transient (429, 408, 425,
+ * 5xx but 501/505, network errors, errors it cannot place) and no other: a 400/422 or a 401/403
+ * rejects at once with the request's own error. `signal` ends a wait at once, rejecting with its reason.
+ */
+export function withHttpRetries<T>(request: () => Promise<T>, retry: LLMRetryOptions = {}, signal?: AbortSignal): Promise<T> {
+  const minDelayMs = retry.minDelayMs ?? 250;
+  const randomize = retry.jitter !== 'none' && retry.jitter !== false;
+  const maxRetryAfterMs = retry.maxRetryAfterMs ?? 60_000;
+  const startedAt = performance.now();
+  let retryAfterMs: number | undefined; // of the last failure
+
+  const attempt = async (): Promise<T> => {
+    try {
+      return await request();
+    } catch (error) {
+      if (signal?.aborted) throw error; // p-retry rejects with the signal's reason
+      const classification = classifier.classify(error);
+      const notRetried = classification.disposition !== 'transient' ||
+        (classification.retryAfterMs !== undefined && classification.retryAfterMs > maxRetryAfterMs);
+      if (notRetried) throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+      retryAfterMs = classification.retryAfterMs;
+      throw error;
+    }
+  };
+
+  return pRetry(attempt, {
+    retries: (retry.maxAttempts ?? 3) - 1,
+    minTimeout: randomize ? minDelayMs / 2 : minDelayMs,
+    maxTimeout: retry.maxDelayMs ?? 30_000,
+    factor: retry.factor ?? 2,
+    randomize,
+    signal,
+    // p-retry then waits `retryDelay`; the server may have asked for longer.
+    onFailedAttempt: async ({ error, retriesLeft, retryDelay }) => {
+      if (retriesLeft === 0) return;
+      const extraMs = Math.max(0, (retryAfterMs ?? 0) - retryDelay);
+      if (retry.maxElapsedMs !== undefined && performance.now() - startedAt + retryDelay + extraMs > retry.maxElapsedMs) throw error;
+      await sleep(systemClock, extraMs, signal);
+    },
+  });
+}
