@@ -11,15 +11,14 @@ import { defaultStateStore } from './memory-state-store.js';
 import { OutcomeBatch } from './outcome-batch.js';
 import { ProbeLease } from './probe-lease.js';
 import { resolveSharedBreakerOptions, type ResolvedSharedBreakerOptions, type SharedCircuitBreakerOptions } from './shared-breaker-config.js';
-import { SharedBreakerEvents, type SharedCircuitEvents } from './shared-breaker-events.js';
+import { SharedBreakerEvents, type SharedCircuitEvents, type StoreAvailabilityChange } from './shared-breaker-events.js';
 import type { SharedCircuitBreakerStats } from './shared-breaker-stats.js';
 import { SharedStateReplica } from './shared-state-replica.js';
 import type { StateStore, StateTransition, WindowTotals } from './state-store.js';
 import { StoreHealth } from './store-health.js';
 import type { StoreLink } from './store-operations.js';
 
-export type { SharedCircuitEvents, StoreAvailabilityChange } from './shared-breaker-events.js';
-export type { SharedCircuitBreakerStats } from './shared-breaker-stats.js';
+export type { SharedCircuitEvents, StoreAvailabilityChange, SharedCircuitBreakerStats };
 
 /**
  * A circuit breaker whose state is shared by every process (every replica of a service) through a
