@@ -86,8 +86,8 @@ export interface StrategyContext<A = any> {
  * throws: a thrown error becomes a failed outcome). Where it runs (outer to inner):
  *
  * feature -> bulkhead -> fallback -> rollback -> **`'execution'` strategies** -> retry (with
- * reflection, budget, adaptive) -> **`'attempt'` strategies** -> hedge -> circuit breaker ->
- * timeout -> fn
+ * reflection, budget, adaptive) -> **`'attempt'` strategies** -> circuit breaker -> timeout ->
+ * hedge -> fn
  *
  * An `'execution'` strategy (the default) sees the outcome of the whole retry loop: the place
  * to reconfigure and run again, or to page a human. An `'attempt'` strategy wraps each attempt:
