@@ -1,11 +1,14 @@
-import type { CountWindowPolicy, TimeWindowPolicy } from './circuit-config.js';
+import type { CircuitPolicy, CountWindowPolicy, TimeWindowPolicy } from './circuit-config.js';
 
 /**
  * The outcomes a rate-based policy remembers. Created on a breaker's first counted outcome, so
  * an idle breaker holds none; kept in typed arrays, so a window of 100 calls costs ~100 bytes.
  */
 export interface TripWindow {
-  /** Records one outcome; returns true when the failure rate now calls for opening. */
+  /**
+   * Records one outcome; returns true when the failure rate now calls for opening. Decided on
+   * every outcome, success or failure: a success can complete `minimumCalls` at the threshold.
+   */
   record(failed: boolean, now: number): boolean;
   /** Forgets every outcome (when the breaker closes). */
   clear(): void;
@@ -35,7 +38,7 @@ export class CountWindow implements TripWindow {
     this.outcomes[this.next] = failed ? 1 : 0;
     if (failed) this.failures++;
     this.next = (this.next + 1) % size;
-    return failed && reachesThreshold(this.calls, this.failures, this.policy.minimumCalls ?? size, this.policy.failureRateThreshold);
+    return reachesThreshold(this.calls, this.failures, this.policy.minimumCalls ?? size, this.policy.failureRateThreshold);
   }
 
   clear(): void {
@@ -56,6 +59,8 @@ export class TimeWindow implements TripWindow {
   private readonly epochs: Float64Array;
   private readonly calls: Uint32Array;
   private readonly failures: Uint32Array;
+  private tallyCalls = 0;
+  private tallyFailures = 0;
 
   constructor(private readonly policy: Readonly<TimeWindowPolicy>) {
     const buckets = policy.buckets ?? 10;
@@ -75,9 +80,8 @@ export class TimeWindow implements TripWindow {
     }
     this.calls[slot]!++;
     if (failed) this.failures[slot]!++;
-    if (!failed) return false;
-    const { calls, failures } = this.totals(now);
-    return reachesThreshold(calls, failures, this.policy.minimumCalls ?? 10, this.policy.failureRateThreshold);
+    this.tally(now);
+    return reachesThreshold(this.tallyCalls, this.tallyFailures, this.policy.minimumCalls ?? 10, this.policy.failureRateThreshold);
   }
 
   clear(): void {
@@ -85,6 +89,12 @@ export class TimeWindow implements TripWindow {
   }
 
   totals(now: number): { calls: number; failures: number } {
+    this.tally(now);
+    return { calls: this.tallyCalls, failures: this.tallyFailures };
+  }
+
+  /** Sums the buckets inside the window into `tallyCalls` / `tallyFailures` (fields, so `record` allocates nothing). */
+  private tally(now: number): void {
     const current = Math.floor(now / this.bucketMs);
     let calls = 0;
     let failures = 0;
@@ -95,6 +105,12 @@ export class TimeWindow implements TripWindow {
         failures += this.failures[slot]!;
       }
     }
-    return { calls, failures };
+    this.tallyCalls = calls;
+    this.tallyFailures = failures;
   }
+}
+
+/** The window of a rate policy (`count` or `time`). */
+export function createTripWindow(policy: Readonly<CircuitPolicy>): TripWindow {
+  return policy.type === 'count' ? new CountWindow(policy) : new TimeWindow(policy as Readonly<TimeWindowPolicy>);
 }
