@@ -17,7 +17,8 @@ export interface TripWindow {
 }
 
 function reachesThreshold(calls: number, failures: number, minimumCalls: number, thresholdPercent: number): boolean {
-  return calls >= minimumCalls && (failures * 100) / calls >= thresholdPercent;
+  // No failure never reaches a threshold (it is > 0): the common all-success case skips the division.
+  return failures > 0 && calls >= minimumCalls && (failures * 100) / calls >= thresholdPercent;
 }
 
 /** The last `windowSize` outcomes, in a ring. */
@@ -59,8 +60,10 @@ export class TimeWindow implements TripWindow {
   private readonly epochs: Float64Array;
   private readonly calls: Uint32Array;
   private readonly failures: Uint32Array;
+  /** The window's totals as of bucket epoch `tallyEpoch`, kept up to date by `record` within that bucket. */
   private tallyCalls = 0;
   private tallyFailures = 0;
+  private tallyEpoch = -Infinity;
 
   constructor(private readonly policy: Readonly<TimeWindowPolicy>) {
     const buckets = policy.buckets ?? 10;
@@ -80,12 +83,19 @@ export class TimeWindow implements TripWindow {
     }
     this.calls[slot]!++;
     if (failed) this.failures[slot]!++;
-    this.tally(now);
+    if (epoch === this.tallyEpoch) {
+      // Same bucket as the last tally: no bucket left the window, so the totals just grow.
+      this.tallyCalls++;
+      if (failed) this.tallyFailures++;
+    } else {
+      this.tally(now); // once per bucket: sums the buckets still inside the window
+    }
     return reachesThreshold(this.tallyCalls, this.tallyFailures, this.policy.minimumCalls ?? 10, this.policy.failureRateThreshold);
   }
 
   clear(): void {
     this.epochs.fill(-Infinity);
+    this.tallyEpoch = -Infinity;
   }
 
   totals(now: number): { calls: number; failures: number } {
@@ -107,6 +117,7 @@ export class TimeWindow implements TripWindow {
     }
     this.tallyCalls = calls;
     this.tallyFailures = failures;
+    this.tallyEpoch = current;
   }
 }
 
