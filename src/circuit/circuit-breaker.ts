@@ -1,80 +1,13 @@
 import type { Classification } from '../classify/classification.js';
-import type { Clock } from '../clock.js';
-import { breakDuration } from './break-duration.js';
 import type { CircuitBreakerLike } from './circuit-breaker-like.js';
 import type { ResolvedCircuitBreakerConfig } from './circuit-config.js';
-import { Listeners, type CircuitEvents, type CircuitRejection, type TransitionReason } from './circuit-events.js';
+import { Listeners, type CircuitEvents, type CircuitRejection } from './circuit-events.js';
+import { CircuitStateMachine } from './circuit-state-machine.js';
+import type { BreakerHost, CircuitBreakerStats, CircuitControl, SavedCircuitState } from './circuit-types.js';
 import { countsAsTrip } from './trip-decision.js';
-import { CountWindow, TimeWindow, type TripWindow } from './trip-window.js';
+import { createTripWindow, type TripWindow } from './trip-window.js';
 
-/**
- * - `CLOSED`: calls flow; failures are counted.
- * - `OPEN`: calls are refused without running, until the break (`recoveryTimeoutMs`) has passed.
- * - `HALF_OPEN`: up to `halfOpenMaxCalls` probes may run; `successThreshold` successes close it,
- *   any failure re-opens it.
- *
- * @example
- * ```ts
- * if (getCircuitBreaker('payments').state === 'OPEN') showMaintenanceBanner();
- * ```
- */
-export type CircuitState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
-
-/**
- * A breaker's counters, as plain JSON.
- *
- * @example
- * ```ts
- * const { state, consecutiveFailures, rejections } = getCircuitBreaker('api').stats();
- * ```
- */
-export interface CircuitBreakerStats {
-  name: string;
-  state: CircuitState;
-  /** Counted failures since the last success (what `failureThreshold` is compared with). */
-  consecutiveFailures: number;
-  successes: number;
-  failures: number;
-  /** Successes slower than `slowCallMs` (also counted in `failures` for tripping, not in `successes`). */
-  slowCalls: number;
-  /** Calls refused while open, while half-open probes were all taken, or by an open parent. */
-  rejections: number;
-  /** When the breaker last opened (ms since the epoch), or `null`. */
-  openedAt: number | null;
-  /** Times it opened in a row without closing in between (drives a growing break). */
-  openings: number;
-  /** Probes running now (half-open only). */
-  halfOpenInFlight: number;
-  /** `'OPEN'` while isolated, `'CLOSED'` while forced closed, else `null`. */
-  forced: 'OPEN' | 'CLOSED' | null;
-  /** Calls and failures in the rate policy's window (both 0 for the consecutive policy). */
-  window: { calls: number; failures: number };
-  parent: string | null;
-  failureThreshold: number;
-  /** The break now in force (or that the next opening will use). */
-  recoveryTimeoutMs: number;
-  halfOpenMaxCalls: number;
-  successThreshold: number;
-}
-
-/**
- * A hold on a breaker's state from `isolate()` or `forceClose()`. `release()` ends it (once);
- * a later control replaces an earlier one.
- * @example
- * ```ts
- * const hold = breaker.isolate(); // maintenance window
- * hold.release();
- * ```
- */
-export interface CircuitControl {
-  release(): void;
-}
-
-/** What a breaker shares with its registry: the clock and the registry-wide listeners. */
-export interface BreakerHost {
-  readonly clock: Clock;
-  readonly events: Listeners<CircuitEvents>;
-}
+export type { BreakerHost, CircuitBreakerStats, CircuitControl, CircuitState } from './circuit-types.js';
 
 /**
  * A circuit breaker. It holds no timer: the move from `OPEN` to `HALF_OPEN` happens when its
@@ -97,48 +30,22 @@ export interface BreakerHost {
  * }
  * ```
  */
-export class CircuitBreaker implements CircuitBreakerLike {
-  /** The breaker's name in its registry. */
-  readonly name: string;
-  /** The policy this breaker applies (frozen, possibly shared with other breakers). */
-  readonly config: ResolvedCircuitBreakerConfig;
+export class CircuitBreaker extends CircuitStateMachine implements CircuitBreakerLike {
   /** The parent breaker, if any. */
   readonly parent: CircuitBreaker | undefined;
   /** The registry's last lookup of this breaker (idle eviction reads it). @internal */
   lastUsedAt = 0;
   /** How many breakers name this one as parent (a parent is never evicted while it has any). @internal */
   children = 0;
-  private readonly host: BreakerHost;
-  private current: CircuitState = 'CLOSED';
-  private consecutiveFailures = 0;
-  private openedAt = -1;
-  private openUntil = 0;
-  private openings = 0;
-  /** Start times of the half-open probes in flight, oldest first (created when half-open). */
-  private probes: number[] | undefined = undefined;
-  private halfOpenSuccesses = 0;
   private successes = 0;
   private failures = 0;
   private slowCalls = 0;
   private rejections = 0;
-  private forced: 'OPEN' | 'CLOSED' | undefined = undefined;
-  private controlToken = 0;
-  private window: TripWindow | undefined = undefined;
-  private listeners: Listeners<CircuitEvents> | undefined = undefined;
 
   /** @internal Use `registry.get(name, config)`. */
   constructor(name: string, config: ResolvedCircuitBreakerConfig, host: BreakerHost, parent?: CircuitBreaker) {
-    this.name = name;
-    this.config = config;
-    this.host = host;
+    super(name, config, host);
     this.parent = parent;
-  }
-
-  /** The current state, moving `OPEN` to `HALF_OPEN` once the break has passed. */
-  get state(): CircuitState {
-    if (this.forced !== undefined) return this.forced;
-    if (this.current === 'OPEN' && this.host.clock.now() >= this.openUntil) this.halfOpen();
-    return this.current;
   }
 
   /** Whether the pipeline must time attempts for this breaker (a `slowCallMs` is set). */
@@ -163,7 +70,9 @@ export class CircuitBreaker implements CircuitBreakerLike {
 
   /**
    * Records a success. A success slower than `slowCallMs` counts as a failure instead. In
-   * half-open, `successThreshold` successes close the breaker. Rolls up to the parent.
+   * half-open, `successThreshold` successes close the breaker; in closed, a rate policy may open
+   * it (a success can complete `minimumCalls` with the failure rate at the threshold). Rolls up to
+   * the parent.
    */
   recordSuccess(durationMs?: number): void {
     if (durationMs !== undefined && this.config.slowCallMs !== undefined && durationMs >= this.config.slowCallMs) {
@@ -173,11 +82,11 @@ export class CircuitBreaker implements CircuitBreakerLike {
       this.successes++;
       const state = this.state;
       if (state === 'HALF_OPEN') {
-        this.probes?.shift(); // outcomes do not say which probe they end: the oldest settles
-        if (++this.halfOpenSuccesses >= this.config.successThreshold) this.close('probe-succeeded');
+        this.settleProbe();
+        if (++this.halfOpenSuccesses >= this.config.successThreshold) this.transition('CLOSED', 'probe-succeeded', this.host.clock.now());
       } else if (state === 'CLOSED') {
         this.consecutiveFailures = 0;
-        if (this.config.policy.type !== 'consecutive') this.windowFor().record(false, this.host.clock.now());
+        if (this.config.policy.type !== 'consecutive') this.recordInWindow(false);
       }
     }
     this.parent?.recordSuccess(durationMs);
@@ -197,7 +106,7 @@ export class CircuitBreaker implements CircuitBreakerLike {
    * validation error, a cancelled call): frees its half-open slot without opening or closing.
    */
   releasePermission(): void {
-    if (this.current === 'HALF_OPEN') this.probes?.shift();
+    if (this.current === 'HALF_OPEN') this.settleProbe();
     this.parent?.releasePermission();
   }
 
@@ -211,12 +120,7 @@ export class CircuitBreaker implements CircuitBreakerLike {
 
   /** Closes the breaker, clears its counts and any forced state (totals are kept). */
   reset(): void {
-    const visible = this.forced ?? this.current; // what listeners last saw
-    this.forced = undefined;
-    this.controlToken++;
-    this.current = visible;
-    this.close('reset');
-    this.openings = 0;
+    this.resetMachine();
   }
 
   /**
@@ -224,12 +128,14 @@ export class CircuitBreaker implements CircuitBreakerLike {
    * refused, whatever the outcomes. For maintenance windows and manual failover.
    */
   isolate(): CircuitControl {
-    return this.control('OPEN', 'isolated');
+    const token = this.force('OPEN', 'isolated');
+    return { release: () => this.unforce(token) };
   }
 
   /** Forces the breaker closed until the returned control is released: every call is admitted and nothing trips it. */
   forceClose(): CircuitControl {
-    return this.control('CLOSED', 'forced-closed');
+    const token = this.force('CLOSED', 'forced-closed');
+    return { release: () => this.unforce(token) };
   }
 
   /** How long until an open breaker admits a probe, in ms (0 unless `OPEN`). */
@@ -275,28 +181,15 @@ export class CircuitBreaker implements CircuitBreakerLike {
   }
 
   /** The state to save in a snapshot. @internal */
-  snapshotState(): { state: CircuitState; remainingOpenMs: number; openings: number; consecutiveFailures: number; forced: 'OPEN' | 'CLOSED' | null } {
+  snapshotState(): SavedCircuitState {
     const state = this.forced === undefined ? this.state : this.current;
     const remainingOpenMs = state === 'OPEN' ? Math.max(0, this.openUntil - this.host.clock.now()) : 0;
     return { state, remainingOpenMs, openings: this.openings, consecutiveFailures: this.consecutiveFailures, forced: this.forced ?? null };
   }
 
   /** Puts the breaker in a saved state; the remaining break is kept, not restarted. @internal */
-  restoreState(saved: { state: CircuitState; remainingOpenMs: number; openings: number; consecutiveFailures: number; forced: 'OPEN' | 'CLOSED' | null }): void {
-    const from = this.state;
-    const now = this.host.clock.now();
-    this.controlToken++; // controls taken before the restore no longer apply
-    this.current = saved.state;
-    this.openings = saved.openings;
-    this.consecutiveFailures = saved.state === 'CLOSED' ? saved.consecutiveFailures : 0;
-    this.probes = undefined;
-    this.halfOpenSuccesses = 0;
-    if (saved.state === 'OPEN') {
-      this.openUntil = now + saved.remainingOpenMs;
-      this.openedAt = this.openUntil - this.breakMs(Math.max(1, saved.openings));
-    }
-    this.forced = saved.forced ?? undefined;
-    if (from !== this.state) this.transitioned(from, this.state, 'restored', now);
+  restoreState(saved: SavedCircuitState): void {
+    this.load(saved);
   }
 
   /** Admission of a child's call by this (parent) breaker: only a closed or forced-closed parent admits freely. */
@@ -308,16 +201,6 @@ export class CircuitBreaker implements CircuitBreakerLike {
     if (state === 'HALF_OPEN' && this.takeProbeSlot()) return true;
     parent?.releasePermission();
     return false;
-  }
-
-  private takeProbeSlot(): boolean {
-    const now = this.host.clock.now();
-    const probes = (this.probes ??= []);
-    // Probes that never settled must not wedge the breaker: each slot expires on its own.
-    while (probes.length > 0 && now - probes[0]! >= this.config.probeTimeoutMs) probes.shift();
-    if (probes.length >= this.config.halfOpenMaxCalls) return false;
-    probes.push(now);
-    return true;
   }
 
   private reject(reason: CircuitRejection['reason']): false {
@@ -333,91 +216,26 @@ export class CircuitBreaker implements CircuitBreakerLike {
     if (this.forced !== undefined) return;
     const state = this.state;
     if (state === 'HALF_OPEN') {
-      this.open('probe-failed');
+      this.transition('OPEN', 'probe-failed', this.host.clock.now());
       return;
     }
     if (state !== 'CLOSED') return;
-    if (this.config.policy.type === 'consecutive') {
-      if (++this.consecutiveFailures >= this.config.failureThreshold) this.open('failure-threshold');
-      return;
-    }
     this.consecutiveFailures++;
-    if (this.windowFor().record(true, this.host.clock.now())) this.open('failure-rate');
+    if (this.config.policy.type === 'consecutive') {
+      if (this.consecutiveFailures >= this.config.failureThreshold) this.transition('OPEN', 'failure-threshold', this.host.clock.now());
+    } else {
+      this.recordInWindow(true);
+    }
   }
 
-  private windowFor(): TripWindow {
-    const policy = this.config.policy;
-    return (this.window ??= policy.type === 'count' ? new CountWindow(policy) : new TimeWindow(policy as Extract<typeof policy, { type: 'time' }>));
-  }
-
-  private breakMs(openings: number): number {
-    return breakDuration(this.config.recoveryTimeoutMs, openings);
-  }
-
-  private open(reason: TransitionReason): void {
-    const from = this.current;
+  /**
+   * Records a closed-state outcome in the rate policy's window, which decides on every outcome,
+   * success or failure (as resilience4j does): the call that completes `minimumCalls` may open it.
+   * Nothing trips a forced breaker.
+   */
+  private recordInWindow(failed: boolean): void {
     const now = this.host.clock.now();
-    this.current = 'OPEN';
-    this.openings++;
-    this.openedAt = now;
-    this.openUntil = now + this.breakMs(this.openings);
-    this.probes = undefined;
-    this.halfOpenSuccesses = 0;
-    this.transitioned(from, 'OPEN', reason, now);
-  }
-
-  private halfOpen(): void {
-    this.current = 'HALF_OPEN';
-    this.probes = undefined;
-    this.halfOpenSuccesses = 0;
-    this.transitioned('OPEN', 'HALF_OPEN', 'recovery-timeout', this.openUntil);
-  }
-
-  private close(reason: TransitionReason): void {
-    const from = this.current;
-    this.current = 'CLOSED';
-    this.consecutiveFailures = 0;
-    this.probes = undefined;
-    this.halfOpenSuccesses = 0;
-    if (reason === 'probe-succeeded') this.openings = 0;
-    this.window?.clear();
-    if (from !== 'CLOSED') this.transitioned(from, 'CLOSED', reason, this.host.clock.now());
-  }
-
-  private control(state: 'OPEN' | 'CLOSED', reason: TransitionReason): CircuitControl {
-    const from = this.state;
-    this.forced = state;
-    const token = ++this.controlToken;
-    if (from !== state) this.transitioned(from, state, reason, this.host.clock.now());
-    return {
-      release: () => {
-        if (token !== this.controlToken) return; // released already, or replaced by a later control
-        this.controlToken++;
-        const before = this.forced!;
-        this.forced = undefined;
-        const now = this.host.clock.now();
-        // A break that ran out while forced ends here, silently: listeners saw the forced state.
-        if (this.current === 'OPEN' && now >= this.openUntil) {
-          this.current = 'HALF_OPEN';
-          this.probes = undefined;
-          this.halfOpenSuccesses = 0;
-        }
-        if (before !== this.current) this.transitioned(before, this.current, 'control-released', now);
-      },
-    };
-  }
-
-  private transitioned(from: CircuitState, to: CircuitState, reason: TransitionReason, at: number): void {
-    if (this.listeners === undefined && !this.host.events.has('stateChange') && !this.host.events.has(EVENT_FOR[to])) return;
-    const change = { circuit: this.name, from, to, reason, at };
-    this.emit(EVENT_FOR[to], change);
-    this.emit('stateChange', change);
-  }
-
-  private emit<K extends keyof CircuitEvents>(event: K, payload: CircuitEvents[K]): void {
-    this.listeners?.emit(event, payload);
-    this.host.events.emit(event, payload);
+    const window: TripWindow = (this.window ??= createTripWindow(this.config.policy));
+    if (window.record(failed, now) && this.forced === undefined) this.transition('OPEN', 'failure-rate', now);
   }
 }
-
-const EVENT_FOR = { OPEN: 'open', HALF_OPEN: 'halfOpen', CLOSED: 'close' } as const;

@@ -15,7 +15,8 @@ export interface ConsecutivePolicy {
 
 /**
  * Open when the failure rate over the last `windowSize` calls reaches `failureRateThreshold`
- * percent, once at least `minimumCalls` calls are in the window.
+ * percent, once at least `minimumCalls` calls are in the window. The rate is checked after every
+ * recorded call, success or failure, so the call that completes `minimumCalls` can open it.
  * @example
  * ```ts
  * const policy: CountWindowPolicy = { type: 'count', windowSize: 20, minimumCalls: 10, failureRateThreshold: 50 };
@@ -32,8 +33,9 @@ export interface CountWindowPolicy {
 
 /**
  * Open when the failure rate over the last `windowMs` reaches `failureRateThreshold` percent,
- * once at least `minimumCalls` calls fall in the window. The window is kept in `buckets`
- * buckets, so it slides in steps of `windowMs / buckets`.
+ * once at least `minimumCalls` calls fall in the window (checked after every recorded call,
+ * success or failure). The window is kept in `buckets` buckets, so it slides in steps of
+ * `windowMs / buckets`.
  * @example
  * ```ts
  * const policy: TimeWindowPolicy = { type: 'time', windowMs: 60_000, buckets: 10, minimumCalls: 20, failureRateThreshold: 50 };

@@ -1,68 +1,15 @@
-import { z } from 'zod';
-import { systemClock, type Clock } from '../clock.js';
-import { parseWith } from '../config/parse.js';
+import type { Clock } from '../clock.js';
 import { HealingConfigError, RegistryFullError } from '../errors.js';
 import { CircuitBreaker, type CircuitBreakerStats } from './circuit-breaker.js';
 import type { CircuitBreakerLike } from './circuit-breaker-like.js';
-import { resolveCircuitBreakerConfig, type CircuitBreakerConfig, type ResolvedCircuitBreakerConfig } from './circuit-config.js';
+import type { CircuitBreakerConfig, ResolvedCircuitBreakerConfig } from './circuit-config.js';
 import { Listeners, type CircuitEvents } from './circuit-events.js';
+import { isEvictable, SWEEP_EVERY } from './idle-eviction.js';
+import { NamedConfigs } from './named-configs.js';
+import { resolveRegistryOptions, type CircuitBreakerRegistryOptions, type RegistryEvents, type RegistryMembershipEvent } from './registry-options.js';
 import { parseSnapshot, SNAPSHOT_VERSION, signSnapshot, type RegistrySnapshot } from './snapshot.js';
 
-const registryOptionsSchema = z.strictObject({
-  clock: z.custom<Clock>(
-    (value) => typeof (value as Clock | undefined)?.now === 'function' &&
-      typeof (value as Clock).setTimeout === 'function' && typeof (value as Clock).clearTimeout === 'function',
-    'expected a Clock with now(), setTimeout() and clearTimeout()',
-  ).optional(),
-  maxBreakers: z.number().int().min(1).optional(),
-  idleTimeoutMs: z.number().min(1).max(2 ** 31 - 1).optional(),
-});
-
-/**
- * Options of {@link CircuitBreakerRegistry}.
- * @example
- * ```ts
- * const options: CircuitBreakerRegistryOptions = { maxBreakers: 10_000, idleTimeoutMs: 15 * 60_000 };
- * ```
- */
-export interface CircuitBreakerRegistryOptions {
-  /** The time source of every breaker in the registry. Default {@link systemClock}. */
-  clock?: Clock;
-  /** The most breakers it will hold; one more is a {@link RegistryFullError}. Default 100 000. */
-  maxBreakers?: number;
-  /**
-   * Breakers not looked up for this long (and closed, with nothing in flight) are evicted, in ms.
-   * Checked lazily during lookups and by `evictIdle()`: no timer. Default: never.
-   */
-  idleTimeoutMs?: number;
-}
-
-/**
- * A breaker joining or leaving a registry.
- * @example
- * ```ts
- * registry.on('removed', ({ name, reason }) => console.log(`${name} evicted (${reason})`));
- * ```
- */
-export interface RegistryMembershipEvent {
-  name: string;
-  reason: 'created' | 'registered' | 'deleted' | 'idle';
-}
-
-/**
- * Every registry event: each breaker's events, plus `added` and `removed`.
- * @example
- * ```ts
- * const watched: Array<keyof RegistryEvents> = ['added', 'removed', 'stateChange'];
- * ```
- */
-export interface RegistryEvents extends CircuitEvents {
-  added: RegistryMembershipEvent;
-  removed: RegistryMembershipEvent;
-}
-
-/** How often (in lookups) an eviction pass is considered, so lookups stay O(1). */
-const SWEEP_EVERY = 1_024;
+export type { CircuitBreakerRegistryOptions, RegistryEvents, RegistryMembershipEvent } from './registry-options.js';
 
 /**
  * Named breakers, shared by everything that asks for the same name. `getCircuitBreaker` uses a
@@ -85,17 +32,17 @@ export class CircuitBreakerRegistry {
   /** Idle time after which a breaker may be evicted, if set. */
   readonly idleTimeoutMs: number | undefined;
   private readonly breakers = new Map<string, CircuitBreakerLike>();
-  private readonly namedConfigs = new Map<string, ResolvedCircuitBreakerConfig>();
+  private readonly namedConfigs = new NamedConfigs();
   private readonly events = new Listeners<RegistryEvents>();
   private readonly host: { clock: Clock; events: Listeners<CircuitEvents> };
   private lookupsSinceSweep = 0;
   private lastSweepAt = 0;
 
   constructor(options: CircuitBreakerRegistryOptions = {}) {
-    const parsed = parseWith(registryOptionsSchema, options, 'registry');
-    this.clock = parsed.clock ?? systemClock;
-    this.maxBreakers = parsed.maxBreakers ?? 100_000;
-    this.idleTimeoutMs = parsed.idleTimeoutMs;
+    const resolved = resolveRegistryOptions(options);
+    this.clock = resolved.clock;
+    this.maxBreakers = resolved.maxBreakers;
+    this.idleTimeoutMs = resolved.idleTimeoutMs;
     this.host = { clock: this.clock, events: this.events as unknown as Listeners<CircuitEvents> };
   }
 
@@ -108,10 +55,7 @@ export class CircuitBreakerRegistry {
    * ```
    */
   configure(configName: string, config: CircuitBreakerConfig): this {
-    if (typeof configName !== 'string' || configName.length === 0) {
-      throw new HealingConfigError('configName', `expected a non-empty string, got ${JSON.stringify(configName)}`);
-    }
-    this.namedConfigs.set(configName, resolveCircuitBreakerConfig(config, `configure("${configName}")`));
+    this.namedConfigs.define(configName, config);
     return this;
   }
 
@@ -127,7 +71,7 @@ export class CircuitBreakerRegistry {
         throw new HealingConfigError('circuitName', `"${name}" is a registered external breaker; use registry.find(name) to reach it`);
       }
       if (config !== undefined) {
-        const resolved = this.resolveConfig(config);
+        const resolved = this.namedConfigs.resolve(config);
         if (resolved.parent !== undefined) this.checkNoCycle(name, resolved.parent);
       }
       this.touch(existing);
@@ -136,7 +80,7 @@ export class CircuitBreakerRegistry {
     if (typeof name !== 'string' || name.length === 0) {
       throw new HealingConfigError('circuitName', `expected a non-empty string, got ${JSON.stringify(name)}`);
     }
-    return this.create(name, this.resolveConfig(config));
+    return this.create(name, this.namedConfigs.resolve(config));
   }
 
   /**
@@ -217,7 +161,7 @@ export class CircuitBreakerRegistry {
     this.lookupsSinceSweep = 0;
     let evicted = 0;
     for (const [name, breaker] of this.breakers) {
-      if (breaker instanceof CircuitBreaker && now - breaker.lastUsedAt >= idleTimeoutMs && isDisposable(breaker)) {
+      if (breaker instanceof CircuitBreaker && isEvictable(breaker, now, idleTimeoutMs)) {
         this.remove(name, breaker, 'idle');
         evicted++;
       }
@@ -266,17 +210,6 @@ export class CircuitBreakerRegistry {
     for (const { name, ...state } of parsed.breakers) this.get(name).restoreState(state);
   }
 
-  private resolveConfig(config: CircuitBreakerConfig | string | undefined): ResolvedCircuitBreakerConfig {
-    if (typeof config !== 'string') return resolveCircuitBreakerConfig(config);
-    const named = this.namedConfigs.get(config);
-    if (named === undefined) {
-      const known = [...this.namedConfigs.keys()];
-      throw new HealingConfigError('config', `no shared config is named "${config}"; ` +
-        (known.length ? `known: ${known.map((k) => `"${k}"`).join(', ')}` : 'define it first with registry.configure(name, config)'));
-    }
-    return named;
-  }
-
   private create(name: string, config: ResolvedCircuitBreakerConfig): CircuitBreaker {
     const parent = config.parent === undefined ? undefined : this.parentFor(name, config.parent);
     this.ensureRoom(name);
@@ -322,12 +255,6 @@ export class CircuitBreakerRegistry {
     if (breaker instanceof CircuitBreaker && breaker.parent !== undefined) breaker.parent.children--;
     this.events.emit('removed', { name, reason });
   }
-}
-
-function isDisposable(breaker: CircuitBreaker): boolean {
-  if (breaker.children > 0) return false;
-  const stats = breaker.snapshotState();
-  return stats.state === 'CLOSED' && stats.forced === null;
 }
 
 let defaultRegistry: CircuitBreakerRegistry | undefined;

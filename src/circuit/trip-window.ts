@@ -1,11 +1,14 @@
-import type { CountWindowPolicy, TimeWindowPolicy } from './circuit-config.js';
+import type { CircuitPolicy, CountWindowPolicy, TimeWindowPolicy } from './circuit-config.js';
 
 /**
  * The outcomes a rate-based policy remembers. Created on a breaker's first counted outcome, so
  * an idle breaker holds none; kept in typed arrays, so a window of 100 calls costs ~100 bytes.
  */
 export interface TripWindow {
-  /** Records one outcome; returns true when the failure rate now calls for opening. */
+  /**
+   * Records one outcome; returns true when the failure rate now calls for opening. Decided on
+   * every outcome, success or failure: a success can complete `minimumCalls` at the threshold.
+   */
   record(failed: boolean, now: number): boolean;
   /** Forgets every outcome (when the breaker closes). */
   clear(): void;
@@ -14,7 +17,8 @@ export interface TripWindow {
 }
 
 function reachesThreshold(calls: number, failures: number, minimumCalls: number, thresholdPercent: number): boolean {
-  return calls >= minimumCalls && (failures * 100) / calls >= thresholdPercent;
+  // No failure never reaches a threshold (it is > 0): the common all-success case skips the division.
+  return failures > 0 && calls >= minimumCalls && (failures * 100) / calls >= thresholdPercent;
 }
 
 /** The last `windowSize` outcomes, in a ring. */
@@ -35,7 +39,7 @@ export class CountWindow implements TripWindow {
     this.outcomes[this.next] = failed ? 1 : 0;
     if (failed) this.failures++;
     this.next = (this.next + 1) % size;
-    return failed && reachesThreshold(this.calls, this.failures, this.policy.minimumCalls ?? size, this.policy.failureRateThreshold);
+    return reachesThreshold(this.calls, this.failures, this.policy.minimumCalls ?? size, this.policy.failureRateThreshold);
   }
 
   clear(): void {
@@ -56,6 +60,10 @@ export class TimeWindow implements TripWindow {
   private readonly epochs: Float64Array;
   private readonly calls: Uint32Array;
   private readonly failures: Uint32Array;
+  /** The window's totals as of bucket epoch `tallyEpoch`, kept up to date by `record` within that bucket. */
+  private tallyCalls = 0;
+  private tallyFailures = 0;
+  private tallyEpoch = -Infinity;
 
   constructor(private readonly policy: Readonly<TimeWindowPolicy>) {
     const buckets = policy.buckets ?? 10;
@@ -75,16 +83,28 @@ export class TimeWindow implements TripWindow {
     }
     this.calls[slot]!++;
     if (failed) this.failures[slot]!++;
-    if (!failed) return false;
-    const { calls, failures } = this.totals(now);
-    return reachesThreshold(calls, failures, this.policy.minimumCalls ?? 10, this.policy.failureRateThreshold);
+    if (epoch === this.tallyEpoch) {
+      // Same bucket as the last tally: no bucket left the window, so the totals just grow.
+      this.tallyCalls++;
+      if (failed) this.tallyFailures++;
+    } else {
+      this.tally(now); // once per bucket: sums the buckets still inside the window
+    }
+    return reachesThreshold(this.tallyCalls, this.tallyFailures, this.policy.minimumCalls ?? 10, this.policy.failureRateThreshold);
   }
 
   clear(): void {
     this.epochs.fill(-Infinity);
+    this.tallyEpoch = -Infinity;
   }
 
   totals(now: number): { calls: number; failures: number } {
+    this.tally(now);
+    return { calls: this.tallyCalls, failures: this.tallyFailures };
+  }
+
+  /** Sums the buckets inside the window into `tallyCalls` / `tallyFailures` (fields, so `record` allocates nothing). */
+  private tally(now: number): void {
     const current = Math.floor(now / this.bucketMs);
     let calls = 0;
     let failures = 0;
@@ -95,6 +115,13 @@ export class TimeWindow implements TripWindow {
         failures += this.failures[slot]!;
       }
     }
-    return { calls, failures };
+    this.tallyCalls = calls;
+    this.tallyFailures = failures;
+    this.tallyEpoch = current;
   }
+}
+
+/** The window of a rate policy (`count` or `time`). */
+export function createTripWindow(policy: Readonly<CircuitPolicy>): TripWindow {
+  return policy.type === 'count' ? new CountWindow(policy) : new TimeWindow(policy as Readonly<TimeWindowPolicy>);
 }

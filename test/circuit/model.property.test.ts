@@ -25,8 +25,8 @@ interface ModelConfig {
 
 /**
  * - CLOSED counts failures by its policy: `consecutive` (N counted failures since the last
- *   success), `count` (the last `windowSize` outcomes; opens on a failure once at least
- *   `minimumCalls` are held and failures / calls >= threshold %), `time` (outcomes tagged with
+ *   success), `count` (the last `windowSize` outcomes; opens on any outcome, success or failure,
+ *   once at least `minimumCalls` are held and failures / calls >= threshold %), `time` (outcomes tagged with
  *   their bucket `floor(now / (windowMs / buckets))`; the window is the last `buckets` buckets).
  * - OPEN refuses everything until `openedAt + break(openings)`, then reads HALF_OPEN.
  * - HALF_OPEN admits up to `halfOpenMaxCalls` probes at once; a probe that has not settled after
@@ -93,6 +93,7 @@ class Model {
     } else if (state === 'CLOSED') {
       this.consecutiveFailures = 0;
       this.remember(now, false);
+      this.tripOnRate(now);
     }
   }
 
@@ -145,6 +146,13 @@ class Model {
       return;
     }
     this.remember(now, true);
+    this.tripOnRate(now);
+  }
+
+  /** A rate policy decides after every outcome recorded in CLOSED, success or failure. */
+  private tripOnRate(now: number): void {
+    const policy = this.config.policy;
+    if (policy.type === 'consecutive') return;
     const { calls, failures } = this.window(now);
     const minimumCalls = policy.minimumCalls ?? (policy.type === 'count' ? policy.windowSize : 10);
     // Integer thresholds only (see the generators): exact arithmetic, no rounding question.

@@ -66,13 +66,28 @@ describe('count-window policy', () => {
   });
 
   it('forgets outcomes older than the last windowSize calls', () => {
-    const { breaker } = setup({ policy: { type: 'count', windowSize: 4, failureRateThreshold: 50 } });
-    play(breaker, 'FFFSSSS'); // the three failures have slid out
+    const { breaker } = setup({ policy: { type: 'count', windowSize: 4, failureRateThreshold: 75 } });
+    play(breaker, 'FFSSSS'); // at 4 calls 2 of 4 = 50 %; then the two failures slide out
     expect(breaker.stats().window).toEqual({ calls: 4, failures: 0 });
-    play(breaker, 'F'); // 1 of 4 = 25 % (over all 8 calls it would be 50 %)
+    play(breaker, 'FF'); // 2 of 4 = 50 % (over all 8 calls it would be 50 % too)
     expect(breaker.state).toBe('CLOSED');
-    play(breaker, 'F'); // 2 of 4 = 50 %
+    play(breaker, 'F'); // 3 of 4 = 75 %
     expect(breaker.state).toBe('OPEN');
+  });
+
+  it('decides on every outcome: a success that completes minimumCalls at the threshold opens it', () => {
+    const { breaker, opened } = setup({ policy: { type: 'count', windowSize: 10, minimumCalls: 4, failureRateThreshold: 50 } });
+    play(breaker, 'FFS'); // 3 calls: below minimumCalls
+    expect(breaker.state).toBe('CLOSED');
+    play(breaker, 'S'); // the 4th call, a success: 2 of 4 = 50 %
+    expect(breaker.state).toBe('OPEN');
+    expect(opened.map((c) => c.reason)).toEqual(['failure-rate']);
+  });
+
+  it('a success keeps it closed when the rate is below the threshold at minimumCalls', () => {
+    const { breaker } = setup({ policy: { type: 'count', windowSize: 10, minimumCalls: 4, failureRateThreshold: 50 } });
+    play(breaker, 'FSSS'); // 1 of 4 = 25 %
+    expect(breaker.state).toBe('CLOSED');
   });
 
   it('defaults minimumCalls to windowSize', () => {
@@ -111,6 +126,17 @@ describe('time-window policy', () => {
     play(breaker, 'SSSSSFFFF'); // 4 of 9
     expect(breaker.state).toBe('CLOSED');
     play(breaker, 'F'); // 5 of 10
+    expect(breaker.state).toBe('OPEN');
+    expect(opened.map((c) => c.reason)).toEqual(['failure-rate']);
+  });
+
+  it('decides on every outcome: a success that completes minimumCalls at the threshold opens it', async () => {
+    const { breaker, clock, opened } = setup({ policy });
+    play(breaker, 'FF');
+    await clock.advance(3_000);
+    play(breaker, 'S'); // 3 calls in the window: below minimumCalls
+    expect(breaker.state).toBe('CLOSED');
+    play(breaker, 'S'); // the 4th call, a success: 2 of 4 = 50 %
     expect(breaker.state).toBe('OPEN');
     expect(opened.map((c) => c.reason)).toEqual(['failure-rate']);
   });

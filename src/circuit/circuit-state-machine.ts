@@ -1,0 +1,163 @@
+import { breakDuration } from './break-duration.js';
+import type { ResolvedCircuitBreakerConfig } from './circuit-config.js';
+import { Listeners, type CircuitEvents, type TransitionReason } from './circuit-events.js';
+import type { BreakerHost, CircuitState, SavedCircuitState } from './circuit-types.js';
+import type { TripWindow } from './trip-window.js';
+
+/**
+ * Which moves the state machine allows. `CLOSED → CLOSED` is a reset (counts are forgotten);
+ * `HALF_OPEN` is reached only from `OPEN`, and an open breaker is never opened again.
+ */
+const LEGAL: Readonly<Record<CircuitState, Readonly<Record<CircuitState, boolean>>>> = {
+  CLOSED: { CLOSED: true, OPEN: true, HALF_OPEN: false },
+  OPEN: { CLOSED: true, OPEN: false, HALF_OPEN: true },
+  HALF_OPEN: { CLOSED: true, OPEN: true, HALF_OPEN: false },
+};
+
+const EVENT_FOR = { OPEN: 'open', HALF_OPEN: 'halfOpen', CLOSED: 'close' } as const;
+
+/**
+ * The closed / open / half-open state machine of a {@link CircuitBreaker}: its state, its probe
+ * slots and its forced state, changed only through {@link transition}. It holds no timer: `OPEN`
+ * becomes `HALF_OPEN` when the state is next read after the break. What counts as a trip (the
+ * policies) and the public API live in the breaker that extends it.
+ * @internal
+ */
+export abstract class CircuitStateMachine {
+  /** The breaker's name in its registry. */
+  readonly name: string;
+  /** The policy this breaker applies (frozen, possibly shared with other breakers). */
+  readonly config: ResolvedCircuitBreakerConfig;
+  protected readonly host: BreakerHost;
+  protected current: CircuitState = 'CLOSED';
+  protected consecutiveFailures = 0;
+  protected openedAt = -1;
+  protected openUntil = 0;
+  protected openings = 0;
+  /** Start times of the half-open probes in flight, oldest first (created when half-open). */
+  protected probes: number[] | undefined = undefined;
+  protected halfOpenSuccesses = 0;
+  /** The state an `isolate()` or `forceClose()` imposes over `current`, if any. */
+  protected forced: 'OPEN' | 'CLOSED' | undefined = undefined;
+  /** Bumped by every control, release, reset and restore: a stale control's release is a no-op. */
+  protected controlToken = 0;
+  /** The rate policy's outcomes, created on first use. */
+  protected window: TripWindow | undefined = undefined;
+  protected listeners: Listeners<CircuitEvents> | undefined = undefined;
+
+  constructor(name: string, config: ResolvedCircuitBreakerConfig, host: BreakerHost) {
+    this.name = name;
+    this.config = config;
+    this.host = host;
+  }
+
+  /** The current state, moving `OPEN` to `HALF_OPEN` once the break has passed. */
+  get state(): CircuitState {
+    if (this.forced !== undefined) return this.forced;
+    if (this.current === 'OPEN' && this.host.clock.now() >= this.openUntil) this.transition('HALF_OPEN', 'recovery-timeout', this.openUntil);
+    return this.current;
+  }
+
+  /**
+   * The one place the state changes. Refuses a move {@link LEGAL} does not allow; otherwise
+   * applies the entry actions of `to` and tells listeners, when what they last saw (`seen`,
+   * by default the current state) differs from `to`.
+   */
+  protected transition(to: CircuitState, reason: TransitionReason, at: number, seen: CircuitState = this.current): void {
+    if (!LEGAL[this.current][to]) return;
+    this.current = to;
+    this.probes = undefined;
+    this.halfOpenSuccesses = 0;
+    if (to === 'OPEN') {
+      this.openings++;
+      this.openedAt = at;
+      this.openUntil = at + this.breakMs(this.openings);
+    } else if (to === 'CLOSED') {
+      this.consecutiveFailures = 0;
+      if (reason === 'probe-succeeded') this.openings = 0; // recovered: the growing break starts over
+      this.window?.clear();
+    }
+    if (seen !== to) this.announce(seen, to, reason, at);
+  }
+
+  /** Takes a half-open probe slot, if one is free once expired probes have let go of theirs. */
+  protected takeProbeSlot(): boolean {
+    const now = this.host.clock.now();
+    const probes = (this.probes ??= []);
+    // Probes that never settled must not wedge the breaker: each slot expires on its own.
+    while (probes.length > 0 && now - probes[0]! >= this.config.probeTimeoutMs) probes.shift();
+    if (probes.length >= this.config.halfOpenMaxCalls) return false;
+    probes.push(now);
+    return true;
+  }
+
+  /** Frees a probe slot: outcomes do not say which probe they end, so the oldest settles. */
+  protected settleProbe(): void {
+    this.probes?.shift();
+  }
+
+  /** Imposes `state` until released; returns the token the release must present. */
+  protected force(state: 'OPEN' | 'CLOSED', reason: TransitionReason): number {
+    const from = this.state;
+    this.forced = state;
+    const token = ++this.controlToken;
+    if (from !== state) this.announce(from, state, reason, this.host.clock.now());
+    return token;
+  }
+
+  /** Ends the forced state taken with `token`, unless released already or replaced by a later control. */
+  protected unforce(token: number): void {
+    if (token !== this.controlToken) return;
+    this.controlToken++;
+    const seen = this.forced!;
+    this.forced = undefined;
+    const now = this.host.clock.now();
+    // A break that ran out while forced ends here, announced as the release: listeners saw the forced state.
+    if (this.current === 'OPEN' && now >= this.openUntil) this.transition('HALF_OPEN', 'control-released', now, seen);
+    else if (seen !== this.current) this.announce(seen, this.current, 'control-released', now);
+  }
+
+  /** Closes the machine and drops any forced state; what listeners saw last is what they hear left. */
+  protected resetMachine(): void {
+    const seen = this.forced ?? this.current;
+    this.forced = undefined;
+    this.controlToken++;
+    this.transition('CLOSED', 'reset', this.host.clock.now(), seen);
+    this.openings = 0;
+  }
+
+  /** Loads a saved state; the remaining break is kept, not restarted. */
+  protected load(saved: SavedCircuitState): void {
+    const from = this.state;
+    const now = this.host.clock.now();
+    this.controlToken++; // controls taken before the restore no longer apply
+    this.current = saved.state;
+    this.openings = saved.openings;
+    this.consecutiveFailures = saved.state === 'CLOSED' ? saved.consecutiveFailures : 0;
+    this.probes = undefined;
+    this.halfOpenSuccesses = 0;
+    if (saved.state === 'OPEN') {
+      this.openUntil = now + saved.remainingOpenMs;
+      this.openedAt = this.openUntil - this.breakMs(Math.max(1, saved.openings));
+    }
+    this.forced = saved.forced ?? undefined;
+    if (from !== this.state) this.announce(from, this.state, 'restored', now);
+  }
+
+  /** The break of the `openings`-th opening in a row. */
+  protected breakMs(openings: number): number {
+    return breakDuration(this.config.recoveryTimeoutMs, openings);
+  }
+
+  protected emit<K extends keyof CircuitEvents>(event: K, payload: CircuitEvents[K]): void {
+    this.listeners?.emit(event, payload);
+    this.host.events.emit(event, payload);
+  }
+
+  private announce(from: CircuitState, to: CircuitState, reason: TransitionReason, at: number): void {
+    if (this.listeners === undefined && !this.host.events.has('stateChange') && !this.host.events.has(EVENT_FOR[to])) return;
+    const change = { circuit: this.name, from, to, reason, at };
+    this.emit(EVENT_FOR[to], change);
+    this.emit('stateChange', change);
+  }
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { systemClock, type Clock } from '../clock.js';
+import { parseWith } from '../config/parse.js';
+import type { CircuitEvents } from './circuit-events.js';
+
+const registryOptionsSchema = z.strictObject({
+  clock: z.custom<Clock>(
+    (value) => typeof (value as Clock | undefined)?.now === 'function' &&
+      typeof (value as Clock).setTimeout === 'function' && typeof (value as Clock).clearTimeout === 'function',
+    'expected a Clock with now(), setTimeout() and clearTimeout()',
+  ).optional(),
+  maxBreakers: z.number().int().min(1).optional(),
+  idleTimeoutMs: z.number().min(1).max(2 ** 31 - 1).optional(),
+});
+
+/**
+ * Options of {@link CircuitBreakerRegistry}.
+ * @example
+ * ```ts
+ * const options: CircuitBreakerRegistryOptions = { maxBreakers: 10_000, idleTimeoutMs: 15 * 60_000 };
+ * ```
+ */
+export interface CircuitBreakerRegistryOptions {
+  /** The time source of every breaker in the registry. Default {@link systemClock}. */
+  clock?: Clock;
+  /** The most breakers it will hold; one more is a {@link RegistryFullError}. Default 100 000. */
+  maxBreakers?: number;
+  /**
+   * Breakers not looked up for this long (and closed, with nothing in flight) are evicted, in ms.
+   * Checked lazily during lookups and by `evictIdle()`: no timer. Default: never.
+   */
+  idleTimeoutMs?: number;
+}
+
+/** Registry options, validated, with their defaults filled in. */
+export interface ResolvedRegistryOptions {
+  readonly clock: Clock;
+  readonly maxBreakers: number;
+  readonly idleTimeoutMs: number | undefined;
+}
+
+/** Validates registry options (a {@link HealingConfigError} when wrong) and fills in the defaults. */
+export function resolveRegistryOptions(options: CircuitBreakerRegistryOptions): ResolvedRegistryOptions {
+  const parsed = parseWith(registryOptionsSchema, options, 'registry');
+  return { clock: parsed.clock ?? systemClock, maxBreakers: parsed.maxBreakers ?? 100_000, idleTimeoutMs: parsed.idleTimeoutMs };
+}
+
+/**
+ * A breaker joining or leaving a registry.
+ * @example
+ * ```ts
+ * registry.on('removed', ({ name, reason }) => console.log(`${name} evicted (${reason})`));
+ * ```
+ */
+export interface RegistryMembershipEvent {
+  name: string;
+  reason: 'created' | 'registered' | 'deleted' | 'idle';
+}
+
+/**
+ * Every registry event: each breaker's events, plus `added` and `removed`.
+ * @example
+ * ```ts
+ * const watched: Array<keyof RegistryEvents> = ['added', 'removed', 'stateChange'];
+ * ```
+ */
+export interface RegistryEvents extends CircuitEvents {
+  added: RegistryMembershipEvent;
+  removed: RegistryMembershipEvent;
+}
