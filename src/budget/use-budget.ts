@@ -1,4 +1,4 @@
-import { isThenable } from '../pipeline/attempt.js';
+import { isThenable } from '../core/guards.js';
 import type { RetryBudget } from './retry-budget.js';
 
 /** Deposits one call; a budget that throws or rejects (a store that is down) must not fail the call. */
