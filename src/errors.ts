@@ -1,4 +1,4 @@
-import { isInstance } from './classify/error-facts.js';
+import { isInstance } from './core/guards.js';
 import type { HealingResult } from './pipeline/healing-result.js';
 
 /**

@@ -1,7 +1,7 @@
 // The public surface of self-healing: re-exports only.
 export { executeWithHealing } from './pipeline/execute-with-healing.js';
 export { HealingPipeline } from './pipeline/healing-pipeline.js';
-export { executeBatch } from './batch/execute-batch.js';
+export { executeBatch } from './pipeline/execute-batch.js';
 export type { BatchOptions, BatchResult, BatchTotals } from './batch/batch.js';
 export { withSelfHealing, type SelfHealingDecorator } from './pipeline/with-self-healing.js';
 export type { HealingResult, HealingAction, HealingActionKind, GiveUpReason } from './pipeline/healing-result.js';

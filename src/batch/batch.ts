@@ -1,7 +1,7 @@
 import { HealingConfigError, toError } from '../errors.js';
 import type { HealingResult } from '../pipeline/healing-result.js';
 import type { HealingFunction, HealingOptions } from '../pipeline/options.js';
-import { notRunResult } from '../pipeline/not-run-result.js';
+import { notRunResult } from '../core/not-run-result.js';
 
 /**
  * Options of `executeBatch`: the healing options every item runs with, plus a concurrency limit.

@@ -1,4 +1,4 @@
-import { isThenable } from '../pipeline/attempt.js';
+import { isThenable } from '../core/guards.js';
 import type { RetryBudget } from './retry-budget.js';
 import type { Execution } from '../pipeline/execution.js';
 import { boundedWait } from '../timeout/bounded-wait.js';

@@ -1,6 +1,7 @@
 import { AttemptTimeoutError, CircuitOpenError } from '../errors.js';
 import type { Classification, Disposition } from './classification.js';
-import { isInstance, type ErrorFacts } from './error-facts.js';
+import { isInstance } from '../core/guards.js';
+import type { ErrorFacts } from './error-facts.js';
 
 /** Connection-level failures: the request may never have reached the server. */
 const NETWORK_CODES = new Set([

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { parseWith } from '../config/parse.js';
 import type { Classification, ClassificationRule, Classifier, Disposition, ErrorMatcher } from './classification.js';
 import { classifyByDefaults } from './default-rules.js';
-import { isInstance, readErrorFacts } from './error-facts.js';
+import { isInstance } from '../core/guards.js';
+import { readErrorFacts } from './error-facts.js';
 import { parseRetryAfter } from './retry-after.js';
 
 const dispositionSchema = z.enum(['transient', 'permanent', 'recoverable']);

@@ -51,16 +51,3 @@ export function readErrorFacts(error: unknown): ErrorFacts {
 
 /** Reads a property without ever throwing (for getters that throw and proxies). */
 export { read as readProperty };
-
-/**
- * `value instanceof type`, but never throws: a Proxy's `getPrototypeOf` trap (or a revoked
- * Proxy) makes `instanceof` throw, and classification must not.
- */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- any class, private constructors included
-export function isInstance(value: unknown, type: Function): boolean {
-  try {
-    return value instanceof type;
-  } catch {
-    return false;
-  }
-}

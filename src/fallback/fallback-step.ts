@@ -1,6 +1,6 @@
 import { messageOf, toError } from '../errors.js';
-import { isThenable } from '../pipeline/attempt.js';
-import { raceWithSignal } from '../pipeline/attempt-context.js';
+import { isThenable } from '../core/guards.js';
+import { raceWithSignal } from '../timeout/attempt-context.js';
 import type { Execution } from '../pipeline/execution.js';
 import type { FallbackContext } from '../pipeline/options.js';
 import type { HealingAction } from '../pipeline/healing-result.js';

@@ -1,4 +1,4 @@
-import { AttemptContextImpl, raceWithSignal } from '../pipeline/attempt-context.js';
+import { AttemptContextImpl, raceWithSignal } from '../timeout/attempt-context.js';
 import type { Execution } from '../pipeline/execution.js';
 import type { FallbackContext } from '../pipeline/options.js';
 import { attemptLimitMs } from '../timeout/attempt-limit.js';

@@ -1,5 +1,5 @@
-import { isInstance } from '../classify/error-facts.js';
-import { isUnder, parsePath, type ArgPath } from '../reflect/arg-paths.js';
+import { isInstance } from '../core/guards.js';
+import { isUnder, parsePath, type ArgPath } from '../core/arg-paths.js';
 import { REDACTED, SECRET_PATTERNS, redactMessage, redactText } from './redact.js';
 
 /**

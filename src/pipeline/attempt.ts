@@ -2,16 +2,12 @@ import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import { AttemptTimeoutError, CircuitOpenError } from '../errors.js';
 import { attemptLimitMs } from '../timeout/attempt-limit.js';
 import { hedge } from '../hedge/hedge.js';
-import { AttemptContextImpl, raceWithSignal } from './attempt-context.js';
+import { AttemptContextImpl, raceWithSignal } from '../timeout/attempt-context.js';
+import { isThenable } from '../core/guards.js';
 import type { Execution } from './execution.js';
 
 /** Returned by {@link startAttempt} when the open circuit refused the attempt (fn not called). */
 export const REFUSED: unique symbol = Symbol('refused');
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as PromiseLike<unknown>).then === 'function';
-}
 
 /**
  * One attempt: through the circuit breaker (if named), under the per-attempt timeout (if set),
@@ -126,5 +122,3 @@ function refuse(run: Execution, breaker: CircuitBreakerLike): typeof REFUSED {
   });
   return REFUSED;
 }
-
-export { isThenable };

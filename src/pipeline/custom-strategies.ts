@@ -1,7 +1,8 @@
 import type { Classification } from '../classify/classification.js';
 import { toError } from '../errors.js';
-import { raceWithSignal } from './attempt-context.js';
-import { isThenable, runAttempt } from './attempt.js';
+import { raceWithSignal } from '../timeout/attempt-context.js';
+import { isThenable } from '../core/guards.js';
+import { runAttempt } from './attempt.js';
 import type { Execution } from './execution.js';
 import type { HealingStrategy, NextStrategy, Outcome, StrategyAction, StrategyContext } from './strategy.js';
 import { mayRetry, retryWithHealing } from '../retry/retry-step.js';

@@ -1,6 +1,6 @@
 import type { Classification } from '../classify/classification.js';
 import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
-import type { AttemptContextImpl } from './attempt-context.js';
+import type { AttemptContextImpl } from '../timeout/attempt-context.js';
 import { messageOf, toError } from '../errors.js';
 import type { PipelineHub } from '../events/pipeline-hub.js';
 import { logAction } from '../observe/log-action.js';

@@ -1,5 +1,5 @@
-import { runInBulkhead } from '../bulkhead/run-in-bulkhead.js';
-import { runFeature } from '../degrade/run-feature.js';
+import { runInBulkhead } from './run-in-bulkhead.js';
+import { runFeature } from './run-feature.js';
 import type { HealingResult } from './healing-result.js';
 import type { HealingFunction } from './options.js';
 import type { ExecutionPlan } from './plan.js';

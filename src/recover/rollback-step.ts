@@ -1,6 +1,6 @@
 import { messageOf, toError } from '../errors.js';
 import type { Execution } from '../pipeline/execution.js';
-import { isThenable } from '../pipeline/attempt.js';
+import { isThenable } from '../core/guards.js';
 import { ABANDONED, boundedWait } from '../timeout/bounded-wait.js';
 
 /** What an execution with `rollback` or `compensate` keeps: the snapshot, and whether it rolled back. */

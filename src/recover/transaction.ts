@@ -1,5 +1,5 @@
 import { HealingConfigError, toError } from '../errors.js';
-import { notRunResult } from '../pipeline/not-run-result.js';
+import { notRunResult } from '../core/not-run-result.js';
 import type { HealingResult } from '../pipeline/healing-result.js';
 import type { AttemptContext, HealingOptions } from '../pipeline/options.js';
 

@@ -2,7 +2,7 @@ import type { ExecutionPlan } from '../pipeline/plan.js';
 import { readProperty } from '../classify/error-facts.js';
 import { messageOf, toError } from '../errors.js';
 import type { MaskedValue } from '../observe/redaction.js';
-import { changedPaths, formatPath, hasWildcard, isUnder, readPath, type ArgPath } from './arg-paths.js';
+import { changedPaths, formatPath, hasWildcard, isUnder, readPath, type ArgPath } from '../core/arg-paths.js';
 import { canonicalJson, toPlainData } from './plain-data.js';
 import type { ReflectionHistoryEntry } from './reflector.js';
 import { parseProposalText } from './secure-json.js';

@@ -1,8 +1,8 @@
 import type { Classification } from '../classify/classification.js';
 import { messageOf, toError } from '../errors.js';
-import { AttemptContextImpl, raceWithSignal } from '../pipeline/attempt-context.js';
+import { AttemptContextImpl, raceWithSignal } from '../timeout/attempt-context.js';
 import type { Execution } from '../pipeline/execution.js';
-import { formatPath, pathsFromIssues, type ArgPath } from './arg-paths.js';
+import { formatPath, pathsFromIssues, type ArgPath } from '../core/arg-paths.js';
 import { checkProposal } from './check-proposal.js';
 import { boundedWait } from '../timeout/bounded-wait.js';
 import type { ReflectionHistoryEntry, ReflectionRequest, ReflectionSpend, ReflectionUsage } from './reflector.js';

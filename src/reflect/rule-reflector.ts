@@ -1,5 +1,5 @@
 import type { Classification } from '../classify/classification.js';
-import { isInstance } from '../classify/error-facts.js';
+import { isInstance } from '../core/guards.js';
 import { messageOf } from '../errors.js';
 import type { Reflector, ReflectionRequest } from './reflector.js';
 

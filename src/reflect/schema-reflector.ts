@@ -1,5 +1,5 @@
 import type { ArgsSchema } from '../pipeline/options.js';
-import { readPath, type ArgPath } from './arg-paths.js';
+import { readPath, type ArgPath } from '../core/arg-paths.js';
 import { toPlainData } from './plain-data.js';
 import type { Reflector, ReflectionRequest } from './reflector.js';
 

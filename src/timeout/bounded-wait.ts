@@ -1,3 +1,4 @@
+import { isThenable } from '../core/guards.js';
 import type { Execution } from '../pipeline/execution.js';
 
 /** What {@link boundedWait} resolves when the caller aborted or the deadline passed first. */
@@ -16,7 +17,7 @@ export const ABANDONED: unique symbol = Symbol('abandoned');
  * late result; they run to the end even after an abort (docs/recovery.md).
  */
 export function boundedWait<T>(run: Execution, what: string, pending: T | PromiseLike<T>): T | Promise<T | typeof ABANDONED> {
-  if (!isPromiseLike(pending)) return pending;
+  if (!isThenable(pending)) return pending;
   const { signal, deadlineMs, clock } = run.plan;
   if (signal === undefined && deadlineMs === undefined) return Promise.resolve(pending);
   if (signal?.aborted === true) return Promise.resolve(abandon(run, what, pending, 'aborted'));
@@ -55,9 +56,4 @@ function abandon(run: Execution, what: string, pending: PromiseLike<unknown>, wh
     run.stop('deadline', `deadlineMs (${run.plan.deadlineMs} ms) passed while waiting for ${what}`);
   }
   return ABANDONED;
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as PromiseLike<unknown>).then === 'function';
 }

@@ -1,6 +1,6 @@
-import { pipelineForCurrentEnvironment } from '../pipeline/execute-with-healing.js';
-import type { HealingFunction } from '../pipeline/options.js';
-import type { BatchOptions, BatchResult } from './batch.js';
+import { pipelineForCurrentEnvironment } from './execute-with-healing.js';
+import type { HealingFunction } from './options.js';
+import type { BatchOptions, BatchResult } from '../batch/batch.js';
 
 /**
  * Runs `fn` once per item (each item is fn's args), healed like `executeWithHealing`, at most

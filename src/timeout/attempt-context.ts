@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { AttemptTimeoutError } from '../errors.js';
-import type { AttemptContext } from './options.js';
+import type { AttemptContext } from '../pipeline/options.js';
 
 /**
  * The context of one attempt. Its signal is created only when something needs it (fn reads it,

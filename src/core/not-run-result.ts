@@ -1,4 +1,4 @@
-import type { GiveUpReason, HealingResult } from './healing-result.js';
+import type { GiveUpReason, HealingResult } from '../pipeline/healing-result.js';
 
 /**
  * The result of a call that never ran (a batch item after an abort, a step the pipeline refused

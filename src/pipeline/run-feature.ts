@@ -1,7 +1,7 @@
-import { Execution } from '../pipeline/execution.js';
-import type { HealingResult } from '../pipeline/healing-result.js';
-import type { HealingFunction } from '../pipeline/options.js';
-import type { ExecutionPlan } from '../pipeline/plan.js';
+import { Execution } from './execution.js';
+import type { HealingResult } from './healing-result.js';
+import type { HealingFunction } from './options.js';
+import type { ExecutionPlan } from './plan.js';
 
 /**
  * An execution of a degradable feature: while the feature is off, fn is not called and the

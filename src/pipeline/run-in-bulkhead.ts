@@ -1,11 +1,11 @@
 import { runFallbacks } from '../fallback/fallback-step.js';
-import { Execution } from '../pipeline/execution.js';
-import type { HealingResult } from '../pipeline/healing-result.js';
-import type { HealingFunction } from '../pipeline/options.js';
-import type { ExecutionPlan } from '../pipeline/plan.js';
-import { runPreparedOrNot } from '../pipeline/run-execution.js';
-import { BulkheadRejectedError } from './bulkhead-rejected-error.js';
-import type { Admission } from './bulkhead.js';
+import { Execution } from './execution.js';
+import type { HealingResult } from './healing-result.js';
+import type { HealingFunction } from './options.js';
+import type { ExecutionPlan } from './plan.js';
+import { runPreparedOrNot } from './run-execution.js';
+import { BulkheadRejectedError } from '../bulkhead/bulkhead-rejected-error.js';
+import type { Admission } from '../bulkhead/bulkhead.js';
 
 /**
  * An execution inside the plan's bulkhead: it takes a slot (or waits in the queue) for the
