@@ -47,6 +47,7 @@ export { createLLMReflector, type LLMReflectorOptions } from './reflect/llm/crea
 export {
   openAICompatible, LLMRequestError, type OpenAICompatibleOptions, type StructuredOutput,
 } from './reflect/llm/openai-compatible.js';
+export type { LLMRetryOptions } from './reflect/llm/http-retry.js';
 export type { ChatMessage, CompleteFunction, CompleteOptions, CompletionResult } from './reflect/llm/chat.js';
 export { parseProposalText, type ParsedProposalText } from './reflect/secure-json.js';
 

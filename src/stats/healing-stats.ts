@@ -1,7 +1,5 @@
 import type { HealingAction } from '../pipeline/healing-result.js';
 
-/** A built-in action kind, or a custom strategy's own. */
-type ActionKind = HealingAction['kind'];
 
 /**
  * How the executions that needed one kind of healing action ended.
@@ -41,7 +39,7 @@ export interface HealingStats {
   /** Mean execution duration in ms, or `null` before the first call. */
   averageDurationMs: number | null;
   /** Per healing action kind (`retry`, `reflect`, `fallback`, `rollback`). */
-  recoveries: Partial<Record<ActionKind, RecoveryStats>>;
+  recoveries: Partial<Record<HealingAction['kind'], RecoveryStats>>;
   /** Failed attempts and refusals by error category (`network`, `rate_limit`, `circuit_open`, ...). */
   errorsByCategory: Record<string, number>;
 }
@@ -64,7 +62,7 @@ export interface RecoveryRecord {
   attempts: number;
   durationMs: number;
   /** Its healing actions (errors already redacted), without their free-text `detail` beyond 200 characters. */
-  actions: Array<{ kind: ActionKind; attempt: number; detail: string; category?: string; reason?: string; error?: string }>;
+  actions: Array<{ kind: HealingAction['kind']; attempt: number; detail: string; category?: string; reason?: string; error?: string }>;
 }
 
 /**
