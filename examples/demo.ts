@@ -24,6 +24,9 @@ import { bulkheadOverload } from './recovery/bulkhead.js';
 import { gracefulDegradation } from './recovery/graceful-degradation.js';
 import { hedgingSlowCall } from './recovery/hedging.js';
 import { adaptiveHealing } from './recovery/adaptive-healing.js';
+import { restartToolProcess } from './strategies/restart-tool-process.js';
+import { smallerModelScenario } from './strategies/smaller-model.js';
+import { pageAHumanScenario } from './strategies/page-a-human.js';
 
 const log = (line: string): void => console.log(line);
 
@@ -45,6 +48,10 @@ const scenarios: Array<{ title: string; run: (baseUrl: string) => Promise<Scenar
   { title: '14. Graceful degradation of a feature', run: () => gracefulDegradation({ log }) },
   { title: '15. Hedging a slow call', run: () => hedgingSlowCall({ log }) },
   { title: '16. Adaptive healing: futile retries skipped, recurring error escalated', run: () => adaptiveHealing({ log }) },
+  // Your own strategies (the strategies option): see docs/custom-strategies.md.
+  { title: '17. A custom attempt strategy restarts a crashed tool process', run: () => restartToolProcess({ log }) },
+  { title: '18. A custom execution strategy switches to a smaller model', run: () => smallerModelScenario({ log }) },
+  { title: '19. A custom attempt strategy pages a human and stops healing', run: () => pageAHumanScenario({ log }) },
 ];
 
 async function main(): Promise<boolean> {
