@@ -59,11 +59,12 @@ export class Execution {
   /** The redacted args, for the args they were made of (reflection replaces the args). */
   private declare redacted: { of: unknown; view: RedactedValue } | undefined;
 
-  constructor(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown) {
+  /** `startedAt`: when the call came in, if earlier than now (it waited for a bulkhead slot). */
+  constructor(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, startedAt = plan.clock.now()) {
     this.plan = plan;
     this.fn = fn;
     this.args = args;
-    this.startedAt = plan.clock.now();
+    this.startedAt = startedAt;
     this.breaker = plan.circuitName === undefined ? undefined : (plan.registry.find(plan.circuitName) ?? plan.registry.get(plan.circuitName));
     const hub = plan.hub;
     if (hub !== undefined && hub.listeners !== undefined) {

@@ -62,16 +62,21 @@ export async function runExecution(
  * plans with `prepares` come here (through `runGuarded`): an `await` in `runExecution`, even one
  * never reached, would slow every call down.
  */
-export async function runPrepared(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
-  const run = new Execution(plan, fn, args);
+export async function runPrepared(
+  plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, startedAt?: number,
+): Promise<HealingResult<unknown>> {
+  const run = new Execution(plan, fn, args, startedAt);
   if (plan.retryBudget !== undefined) depositSafely(plan.retryBudget);
   if (plan.rollback !== undefined && !(await takeSnapshot(run))) return run.finish(false);
   return runExecution(plan, fn, args, run);
 }
 
 /** The pipeline with its preparation when it has one (for `runGuarded` and the bulkhead). */
-export function runPreparedOrNot(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
-  return plan.prepares ? runPrepared(plan, fn, args) : runExecution(plan, fn, args, undefined);
+export function runPreparedOrNot(
+  plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, startedAt?: number,
+): Promise<HealingResult<unknown>> {
+  if (plan.prepares) return runPrepared(plan, fn, args, startedAt);
+  return runExecution(plan, fn, args, startedAt === undefined ? undefined : new Execution(plan, fn, args, startedAt));
 }
 
 /** With `SELF_HEALING_ENABLED=false`: one plain call, no breaker, no retry, no fallback. */

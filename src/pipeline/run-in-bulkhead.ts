@@ -14,12 +14,12 @@ import type { Admission } from '../bulkhead/bulkhead.js';
  */
 export async function runInBulkhead(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown): Promise<HealingResult<unknown>> {
   const bulkhead = plan.bulkhead!;
-  if (bulkhead.tryAcquire()) return runAndRelease(plan, fn, args, 0);
+  if (bulkhead.tryAcquire()) return runAndRelease(plan, fn, args, undefined);
   const queuedAt = plan.clock.now();
   const admission = await waitForSlot(plan);
-  if (admission === 'admitted') return runAndRelease(plan, fn, args, plan.clock.now() - queuedAt);
+  if (admission === 'admitted') return runAndRelease(plan, fn, args, queuedAt);
 
-  const run = new Execution(plan, fn, args);
+  const run = new Execution(plan, fn, args, queuedAt);
   if (admission === 'aborted') {
     run.fail(plan.signal!.reason);
     run.stop('aborted', 'the caller aborted while the call waited for a bulkhead slot');
@@ -66,11 +66,13 @@ async function waitForSlot(plan: ExecutionPlan): Promise<Admission | 'deadline'>
   }
 }
 
-async function runAndRelease(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, queuedMs: number): Promise<HealingResult<unknown>> {
+/**
+ * Runs the execution in the slot it holds. One that queued started when it was queued: its
+ * `durationMs` includes the queue, and `deadlineMs` counts from the call, not from admission.
+ */
+async function runAndRelease(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, queuedAt: number | undefined): Promise<HealingResult<unknown>> {
   try {
-    const result = await runPreparedOrNot(plan, fn, args);
-    result.durationMs += queuedMs;
-    return result;
+    return await runPreparedOrNot(plan, fn, args, queuedAt);
   } finally {
     plan.bulkhead!.release();
   }

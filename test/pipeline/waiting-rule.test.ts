@@ -127,3 +127,27 @@ describe('one rule for waiting: the bulkhead queue', () => {
     expect(queuedCalls).toBe(0);
   });
 });
+
+describe('one rule for waiting: deadlineMs counts from the call', () => {
+  it('an execution admitted after 200 ms in the bulkhead queue has 100 ms left of a 300 ms deadline', async () => {
+    const { Bulkhead } = await import('../../src/index.js');
+    const clock = new ManualClock();
+    const bulkhead = new Bulkhead({ maxConcurrent: 1, maxQueue: 5 });
+    let release: () => void = () => {};
+    const first = new HealingPipeline({ clock, bulkhead }).execute(() => new Promise<string>((resolve) => { release = () => resolve('first'); }), {});
+    let settled: HealingResult<string> | undefined;
+    const hangs = () => new Promise<string>(() => {});
+    void new HealingPipeline({ clock, bulkhead, deadlineMs: 300, retry: { maxAttempts: 1 } }).execute(hangs, {}).then((r) => { settled = r; });
+    await flush();
+    await clock.advance(200);
+    release();
+    await first;
+    await flush();
+    await clock.advance(99);
+    expect(settled).toBeUndefined();
+    await clock.advance(1);
+    await flush();
+    expect(settled?.status).toBe('error');
+    expect(settled?.durationMs).toBe(300);
+  });
+});
