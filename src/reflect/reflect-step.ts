@@ -40,10 +40,7 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
     run.reflections++;
     const mutablePaths = plan.mutablePaths ?? pathsFromIssues(run.error);
     const outcome = await callReflector(run, buildRequest(run, classification, history, mutablePaths));
-    if (outcome.kind === 'aborted' || plan.signal?.aborted) {
-      run.fail(plan.signal!.reason);
-      return run.stop('aborted', 'the caller aborted during reflection');
-    }
+    if (outcome.kind === 'aborted' || plan.signal?.aborted) return run.stop('aborted', 'the caller aborted during reflection');
     if (outcome.kind === 'deadline') return run.stop('deadline', `deadlineMs (${plan.deadlineMs} ms) passed while waiting for the reflector`);
     if (outcome.kind === 'timeout') {
       note('timeout', `the reflector did not answer within reflectionTimeoutMs (${plan.reflectionTimeoutMs} ms); reflection ends`);

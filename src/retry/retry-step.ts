@@ -29,11 +29,8 @@ export async function retryWithHealing(run: Execution, attempt: (run: Execution)
   for (let iteration = 1; iteration < run.plan.maxAttempts; iteration++) {
     if (run.stopReason !== undefined || !(await prepareNextAttempt(run))) return stopped(run);
     // After an abort nothing new starts, whatever was awaited in between (an undo runs to its end).
-    const signal = run.plan.signal;
-    if (signal?.aborted === true) {
-      run.fail(signal.reason);
-      return run.stop('aborted', 'the caller aborted before the next attempt');
-    }
+    // (The result's error becomes the abort reason when the execution finishes.)
+    if (run.plan.signal?.aborted === true) return run.stop('aborted', 'the caller aborted before the next attempt');
     if (await attempt(run)) return true;
   }
   return stopped(run);

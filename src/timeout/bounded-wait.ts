@@ -49,11 +49,8 @@ export function boundedWait<T>(run: Execution, what: string, pending: T | Promis
 
 function abandon(run: Execution, what: string, pending: PromiseLike<unknown>, why: 'aborted' | 'deadline'): typeof ABANDONED {
   Promise.resolve(pending).then(undefined, () => {}); // its late rejection must not go unhandled
-  if (why === 'aborted') {
-    run.fail(run.plan.signal!.reason);
-    run.stop('aborted', `the caller aborted while waiting for ${what}`);
-  } else {
-    run.stop('deadline', `deadlineMs (${run.plan.deadlineMs} ms) passed while waiting for ${what}`);
-  }
+  // An aborted execution's error becomes the abort reason when it finishes (Execution.finish).
+  if (why === 'aborted') run.stop('aborted', `the caller aborted while waiting for ${what}`);
+  else run.stop('deadline', `deadlineMs (${run.plan.deadlineMs} ms) passed while waiting for ${what}`);
   return ABANDONED;
 }
