@@ -28,6 +28,12 @@ export interface Classification {
   retryAfterMs?: number;
   /** Why this verdict, for humans: `HTTP 503`, `code ECONNRESET`, `rule #2`, ... */
   reason: string;
+  /**
+   * `true` when the error proves the request never reached the server or was not processed by
+   * it (a refused connection, a DNS failure, a status or code that says so), so that running a
+   * non-idempotent call again cannot do its work twice.
+   */
+  notProcessed?: boolean;
 }
 
 /**
