@@ -1,6 +1,5 @@
 import { messageOf, toError } from '../errors.js';
-import { isThenable } from '../core/guards.js';
-import { raceWithSignal } from '../timeout/attempt-context.js';
+import { ABANDONED, boundedWait } from '../timeout/bounded-wait.js';
 import type { Execution } from '../pipeline/execution.js';
 import type { FallbackContext } from '../pipeline/options.js';
 import type { HealingAction } from '../pipeline/healing-result.js';
@@ -12,6 +11,11 @@ const NEVER_ABORTED = new AbortController().signal;
  * Runs the fallbacks in order with the last args, after the primary could not succeed (not after
  * the caller aborted). The first success serves the call. When all fail, the execution's error
  * becomes an `AggregateError` of every failure, the primary's first (also its `cause`).
+ *
+ * A fallback is waited for under the one rule for waiting: the caller's signal and what is left
+ * of `deadlineMs` bound it. A fallback that answers synchronously (a static value, a lastGood
+ * cache) still serves after the deadline; one that returns a promise once the deadline has
+ * passed is not awaited, since the caller was promised an answer by then.
  */
 export async function runFallbacks(run: Execution): Promise<boolean> {
   const { plan } = run;
@@ -25,14 +29,16 @@ export async function runFallbacks(run: Execution): Promise<boolean> {
   }
   const failures: Error[] = [primary];
   for (let index = 0; index < plan.fallbacks.length; index++) {
-    if (plan.signal?.aborted) break;
+    // After an abort nothing new starts (one can land while an undo step runs: they are never cut short).
+    if (plan.signal?.aborted === true) return run.stop('aborted', `the caller aborted before fallback #${index + 1} ran`);
     const ctx: FallbackContext = { attempt: run.attempts, signal: plan.signal ?? NEVER_ABORTED, error: failures[failures.length - 1]! };
     const fallback = plan.fallbacks[index]!;
     const label = fallback.name === undefined ? `fallback #${index + 1}` : `fallback #${index + 1} "${fallback.name}"`;
     try {
-      const served = fallback.call(run.args, ctx);
-      // A fallback that ignores the caller's signal must not hold the caller after an abort.
-      run.value = await (plan.signal !== undefined && isThenable(served) ? raceWithSignal(served, plan.signal) : served);
+      // A fallback that ignores the caller's signal must not hold the caller after an abort or the deadline.
+      const served = await boundedWait(run, label, fallback.call(run.args, ctx));
+      if (served === ABANDONED) return false;
+      run.value = served;
       run.fallbackServed = true;
       run.servedBy = fallback.name ?? `fallback #${index + 1}`;
       run.record(withProvider(fallback, { kind: 'fallback', attempt: run.attempts, category, fallbackIndex: index, succeeded: true,

@@ -15,6 +15,8 @@ import { backoffDelay } from './backoff.js';
 export function reasonNotToRetry(run: Execution): GiveUpReason | undefined {
   const { plan } = run;
   if (plan.signal?.aborted) return 'aborted';
+  // An attempt cut at the deadline ends healing for that reason, not for the attempts left.
+  if (plan.deadlineMs !== undefined && run.elapsedMs() >= plan.deadlineMs) return 'deadline';
   if (run.refused) return 'circuit_open';
   const { disposition, category } = run.classify();
   if (disposition === 'permanent') return 'permanent';
@@ -31,6 +33,7 @@ export function reasonNotToRetry(run: Execution): GiveUpReason | undefined {
 export function explain(run: Execution, reason: GiveUpReason): string {
   switch (reason) {
     case 'aborted': return 'the caller aborted';
+    case 'deadline': return `deadlineMs (${run.plan.deadlineMs} ms) is spent; last: ${describeError(run)}`;
     case 'circuit_open': return `circuit "${run.plan.circuitName}" refused the call`;
     case 'permanent': return run.classify().disposition === 'recoverable'
       ? `${describeError(run)} is an authentication failure: auth errors are never reflected`

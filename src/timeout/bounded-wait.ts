@@ -12,9 +12,15 @@ export const ABANDONED: unique symbol = Symbol('abandoned');
  * outcome is observed and dropped (never an unhandled rejection), and this resolves
  * {@link ABANDONED}. A value that is not a promise is returned as it is: no async step.
  *
+ * What goes through here: fn's attempts (through their limit), the rollback snapshot, the accept
+ * guard, the reflector, a retry budget's `tryWithdraw`, the bulkhead queue and the fallbacks. Not
+ * awaited at all, so nothing to bound: a retry budget's `deposit` and a feature's health check
+ * (both run in the background).
+ *
  * The exception, and it lives here so it is stated once: undo steps (`compensate`, `restore`)
  * are not raced. Cutting an undo short would leave the state half undone, which is worse than a
- * late result; they run to the end even after an abort (docs/recovery.md).
+ * late result; they run to the end even after an abort or the deadline (docs/recovery.md), and
+ * nothing new starts after them.
  */
 export function boundedWait<T>(run: Execution, what: string, pending: T | PromiseLike<T>): T | Promise<T | typeof ABANDONED> {
   if (!isThenable(pending)) return pending;

@@ -4,23 +4,35 @@
  * awaited hook, on the manual clock; each never-answering hook would hang the test without the rule.
  */
 import { describe, expect, it } from 'vitest';
-import { HealingPipeline, type HealingOptions, type HealingResult, type RetryBudget } from '../../src/index.js';
+import {
+  Bulkhead, GracefulDegradation, HealingPipeline, type HealingOptions, type HealingResult, type RetryBudget,
+} from '../../src/index.js';
 import { httpError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 const never = <T>() => new Promise<T>(() => {});
 const flush = async () => { for (let i = 0; i < 10; i++) await Promise.resolve(); };
 
-/** Runs one execution whose fn counts its calls and fails with `fails` for the first ones. */
-function start(options: HealingOptions, fails: unknown[] = []) {
+/** In `fails`: that call of fn never settles. */
+const HANG = Symbol('hang');
+
+/**
+ * Runs one execution whose fn counts its calls and fails with `fails` for the first ones.
+ * `options` may be a function of the clock, for hooks that need shared state set up first.
+ */
+function start(options: HealingOptions | ((clock: ManualClock) => HealingOptions), fails: unknown[] = []) {
   const clock = new ManualClock();
   const controller = new AbortController();
   let calls = 0;
   const fn = async () => {
     calls++;
-    if (calls <= fails.length) throw fails[calls - 1];
+    if (calls <= fails.length) {
+      if (fails[calls - 1] === HANG) return never<string>();
+      throw fails[calls - 1];
+    }
     return 'ok';
   };
+  if (typeof options === 'function') options = options(clock);
   let settled: HealingResult<string> | undefined;
   const pending = new HealingPipeline({ clock, signal: controller.signal, ...options }).execute(fn, { x: 1 });
   void pending.then((result) => { settled = result; });
@@ -30,7 +42,17 @@ function start(options: HealingOptions, fails: unknown[] = []) {
 const recoverable = () => Object.assign(new Error('bad date'), { issues: [{ path: ['x'], message: 'bad' }], name: 'ZodError' });
 const reflectOnce = { reflector: () => ({ args: { x: 2 }, reason: 'fixed the date' }), retry: { maxAttempts: 2, minDelayMs: 0 } };
 
-const hooks: Array<{ hook: string; options: HealingOptions; fails?: unknown[]; callsBefore: number }> = [
+/** A bulkhead whose only slot is held (by a call that never ends) when the execution arrives. */
+function fullBulkhead(clock: ManualClock): HealingOptions {
+  const bulkhead = new Bulkhead({ maxConcurrent: 1, maxQueue: 5 });
+  void new HealingPipeline({ clock, bulkhead }).execute(() => never<string>(), {});
+  return { bulkhead };
+}
+
+const hooks: Array<{ hook: string; options: HealingOptions | ((clock: ManualClock) => HealingOptions); fails?: unknown[]; callsBefore: number }> = [
+  { hook: 'fn', options: { retry: { maxAttempts: 1 } }, fails: [HANG], callsBefore: 1 },
+  { hook: 'a fallback', options: { retry: { maxAttempts: 1 }, fallback: () => never<string>() }, fails: [httpError(404)], callsBefore: 1 },
+  { hook: 'a bulkhead slot', options: fullBulkhead, callsBefore: 0 },
   { hook: 'rollback.snapshot', options: { rollback: { snapshot: () => never(), restore: () => {} } }, callsBefore: 0 },
   { hook: 'an async accept guard', options: { ...reflectOnce, accept: () => never<boolean>() }, fails: [recoverable()], callsBefore: 1 },
   {
@@ -57,7 +79,7 @@ describe('one rule for waiting', () => {
     });
 
     it(`deadlineMs ends the execution while ${hook} is pending`, async () => {
-      const run = start({ ...options, deadlineMs: 500 }, fails);
+      const run = start(typeof options === 'function' ? (clock) => ({ ...options(clock), deadlineMs: 500 }) : { ...options, deadlineMs: 500 }, fails);
       await flush();
       await run.clock.advance(499);
       expect(run.settled()).toBeUndefined();
@@ -149,5 +171,94 @@ describe('one rule for waiting: deadlineMs counts from the call', () => {
     await flush();
     expect(settled?.status).toBe('error');
     expect(settled?.durationMs).toBe(300);
+  });
+});
+
+describe('one rule for waiting: what an execution never awaits', () => {
+  it("a retry budget's deposit is not awaited: one that never answers holds nothing", async () => {
+    let deposits = 0;
+    const budget: RetryBudget = { deposit: () => { deposits++; return never<void>(); }, tryWithdraw: () => true };
+    const result = await new HealingPipeline({ clock: new ManualClock(), retryBudget: budget }).execute(async () => 'ok', {});
+    expect(result.result).toBe('ok');
+    expect(deposits).toBe(1);
+  });
+
+  it("a feature's health check runs in the background: an execution while the feature is off is served at once", async () => {
+    const clock = new ManualClock();
+    let checks = 0;
+    const feature = new GracefulDegradation({ clock }).define('recommendations', {
+      fallback: ['bestsellers'], checkIntervalMs: 1_000, healthCheck: () => { checks++; return never<boolean>(); },
+    });
+    feature.disable();
+    await clock.advance(1_000); // a check is due: the next execution starts it and does not wait for it
+    let calls = 0;
+    const result = await new HealingPipeline({ clock, feature }).execute(async () => { calls++; return ['fresh']; }, {});
+    expect(checks).toBe(1);
+    expect(result.result).toEqual(['bestsellers']);
+    expect(result.healingActions[0]).toMatchObject({ kind: 'degraded', reason: 'feature_off' });
+    expect(calls).toBe(0);
+  });
+});
+
+describe('one rule for waiting: undo steps run to their end', () => {
+  const slowCompensate = (clock: ManualClock, steps: string[]) => async () => {
+    steps.push('compensate started');
+    await new Promise<void>((resolve) => clock.setTimeout(() => resolve(), 1_000));
+    steps.push('compensate finished');
+  };
+
+  it('an abort during compensate lets it finish; then the execution ends with the abort reason, no fallback runs and fn never starts again', async () => {
+    const clock = new ManualClock();
+    const controller = new AbortController();
+    const steps: string[] = [];
+    let calls = 0;
+    let fallbacks = 0;
+    let settled: HealingResult<string> | undefined;
+    void new HealingPipeline({
+      clock, signal: controller.signal, retry: { maxAttempts: 3, minDelayMs: 0 },
+      compensate: slowCompensate(clock, steps), fallback: () => { fallbacks++; return 'cached'; },
+    }).execute(async () => { calls++; throw httpError(404); }, {}).then((result) => { settled = result; });
+    await flush();
+    expect(steps).toEqual(['compensate started']);
+    controller.abort(new Error('caller left'));
+    await flush();
+    expect(settled).toBeUndefined(); // the undo is not cut short
+    await clock.advance(1_000);
+    await flush();
+    expect(steps).toEqual(['compensate started', 'compensate finished']);
+    expect(settled?.error?.message).toBe('caller left');
+    expect(settled?.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'aborted' });
+    expect(fallbacks).toBe(0);
+    expect(calls).toBe(1);
+  });
+
+  it('a compensate that outlasts deadlineMs finishes; an async fallback after it is not awaited', async () => {
+    const clock = new ManualClock();
+    const steps: string[] = [];
+    let fallbacks = 0;
+    let settled: HealingResult<string> | undefined;
+    void new HealingPipeline({
+      clock, deadlineMs: 500, retry: { maxAttempts: 1 },
+      compensate: slowCompensate(clock, steps), fallback: () => { fallbacks++; return never<string>(); },
+    }).execute(async () => { throw httpError(404); }, {}).then((result) => { settled = result; });
+    await flush();
+    await clock.advance(999);
+    expect(settled).toBeUndefined();
+    await clock.advance(1);
+    await flush();
+    expect(steps).toEqual(['compensate started', 'compensate finished']);
+    expect(fallbacks).toBe(1);
+    expect(settled?.status).toBe('error');
+    expect(settled?.durationMs).toBe(1_000);
+    expect(settled?.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'deadline' });
+  });
+
+  it('a synchronous fallback still serves after the deadline', async () => {
+    const run = start({ deadlineMs: 500, retry: { maxAttempts: 1 }, fallback: () => 'cached' }, [HANG]);
+    await flush();
+    await run.clock.advance(500);
+    await flush();
+    expect(run.settled()?.result).toBe('cached');
+    expect(run.settled()?.healingActions.map((action) => action.kind)).toEqual(['timeout', 'fallback']);
   });
 });
