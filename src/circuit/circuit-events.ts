@@ -55,36 +55,5 @@ export interface CircuitEvents {
   reject: CircuitRejection;
 }
 
-/**
- * A minimal typed emitter. Costs one `undefined` check per emit when nobody listens; a listener
- * that throws is ignored, so observers can never break a call.
- */
-export class Listeners<Events extends object> {
-  private map: Map<keyof Events, Set<(payload: never) => void>> | undefined;
-
-  on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): () => void {
-    const map = (this.map ??= new Map());
-    let set = map.get(event);
-    if (set === undefined) map.set(event, (set = new Set()));
-    set.add(listener as (payload: never) => void);
-    return () => {
-      set.delete(listener as (payload: never) => void);
-    };
-  }
-
-  has(event: keyof Events): boolean {
-    return (this.map?.get(event)?.size ?? 0) > 0;
-  }
-
-  emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    const set = this.map?.get(event);
-    if (set === undefined) return;
-    for (const listener of set) {
-      try {
-        (listener as (payload: Events[K]) => void)(payload);
-      } catch {
-        // an observer must not break the call it observes
-      }
-    }
-  }
-}
+// The one event emitter lives in core; breakers and the registry reach it through this module.
+export { Listeners } from '../core/listeners.js';

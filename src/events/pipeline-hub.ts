@@ -4,8 +4,7 @@ import { HealingConfigError, messageOf } from '../errors.js';
 import type { Execution } from '../pipeline/execution.js';
 import type { HealingAction, HealingResult } from '../pipeline/healing-result.js';
 import type { PipelineEventName, PipelineEvents } from './pipeline-events.js';
-
-type Listener = (payload: never) => void;
+import { Listeners } from '../core/listeners.js';
 
 const EVENT_NAMES: ReadonlySet<string> = new Set<PipelineEventName>([
   'attempt', 'action', 'retry', 'reflect', 'fallback', 'rollback', 'escalate', 'success', 'failure',
@@ -23,14 +22,13 @@ const KIND_EVENTS: Partial<Record<HealingAction['kind'], 'retry' | 'reflect' | '
 /**
  * A pipeline's listeners, and the calls the execution steps make to reach them.
  *
- * `listeners` stays `undefined` while nobody listens (and again once the last one leaves): an
- * execution checks that one field when it starts, and a pipeline nobody listens to pays nothing
- * more, no allocation and no clock read. A listener that throws is ignored, so observers can
- * never break a call.
+ * `listeners` is idle while nobody listens (and again once the last one leaves): an execution
+ * checks that when it starts, and a pipeline nobody listens to pays nothing more, no allocation
+ * and no clock read. A listener that throws is ignored, so observers can never break a call.
  */
 export class PipelineHub {
   readonly pipeline: string;
-  listeners: Map<PipelineEventName, Set<Listener>> | undefined = undefined;
+  readonly listeners = new Listeners<PipelineEvents>();
   private readonly circuit: string | undefined;
   private readonly registry: CircuitBreakerRegistry;
   private executions = 0;
@@ -47,15 +45,7 @@ export class PipelineHub {
     }
     if (typeof listener !== 'function') throw new HealingConfigError('listener', `expected a function, got ${typeof listener}`);
     if (event.startsWith('circuit:')) return this.onCircuit(event.slice('circuit:'.length) as keyof CircuitEvents, listener as never);
-    const map = (this.listeners ??= new Map());
-    let set = map.get(event);
-    if (set === undefined) map.set(event, (set = new Set()));
-    set.add(listener as Listener);
-    return () => {
-      if (!set.delete(listener as Listener) || set.size > 0) return;
-      map.delete(event);
-      if (map.size === 0 && this.listeners === map) this.listeners = undefined;
-    };
+    return this.listeners.on(event, listener);
   }
 
   /** A fresh id for an execution that starts while someone listens. */
@@ -115,19 +105,11 @@ export class PipelineHub {
   }
 
   private has(event: PipelineEventName): boolean {
-    return this.listeners?.has(event) === true;
+    return this.listeners.has(event);
   }
 
   private emit<K extends PipelineEventName>(event: K, payload: PipelineEvents[K]): void {
-    const set = this.listeners?.get(event);
-    if (set === undefined) return;
-    for (const listener of set) {
-      try {
-        (listener as (payload: PipelineEvents[K]) => void)(payload);
-      } catch {
-        // an observer must not break the call it observes
-      }
-    }
+    this.listeners.emit(event, payload);
   }
 
   /** `circuit:*` events are the registry's, for this pipeline's circuit only. */

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { HealingConfigError } from '../errors.js';
 import type { ObservablePipeline } from '../stats/healing-statistics.js';
-import { AlertCallbacks } from './health-alerts.js';
+import { Listeners } from '../core/listeners.js';
 import { CheckSchedule, runCheck } from './health-checks.js';
 import type { HealthThresholds } from './health-level.js';
 import { resolveHealthOptions, type HealthMonitorOptions } from './health-options.js';
@@ -34,7 +34,7 @@ export class HealthMonitor {
   readonly windowMs: number;
   readonly checkIntervalMs: number;
   readonly checkTimeoutMs: number;
-  private readonly alerts = new AlertCallbacks();
+  private readonly alerts = new Listeners<{ alert: HealthAlert }>();
   private readonly components: ComponentTracker;
   private readonly schedule: CheckSchedule;
 
@@ -46,7 +46,7 @@ export class HealthMonitor {
     this.windowMs = settings.windowMs;
     this.checkIntervalMs = settings.checkIntervalMs;
     this.checkTimeoutMs = settings.checkTimeoutMs;
-    this.components = new ComponentTracker(this.clock, this.thresholds, settings.maxSamples, this.windowMs, (alert) => this.alerts.emit(alert));
+    this.components = new ComponentTracker(this.clock, this.thresholds, settings.maxSamples, this.windowMs, (alert) => this.alerts.emit('alert', alert));
     // Each interval run also re-reads every level, so failures ageing out of the window alert
     // a recovery while monitoring runs.
     this.schedule = new CheckSchedule(this.clock, this.checkIntervalMs, () => this.checkAll(), () => this.components.evaluateAll());
@@ -108,7 +108,8 @@ export class HealthMonitor {
    * callback that throws or rejects is ignored.
    */
   onAlert(callback: (alert: HealthAlert) => unknown): () => void {
-    return this.alerts.subscribe(callback);
+    if (typeof callback !== 'function') throw new HealingConfigError('onAlert', `expected a function, got ${typeof callback}`);
+    return this.alerts.on('alert', callback);
   }
 
   /** One component's health, or `undefined` for an unknown name. */

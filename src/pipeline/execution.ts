@@ -67,7 +67,7 @@ export class Execution {
     this.startedAt = startedAt;
     this.breaker = plan.circuitName === undefined ? undefined : (plan.registry.find(plan.circuitName) ?? plan.registry.get(plan.circuitName));
     const hub = plan.hub;
-    if (hub !== undefined && hub.listeners !== undefined) {
+    if (hub !== undefined && !hub.listeners.idle) {
       this.hub = hub;
       this.executionId = hub.nextExecutionId();
     } else {
