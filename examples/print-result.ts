@@ -8,7 +8,19 @@ function short(value: unknown, max = 120): string {
   } catch {
     text = String(value);
   }
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  // One line each: a multi-line message (a zod issue dump) is shown by its first line.
+  const firstLine = text.split('\n', 1)[0]!;
+  const cut = firstLine.length < text.length ? `${firstLine} …` : text;
+  return cut.length > max ? `${cut.slice(0, max - 1)}…` : cut;
+}
+
+/** A schema error (zod's message is a JSON dump of its issues) as `path: message` pairs. */
+function describeError(error: Error): string {
+  const issues = (error as { issues?: unknown }).issues;
+  if (!Array.isArray(issues)) return error.message;
+  return `${error.name}: ` + issues
+    .map((issue: { path?: unknown[]; message?: string }) => `${(issue.path ?? []).join('.') || '(args)'}: ${issue.message ?? 'invalid'}`)
+    .join('; ');
 }
 
 /**
@@ -19,9 +31,10 @@ export function formatResult(result: HealingResult<unknown>, indent = '    '): s
   const lines = [
     `status: ${result.status}   attempts: ${result.attempts}   healed: ${result.healed}   ` +
       `circuitBreakerTriggered: ${result.circuitBreakerTriggered}   duration: ${Math.round(result.durationMs)} ms`,
-    result.status === 'ok' ? `result: ${short(result.result)}` : `error:  ${short(result.error.message)}`,
-    `args:   ${short(result.args)}`,
+    result.status === 'ok' ? `result: ${short(result.result)}` : `error:  ${short(describeError(result.error))}`,
   ];
+  // A call made without args (fn takes none) has nothing to show.
+  if (result.args !== undefined) lines.push(`args:   ${short(result.args)}`);
   if (result.healingActions.length === 0) {
     lines.push('healing actions: none');
   } else {

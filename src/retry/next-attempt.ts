@@ -39,7 +39,9 @@ export function explain(run: Execution, reason: GiveUpReason): string {
       ? `${describeError(run)} is an authentication failure: auth errors are never reflected`
       : `${describeError(run)} will not succeed by retrying`;
     case 'unrepaired': return `${describeError(run)} needs different arguments and ${describeReflection(run)}`;
-    default: return `all ${run.plan.maxAttempts} attempts failed; last: ${describeError(run)}`;
+    default: return run.plan.maxAttempts === 1
+      ? `the only attempt (retry.maxAttempts 1) failed: ${describeError(run)}`
+      : `all ${run.plan.maxAttempts} attempts failed; last: ${describeError(run)}`;
   }
 }
 
