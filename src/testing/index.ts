@@ -3,4 +3,5 @@ export { injectFault, InjectedFaultError, type FaultOptions } from './inject-fau
 export { injectLatency, type LatencyOptions } from './inject-latency.js';
 export { injectHang } from './inject-hang.js';
 export { seededRandom } from './random.js';
+export { ManualClock } from './manual-clock.js';
 export type { ChaosOptions, ChaosStats, ChaosFunction } from './chaos-options.js';

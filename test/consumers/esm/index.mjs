@@ -8,7 +8,7 @@ import {
 import CircuitBreaker from 'opossum';
 import * as opossumEntry from 'self-healing/opossum';
 import { createOpossumBreaker, fromOpossum } from 'self-healing/opossum';
-import { injectFault, injectHang, seededRandom } from 'self-healing/testing';
+import { injectFault, injectHang, ManualClock, seededRandom } from 'self-healing/testing';
 import { createServer } from 'node:http';
 import * as httpEntry from 'self-healing/http';
 import { createHealingHandler, createNodeListener } from 'self-healing/http';
@@ -90,6 +90,14 @@ assert.ok(flaky.stats.injected > 0 && flaky.stats.injected < flaky.stats.calls, 
 const hung = await executeWithHealing(injectHang(async () => 'never'), undefined, { timeoutMs: 20, retry: { maxAttempts: 1 } });
 assert.equal(hung.error?.name, 'AttemptTimeoutError');
 assert.throws(() => injectFault(async () => 1, { rate: 2 }), (error) => error instanceof HealingConfigError && error.option === 'rate');
+// ManualClock: a backoff passes on the test's time.
+const manualClock = new ManualClock();
+let manualCalls = 0;
+const waiting = new HealingPipeline({ clock: manualClock, retry: { minDelayMs: 5_000, jitter: 'none' } })
+  .execute(async () => { if (++manualCalls === 1) throw Object.assign(new Error('busy'), { status: 503 }); return 'later'; }, undefined);
+await manualClock.advance(5_000);
+assert.equal((await waiting).result, 'later');
+assert.equal(manualClock.timerCount, 0);
 
 // self-healing/http: a registry, statistics and monitor from the main entry, served by the subpath
 // (bundled apart: it must work on them without sharing their classes).
