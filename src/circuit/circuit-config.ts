@@ -118,7 +118,11 @@ export interface ResolvedCircuitBreakerConfig {
 const MAX_MS = 2 ** 31 - 1;
 const ms = z.number().min(0).max(MAX_MS);
 const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', `expected ${what}`);
-const percent = z.number().gt(0).max(100);
+// A percent, as in resilience4j and opossum. Below 1 is refused: 0.5 is almost always a fraction
+// meant as "half" (cockatiel's habit), and would silently mean 0.5 %.
+export const percent = z.number()
+  .min(1, 'is a percent from 1 to 100 (50 opens at half the calls failing); a fraction such as 0.5 would mean 0.5 %')
+  .max(100, 'is a percent from 1 to 100');
 
 const policySchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('consecutive') }),

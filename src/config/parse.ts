@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { HealingConfigError } from '../errors.js';
+import { knownKeys, suggestionFor } from './suggest-option.js';
 
 function describe(value: unknown): string {
   if (typeof value === 'function') return 'a function';
@@ -45,6 +46,31 @@ function innermost(issue: Issue, root: unknown): Issue {
   return best === undefined ? issue : innermost(best, root);
 }
 
+/**
+ * For a value no branch of a union accepted at the union's own level (`retry.jitter: 'random'`
+ * against `boolean | 'full' | 'equal' | 'none'`): what the branches expect, in one phrase.
+ */
+function unionExpectations(issue: Issue): string | undefined {
+  if (issue.code !== 'invalid_union') return undefined;
+  const kinds: string[] = [];
+  const values: string[] = [];
+  for (const branch of issue.errors) {
+    const first = branch[0];
+    if (first === undefined || first.path.length > 0) return undefined;
+    if (first.code === 'invalid_value') values.push(...first.values.map((value) => JSON.stringify(value)));
+    else if (first.code === 'invalid_type') kinds.push(first.expected === 'object' ? 'an object' : `a ${first.expected}`);
+    else return undefined;
+  }
+  const parts = [...new Set(kinds)];
+  if (values.length > 0) parts.push(values.length === 1 ? values[0]! : `one of ${values.join(', ')}`);
+  return parts.length === 0 ? undefined : `expected ${parts.join(' or ')}`;
+}
+
+/** The zod issue to report: an unknown key first, since a misspelt key also shows up as a missing one. */
+function firstIssue(issues: readonly Issue[]): Issue {
+  return issues.find((issue) => issue.code === 'unrecognized_keys') ?? issues[0]!;
+}
+
 function isWritten(root: unknown, path: readonly PropertyKey[]): boolean {
   const parent = valueAt(root, path.slice(0, -1));
   return parent !== null && typeof parent === 'object' && Object.hasOwn(parent, path.at(-1)!);
@@ -63,13 +89,15 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, root: string)
     throw new HealingConfigError(root, 'could not be read (a getter threw)', { cause });
   }
   if (result.success) return result.data;
-  const issue = innermost(result.error.issues[0]!, value);
+  const issue = innermost(firstIssue(result.error.issues), value);
   const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
   const path = [...issue.path, ...(keys.length === 1 ? keys : [])];
   const option = [root, ...path.map(String)].filter(Boolean).join('.') || 'options';
   if (issue.code === 'unrecognized_keys') {
-    throw new HealingConfigError(option, `unknown option${keys.length > 1 ? `s ${keys.join(', ')}` : ''}; check the spelling against the documented options`);
+    const hint = keys.length === 1 ? suggestionFor(keys[0]!, knownKeys(schema, issue.path), root) : undefined;
+    throw new HealingConfigError(option, `unknown option${keys.length > 1 ? `s ${keys.join(', ')}` : ''}; ` +
+      (hint ?? 'check the spelling against the documented options'));
   }
   const given = valueAt(value, issue.path);
-  throw new HealingConfigError(option, `${issue.message} (got ${describe(given)})`);
+  throw new HealingConfigError(option, `${unionExpectations(issue) ?? issue.message} (got ${describe(given)})`);
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Classification } from '../classify/classification.js';
 import type { Clock } from '../clock.js';
 import { parseWith } from '../config/parse.js';
+import { percent } from '../circuit/circuit-config.js';
 import type { StateStore } from './state-store.js';
 
 /**
@@ -59,7 +60,7 @@ const optionsSchema = z.strictObject({
   store: z.custom<StateStore>((value) => typeof (value as StateStore | undefined)?.addToWindow === 'function' &&
     typeof (value as StateStore).compareAndSet === 'function', 'expected a StateStore (MemoryStateStore, or createRedisStateStore from self-healing/redis)').optional(),
   failureThreshold: z.number().int().min(1).optional(),
-  failureRateThreshold: z.number().gt(0).max(100).optional(),
+  failureRateThreshold: percent.optional(),
   minimumCalls: z.number().int().min(1).optional(),
   windowMs: ms(1).optional(),
   buckets: z.number().int().min(1).max(1_000).optional(),

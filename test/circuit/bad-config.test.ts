@@ -57,7 +57,14 @@ describe('invalid breaker configs', () => {
     expect(() => registry.get('a', { policy: { type: 'count', windowSize: 5, minimumCalls: 5, failureRateThreshold: 100 } })).not.toThrow();
     expect(() => registry.get('b', { halfOpenMaxCalls: 3, successThreshold: 3 })).not.toThrow();
     expect(() => registry.get('c', { recoveryTimeoutMs: 0, slowCallMs: 0 })).not.toThrow();
-    expect(() => registry.get('d', { policy: { type: 'time', windowMs: 1, buckets: 1, failureRateThreshold: 0.5 } })).not.toThrow();
+    expect(() => registry.get('d', { policy: { type: 'time', windowMs: 1, buckets: 1, failureRateThreshold: 1 } })).not.toThrow();
+  });
+
+  it('refuses a rate threshold below 1 with the hint that it is a percent (0.5 is a fraction habit, not 0.5 %)', () => {
+    const registry = new CircuitBreakerRegistry({ clock: new ManualClock() });
+    const error = configError(() => registry.get('e', { policy: { type: 'count', windowSize: 10, failureRateThreshold: 0.5 } }));
+    expect(error.option).toBe('circuitBreaker.policy.failureRateThreshold');
+    expect(error.message).toMatch(/percent from 1 to 100.*0\.5 would mean 0\.5 %/);
   });
 });
 

@@ -1,0 +1,40 @@
+/** Config errors that tell the user what to write instead (issue: messages and units). */
+import { describe, expect, it } from 'vitest';
+import { CircuitBreakerRegistry, HealingPipeline, type HealingOptions } from '../../src/index.js';
+import { configError } from '../helpers/config-error.js';
+
+const pipeline = (options: unknown) => () => new HealingPipeline(options as HealingOptions);
+
+describe('config messages', () => {
+  it('an enum option lists its allowed values', () => {
+    const error = configError(pipeline({ retry: { jitter: 'random' } }));
+    expect(error.option).toBe('retry.jitter');
+    expect(error.message).toContain('expected a boolean or one of "full", "equal", "none" (got "random")');
+  });
+
+  it('a misspelt key suggests the nearest known one, at the top and nested', () => {
+    expect(configError(pipeline({ retry: { maxAttemps: 3 } })).message).toContain('did you mean maxAttempts?');
+    expect(configError(pipeline({ fallbak: () => 1 })).message).toContain('did you mean fallback?');
+    expect(configError(pipeline({ circuitname: 'x' })).message).toContain('did you mean circuitName? (option names are case-sensitive)');
+  });
+
+  it("a peer library's option name says what ours is", () => {
+    const retries = configError(pipeline({ retries: 3 }));
+    expect(retries.option).toBe('retries');
+    expect(retries.message).toContain("here it is retry.maxAttempts (attempts in all: p-retry's retries + 1)");
+    expect(configError(pipeline({ retry: { minTimeout: 10 } })).message).toContain('here it is retry.minDelayMs');
+    const registry = new CircuitBreakerRegistry();
+    expect(configError(() => registry.get('a', { resetTimeout: 10 } as never)).message).toContain('here it is recoveryTimeoutMs');
+    expect(configError(() => registry.get('b', { volumeThreshold: 5 } as never)).message).toContain('here it is minimumCalls');
+  });
+
+  it('a misspelt required key is reported as unknown, not as the missing key', () => {
+    const error = configError(() => new CircuitBreakerRegistry().get('c', { policy: { type: 'count', windowsize: 10, failureRateThreshold: 50 } } as never));
+    expect(error.option).toBe('circuitBreaker.policy.windowsize');
+    expect(error.message).toContain('did you mean windowSize?');
+  });
+
+  it('a key far from every known one keeps the plain hint', () => {
+    expect(configError(pipeline({ zzzzzz: 1 })).message).toContain('check the spelling against the documented options');
+  });
+});
