@@ -6,13 +6,42 @@ import type { ErrorFacts } from './error-facts.js';
 /** Connection-level failures: the request may never have reached the server. */
 const NETWORK_CODES = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'ENETUNREACH',
-  'ENETDOWN', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENOTCONN', 'ESOCKETTIMEDOUT',
+  'ENETDOWN', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENOTCONN', 'ESOCKETTIMEDOUT', 'ENOTFOUND',
   // undici, which backs Node's fetch
   'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
 ]);
 
+/** Codes that prove the request never left: no connection was made, or the host was never found. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
 /** What each runtime's fetch says when the network fails (they all throw a plain `TypeError`). */
 const FETCH_NETWORK_MESSAGE = /^(fetch failed|failed to fetch|network ?error|networkerror when attempting to fetch resource\.?|load failed|terminated|network connection was lost\.?)$/i;
+
+/**
+ * The caller's own abort, as each client reports it: fetch and undici, the AWS SDK and got
+ * (`AbortError`), axios (`CanceledError`, `ERR_CANCELED`), got (`ERR_ABORTED`), the OpenAI and
+ * Anthropic SDKs (`APIUserAbortError`). Retrying would override the caller's decision. The
+ * pipeline's own attempt timeout is an `AttemptTimeoutError`, matched before this, and stays a
+ * transient timeout.
+ */
+const ABORT_NAMES = new Set(['AbortError', 'CanceledError', 'APIUserAbortError']);
+const ABORT_CODES = new Set(['ERR_CANCELED', 'ERR_ABORTED', 'ABORT_ERR']);
+
+/**
+ * What an LLM provider's error code or message says beyond its HTTP status, read before the
+ * status: OpenAI's `insufficient_quota` arrives as a 429 but is a billing state, and a context
+ * that is too long arrives as a 400 but no repair of the same args makes it shorter.
+ */
+const PROVIDER_CODES: Readonly<Record<string, readonly [Disposition, string]>> = {
+  insufficient_quota: ['permanent', 'quota'],
+  billing_hard_limit_reached: ['permanent', 'quota'],
+  context_length_exceeded: ['permanent', 'context_length'],
+  string_above_max_length: ['permanent', 'context_length'],
+};
+const PROVIDER_MESSAGES: ReadonlyArray<readonly [RegExp, Disposition, string]> = [
+  [/context[ _-]?length|maximum context|context window|prompt is too long|too many tokens/i, 'permanent', 'context_length'],
+  [/credit balance is too low|insufficient[ _]quota|exceeded your current quota|billing/i, 'permanent', 'quota'],
+];
 
 interface StatusVerdict { disposition: Disposition; category: string }
 
@@ -50,6 +79,26 @@ function verdict(disposition: Disposition, category: string, reason: string): Cl
   return { disposition, category, reason };
 }
 
+/** The error's class name (the OpenAI SDK's APIUserAbortError keeps `name` as plain 'Error'). */
+function classNameOf(error: unknown): string {
+  try {
+    const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' ? name : '';
+  } catch {
+    return '';
+  }
+}
+
+/** The error's `type` (OpenAI's APIError carries `insufficient_quota` there too). */
+function typeOf(error: unknown): string {
+  try {
+    const type = (error as { type?: unknown }).type;
+    return typeof type === 'string' ? type : '';
+  } catch {
+    return '';
+  }
+}
+
 function readIssues(error: unknown): unknown {
   try {
     return (error as { issues?: unknown }).issues;
@@ -72,8 +121,22 @@ export function classifyByDefaults(error: unknown, facts: ErrorFacts): Classific
   if (isInstance(error, AttemptTimeoutError)) return verdict('transient', 'timeout', 'attempt timed out');
   if (isInstance(error, CircuitOpenError)) return verdict('permanent', 'circuit_open', 'circuit open');
 
+  if (ABORT_NAMES.has(facts.name) || (facts.code !== undefined && ABORT_CODES.has(facts.code)) || ABORT_NAMES.has(classNameOf(error))) {
+    return verdict('permanent', 'aborted', `the caller aborted (${ABORT_NAMES.has(facts.name) ? facts.name : facts.code ?? classNameOf(error)})`);
+  }
+
+  const providerCode = PROVIDER_CODES[facts.code ?? ''] ?? PROVIDER_CODES[typeOf(error)];
+  if (providerCode !== undefined) return verdict(providerCode[0], providerCode[1], `provider code ${facts.code ?? typeOf(error)}`);
+  if (facts.status === 400 || facts.status === 403 || facts.status === 413 || facts.status === 429) {
+    for (const [pattern, disposition, category] of PROVIDER_MESSAGES) {
+      if (pattern.test(facts.message)) return verdict(disposition, category, `HTTP ${facts.status}: ${category.replace('_', ' ')}`);
+    }
+  }
+
   if (facts.code !== undefined && NETWORK_CODES.has(facts.code)) {
-    return verdict('transient', facts.code === 'ETIMEDOUT' ? 'timeout' : 'network', `code ${facts.code}`);
+    const network = verdict('transient', facts.code === 'ETIMEDOUT' ? 'timeout' : 'network', `code ${facts.code}`);
+    if (NOT_SENT_CODES.has(facts.code)) network.notProcessed = true;
+    return network;
   }
 
   if (facts.status !== undefined) {

@@ -4,7 +4,10 @@
  * never throw in turn.
  */
 export interface ErrorFacts {
-  /** HTTP status from `status`, `statusCode` or `response.status`. */
+  /**
+   * HTTP status from `status`, `statusCode`, `response.status`, `response.statusCode` (got) or
+   * `$metadata.httpStatusCode` (AWS SDK v3).
+   */
   status: number | undefined;
   /** System or library code from `code`, or from `cause.code` (fetch puts it there). */
   code: string | undefined;
@@ -41,7 +44,8 @@ export function readErrorFacts(error: unknown): ErrorFacts {
   }
   const response = read(error, 'response');
   return {
-    status: asStatus(read(error, 'status')) ?? asStatus(read(error, 'statusCode')) ?? asStatus(read(response, 'status')),
+    status: asStatus(read(error, 'status')) ?? asStatus(read(error, 'statusCode')) ?? asStatus(read(response, 'status')) ??
+      asStatus(read(response, 'statusCode')) ?? asStatus(read(read(error, '$metadata'), 'httpStatusCode')),
     code: asText(read(error, 'code')) ?? asText(read(read(error, 'cause'), 'code')),
     name: asText(read(error, 'name')) ?? '',
     message: asText(read(error, 'message')) ?? '',

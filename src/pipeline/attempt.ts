@@ -106,6 +106,8 @@ export function endAttempt(run: Execution, ok: boolean): boolean {
 /** By default only transient failures say the dependency is unhealthy; a breaker may decide otherwise. */
 function countsAgainst(breaker: CircuitBreakerLike, run: Execution): boolean {
   const classification = run.classify();
+  // The caller's abort says nothing about the dependency, whatever a shouldTrip would say.
+  if (classification.category === 'aborted') return false;
   return breaker.shouldTrip !== undefined ? breaker.shouldTrip(run.error, classification) : classification.disposition === 'transient';
 }
 
