@@ -8,7 +8,8 @@ import {
 import OpossumBreaker from 'opossum';
 import pRetry, { AbortError } from 'p-retry';
 import { describe, expect, it } from 'vitest';
-import { CircuitBreakerRegistry, executeWithHealing, type CircuitBreakerConfig } from '../../src/index.js';
+import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline, type CircuitBreakerConfig } from '../../src/index.js';
+import { configError as configErrorOf } from '../helpers/config-error.js';
 import { httpError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
@@ -114,5 +115,15 @@ describe('opossum', () => {
     peer.shutdown();
     const result = await executeWithHealing(async () => { throw httpError(503); }, undefined, { retry: { maxAttempts: 1 }, fallback: () => 'stale' });
     expect([peerValue, result.result]).toEqual(['stale', 'stale']);
+  });
+});
+
+describe('docs/migration.md: p-retry settings refused on purpose', () => {
+  it.each([
+    ['retries: Infinity', { maxAttempts: Number.POSITIVE_INFINITY }, 'retry.maxAttempts'],
+    ['maxTimeout: Infinity', { maxDelayMs: Number.POSITIVE_INFINITY }, 'retry.maxDelayMs'],
+    ['a factor below 1', { factor: 0.5 }, 'retry.factor'],
+  ])('%s is a HealingConfigError naming the option', (_name, retry, option) => {
+    expect(configErrorOf(() => new HealingPipeline({ retry })).option).toBe(option);
   });
 });
