@@ -39,6 +39,20 @@ export function executeWithHealing<A, R>(
   fn: HealingFunction<A, R>,
   args: A,
   options?: HealingOptions<A, Awaited<R>>,
+): Promise<HealingResult<Awaited<R>>>;
+/**
+ * A function that takes no args needs none: `executeWithHealing(fn)` heals it with the defaults.
+ *
+ * @example
+ * ```ts
+ * const result = await executeWithHealing(async () => (await fetch('https://api.example.com/health')).json());
+ * ```
+ */
+export function executeWithHealing<R>(fn: HealingFunction<undefined, R>): Promise<HealingResult<Awaited<R>>>;
+export function executeWithHealing<A, R>(
+  fn: HealingFunction<A, R>,
+  args?: A,
+  options?: HealingOptions<A, Awaited<R>>,
 ): Promise<HealingResult<Awaited<R>>> {
   let pipeline: HealingPipeline;
   try {
@@ -46,5 +60,5 @@ export function executeWithHealing<A, R>(
   } catch (error) {
     return Promise.reject(error); // a bad SELF_HEALING_* value: misuse rejects, never throws synchronously
   }
-  return pipeline.execute(fn, args, options);
+  return pipeline.execute(fn, args as A, options);
 }
