@@ -79,6 +79,11 @@ function verdict(disposition: Disposition, category: string, reason: string): Cl
   return { disposition, category, reason };
 }
 
+/** A provider code's verdict; own keys only, so `code: '__proto__'` is no code at all. */
+function providerVerdict(code: string | undefined): readonly [Disposition, string] | undefined {
+  return code !== undefined && Object.hasOwn(PROVIDER_CODES, code) ? PROVIDER_CODES[code] : undefined;
+}
+
 /** The error's class name (the OpenAI SDK's APIUserAbortError keeps `name` as plain 'Error'). */
 function classNameOf(error: unknown): string {
   try {
@@ -125,7 +130,7 @@ export function classifyByDefaults(error: unknown, facts: ErrorFacts): Classific
     return verdict('permanent', 'aborted', `the caller aborted (${ABORT_NAMES.has(facts.name) ? facts.name : facts.code ?? classNameOf(error)})`);
   }
 
-  const providerCode = PROVIDER_CODES[facts.code ?? ''] ?? PROVIDER_CODES[typeOf(error)];
+  const providerCode = providerVerdict(facts.code) ?? providerVerdict(typeOf(error));
   if (providerCode !== undefined) return verdict(providerCode[0], providerCode[1], `provider code ${facts.code ?? typeOf(error)}`);
   if (facts.status === 400 || facts.status === 403 || facts.status === 413 || facts.status === 429) {
     for (const [pattern, disposition, category] of PROVIDER_MESSAGES) {

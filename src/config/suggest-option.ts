@@ -78,7 +78,7 @@ export function suggestionFor(key: string, known: readonly string[], root: strin
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
   if (best !== undefined) return `did you mean ${best}?`;
-  const peer = PEER_NAMES[key];
+  const peer = Object.hasOwn(PEER_NAMES, key) ? PEER_NAMES[key] : undefined;
   // Named from the top of the options: `retry.retries` is also `retry.maxAttempts`.
   return peer === undefined ? undefined : `that is another library's name: here it is ${peer}${root === '' ? '' : ` (under ${root})`}`;
 }

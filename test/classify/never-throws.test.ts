@@ -148,3 +148,10 @@ describe('ErrorClassifier: whatever was thrown', () => {
     );
   });
 });
+
+describe('ErrorClassifier: prototype keys are not codes', () => {
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('code %j is classified like any unknown code', (code) => {
+    const classification = new ErrorClassifier().classify(Object.assign(new Error('odd'), { code, type: code }));
+    expect(classification).toMatchObject({ disposition: 'transient', category: 'unknown' });
+  });
+});
