@@ -40,7 +40,7 @@ const PROVIDER_CODES: Readonly<Record<string, readonly [Disposition, string]>> =
 };
 const PROVIDER_MESSAGES: ReadonlyArray<readonly [RegExp, Disposition, string]> = [
   [/context[ _-]?length|maximum context|context window|prompt is too long|too many tokens/i, 'permanent', 'context_length'],
-  [/credit balance is too low|insufficient[ _]quota|exceeded your current quota|billing/i, 'permanent', 'quota'],
+  [/credit balance is too low|insufficient[ _]quota|exceeded your current quota/i, 'permanent', 'quota'],
 ];
 
 interface StatusVerdict { disposition: Disposition; category: string }
@@ -130,8 +130,9 @@ export function classifyByDefaults(error: unknown, facts: ErrorFacts): Classific
     return verdict('permanent', 'aborted', `the caller aborted (${ABORT_NAMES.has(facts.name) ? facts.name : facts.code ?? classNameOf(error)})`);
   }
 
-  const providerCode = providerVerdict(facts.code) ?? providerVerdict(typeOf(error));
-  if (providerCode !== undefined) return verdict(providerCode[0], providerCode[1], `provider code ${facts.code ?? typeOf(error)}`);
+  const providerKey = providerVerdict(facts.code) !== undefined ? facts.code! : typeOf(error);
+  const providerCode = providerVerdict(providerKey);
+  if (providerCode !== undefined) return verdict(providerCode[0], providerCode[1], `provider code ${providerKey}`);
   if (facts.status === 400 || facts.status === 403 || facts.status === 413 || facts.status === 429) {
     for (const [pattern, disposition, category] of PROVIDER_MESSAGES) {
       if (pattern.test(facts.message)) return verdict(disposition, category, `HTTP ${facts.status}: ${category.replace('_', ' ')}`);

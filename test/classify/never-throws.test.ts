@@ -155,3 +155,12 @@ describe('ErrorClassifier: prototype keys are not codes', () => {
     expect(classification).toMatchObject({ disposition: 'transient', category: 'unknown' });
   });
 });
+
+describe('ErrorClassifier: provider messages', () => {
+  it('a 400 that mentions billing is not a spent quota (only the providers\' own words are)', () => {
+    const classifier = new ErrorClassifier();
+    expect(classifier.classify(Object.assign(new Error('invalid billing address'), { status: 400 })).category).toBe('invalid_request');
+    expect(classifier.classify(Object.assign(new Error('Your credit balance is too low to access the API'), { status: 400 })))
+      .toMatchObject({ disposition: 'permanent', category: 'quota' });
+  });
+});
