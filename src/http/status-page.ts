@@ -1,3 +1,5 @@
+import { HISTORY_SCRIPT, HISTORY_SECTIONS, HISTORY_STYLE } from './history/history-page.js';
+
 /**
  * The status page: one self-contained HTML document (inline style and script, no build step, no
  * external requests). It reads the JSON routes of the same handler and re-renders every
@@ -33,12 +35,14 @@ export function statusPage(options: { basePath: string; refreshMs: number; nonce
   .empty { color: #8a91a0; font-style: italic; }
   .detail { color: #5a6272; font-size: .82rem; }
   #problem { color: #9b1c1c; }
+${HISTORY_STYLE}
 </style>
 </head>
 <body>
 <header><h1>self-healing status</h1><span id="system" class="badge">…</span><span id="problem"></span><span class="updated" id="updated">loading…</span></header>
 <main>
-  <section><h2>Circuits</h2>
+${HISTORY_SECTIONS}
+  <section><h2>Circuits now</h2>
     <table><thead><tr><th>circuit</th><th>state</th><th class="num">error rate</th><th class="num">successes</th><th class="num">failures</th><th class="num">rejected</th></tr></thead>
     <tbody id="circuits"></tbody></table>
   </section>
@@ -118,10 +122,12 @@ function renderRecoveries(recoveries) {
     return tr;
   }));
 }
+${HISTORY_SCRIPT}
 async function refresh() {
   try {
-    const [circuits, recoveries, health] = await Promise.all([getJson("/circuits"), getJson("/recoveries"), getJson("/health")]);
+    const [circuits, recoveries, health, history] = await Promise.all([getJson("/circuits"), getJson("/recoveries"), getJson("/health"), getJson("/history")]);
     renderCircuits(circuits || []);
+    renderHistory(history);
     renderRecoveries(recoveries);
     const system = $("system");
     system.className = "badge " + health.level;
