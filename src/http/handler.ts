@@ -154,7 +154,7 @@ export function createHealingHandler(options: HealingHandlerOptions): HealingHtt
   const refreshMs = parsed.refreshMs ?? 2_000;
 
   const routes: Route[] = [
-    { method: 'GET', pattern: /^\/?$/, run: () => page(basePath, refreshMs) },
+    { method: 'GET', pattern: /^\/?$/, run: () => page(basePath, refreshMs, parsed.history !== undefined) },
     { method: 'GET', pattern: /^\/health$/, run: () => {
       const health = systemHealth(registry, monitor);
       return json(health.level === 'unhealthy' || health.level === 'critical' ? 503 : 200, health);
@@ -194,7 +194,6 @@ export function createHealingHandler(options: HealingHandlerOptions): HealingHtt
       else monitor.stop();
       return json(200, { monitoring: monitor.monitoring });
     } },
-    // History (issue 19): the last minutes per circuit and pipeline, for the page's sparklines.
     { method: 'GET', pattern: /^\/history$/, run: () => parsed.history === undefined ? notConfigured('history') : json(200, historyBody(parsed.history, monitor)) },
   ];
 
@@ -267,9 +266,9 @@ function notConfigured(what: 'statistics' | 'monitor' | 'history'): Response {
   return problem(404, `no ${what} on this endpoint: pass \`${what}\` to createHealingHandler`);
 }
 
-function page(basePath: string, refreshMs: number): Response {
+function page(basePath: string, refreshMs: number, history: boolean): Response {
   const nonce = randomBytes(16).toString('base64');
-  return new Response(statusPage({ basePath, refreshMs, nonce }), {
+  return new Response(statusPage({ basePath, refreshMs, nonce, history }), {
     status: 200,
     headers: {
       'content-type': 'text/html; charset=utf-8',

@@ -7,8 +7,8 @@ import { HISTORY_SCRIPT, HISTORY_SECTIONS, HISTORY_STYLE } from './history/histo
  * circuit or pipeline name cannot inject markup. The nonce ties the inline code to the response's
  * Content-Security-Policy.
  */
-export function statusPage(options: { basePath: string; refreshMs: number; nonce: string }): string {
-  const config = JSON.stringify({ base: options.basePath, refreshMs: options.refreshMs }).replace(/</g, '\\u003c');
+export function statusPage(options: { basePath: string; refreshMs: number; nonce: string; history?: boolean }): string {
+  const config = JSON.stringify({ base: options.basePath, refreshMs: options.refreshMs, history: options.history === true }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -125,7 +125,7 @@ function renderRecoveries(recoveries) {
 ${HISTORY_SCRIPT}
 async function refresh() {
   try {
-    const [circuits, recoveries, health, history] = await Promise.all([getJson("/circuits"), getJson("/recoveries"), getJson("/health"), getJson("/history")]);
+    const [circuits, recoveries, health, history] = await Promise.all([getJson("/circuits"), getJson("/recoveries"), getJson("/health"), config.history ? getJson("/history") : undefined]);
     renderCircuits(circuits || []);
     renderHistory(history);
     renderRecoveries(recoveries);
