@@ -9,6 +9,7 @@ import { bearerToken, tokensMatch } from './auth.js';
 import { readJsonBody } from './body.js';
 import { renderPrometheus } from './prometheus.js';
 import { statusPage } from './status-page.js';
+import { historyBody, type HandlerHistory } from './history/history-route.js';
 
 // This entry is bundled apart from the main one, so it must not rely on class identity (a
 // registry built by 'self-healing' is not an instance of a class copied into this bundle): it
@@ -66,6 +67,8 @@ export interface HealingHandlerOptions {
   basePath?: string;
   /** How often the status page refreshes itself, in ms. Default 2 000. */
   refreshMs?: number;
+  /** Serves `GET /history` and the status page's sparklines: a `HealingHistory`. Without it that route is 404. */
+  history?: HandlerHistory;
 }
 
 /**
@@ -90,6 +93,7 @@ const optionsSchema = z.strictObject({
   maxBodyBytes: z.number().int().min(0).max(1024 * 1024).optional(),
   basePath: z.string().regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'expected "" or a path like "/healing" (no trailing slash)').optional(),
   refreshMs: z.number().int().min(250).max(3_600_000).optional(),
+  history: z.custom<HandlerHistory>(hasMethods('snapshot'), 'expected a HealingHistory').optional(),
 });
 
 const emptyBodySchema = z.strictObject({});
@@ -126,6 +130,7 @@ interface Route {
  * | `GET /stats` | statistics per pipeline, circuit and component |
  * | `GET /recoveries?limit=n` | recent recoveries, newest first |
  * | `GET /metrics` | Prometheus text format |
+ * | `GET /history` | the last minutes per circuit and pipeline (with `history`) |
  * | `POST /circuits/:name/reset` | closes the breaker |
  * | `POST /monitoring/start`, `POST /monitoring/stop` | runs or stops the health checks |
  *
@@ -149,7 +154,7 @@ export function createHealingHandler(options: HealingHandlerOptions): HealingHtt
   const refreshMs = parsed.refreshMs ?? 2_000;
 
   const routes: Route[] = [
-    { method: 'GET', pattern: /^\/?$/, run: () => page(basePath, refreshMs) },
+    { method: 'GET', pattern: /^\/?$/, run: () => page(basePath, refreshMs, parsed.history !== undefined) },
     { method: 'GET', pattern: /^\/health$/, run: () => {
       const health = systemHealth(registry, monitor);
       return json(health.level === 'unhealthy' || health.level === 'critical' ? 503 : 200, health);
@@ -189,6 +194,7 @@ export function createHealingHandler(options: HealingHandlerOptions): HealingHtt
       else monitor.stop();
       return json(200, { monitoring: monitor.monitoring });
     } },
+    { method: 'GET', pattern: /^\/history$/, run: () => parsed.history === undefined ? notConfigured('history') : json(200, historyBody(parsed.history, monitor)) },
   ];
 
   async function handle(request: Request): Promise<Response> {
@@ -256,13 +262,13 @@ function decode(segment: string): string | undefined {
   }
 }
 
-function notConfigured(what: 'statistics' | 'monitor'): Response {
+function notConfigured(what: 'statistics' | 'monitor' | 'history'): Response {
   return problem(404, `no ${what} on this endpoint: pass \`${what}\` to createHealingHandler`);
 }
 
-function page(basePath: string, refreshMs: number): Response {
+function page(basePath: string, refreshMs: number, history: boolean): Response {
   const nonce = randomBytes(16).toString('base64');
-  return new Response(statusPage({ basePath, refreshMs, nonce }), {
+  return new Response(statusPage({ basePath, refreshMs, nonce, history }), {
     status: 200,
     headers: {
       'content-type': 'text/html; charset=utf-8',

@@ -4,3 +4,6 @@ export {
   type HandlerRegistry, type HandlerStatistics, type HandlerMonitor,
 } from './handler.js';
 export { createNodeListener } from './node-listener.js';
+export { HealingHistory, type HealingHistoryOptions, type ObservableRegistry } from './history/healing-history.js';
+export type { HandlerHistory } from './history/history-route.js';
+export type { HistorySnapshot, HistoryEntry, StateMarker, ComponentNow } from './history/history-types.js';

@@ -59,6 +59,10 @@ export function renderPrometheus(sources: { registry: HandlerRegistry; statistic
     for (const [field, help] of [['calls', 'Executions.'], ['successes', 'Executions that ended ok.'], ['failures', 'Executions that ended in error.'], ['healed', 'Executions that succeeded after healing.']] as const) {
       out.family(`self_healing_pipeline_${field}_total`, 'counter', help, rows.map(([pipeline, stats]) => [{ pipeline }, stats[field]]));
     }
+    out.family('self_healing_pipeline_average_attempts', 'gauge', 'Mean calls of the primary function per execution.',
+      rows.filter(([, stats]) => stats.averageAttempts !== null).map(([pipeline, stats]) => [{ pipeline }, stats.averageAttempts!]));
+    out.family('self_healing_pipeline_average_duration_ms', 'gauge', 'Mean execution duration, waits included, in ms.',
+      rows.filter(([, stats]) => stats.averageDurationMs !== null).map(([pipeline, stats]) => [{ pipeline }, stats.averageDurationMs!]));
     out.family('self_healing_pipeline_recoveries_total', 'counter', 'Executions that took a healing action of this kind.',
       rows.flatMap(([pipeline, stats]) => Object.entries(stats.recoveries).map(([action, r]): [Labels, number] => [{ pipeline, action }, r!.total])));
     out.family('self_healing_pipeline_recoveries_successful_total', 'counter', 'Of those, executions that ended ok.',

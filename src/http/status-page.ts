@@ -1,3 +1,5 @@
+import { HISTORY_SCRIPT, HISTORY_SECTIONS, HISTORY_STYLE } from './history/history-page.js';
+
 /**
  * The status page: one self-contained HTML document (inline style and script, no build step, no
  * external requests). It reads the JSON routes of the same handler and re-renders every
@@ -5,8 +7,8 @@
  * circuit or pipeline name cannot inject markup. The nonce ties the inline code to the response's
  * Content-Security-Policy.
  */
-export function statusPage(options: { basePath: string; refreshMs: number; nonce: string }): string {
-  const config = JSON.stringify({ base: options.basePath, refreshMs: options.refreshMs }).replace(/</g, '\\u003c');
+export function statusPage(options: { basePath: string; refreshMs: number; nonce: string; history?: boolean }): string {
+  const config = JSON.stringify({ base: options.basePath, refreshMs: options.refreshMs, history: options.history === true }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -33,12 +35,14 @@ export function statusPage(options: { basePath: string; refreshMs: number; nonce
   .empty { color: #8a91a0; font-style: italic; }
   .detail { color: #5a6272; font-size: .82rem; }
   #problem { color: #9b1c1c; }
+${HISTORY_STYLE}
 </style>
 </head>
 <body>
 <header><h1>self-healing status</h1><span id="system" class="badge">…</span><span id="problem"></span><span class="updated" id="updated">loading…</span></header>
 <main>
-  <section><h2>Circuits</h2>
+${HISTORY_SECTIONS}
+  <section><h2>Circuits now</h2>
     <table><thead><tr><th>circuit</th><th>state</th><th class="num">error rate</th><th class="num">successes</th><th class="num">failures</th><th class="num">rejected</th></tr></thead>
     <tbody id="circuits"></tbody></table>
   </section>
@@ -118,10 +122,12 @@ function renderRecoveries(recoveries) {
     return tr;
   }));
 }
+${HISTORY_SCRIPT}
 async function refresh() {
   try {
-    const [circuits, recoveries, health] = await Promise.all([getJson("/circuits"), getJson("/recoveries"), getJson("/health")]);
+    const [circuits, recoveries, health, history] = await Promise.all([getJson("/circuits"), getJson("/recoveries"), getJson("/health"), config.history ? getJson("/history") : undefined]);
     renderCircuits(circuits || []);
+    renderHistory(history);
     renderRecoveries(recoveries);
     const system = $("system");
     system.className = "badge " + health.level;
