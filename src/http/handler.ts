@@ -67,8 +67,7 @@ export interface HealingHandlerOptions {
   basePath?: string;
   /** How often the status page refreshes itself, in ms. Default 2 000. */
   refreshMs?: number;
-  /** Serves `GET /history` and the status page's sparklines: a `HealingHistory`. Without it that route is 404. */
-  history?: HandlerHistory;
+  /** A `HealingHistory`: serves `GET /history` and the page's sparklines (404 without it). */ history?: HandlerHistory;
 }
 
 /**
