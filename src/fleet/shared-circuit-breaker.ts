@@ -142,6 +142,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
     }
     const state = this.state;
     if (state === 'CLOSED') return true;
+    this.replica.refreshIfOlderThan(this.options.rejoinIntervalMs); // with traffic: catch up a missed push, an outage, lost data
     if (state === 'OPEN') return this.reject('open');
     return this.lease.admit() || this.reject('half-open-full');
   }

@@ -36,6 +36,8 @@ export class SharedStateReplica {
   private stateReadAt = -Infinity;
   private subscription: Promise<() => void> | undefined = undefined;
   private unsubscribe: (() => void) | undefined = undefined;
+  /** Pushes received so far: a re-read that saw none arrive meanwhile is the store's latest word. */
+  private pushes = 0;
 
   constructor(private readonly link: StoreLink, private readonly hooks: SharedStateReplicaHooks) {}
 
@@ -109,7 +111,9 @@ export class SharedStateReplica {
     const { name, store, clock, operate, isClosed } = this.link;
     try {
       const listener = (key: string, state: SharedCircuitState) => {
-        if (key === name) this.adopt(state, false);
+        if (key !== name) return;
+        this.pushes++;
+        this.adopt(state, false);
       };
       let subscription = this.subscription;
       if (subscription === undefined) {
@@ -146,9 +150,12 @@ export class SharedStateReplica {
     const { name, store, clock } = this.link;
     if (clock.now() - this.stateReadAt < intervalMs) return;
     this.stateReadAt = clock.now();
+    const pushesBefore = this.pushes;
     this.link.operate(() => store.readState(name)).then((read) => {
       this.noteStoreTime(read.now);
-      this.adopt(read.state, false);
+      // No push came in while the read was on its way: the read is the store's latest state, even
+      // with an older generation (the store lost its data). Else the push may be newer: keep the newest.
+      this.adopt(read.state, this.pushes === pushesBefore && !this.deciding);
     }, (error: unknown) => this.link.storeFailed(error));
   }
 

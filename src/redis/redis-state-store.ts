@@ -24,6 +24,12 @@ export interface RedisStateStoreOptions {
   namespace?: string;
   /** How long a breaker's state is kept after its last transition, in ms. Default 7 days. */
   stateTtlMs?: number;
+  /**
+   * Longest wait in `close()` for the subscriber's `QUIT` (or `UNSUBSCRIBE`) to be answered, in ms;
+   * after it, an owned subscriber is disconnected. So `close()` returns within this bound even
+   * when Redis is frozen. Default 1000.
+   */
+  closeTimeoutMs?: number;
 }
 
 const optionsSchema = z.strictObject({
@@ -34,6 +40,7 @@ const optionsSchema = z.strictObject({
   // Braces would break the hash tag that keeps each breaker's keys in one cluster slot.
   namespace: z.string().min(1).max(100).regex(/^[^{}]*$/, 'must not contain { or } (they would break Redis Cluster hash tags)').optional(),
   stateTtlMs: z.number().int().min(1_000).optional(),
+  closeTimeoutMs: z.number().int().min(1).max(60_000).optional(),
 });
 
 const sha1 = (script: string) => createHash('sha1').update(script).digest('hex');
@@ -78,6 +85,7 @@ class RedisStateStore implements StateStore {
   private readonly channel: string;
   private readonly stateTtlMs: number;
   private readonly ownsSubscriber: boolean;
+  private readonly closeTimeoutMs: number;
   private subscriber: RedisSubscriberLike | undefined;
   private subscribed: Promise<void> | undefined;
   /** The connection whose 'message' and 'error' handlers are attached. */
@@ -91,6 +99,7 @@ class RedisStateStore implements StateStore {
     this.stateTtlMs = options.stateTtlMs ?? 7 * 24 * 3_600_000;
     this.subscriber = options.subscriber;
     this.ownsSubscriber = options.subscriber === undefined;
+    this.closeTimeoutMs = options.closeTimeoutMs ?? 1_000;
   }
 
   async addToWindow(key: string, increments: Readonly<Record<string, number>>, window: WindowSpec, member?: string): Promise<WindowTotals> {
@@ -135,9 +144,10 @@ class RedisStateStore implements StateStore {
     if (subscriber === undefined) return;
     if (this.ownsSubscriber) {
       this.subscriber = undefined;
-      await subscriber.quit().catch(() => undefined);
+      // A frozen Redis never answers QUIT: wait closeTimeoutMs at most, then drop the connection.
+      if (!(await answeredWithin(subscriber.quit(), this.closeTimeoutMs))) subscriber.disconnect?.();
     } else {
-      await subscriber.unsubscribe(this.channel).catch(() => undefined);
+      await answeredWithin(subscriber.unsubscribe(this.channel), this.closeTimeoutMs); // the caller's connection: not ours to drop
     }
   }
 
@@ -190,6 +200,20 @@ class RedisStateStore implements StateStore {
       if (!(error instanceof Error) || !error.message.includes('NOSCRIPT')) throw error;
       return this.client.eval(script.source, 1, key, ...args);
     }
+  }
+}
+
+/** Whether `reply` settled within `timeoutMs` (a rejection counts as settled). The timer is cleared either way. */
+async function answeredWithin(reply: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+    timer.unref?.();
+  });
+  try {
+    return await Promise.race([reply.then(() => true, () => true), timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

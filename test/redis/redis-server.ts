@@ -70,9 +70,20 @@ export class RedisServer {
     const child = this.process;
     this.process = undefined;
     if (child === undefined || child.exitCode !== null) return;
+    child.kill('SIGCONT'); // a frozen server would not die before it runs again
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /** SIGSTOPs the server: it keeps its connections open and answers nothing (a frozen Redis). */
+  freeze(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  /** SIGCONTs a frozen server. */
+  thaw(): void {
+    this.process?.kill('SIGCONT');
   }
 
   /** Stops the server for good. */
