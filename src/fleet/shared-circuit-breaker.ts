@@ -129,10 +129,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
     return state;
   }
 
-  /**
-   * Admits or refuses one call from the local copy of the shared state: no store round trip. When
-   * half-open, only the process holding the fleet's probe lease admits one call; the others refuse.
-   */
+  /** Admits or refuses one call from the local copy of the shared state (no store round trip); half-open, only the lease holder admits one. */
   canExecute(): boolean {
     this.lease.noteDemand();
     if (this.health.mode === 'local') {
