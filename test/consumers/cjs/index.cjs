@@ -86,7 +86,7 @@ async function main() {
 
   // self-healing/http from require(): the Fetch handler over the main entry's registry.
   assert.match(require.resolve('self-healing/http'), /[\\/]node_modules[\\/]self-healing[\\/]dist[\\/]http\.cjs$/);
-  assert.deepEqual(Object.keys(httpEntry).sort(), ['createHealingHandler', 'createNodeListener']);
+  assert.deepEqual(Object.keys(httpEntry).sort(), ['HealingHistory', 'createHealingHandler', 'createNodeListener']);
   const handler = httpEntry.createHealingHandler({ registry });
   const circuits = await (await handler(new Request('http://localhost/circuits'))).json();
   assert.deepEqual(circuits.map((breaker) => breaker.name), ['inventory']);

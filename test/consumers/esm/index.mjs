@@ -102,7 +102,7 @@ assert.equal(manualClock.timerCount, 0);
 // self-healing/http: a registry, statistics and monitor from the main entry, served by the subpath
 // (bundled apart: it must work on them without sharing their classes).
 assert.match(import.meta.resolve('self-healing/http'), /\/node_modules\/self-healing\/dist\/http\.js$/);
-assert.deepEqual(Object.keys(httpEntry).sort(), ['createHealingHandler', 'createNodeListener']);
+assert.deepEqual(Object.keys(httpEntry).sort(), ['HealingHistory', 'createHealingHandler', 'createNodeListener']);
 assert.throws(() => createHealingHandler({ registry, authToken: 'short' }), HealingConfigError, 'instanceof works across entries');
 const statistics = new lib.HealingStatistics();
 const monitor = new lib.HealthMonitor();
