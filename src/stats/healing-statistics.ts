@@ -3,7 +3,7 @@ import { parseWith } from '../config/parse.js';
 import { HealingConfigError } from '../errors.js';
 import type { PipelineEvents } from '../events/pipeline-events.js';
 import type { HealingResult } from '../pipeline/healing-result.js';
-import type { HealingStats, RecoveryRecord, StatisticsSnapshot } from './healing-stats.js';
+import type { StatisticsCounters, RecoveryRecord, StatisticsSnapshot } from './statistics-types.js';
 import { RecentRing } from './recent-ring.js';
 import { StatsAccumulator } from './stats-accumulator.js';
 
@@ -169,7 +169,7 @@ function accumulatorFor(map: Map<string, StatsAccumulator>, key: string): StatsA
   return accumulator;
 }
 
-function toRecord(map: Map<string, StatsAccumulator>): Record<string, HealingStats> {
+function toRecord(map: Map<string, StatsAccumulator>): Record<string, StatisticsCounters> {
   // fromEntries defines own properties, so a name like "__proto__" stays an ordinary key.
   return Object.fromEntries([...map].map(([key, accumulator]) => [key, accumulator.toJSON()]));
 }

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  createLLMReflector, executeWithHealing, openAICompatible, type HealingOptions, type OpenAICompatibleOptions,
-} from '../../src/index.js';
+import { executeWithHealing, type HealingOptions } from '../../src/index.js';
+import { createLLMReflector, openAICompatible, type OpenAICompatibleOptions } from '../../src/reflect/llm/index.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../helpers/openai-server.js';
 
