@@ -32,7 +32,9 @@ export { schemaReflector } from './reflect/schema-reflector.js';
 
 export type { RollbackOptions } from './recover/rollback-options.js';
 export type { TransactionStep, TransactionResult } from './recover/transaction.js';
-export { NoLastGoodResultError, type Fallback } from './fallback/fallback-kinds.js';
+export {
+  NoLastGoodResultError, type Fallback, type FallbackProvider, type StaticFallback, type LastGoodFallback,
+} from './fallback/fallback-kinds.js';
 export type { HedgeOptions } from './hedge/hedge-options.js';
 export { Bulkhead, type BulkheadConfig } from './bulkhead/bulkhead.js';
 export { BulkheadRejectedError, isBulkheadRejectedError } from './bulkhead/bulkhead-rejected-error.js';

@@ -9,6 +9,7 @@ import { breakDurationSchema, configuredBreak, oneBreakDuration, type BreakDurat
  * ```ts
  * const policy: ConsecutivePolicy = { type: 'consecutive' };
  * ```
+ * @inline
  */
 export interface ConsecutivePolicy {
   type: 'consecutive';
@@ -22,6 +23,7 @@ export interface ConsecutivePolicy {
  * ```ts
  * const policy: CountWindowPolicy = { type: 'count', windowSize: 20, minimumCalls: 10, failureRateThreshold: 50 };
  * ```
+ * @inline
  */
 export interface CountWindowPolicy {
   type: 'count';
@@ -41,6 +43,7 @@ export interface CountWindowPolicy {
  * ```ts
  * const policy: TimeWindowPolicy = { type: 'time', windowMs: 60_000, buckets: 10, minimumCalls: 20, failureRateThreshold: 50 };
  * ```
+ * @inline
  */
 export interface TimeWindowPolicy {
   type: 'time';

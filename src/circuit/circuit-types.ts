@@ -59,6 +59,7 @@ export interface CircuitBreakerStats {
  * const hold = breaker.isolate(); // maintenance window
  * hold.release();
  * ```
+ * @inline
  */
 export interface CircuitControl {
   release(): void;

@@ -13,6 +13,7 @@ import { StatsAccumulator } from './stats-accumulator.js';
  * ```ts
  * const observed: ObservablePipeline = new HealingPipeline({ name: 'payments' });
  * ```
+ * @inline
  */
 export interface ObservablePipeline {
   readonly name: string;
@@ -25,6 +26,7 @@ export interface ObservablePipeline {
  * ```ts
  * const options: HealingStatisticsOptions = { recentLimit: 200 };
  * ```
+ * @inline
  */
 export interface HealingStatisticsOptions {
   /** How many recent recoveries are kept. Default 50. */
@@ -37,6 +39,7 @@ export interface HealingStatisticsOptions {
  * ```ts
  * statistics.record(result, { pipeline: 'nightly-job', component: 'warehouse' });
  * ```
+ * @inline
  */
 export interface StatisticsLabels {
   pipeline: string;
