@@ -4,7 +4,7 @@
  *    /inventory is down (503). Each call makes one attempt (`retry.maxAttempts: 1`), so the
  *    breaker counts one failure per call and opens after `failureThreshold` (3). While open,
  *    calls are refused without reaching the server: the service's hit counter stays put.
- *    Then the service recovers; after `recoveryTimeoutMs` the breaker is HALF_OPEN, one probe
+ *    Then the service recovers; after `breakDurationMs` the breaker is HALF_OPEN, one probe
  *    goes through, succeeds, and closes it.
  */
 import { setTimeout as delay } from 'node:timers/promises';
@@ -16,17 +16,17 @@ import { Expectations, noLog, type ScenarioOptions, type ScenarioReport } from '
 
 export interface CircuitBreakerOptions extends ScenarioOptions {
   /** How long the open breaker refuses calls. Default 1000 ms. */
-  recoveryTimeoutMs?: number;
+  breakDurationMs?: number;
 }
 
 interface Stock { sku: string; inStock: number }
 
 export async function circuitBreakerOutage(baseUrl: string, options: CircuitBreakerOptions = {}): Promise<ScenarioReport> {
   const log = options.log ?? noLog;
-  const recoveryTimeoutMs = options.recoveryTimeoutMs ?? 1_000;
+  const breakDurationMs = options.breakDurationMs ?? 1_000;
   const admin = serviceAdmin(baseUrl);
   const registry = new CircuitBreakerRegistry();
-  const breaker = registry.get('inventory', { failureThreshold: 3, recoveryTimeoutMs });
+  const breaker = registry.get('inventory', { failureThreshold: 3, breakDurationMs });
   const inventory = new HealingPipeline({ circuitName: 'inventory', registry, retry: { maxAttempts: 1 }, timeoutMs: 2_000 });
   const getStock = ({ sku }: { sku: string }, { signal }: { signal: AbortSignal }) =>
     getJson<Stock>(`${baseUrl}/inventory?sku=${sku}`, signal);
@@ -43,7 +43,7 @@ export async function circuitBreakerOutage(baseUrl: string, options: CircuitBrea
     return result;
   };
 
-  log(`  breaker "inventory" starts ${breaker.state} (failureThreshold 3, recoveryTimeoutMs ${recoveryTimeoutMs})`);
+  log(`  breaker "inventory" starts ${breaker.state} (failureThreshold 3, breakDurationMs ${breakDurationMs})`);
   await admin.setDown('/inventory', true);
   log('  -- the inventory service goes down (503) --');
 
@@ -72,13 +72,13 @@ export async function circuitBreakerOutage(baseUrl: string, options: CircuitBrea
 
   // Recovery.
   await admin.setDown('/inventory', false);
-  log(`  -- the inventory service recovers; breaker is still ${breaker.state}; waiting ${recoveryTimeoutMs} ms --`);
+  log(`  -- the inventory service recovers; breaker is still ${breaker.state}; waiting ${breakDurationMs} ms --`);
   const stateBeforeWait = breaker.state;
-  await delay(recoveryTimeoutMs + 20);
+  await delay(breakDurationMs + 20);
   const stateAfterWait = breaker.state;
-  log(`  after ${recoveryTimeoutMs} ms the breaker is ${stateAfterWait}: the next call is a probe`);
+  log(`  after ${breakDurationMs} ms the breaker is ${stateAfterWait}: the next call is a probe`);
   expect.equal('state right after the service recovered', stateBeforeWait, 'OPEN');
-  expect.equal('state after recoveryTimeoutMs', stateAfterWait, 'HALF_OPEN');
+  expect.equal('state after breakDurationMs', stateAfterWait, 'HALF_OPEN');
 
   const probe = await step('half-open probe');
   const stateAfterProbe = breaker.state;

@@ -9,7 +9,8 @@
  *    change; its reply is parsed and checked like any untrusted input before the call runs again.
  */
 import { z } from 'zod';
-import { createLLMReflector, executeWithHealing, openAICompatible } from '../src/index.js';
+import { executeWithHealing } from '../src/index.js';
+import { createLLMReflector, openAICompatible } from '../src/reflect/llm/index.js';
 import { formatResult } from './print-result.js';
 
 const eventSchema = z.strictObject({

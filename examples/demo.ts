@@ -35,7 +35,7 @@ const scenarios: Array<{ title: string; run: (baseUrl: string) => Promise<Scenar
   { title: '2. 429 honouring Retry-After', run: (url) => rateLimitRetryAfter(url, { log, retryAfterSeconds: 1 }) },
   { title: '3. 401 failing fast into a fallback', run: (url) => authFallback(url, { log }) },
   { title: '4. Invalid date repaired by a reflector', run: (url) => reflectInvalidDate(url, { log }) },
-  { title: '5. Circuit breaker: outage, fail fast, half-open recovery', run: (url) => circuitBreakerOutage(url, { log, recoveryTimeoutMs: 1_000 }) },
+  { title: '5. Circuit breaker: outage, fail fast, half-open recovery', run: (url) => circuitBreakerOutage(url, { log, breakDurationMs: 1_000 }) },
   { title: '6. Chaos testing with self-healing/testing', run: (url) => chaosTesting(url, { log }) },
   { title: '7. Sloppy input repaired offline by schema coercion and a rule', run: () => reflectOffline({ log }) },
   // Recovery beyond retry: in memory, no service needed (each file also runs on its own).

@@ -42,8 +42,8 @@ export class HealingConfigError extends Error {
     this.option = option;
   }
   /**
-   * Recognises the error by its code, so one thrown by a subpath entry (`self-healing/http`, which
-   * is bundled apart and holds its own copy of this class) still passes `instanceof`.
+   * Recognises the error by its code, so one thrown by another installed copy of the package (two
+   * versions in one process) still passes `instanceof`.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return value instanceof Error && (value as { code?: unknown }).code === 'ERR_HEALING_CONFIG';

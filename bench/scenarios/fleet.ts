@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { CircuitBreakerRegistry, executeWithHealing, MemoryStateStore, SharedCircuitBreaker } from '../../src/index.js';
+import { CircuitBreakerRegistry, executeWithHealing } from '../../src/index.js';
+import { MemoryStateStore, SharedCircuitBreaker } from '../../src/fleet/index.js';
 import { createRedisStateStore, type RedisClientLike } from '../../src/redis/index.js';
 import { Dependency, startWorkers, type Worker } from '../../test/redis/fleet.js';
 import { hasRedisServer, RedisServer, waitFor } from '../../test/redis/redis-server.js';
@@ -104,7 +105,7 @@ async function measurePropagation(redis: RedisServer, settings: BenchSettings): 
   try {
     workers = await startWorkers(4, {
       redisPort: redis.port, dependencyUrl: dependency.url, namespace: 'bench-propagation',
-      options: { failureThreshold: threshold, windowMs: 60_000, recoveryTimeoutMs: 60_000, flushIntervalMs: 250 },
+      options: { failureThreshold: threshold, windowMs: 60_000, breakDurationMs: 60_000, flushIntervalMs: 250 },
     });
     const trials = settings.quick ? 2 : 10;
     const lags: number[] = [];

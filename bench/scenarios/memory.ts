@@ -5,7 +5,7 @@ import { check, median } from '../harness.js';
 import type { BenchSettings, Row, ScenarioResult } from '../types.js';
 
 const fn = async (): Promise<number> => 1;
-const CONFIG = { failureThreshold: 5, recoveryTimeoutMs: 10_000, halfOpenMaxCalls: 1 };
+const CONFIG = { failureThreshold: 5, breakDurationMs: 10_000, halfOpenMaxCalls: 1 };
 
 interface Subject {
   id: string;
@@ -53,7 +53,7 @@ export async function memory(settings: BenchSettings): Promise<ScenarioResult> {
       },
     },
     {
-      id: 'ours-config', label: 'self-healing registry.get(name, {failureThreshold, recoveryTimeoutMs, halfOpenMaxCalls})', count: settings.memoryCount,
+      id: 'ours-config', label: 'self-healing registry.get(name, {failureThreshold, breakDurationMs, halfOpenMaxCalls})', count: settings.memoryCount,
       build: (names) => {
         const registry = new CircuitBreakerRegistry();
         for (const name of names) registry.get(name, CONFIG);

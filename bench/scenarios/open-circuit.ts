@@ -22,7 +22,7 @@ function expectOpossumOpen(error: unknown): void {
 /** Scenario 3: what refusing a call costs when the breaker is already open. */
 export async function openCircuit(settings: BenchSettings): Promise<ScenarioResult> {
   const registry = new CircuitBreakerRegistry();
-  const breaker = registry.get('bench-open', { failureThreshold: 5, recoveryTimeoutMs: OPEN_FOR_MS, halfOpenMaxCalls: 1 });
+  const breaker = registry.get('bench-open', { failureThreshold: 5, breakDurationMs: OPEN_FOR_MS, halfOpenMaxCalls: 1 });
   for (let i = 0; i < 5; i++) breaker.recordFailure(new Error('down'));
   check(breaker.state === 'OPEN', 'our breaker did not open after 5 failures');
   const pipeline = new HealingPipeline({ circuitName: 'bench-open', registry, retry: { maxAttempts: 1 } });

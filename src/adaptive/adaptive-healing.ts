@@ -8,6 +8,7 @@ import { parseWith } from '../config/parse.js';
  * ```ts
  * const retryStats = adaptive.stats().filter((s) => s.action === ('retry' satisfies AdaptiveAction));
  * ```
+ * @inline
  */
 export type AdaptiveAction = 'retry' | 'reflect' | 'fallback';
 
@@ -33,6 +34,7 @@ export interface AdaptiveConfig {
  * ```ts
  * const futile = adaptive.stats().filter((s) => s.tries >= 10 && s.healed === 0);
  * ```
+ * @inline
  */
 export interface ActionStats {
   category: string;
@@ -51,6 +53,7 @@ export interface ActionStats {
  * ```ts
  * adaptive.on('escalate', ({ category, circuit, count }) => pager.open(`${count} x ${category} on ${circuit}`));
  * ```
+ * @inline
  */
 export interface Escalation {
   category: string;
@@ -69,6 +72,7 @@ export interface Escalation {
  * ```ts
  * const events: Array<keyof AdaptiveEvents> = ['escalate'];
  * ```
+ * @inline
  */
 export interface AdaptiveEvents {
   escalate: Escalation;

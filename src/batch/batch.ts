@@ -22,6 +22,7 @@ export interface BatchOptions<A = any, R = any> extends HealingOptions<A, R> {
  * ```ts
  * if (batch.totals.successRate < 0.9) alert(`only ${batch.totals.succeeded} of ${batch.totals.total} went through`);
  * ```
+ * @inline
  */
 export interface BatchTotals {
   total: number;

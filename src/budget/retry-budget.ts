@@ -31,6 +31,7 @@ export interface RetryBudget {
  * ```ts
  * const config: RetryBudgetConfig = { ratio: 0.1, minRetries: 10, windowMs: 10_000, scope: 'circuit' };
  * ```
+ * @inline
  */
 export interface RetryBudgetConfig {
   /** Retries allowed per call of base traffic in the window: 0.1 means at most 10 % extra load. Default 0.1. */

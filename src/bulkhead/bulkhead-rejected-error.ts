@@ -7,6 +7,7 @@ import { withoutStack } from '../errors.js';
  * ```ts
  * if (isBulkheadRejectedError(result.error) && result.error.reason === 'full') shedLoad();
  * ```
+ * @inline
  */
 export type BulkheadRejection = 'full' | 'queue_timeout';
 

@@ -26,6 +26,7 @@ export interface BulkheadConfig {
  * const admission: Admission = await bulkhead.wait(systemClock, signal);
  * if (admission === 'admitted') try { await work(); } finally { bulkhead.release(); }
  * ```
+ * @inline
  */
 export type Admission = 'admitted' | BulkheadRejection | 'aborted';
 

@@ -174,7 +174,7 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
       window: this.window?.totals(now) ?? { calls: 0, failures: 0 },
       parent: this.parent?.name ?? null,
       failureThreshold: this.config.failureThreshold,
-      recoveryTimeoutMs: this.breakMs(Math.max(1, this.openings)),
+      breakDurationMs: this.breakMs(Math.max(1, this.openings)),
       halfOpenMaxCalls: this.config.halfOpenMaxCalls,
       successThreshold: this.config.successThreshold,
     };

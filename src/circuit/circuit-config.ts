@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Classification } from '../classify/classification.js';
 import { parseWith } from '../config/parse.js';
+import { breakDurationSchema, configuredBreak, oneBreakDuration, type BreakDurationSetting } from './break-duration.js';
 
 /**
  * Open after `failureThreshold` counted failures in a row (the default policy).
@@ -8,6 +9,7 @@ import { parseWith } from '../config/parse.js';
  * ```ts
  * const policy: ConsecutivePolicy = { type: 'consecutive' };
  * ```
+ * @inline
  */
 export interface ConsecutivePolicy {
   type: 'consecutive';
@@ -21,6 +23,7 @@ export interface ConsecutivePolicy {
  * ```ts
  * const policy: CountWindowPolicy = { type: 'count', windowSize: 20, minimumCalls: 10, failureRateThreshold: 50 };
  * ```
+ * @inline
  */
 export interface CountWindowPolicy {
   type: 'count';
@@ -40,6 +43,7 @@ export interface CountWindowPolicy {
  * ```ts
  * const policy: TimeWindowPolicy = { type: 'time', windowMs: 60_000, buckets: 10, minimumCalls: 20, failureRateThreshold: 50 };
  * ```
+ * @inline
  */
 export interface TimeWindowPolicy {
   type: 'time';
@@ -68,7 +72,7 @@ export type CircuitPolicy = ConsecutivePolicy | CountWindowPolicy | TimeWindowPo
  * ```ts
  * const config: CircuitBreakerConfig = {
  *   failureThreshold: 3,
- *   recoveryTimeoutMs: (openings) => Math.min(60_000 * 2 ** (openings - 1), 600_000),
+ *   breakDurationMs: (openings) => Math.min(60_000 * 2 ** (openings - 1), 600_000),
  *   halfOpenMaxCalls: 2,
  *   successThreshold: 2,
  * };
@@ -83,6 +87,11 @@ export interface CircuitBreakerConfig {
    * How long an open breaker refuses calls before it admits probes, in ms: a number, or a
    * function of how many times in a row it has opened (1 the first time), for a growing break.
    * Default 60 000.
+   */
+  breakDurationMs?: number | ((openings: number) => number);
+  /**
+   * The former name of `breakDurationMs`, still accepted. Giving both is a `HealingConfigError`.
+   * @deprecated Use `breakDurationMs`.
    */
   recoveryTimeoutMs?: number | ((openings: number) => number);
   /** Probes a half-open breaker admits at once. Default 1. */
@@ -106,7 +115,7 @@ export interface CircuitBreakerConfig {
 export interface ResolvedCircuitBreakerConfig {
   readonly failureThreshold: number;
   readonly policy: Readonly<CircuitPolicy>;
-  readonly recoveryTimeoutMs: number | ((openings: number) => number);
+  readonly breakDurationMs: BreakDurationSetting;
   readonly halfOpenMaxCalls: number;
   readonly successThreshold: number;
   readonly probeTimeoutMs: number;
@@ -116,7 +125,6 @@ export interface ResolvedCircuitBreakerConfig {
 }
 
 const MAX_MS = 2 ** 31 - 1;
-const ms = z.number().min(0).max(MAX_MS);
 const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', `expected ${what}`);
 // A percent, as in resilience4j and opossum. Below 1 is refused: 0.5 is almost always a fraction
 // meant as "half" (cockatiel's habit), and would silently mean 0.5 %.
@@ -146,14 +154,15 @@ const policySchema = z.discriminatedUnion('type', [
 export const circuitBreakerConfigSchema = z.strictObject({
   failureThreshold: z.number().int().min(1).optional(),
   policy: policySchema.optional(),
-  recoveryTimeoutMs: z.union([ms, fn<(openings: number) => number>('a number of ms or a function of the openings')]).optional(),
+  breakDurationMs: breakDurationSchema.optional(),
+  recoveryTimeoutMs: breakDurationSchema.optional(),
   halfOpenMaxCalls: z.number().int().min(1).optional(),
   successThreshold: z.number().int().min(1).optional(),
   probeTimeoutMs: z.number().min(1).max(MAX_MS).optional(),
   slowCallMs: z.number().min(0).max(MAX_MS).optional(),
   shouldTrip: fn<ResolvedCircuitBreakerConfig['shouldTrip']>('a function (error, classification) => boolean').optional(),
   parent: z.string().min(1).optional(),
-}).refine((c) => c.successThreshold === undefined || c.successThreshold <= (c.halfOpenMaxCalls ?? 1), {
+}).refine(...oneBreakDuration).refine((c) => c.successThreshold === undefined || c.successThreshold <= (c.halfOpenMaxCalls ?? 1), {
   message: 'successThreshold cannot exceed halfOpenMaxCalls (the breaker could never close)', path: ['successThreshold'],
 });
 
@@ -161,7 +170,7 @@ export const circuitBreakerConfigSchema = z.strictObject({
 export const DEFAULT_CIRCUIT_BREAKER_CONFIG: ResolvedCircuitBreakerConfig = Object.freeze({
   failureThreshold: 5,
   policy: Object.freeze({ type: 'consecutive' as const }),
-  recoveryTimeoutMs: 60_000,
+  breakDurationMs: 60_000,
   halfOpenMaxCalls: 1,
   successThreshold: 1,
   probeTimeoutMs: 60_000,
@@ -179,12 +188,14 @@ const sharedConfigs = new Map<string, ResolvedCircuitBreakerConfig>();
 export function resolveCircuitBreakerConfig(config: CircuitBreakerConfig | undefined, option = 'circuitBreaker'): ResolvedCircuitBreakerConfig {
   if (config === undefined) return DEFAULT_CIRCUIT_BREAKER_CONFIG;
   const parsed = parseWith(circuitBreakerConfigSchema, config, option);
+  // The deprecated alias recoveryTimeoutMs is read as breakDurationMs (the schema refuses both).
+  const { recoveryTimeoutMs: _alias, ...given } = { ...parsed, breakDurationMs: configuredBreak(parsed) };
   const resolved: ResolvedCircuitBreakerConfig = { ...DEFAULT_CIRCUIT_BREAKER_CONFIG };
-  for (const [key, value] of Object.entries(parsed)) {
+  for (const [key, value] of Object.entries(given)) {
     if (value !== undefined) (resolved as unknown as Record<string, unknown>)[key] = value;
   }
   // Functions cannot be compared by value: configs holding one are not shared.
-  if (typeof resolved.recoveryTimeoutMs === 'function' || resolved.shouldTrip !== undefined) return Object.freeze(resolved);
+  if (typeof resolved.breakDurationMs === 'function' || resolved.shouldTrip !== undefined) return Object.freeze(resolved);
   const key = JSON.stringify(resolved);
   let shared = sharedConfigs.get(key);
   if (shared === undefined) {

@@ -6,6 +6,7 @@ import type { CircuitState } from './circuit-breaker.js';
  * ```ts
  * breaker.on('open', ({ reason }) => reason === 'failure-rate' && page('error rate high'));
  * ```
+ * @inline
  */
 export type TransitionReason =
   | 'failure-threshold' | 'failure-rate' | 'probe-failed' | 'probe-succeeded' | 'recovery-timeout'
@@ -33,6 +34,7 @@ export interface CircuitStateChange {
  * ```ts
  * breaker.on('reject', ({ reason }) => metrics.increment(`refused.${reason}`));
  * ```
+ * @inline
  */
 export interface CircuitRejection {
   circuit: string;

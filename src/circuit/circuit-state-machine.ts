@@ -146,7 +146,7 @@ export abstract class CircuitStateMachine {
 
   /** The break of the `openings`-th opening in a row. */
   protected breakMs(openings: number): number {
-    return breakDuration(this.config.recoveryTimeoutMs, openings);
+    return breakDuration(this.config.breakDurationMs, openings);
   }
 
   protected emit<K extends keyof CircuitEvents>(event: K, payload: CircuitEvents[K]): void {

@@ -3,7 +3,7 @@ import type { CircuitEvents, Listeners } from './circuit-events.js';
 
 /**
  * - `CLOSED`: calls flow; failures are counted.
- * - `OPEN`: calls are refused without running, until the break (`recoveryTimeoutMs`) has passed.
+ * - `OPEN`: calls are refused without running, until the break (`breakDurationMs`) has passed.
  * - `HALF_OPEN`: up to `halfOpenMaxCalls` probes may run; `successThreshold` successes close it,
  *   any failure re-opens it.
  *
@@ -46,7 +46,7 @@ export interface CircuitBreakerStats {
   parent: string | null;
   failureThreshold: number;
   /** The break now in force (or that the next opening will use). */
-  recoveryTimeoutMs: number;
+  breakDurationMs: number;
   halfOpenMaxCalls: number;
   successThreshold: number;
 }
@@ -59,6 +59,7 @@ export interface CircuitBreakerStats {
  * const hold = breaker.isolate(); // maintenance window
  * hold.release();
  * ```
+ * @inline
  */
 export interface CircuitControl {
   release(): void;

@@ -19,6 +19,7 @@ const registryOptionsSchema = z.strictObject({
  * ```ts
  * const options: CircuitBreakerRegistryOptions = { maxBreakers: 10_000, idleTimeoutMs: 15 * 60_000 };
  * ```
+ * @inline
  */
 export interface CircuitBreakerRegistryOptions {
   /** The time source of every breaker in the registry. Default {@link systemClock}. */
@@ -51,6 +52,7 @@ export function resolveRegistryOptions(options: CircuitBreakerRegistryOptions): 
  * ```ts
  * registry.on('removed', ({ name, reason }) => console.log(`${name} evicted (${reason})`));
  * ```
+ * @inline
  */
 export interface RegistryMembershipEvent {
   name: string;
@@ -63,6 +65,7 @@ export interface RegistryMembershipEvent {
  * ```ts
  * const watched: Array<keyof RegistryEvents> = ['added', 'removed', 'stateChange'];
  * ```
+ * @inline
  */
 export interface RegistryEvents extends CircuitEvents {
   added: RegistryMembershipEvent;

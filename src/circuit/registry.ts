@@ -51,7 +51,7 @@ export class CircuitBreakerRegistry {
    * the config they were created with.
    * @example
    * ```ts
-   * registry.configure('llm', { failureThreshold: 3, recoveryTimeoutMs: 30_000 });
+   * registry.configure('llm', { failureThreshold: 3, breakDurationMs: 30_000 });
    * ```
    */
   configure(configName: string, config: CircuitBreakerConfig): this {

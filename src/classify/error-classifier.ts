@@ -30,6 +30,7 @@ const optionsSchema = z.strictObject({
  * ```ts
  * const options: ErrorClassifierOptions = { unknownDisposition: 'permanent' };
  * ```
+ * @inline
  */
 export interface ErrorClassifierOptions {
   /** User rules, tried before the defaults in order; the first match wins. */

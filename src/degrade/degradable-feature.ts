@@ -30,6 +30,7 @@ export interface FeatureConfig<T = unknown> {
  * ```ts
  * features.on('disabled', ({ feature, reason }) => log.warn({ feature, reason }, 'feature degraded'));
  * ```
+ * @inline
  */
 export interface FeatureChange {
   feature: string;
@@ -44,6 +45,7 @@ export interface FeatureChange {
  * ```ts
  * const events: Array<keyof FeatureEvents> = ['disabled', 'enabled'];
  * ```
+ * @inline
  */
 export interface FeatureEvents {
   disabled: FeatureChange;

@@ -21,11 +21,11 @@ export function windowTrips(
 export function afterProbe(succeeded: boolean, openings: number, options: ResolvedSharedBreakerOptions): StateTransition {
   return succeeded
     ? { state: 'CLOSED', breakMs: 0, openings: 0, reason: 'probe-succeeded' }
-    : { state: 'OPEN', breakMs: breakDuration(options.recoveryTimeoutMs, openings + 1), openings: openings + 1, reason: 'probe-failed' };
+    : { state: 'OPEN', breakMs: breakDuration(options.breakDurationMs, openings + 1), openings: openings + 1, reason: 'probe-failed' };
 }
 
 /** The opening after the fleet's window tripped. */
 export function afterTrip(openings: number, options: ResolvedSharedBreakerOptions): StateTransition {
   const reason = options.failureRateThreshold === undefined ? 'failure-threshold' : 'failure-rate';
-  return { state: 'OPEN', breakMs: breakDuration(options.recoveryTimeoutMs, openings + 1), openings: openings + 1, reason };
+  return { state: 'OPEN', breakMs: breakDuration(options.breakDurationMs, openings + 1), openings: openings + 1, reason };
 }

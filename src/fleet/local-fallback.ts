@@ -18,7 +18,7 @@ export function createLocalBreaker(
   for (const event of LOCAL_EVENTS) events.on(event, (payload) => forward(event, payload as never));
   return new CircuitBreaker(name, resolveCircuitBreakerConfig({
     failureThreshold: options.localFailureThreshold,
-    recoveryTimeoutMs: options.recoveryTimeoutMs,
+    breakDurationMs: options.breakDurationMs,
     probeTimeoutMs: options.probeTimeoutMs,
   }, 'sharedCircuitBreaker'), { clock, events });
 }

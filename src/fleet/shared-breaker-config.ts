@@ -4,6 +4,7 @@ import type { Classification } from '../classify/classification.js';
 import type { Clock } from '../clock.js';
 import { parseWith } from '../config/parse.js';
 import { percent } from '../circuit/circuit-config.js';
+import { breakDurationSchema, configuredBreak, oneBreakDuration } from '../circuit/break-duration.js';
 import type { StateStore } from './state-store.js';
 
 /**
@@ -13,7 +14,7 @@ import type { StateStore } from './state-store.js';
  * ```ts
  * const options: SharedCircuitBreakerOptions = {
  *   store: createRedisStateStore({ client: redis }),
- *   failureThreshold: 20, windowMs: 10_000, quorum: 2, recoveryTimeoutMs: 30_000,
+ *   failureThreshold: 20, windowMs: 10_000, quorum: 2, breakDurationMs: 30_000,
  * };
  * ```
  */
@@ -33,6 +34,11 @@ export interface SharedCircuitBreakerOptions {
   /** Distinct instances that must have reported failures in the window before it opens. Default 1. */
   quorum?: number;
   /** The break before one probe is admitted across the fleet, in ms, or a function of the openings in a row. Default 60 000. */
+  breakDurationMs?: number | ((openings: number) => number);
+  /**
+   * The former name of `breakDurationMs`, still accepted. Giving both is a `HealingConfigError`.
+   * @deprecated Use `breakDurationMs`.
+   */
   recoveryTimeoutMs?: number | ((openings: number) => number);
   /** How long the fleet's single probe may take before another instance may probe, in ms. Default 60 000. */
   probeTimeoutMs?: number;
@@ -65,7 +71,8 @@ const optionsSchema = z.strictObject({
   windowMs: ms(1).optional(),
   buckets: z.number().int().min(1).max(1_000).optional(),
   quorum: z.number().int().min(1).optional(),
-  recoveryTimeoutMs: z.union([ms(0), fn<(openings: number) => number>('a number of ms or a function of the openings')]).optional(),
+  breakDurationMs: breakDurationSchema.optional(),
+  recoveryTimeoutMs: breakDurationSchema.optional(),
   probeTimeoutMs: ms(1).optional(),
   flushIntervalMs: ms(1).optional(),
   storeTimeoutMs: ms(1).optional(),
@@ -76,15 +83,15 @@ const optionsSchema = z.strictObject({
   clock: z.custom<Clock>((value) => typeof (value as Clock | undefined)?.now === 'function' &&
     typeof (value as Clock).setTimeout === 'function' && typeof (value as Clock).clearTimeout === 'function',
   'expected a Clock with now(), setTimeout() and clearTimeout()').optional(),
-});
+}).refine(...oneBreakDuration);
 
 /** Options with every default filled in (the store and clock are filled in by the breaker). */
-export type ResolvedSharedBreakerOptions = Required<Omit<SharedCircuitBreakerOptions, 'store' | 'clock' | 'shouldTrip' | 'failureRateThreshold'>> &
+export type ResolvedSharedBreakerOptions = Required<Omit<SharedCircuitBreakerOptions, 'store' | 'clock' | 'shouldTrip' | 'failureRateThreshold' | 'recoveryTimeoutMs'>> &
   Pick<SharedCircuitBreakerOptions, 'store' | 'clock' | 'shouldTrip' | 'failureRateThreshold'>;
 
 /** Validates options (a clear `HealingConfigError` naming the option) and fills in the defaults. */
 export function resolveSharedBreakerOptions(options: SharedCircuitBreakerOptions | undefined): ResolvedSharedBreakerOptions {
-  const parsed = parseWith(optionsSchema, options ?? {}, 'sharedCircuitBreaker');
+  const { recoveryTimeoutMs: _alias, ...parsed } = parseWith(optionsSchema, options ?? {}, 'sharedCircuitBreaker');
   const failureThreshold = parsed.failureThreshold ?? 5;
   return {
     ...parsed,
@@ -93,7 +100,7 @@ export function resolveSharedBreakerOptions(options: SharedCircuitBreakerOptions
     windowMs: parsed.windowMs ?? 60_000,
     buckets: parsed.buckets ?? 10,
     quorum: parsed.quorum ?? 1,
-    recoveryTimeoutMs: parsed.recoveryTimeoutMs ?? 60_000,
+    breakDurationMs: configuredBreak({ ...parsed, recoveryTimeoutMs: _alias }) ?? 60_000,
     probeTimeoutMs: parsed.probeTimeoutMs ?? 60_000,
     flushIntervalMs: parsed.flushIntervalMs ?? 250,
     storeTimeoutMs: parsed.storeTimeoutMs ?? 100,

@@ -14,6 +14,7 @@ export type HealthLevel = 'healthy' | 'degraded' | 'unhealthy' | 'critical';
  * ```ts
  * const thresholds: HealthThresholds = { degraded: 0.01, unhealthy: 0.1, critical: 0.3 };
  * ```
+ * @inline
  */
 export interface HealthThresholds {
   /** From this rate on, `degraded`. Default 0.05. */

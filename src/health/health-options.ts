@@ -12,6 +12,7 @@ import type { HealthMonitor } from './health-monitor.js';
  * ```ts
  * const options: HealthMonitorOptions = { windowMs: 120_000, thresholds: { degraded: 0.02 }, checkIntervalMs: 10_000 };
  * ```
+ * @inline
  */
 export interface HealthMonitorOptions {
   /** The window error rates and latencies are computed over, in ms. Default 60 000. */

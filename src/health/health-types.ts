@@ -35,6 +35,7 @@ export interface CheckResult {
  * ```ts
  * const { level, errorRate, latency } = monitor.componentHealth('payments')!;
  * ```
+ * @inline
  */
 export interface ComponentHealth {
   name: string;

@@ -4,6 +4,7 @@
  * ```ts
  * const { p50, p99 } = monitor.componentHealth('db')!.latency;
  * ```
+ * @inline
  */
 export interface LatencyPercentiles {
   p50: number | null;

@@ -11,9 +11,8 @@ import { renderPrometheus } from './prometheus.js';
 import { statusPage } from './status-page.js';
 import { historyBody, type HandlerHistory } from './history/history-route.js';
 
-// This entry is bundled apart from the main one, so it must not rely on class identity (a
-// registry built by 'self-healing' is not an instance of a class copied into this bundle): it
-// takes anything with the methods it calls.
+// The handler takes anything with the methods it calls rather than our classes, so it can serve
+// a registry from another installed copy of the package, or a user's own object.
 
 /**
  * The registry methods the handler uses: a `CircuitBreakerRegistry`.

@@ -10,6 +10,7 @@ import { REDACTED, SECRET_PATTERNS, redactMessage, redactText } from './redact.j
  * ```ts
  * const redact: RedactionOptions = { keys: ['ssn', /^x-internal-/], paths: ['card.number'], patterns: [/\bACC-\d{6}\b/g] };
  * ```
+ * @inline
  */
 export interface RedactionOptions {
   /** More key names whose values are secrets, anywhere in args: a string (any case) or a RegExp. */

@@ -59,7 +59,8 @@ interface PendingEvent {
  *
  * @example
  * ```ts
- * import { HealingPipeline, instrumentOpenTelemetry } from 'self-healing';
+ * import { HealingPipeline } from 'self-healing';
+ * import { instrumentOpenTelemetry } from 'self-healing/otel';
  * const payments = new HealingPipeline({ name: 'payments', circuitName: 'stripe' });
  * instrumentOpenTelemetry(payments); // uses the global providers your OpenTelemetry SDK registered
  * ```

@@ -66,6 +66,7 @@ export type FallbackFunction<A, R> = (args: A, ctx: FallbackContext) => R | Prom
  * ```ts
  * const retry: RetryOptions = { jitter: 'equal' };
  * ```
+ * @inline
  */
 export type Jitter = 'full' | 'equal' | 'none' | boolean;
 
@@ -100,6 +101,7 @@ export interface RetryOptions {
  * ```ts
  * const argsSchema: ArgsSchema = z.object({ date: z.iso.date() });
  * ```
+ * @inline
  */
 export interface ArgsSchema {
   safeParse(value: unknown): { success: boolean; data?: unknown; error?: unknown };

@@ -28,5 +28,6 @@ export interface RollbackOptions<A = any, S = any> {
  * ```ts
  * const compensate: CompensateFunction<{ orderId: string }> = (error, { orderId }) => orders.cancel(orderId);
  * ```
+ * @inline
  */
 export type CompensateFunction<A = any> = (error: Error, args: A) => unknown;

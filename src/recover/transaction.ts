@@ -32,6 +32,7 @@ export interface TransactionStep<R = any> {
  * ```ts
  * await pipeline.transaction(steps, { signal: request.signal });
  * ```
+ * @inline
  */
 export interface TransactionOptions {
   /** Aborting it fails the step in flight; committed steps are still compensated (without this signal). */
@@ -45,6 +46,7 @@ export interface TransactionOptions {
  * ```ts
  * for (const { step, error } of result.compensationFailures) alertOps(step, error);
  * ```
+ * @inline
  */
 export interface CompensationFailure {
   step: string;

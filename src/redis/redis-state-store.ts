@@ -67,7 +67,7 @@ const messageSchema = z.object({
  * @example
  * ```ts
  * import Redis from 'ioredis';
- * import { SharedCircuitBreaker } from 'self-healing';
+ * import { SharedCircuitBreaker } from 'self-healing/fleet';
  * import { createRedisStateStore } from 'self-healing/redis';
  *
  * const store = createRedisStateStore({ client: new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false }) });

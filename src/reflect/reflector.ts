@@ -9,6 +9,7 @@ import type { ArgsSchema } from '../pipeline/options.js';
  * ```ts
  * const tried = request.history.map((entry) => entry.proposedArgs);
  * ```
+ * @inline
  */
 export interface ReflectionHistoryEntry {
   /** The attempt whose failure was reflected on. */
@@ -34,6 +35,7 @@ export interface ReflectionHistoryEntry {
  * ```ts
  * const prompt = `Error: ${request.redacted.error}\nArgs: ${JSON.stringify(request.redacted.args)}`;
  * ```
+ * @inline
  */
 export interface RedactedReflectionView {
   /** The error message, redacted (secret patterns and any secret value found in the args). */

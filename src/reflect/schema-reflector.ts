@@ -10,6 +10,7 @@ import type { Reflector, ReflectionRequest } from './reflector.js';
  * ```ts
  * const options: SchemaReflectorOptions = { schema: z.object({ qty: z.number() }), then: llmReflector };
  * ```
+ * @inline
  */
 export interface SchemaReflectorOptions {
   /** The schema to coerce towards. Default: the pipeline's `argsSchema`. */

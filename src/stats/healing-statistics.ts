@@ -3,7 +3,7 @@ import { parseWith } from '../config/parse.js';
 import { HealingConfigError } from '../errors.js';
 import type { PipelineEvents } from '../events/pipeline-events.js';
 import type { HealingResult } from '../pipeline/healing-result.js';
-import type { HealingStats, RecoveryRecord, StatisticsSnapshot } from './healing-stats.js';
+import type { StatisticsCounters, RecoveryRecord, StatisticsSnapshot } from './statistics-types.js';
 import { RecentRing } from './recent-ring.js';
 import { StatsAccumulator } from './stats-accumulator.js';
 
@@ -13,6 +13,7 @@ import { StatsAccumulator } from './stats-accumulator.js';
  * ```ts
  * const observed: ObservablePipeline = new HealingPipeline({ name: 'payments' });
  * ```
+ * @inline
  */
 export interface ObservablePipeline {
   readonly name: string;
@@ -25,6 +26,7 @@ export interface ObservablePipeline {
  * ```ts
  * const options: HealingStatisticsOptions = { recentLimit: 200 };
  * ```
+ * @inline
  */
 export interface HealingStatisticsOptions {
   /** How many recent recoveries are kept. Default 50. */
@@ -37,6 +39,7 @@ export interface HealingStatisticsOptions {
  * ```ts
  * statistics.record(result, { pipeline: 'nightly-job', component: 'warehouse' });
  * ```
+ * @inline
  */
 export interface StatisticsLabels {
   pipeline: string;
@@ -169,7 +172,7 @@ function accumulatorFor(map: Map<string, StatsAccumulator>, key: string): StatsA
   return accumulator;
 }
 
-function toRecord(map: Map<string, StatsAccumulator>): Record<string, HealingStats> {
+function toRecord(map: Map<string, StatsAccumulator>): Record<string, StatisticsCounters> {
   // fromEntries defines own properties, so a name like "__proto__" stays an ordinary key.
   return Object.fromEntries([...map].map(([key, accumulator]) => [key, accumulator.toJSON()]));
 }

@@ -1,7 +1,7 @@
 import type { HealingAction, HealingResult } from '../pipeline/healing-result.js';
 
 type ActionKind = HealingAction['kind'];
-import type { HealingStats, RecoveryStats } from './healing-stats.js';
+import type { StatisticsCounters, RecoveryStats } from './statistics-types.js';
 
 /** Actions that report on a step rather than heal: not counted as recoveries. */
 const NOT_RECOVERIES: ReadonlySet<ActionKind> = new Set(['give_up', 'timeout', 'circuit_open']);
@@ -43,7 +43,7 @@ export class StatsAccumulator {
     this.errors.set(category, (this.errors.get(category) ?? 0) + 1);
   }
 
-  toJSON(): HealingStats {
+  toJSON(): StatisticsCounters {
     const calls = this.calls;
     const recoveries: Partial<Record<ActionKind, RecoveryStats>> = {};
     for (const [kind, { total, successful, durationMs }] of this.recoveries) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveHealing, CircuitBreakerRegistry, HealingPipeline, type Escalation, type PipelineEvents } from '../../src/index.js';
+import { AdaptiveHealing, CircuitBreakerRegistry, HealingPipeline, type PipelineEvents } from '../../src/index.js';
+import type { Escalation } from '../../src/adaptive/adaptive-healing.js';
 import { configError } from '../helpers/config-error.js';
 import { httpError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';

@@ -18,8 +18,8 @@ const invalid: Array<[string, unknown, string, RegExp]> = [
   ['time buckets 0', { policy: { type: 'time', windowMs: 1_000, buckets: 0, failureRateThreshold: 50 } }, 'policy.buckets', /0/],
   ['successThreshold > halfOpenMaxCalls', { halfOpenMaxCalls: 2, successThreshold: 3 }, 'successThreshold', /halfOpenMaxCalls/],
   ['successThreshold > default halfOpenMaxCalls (1)', { successThreshold: 2 }, 'successThreshold', /halfOpenMaxCalls/],
-  ['recoveryTimeoutMs -1', { recoveryTimeoutMs: -1 }, 'recoveryTimeoutMs', /-1/],
-  ['recoveryTimeoutMs a string', { recoveryTimeoutMs: '10s' }, 'recoveryTimeoutMs', /"10s"/],
+  ['breakDurationMs -1', { breakDurationMs: -1 }, 'breakDurationMs', /-1/],
+  ['breakDurationMs a string', { breakDurationMs: '10s' }, 'breakDurationMs', /"10s"/],
   ['halfOpenMaxCalls 0', { halfOpenMaxCalls: 0 }, 'halfOpenMaxCalls', /0/],
   ['probeTimeoutMs 0', { probeTimeoutMs: 0 }, 'probeTimeoutMs', /0/],
   ['slowCallMs -5', { slowCallMs: -5 }, 'slowCallMs', /-5/],
@@ -52,11 +52,11 @@ describe('invalid breaker configs', () => {
     expect(registry.configure('llm', {}).get('svc', 'llm').canExecute()).toBe(true);
   });
 
-  it('accepts the boundaries: failureRateThreshold 100, minimumCalls = windowSize, successThreshold = halfOpenMaxCalls, recoveryTimeoutMs 0', () => {
+  it('accepts the boundaries: failureRateThreshold 100, minimumCalls = windowSize, successThreshold = halfOpenMaxCalls, breakDurationMs 0', () => {
     const registry = new CircuitBreakerRegistry({ clock: new ManualClock() });
     expect(() => registry.get('a', { policy: { type: 'count', windowSize: 5, minimumCalls: 5, failureRateThreshold: 100 } })).not.toThrow();
     expect(() => registry.get('b', { halfOpenMaxCalls: 3, successThreshold: 3 })).not.toThrow();
-    expect(() => registry.get('c', { recoveryTimeoutMs: 0, slowCallMs: 0 })).not.toThrow();
+    expect(() => registry.get('c', { breakDurationMs: 0, slowCallMs: 0 })).not.toThrow();
     expect(() => registry.get('d', { policy: { type: 'time', windowMs: 1, buckets: 1, failureRateThreshold: 1 } })).not.toThrow();
   });
 
@@ -80,11 +80,11 @@ describe('other bad input the registry refuses, and keeps working', () => {
 
   it('an unknown shared config name', () => {
     const registry = new CircuitBreakerRegistry({ clock: new ManualClock() });
-    registry.configure('fast', { recoveryTimeoutMs: 1_000 });
+    registry.configure('fast', { breakDurationMs: 1_000 });
     const error = configError(() => registry.get('svc', 'slow'));
     expect(error.option).toBe('config');
     expect(error.message).toContain('"fast"');
-    expect(registry.get('svc', 'fast').config.recoveryTimeoutMs).toBe(1_000);
+    expect(registry.get('svc', 'fast').config.breakDurationMs).toBe(1_000);
   });
 
   it('a bad snapshot', () => {

@@ -31,10 +31,10 @@ function pass(ms: number): void {
   clock.advance(ms);
 }
 
-/** Opens the breaker, then lets recoveryTimeoutMs pass so that it reads HALF_OPEN. */
+/** Opens the breaker, then lets breakDurationMs pass so that it reads HALF_OPEN. */
 function halfOpen(breaker: CircuitBreaker): void {
   fail(breaker, breaker.config.failureThreshold);
-  pass(breaker.stats().recoveryTimeoutMs);
+  pass(breaker.stats().breakDurationMs);
   expect(breaker.state).toBe('HALF_OPEN');
 }
 
@@ -87,7 +87,7 @@ describe('CircuitBreaker: open', () => {
     expect(breaker.stats().rejections).toBe(2);
   });
 
-  it('stays open until recoveryTimeoutMs (60 s) has passed', () => {
+  it('stays open until breakDurationMs (60 s) has passed', () => {
     const breaker = registry.get('api');
     fail(breaker, 5);
     pass(59_999);
@@ -154,7 +154,7 @@ describe('CircuitBreaker: half-open', () => {
     expect(breaker.state).toBe('OPEN');
   });
 
-  it('re-opens when the probe fails, for another full recoveryTimeoutMs', () => {
+  it('re-opens when the probe fails, for another full breakDurationMs', () => {
     const breaker = registry.get('api');
     halfOpen(breaker);
     expect(breaker.canExecute()).toBe(true);
@@ -210,8 +210,8 @@ describe('CircuitBreaker: custom config', () => {
     expect(breaker.state).toBe('OPEN');
   });
 
-  it('half-opens after recoveryTimeoutMs (1 s)', () => {
-    const breaker = registry.get('api', { recoveryTimeoutMs: 1_000 });
+  it('half-opens after breakDurationMs (1 s)', () => {
+    const breaker = registry.get('api', { breakDurationMs: 1_000 });
     fail(breaker, 5);
     pass(999);
     expect(breaker.state).toBe('OPEN');
@@ -237,7 +237,7 @@ describe('CircuitBreaker: custom config', () => {
 
   it('fills in the defaults for fields left out', () => {
     expect(registry.get('api', { failureThreshold: 2 }).config).toEqual({
-      failureThreshold: 2, recoveryTimeoutMs: 60_000, halfOpenMaxCalls: 1, policy: { type: 'consecutive' },
+      failureThreshold: 2, breakDurationMs: 60_000, halfOpenMaxCalls: 1, policy: { type: 'consecutive' },
       successThreshold: 1, probeTimeoutMs: 60_000, slowCallMs: undefined, shouldTrip: undefined, parent: undefined,
     });
   });
@@ -276,7 +276,7 @@ describe('CircuitBreaker: reset and stats', () => {
       window: { calls: 0, failures: 0 },
       parent: null,
       failureThreshold: 2,
-      recoveryTimeoutMs: 60_000,
+      breakDurationMs: 60_000,
       halfOpenMaxCalls: 1,
       successThreshold: 1,
     });

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CircuitBreakerRegistry, executeWithHealing, type CircuitBreakerConfig, type CircuitRejection, type CircuitStateChange,
-  type RegistryMembershipEvent,
-} from '../../src/index.js';
+import { CircuitBreakerRegistry, executeWithHealing, type CircuitBreakerConfig, type CircuitStateChange } from '../../src/index.js';
+import type { CircuitRejection } from '../../src/circuit/circuit-events.js';
+import type { RegistryMembershipEvent } from '../../src/circuit/registry.js';
 import { failing, networkError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
-function setup(config: CircuitBreakerConfig = { failureThreshold: 1, recoveryTimeoutMs: 10_000 }) {
+function setup(config: CircuitBreakerConfig = { failureThreshold: 1, breakDurationMs: 10_000 }) {
   const clock = new ManualClock();
   const registry = new CircuitBreakerRegistry({ clock });
   const breaker = registry.get('svc', config);
@@ -151,7 +150,7 @@ describe('controls replacing each other', () => {
 
 describe('breaker events', () => {
   it('reports each transition with circuit, from, to, reason and at', async () => {
-    const { breaker, clock } = setup({ failureThreshold: 1, recoveryTimeoutMs: 10_000 });
+    const { breaker, clock } = setup({ failureThreshold: 1, breakDurationMs: 10_000 });
     const opened: CircuitStateChange[] = [];
     const halfOpened: CircuitStateChange[] = [];
     const closed: CircuitStateChange[] = [];
@@ -234,7 +233,7 @@ describe('breaker events', () => {
   });
 
   it('stops calling a listener once unsubscribed', () => {
-    const { breaker } = setup({ failureThreshold: 1, recoveryTimeoutMs: 10_000 });
+    const { breaker } = setup({ failureThreshold: 1, breakDurationMs: 10_000 });
     const seen: string[] = [];
     const off = breaker.on('open', (c) => seen.push(c.reason));
     breaker.recordFailure();
@@ -248,7 +247,7 @@ describe('breaker events', () => {
 
 describe('listeners that throw', () => {
   it('never break a call, and do not stop the other listeners', async () => {
-    const { breaker, registry } = setup({ failureThreshold: 2, recoveryTimeoutMs: 10_000 });
+    const { breaker, registry } = setup({ failureThreshold: 2, breakDurationMs: 10_000 });
     const boom = () => { throw new Error('listener bug'); };
     for (const event of ['open', 'halfOpen', 'close', 'reject', 'stateChange'] as const) {
       breaker.on(event, boom);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as library from '../../src/index.js';
-import { CircuitBreakerRegistry, HealingConfigError, RegistryFullError, type RegistryMembershipEvent } from '../../src/index.js';
+import { CircuitBreakerRegistry, HealingConfigError, RegistryFullError } from '../../src/index.js';
+import type { RegistryMembershipEvent } from '../../src/circuit/registry.js';
 import { configError } from '../helpers/config-error.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
@@ -17,7 +18,7 @@ describe('idle eviction', () => {
     const { clock, registry, removed } = setup();
     registry.get('closed-1');
     registry.get('closed-2').recordSuccess();
-    registry.get('open', { failureThreshold: 1, recoveryTimeoutMs: 60_000 }).recordFailure();
+    registry.get('open', { failureThreshold: 1, breakDurationMs: 60_000 }).recordFailure();
     registry.get('isolated').isolate();
     registry.get('pinned').forceClose();
     await clock.advance(999);
@@ -48,7 +49,7 @@ describe('idle eviction', () => {
 
   it('does not evict a half-open breaker', async () => {
     const { clock, registry } = setup();
-    registry.get('svc', { failureThreshold: 1, recoveryTimeoutMs: 500 }).recordFailure();
+    registry.get('svc', { failureThreshold: 1, breakDurationMs: 500 }).recordFailure();
     await clock.advance(1_000);
     expect(registry.get('svc').state).toBe('HALF_OPEN');
     await clock.advance(1_000);
@@ -97,7 +98,7 @@ describe('idle eviction', () => {
 
   it('never evicts an open breaker lazily', async () => {
     const { clock, registry } = setup();
-    registry.get('open', { failureThreshold: 1, recoveryTimeoutMs: 3_600_000 }).recordFailure();
+    registry.get('open', { failureThreshold: 1, breakDurationMs: 3_600_000 }).recordFailure();
     await clock.advance(10_000);
     for (let i = 0; i < 5_000; i++) registry.get(`k-${i % 100}`);
     expect(registry.has('open')).toBe(true);
@@ -164,8 +165,8 @@ describe('the hard cap: maxBreakers', () => {
 
   it('is a RegistryFullError when nothing idle can go (open breakers are kept)', async () => {
     const { clock, registry } = setup({ maxBreakers: 2, idleTimeoutMs: 1_000 });
-    registry.get('a', { failureThreshold: 1, recoveryTimeoutMs: 3_600_000 }).recordFailure();
-    registry.get('b', { failureThreshold: 1, recoveryTimeoutMs: 3_600_000 }).recordFailure();
+    registry.get('a', { failureThreshold: 1, breakDurationMs: 3_600_000 }).recordFailure();
+    registry.get('b', { failureThreshold: 1, breakDurationMs: 3_600_000 }).recordFailure();
     await clock.advance(1_000);
     expect(() => registry.get('c')).toThrow(RegistryFullError);
     expect(registry.get('a').state).toBe('OPEN');

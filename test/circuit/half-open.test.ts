@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreakerRegistry, type CircuitBreakerConfig, type CircuitRejection, type CircuitStateChange } from '../../src/index.js';
+import { CircuitBreakerRegistry, type CircuitBreakerConfig, type CircuitStateChange } from '../../src/index.js';
+import type { CircuitRejection } from '../../src/circuit/circuit-events.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 function setup(config: CircuitBreakerConfig) {
@@ -21,7 +22,7 @@ function setup(config: CircuitBreakerConfig) {
 
 describe('half-open probes', () => {
   it('admits halfOpenMaxCalls probes at once and refuses the next with reason half-open-full', async () => {
-    const { breaker, rejections, toHalfOpen } = setup({ halfOpenMaxCalls: 3, successThreshold: 2, recoveryTimeoutMs: 1_000 });
+    const { breaker, rejections, toHalfOpen } = setup({ halfOpenMaxCalls: 3, successThreshold: 2, breakDurationMs: 1_000 });
     await toHalfOpen();
     expect([breaker.canExecute(), breaker.canExecute(), breaker.canExecute()]).toEqual([true, true, true]);
     expect(breaker.stats().halfOpenInFlight).toBe(3);
@@ -30,7 +31,7 @@ describe('half-open probes', () => {
   });
 
   it('closes after successThreshold probe successes, not before', async () => {
-    const { breaker, changes, clock, toHalfOpen } = setup({ halfOpenMaxCalls: 3, successThreshold: 2, recoveryTimeoutMs: 1_000 });
+    const { breaker, changes, clock, toHalfOpen } = setup({ halfOpenMaxCalls: 3, successThreshold: 2, breakDurationMs: 1_000 });
     await toHalfOpen();
     breaker.canExecute();
     breaker.canExecute();
@@ -42,7 +43,7 @@ describe('half-open probes', () => {
   });
 
   it('frees a probe slot for each probe that settles', async () => {
-    const { breaker, toHalfOpen } = setup({ halfOpenMaxCalls: 2, successThreshold: 2, recoveryTimeoutMs: 1_000 });
+    const { breaker, toHalfOpen } = setup({ halfOpenMaxCalls: 2, successThreshold: 2, breakDurationMs: 1_000 });
     await toHalfOpen();
     breaker.canExecute();
     breaker.canExecute();
@@ -53,7 +54,7 @@ describe('half-open probes', () => {
   });
 
   it('re-opens on any probe failure, even after some probe successes', async () => {
-    const { breaker, changes, toHalfOpen } = setup({ halfOpenMaxCalls: 3, successThreshold: 3, recoveryTimeoutMs: 1_000 });
+    const { breaker, changes, toHalfOpen } = setup({ halfOpenMaxCalls: 3, successThreshold: 3, breakDurationMs: 1_000 });
     await toHalfOpen();
     breaker.canExecute();
     breaker.canExecute();
@@ -67,7 +68,7 @@ describe('half-open probes', () => {
   });
 
   it('needs successThreshold fresh successes in the next half-open period', async () => {
-    const { breaker, clock, toHalfOpen } = setup({ halfOpenMaxCalls: 2, successThreshold: 2, recoveryTimeoutMs: 1_000 });
+    const { breaker, clock, toHalfOpen } = setup({ halfOpenMaxCalls: 2, successThreshold: 2, breakDurationMs: 1_000 });
     await toHalfOpen();
     breaker.canExecute();
     breaker.canExecute();
@@ -83,11 +84,11 @@ describe('half-open probes', () => {
   });
 });
 
-describe('a growing break (recoveryTimeoutMs as a function of the openings)', () => {
+describe('a growing break (breakDurationMs as a function of the openings)', () => {
   const doubling = (openings: number) => 1_000 * 2 ** (openings - 1);
 
   it('breaks for 1 s, 2 s, 4 s while probes keep failing, and back to 1 s after a close', async () => {
-    const { breaker, clock } = setup({ recoveryTimeoutMs: doubling });
+    const { breaker, clock } = setup({ breakDurationMs: doubling });
     const breaks: number[] = [];
     breaker.recordFailure();
     for (let i = 0; i < 3; i++) {
@@ -101,24 +102,24 @@ describe('a growing break (recoveryTimeoutMs as a function of the openings)', ()
     }
     expect(breaks).toEqual([1_000, 2_000, 4_000]);
     breaker.recordSuccess();
-    expect(breaker.stats()).toMatchObject({ state: 'CLOSED', openings: 0, recoveryTimeoutMs: 1_000 });
+    expect(breaker.stats()).toMatchObject({ state: 'CLOSED', openings: 0, breakDurationMs: 1_000 });
     breaker.recordFailure();
     expect(breaker.remainingOpenMs()).toBe(1_000);
   });
 
-  it('reports the break in force in stats().recoveryTimeoutMs', async () => {
-    const { breaker, clock } = setup({ recoveryTimeoutMs: doubling });
-    expect(breaker.stats().recoveryTimeoutMs).toBe(1_000);
+  it('reports the break in force in stats().breakDurationMs', async () => {
+    const { breaker, clock } = setup({ breakDurationMs: doubling });
+    expect(breaker.stats().breakDurationMs).toBe(1_000);
     breaker.recordFailure();
     await clock.advance(1_000);
     breaker.canExecute();
     breaker.recordFailure();
-    expect(breaker.stats()).toMatchObject({ openings: 2, recoveryTimeoutMs: 2_000 });
+    expect(breaker.stats()).toMatchObject({ openings: 2, breakDurationMs: 2_000 });
   });
 
   it('passes the number of openings in a row to the function', async () => {
     const seen: number[] = [];
-    const { breaker, clock } = setup({ recoveryTimeoutMs: (n) => (seen.push(n), 500) });
+    const { breaker, clock } = setup({ breakDurationMs: (n) => (seen.push(n), 500) });
     breaker.recordFailure();
     await clock.advance(500);
     breaker.canExecute();
@@ -129,7 +130,7 @@ describe('a growing break (recoveryTimeoutMs as a function of the openings)', ()
   });
 
   it('resets the openings on reset()', () => {
-    const { breaker } = setup({ recoveryTimeoutMs: doubling });
+    const { breaker } = setup({ breakDurationMs: doubling });
     breaker.recordFailure();
     breaker.reset();
     breaker.recordFailure();
@@ -138,8 +139,8 @@ describe('a growing break (recoveryTimeoutMs as a function of the openings)', ()
   });
 
   it('does not stay open forever when the function throws or returns nonsense', async () => {
-    for (const recoveryTimeoutMs of [() => { throw new Error('bug'); }, () => Number.NaN, () => -5, () => Infinity]) {
-      const { breaker, clock } = setup({ recoveryTimeoutMs });
+    for (const breakDurationMs of [() => { throw new Error('bug'); }, () => Number.NaN, () => -5, () => Infinity]) {
+      const { breaker, clock } = setup({ breakDurationMs });
       breaker.recordFailure();
       expect(breaker.state).toBe('OPEN');
       const remaining = breaker.remainingOpenMs();
@@ -153,7 +154,7 @@ describe('a growing break (recoveryTimeoutMs as a function of the openings)', ()
 
 describe('probes that never settle', () => {
   it('give their slot back after probeTimeoutMs, so the breaker is not wedged', async () => {
-    const { breaker, clock, toHalfOpen } = setup({ recoveryTimeoutMs: 1_000, probeTimeoutMs: 5_000 });
+    const { breaker, clock, toHalfOpen } = setup({ breakDurationMs: 1_000, probeTimeoutMs: 5_000 });
     await toHalfOpen();
     expect(breaker.canExecute()).toBe(true); // this probe hangs forever
     await clock.advance(4_999);
@@ -165,7 +166,7 @@ describe('probes that never settle', () => {
   });
 
   it('use the default probeTimeoutMs of 60 s', async () => {
-    const { breaker, clock, toHalfOpen } = setup({ recoveryTimeoutMs: 1_000 });
+    const { breaker, clock, toHalfOpen } = setup({ breakDurationMs: 1_000 });
     await toHalfOpen();
     breaker.canExecute();
     await clock.advance(59_999);
@@ -178,7 +179,7 @@ describe('probes that never settle', () => {
   // probe's own slot, measured from when that probe started (a regression guard: one shared
   // "last probe" time once let a later probe keep an earlier, hung probe's slot until 8 s).
   it('each slot expires probeTimeoutMs after its own probe started, even while a later probe is running', async () => {
-    const { breaker, clock, toHalfOpen } = setup({ recoveryTimeoutMs: 1_000, halfOpenMaxCalls: 2, probeTimeoutMs: 5_000 });
+    const { breaker, clock, toHalfOpen } = setup({ breakDurationMs: 1_000, halfOpenMaxCalls: 2, probeTimeoutMs: 5_000 });
     await toHalfOpen();
     expect(breaker.canExecute()).toBe(true); // probe A, hangs
     await clock.advance(3_000);

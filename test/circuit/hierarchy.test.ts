@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreakerRegistry, HealingConfigError, type CircuitRejection } from '../../src/index.js';
+import { CircuitBreakerRegistry, HealingConfigError } from '../../src/index.js';
+import type { CircuitRejection } from '../../src/circuit/circuit-events.js';
 import { configError } from '../helpers/config-error.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
-function setup(parentConfig = { failureThreshold: 3, recoveryTimeoutMs: 10_000 }, childConfig = { failureThreshold: 5 }) {
+function setup(parentConfig = { failureThreshold: 3, breakDurationMs: 10_000 }, childConfig = { failureThreshold: 5 }) {
   const clock = new ManualClock();
   const registry = new CircuitBreakerRegistry({ clock });
   const parent = registry.get('openai', parentConfig);
@@ -57,7 +58,7 @@ describe('parent and children', () => {
   });
 
   it('lets an open child refuse its own calls without affecting the parent or its siblings', () => {
-    const { parent, gpt, o3, rejections } = setup({ failureThreshold: 100, recoveryTimeoutMs: 10_000 }, { failureThreshold: 2 });
+    const { parent, gpt, o3, rejections } = setup({ failureThreshold: 100, breakDurationMs: 10_000 }, { failureThreshold: 2 });
     gpt.recordFailure();
     gpt.recordFailure();
     expect(gpt.state).toBe('OPEN');
@@ -69,7 +70,7 @@ describe('parent and children', () => {
   });
 
   it('rolls a child’s outcomes up to the parent’s stats', () => {
-    const { parent, gpt, o3 } = setup({ failureThreshold: 100, recoveryTimeoutMs: 10_000 });
+    const { parent, gpt, o3 } = setup({ failureThreshold: 100, breakDurationMs: 10_000 });
     gpt.recordFailure();
     o3.recordFailure();
     gpt.recordSuccess();
@@ -118,7 +119,7 @@ describe('parent and children', () => {
 
 describe('a half-open parent', () => {
   async function halfOpenParent(parentConfig: { halfOpenMaxCalls?: number; successThreshold?: number } = {}) {
-    const ctx = setup({ failureThreshold: 1, recoveryTimeoutMs: 10_000, ...parentConfig });
+    const ctx = setup({ failureThreshold: 1, breakDurationMs: 10_000, ...parentConfig });
     ctx.parent.recordFailure();
     await ctx.clock.advance(10_000);
     expect(ctx.parent.state).toBe('HALF_OPEN');

@@ -22,7 +22,7 @@ const source = `
   // Work happens in functions: temporaries left in the (still running) module body's frame
   // would stay reachable and skew the heap measurements.
   function fill(registry) {
-    const openConfig = { failureThreshold: 1, recoveryTimeoutMs: 3_600_000 };
+    const openConfig = { failureThreshold: 1, breakDurationMs: 3_600_000 };
     for (let i = 0; i < ${TOTAL}; i++) {
       if (i % ${OPEN_EVERY} === 0) registry.get('tenant:' + i, openConfig).recordFailure(new Error('down'));
       else registry.get('tenant:' + i).recordSuccess();

@@ -118,7 +118,7 @@ class Model {
     return this.state(now) === 'HALF_OPEN' ? this.probes.length : 0;
   }
 
-  recoveryTimeoutMs(): number {
+  breakDurationMs(): number {
     return this.config.breakFor(Math.max(1, this.openings));
   }
 
@@ -274,7 +274,7 @@ function scenarioArb(policyArb: fc.Arbitrary<CircuitPolicy>, options: { multiSlo
     config: {
       policy,
       failureThreshold,
-      recoveryTimeoutMs: breakFunction(breakSpec),
+      breakDurationMs: breakFunction(breakSpec),
       halfOpenMaxCalls,
       successThreshold: Math.min(successShare, halfOpenMaxCalls),
       probeTimeoutMs: halfOpenMaxCalls > 1 && !options.multiSlotExpiry ? MAX_MS : probeTimeoutMs,
@@ -337,7 +337,7 @@ function compare(breaker: CircuitBreaker, model: Model, now: number, where: stri
     ['rejections', stats.rejections, model.rejections],
     ['openings', stats.openings, model.openings],
     ['openedAt', stats.openedAt, model.openedAt],
-    ['recoveryTimeoutMs', stats.recoveryTimeoutMs, model.recoveryTimeoutMs()],
+    ['breakDurationMs', stats.breakDurationMs, model.breakDurationMs()],
     ['halfOpenInFlight', stats.halfOpenInFlight, model.halfOpenInFlight(now)],
     ['window.calls', stats.window.calls, window.calls],
     ['window.failures', stats.window.failures, window.failures],
@@ -486,13 +486,13 @@ describe('divergences the model found: src bugs, named (these fail until src is 
   function half(breaker: CircuitBreaker, clock: HandClock): void {
     expect(breaker.canExecute()).toBe(true);
     breaker.recordFailure(new Error('boom'));
-    clock.time += breaker.stats().recoveryTimeoutMs;
+    clock.time += breaker.stats().breakDurationMs;
     expect(breaker.state).toBe('HALF_OPEN');
   }
 
   it('a probe pending for probeTimeoutMs frees its slot even while a later probe is fresh (halfOpenMaxCalls 2)', () => {
     const clock = new HandClock(1_700_000_000_000);
-    const breaker = new CircuitBreakerRegistry({ clock }).get('probes', { failureThreshold: 1, recoveryTimeoutMs: 1_000, halfOpenMaxCalls: 2, probeTimeoutMs: 100 });
+    const breaker = new CircuitBreakerRegistry({ clock }).get('probes', { failureThreshold: 1, breakDurationMs: 1_000, halfOpenMaxCalls: 2, probeTimeoutMs: 100 });
     half(breaker, clock);
     expect(breaker.canExecute()).toBe(true); // probe A: never settles
     clock.time += 50;

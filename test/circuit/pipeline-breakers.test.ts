@@ -64,7 +64,7 @@ describe('which failures count, through a pipeline', () => {
   });
 
   it('does not count a failure that shouldTrip rejects, even a transient one, and frees the half-open slot', async () => {
-    const { breaker, clock, run } = setup({ failureThreshold: 1, recoveryTimeoutMs: 1_000, shouldTrip: () => false });
+    const { breaker, clock, run } = setup({ failureThreshold: 1, breakDurationMs: 1_000, shouldTrip: () => false });
     breaker.recordFailure();
     await clock.advance(1_000);
     await run(failing([httpError(503)], 1));

@@ -105,7 +105,7 @@ describe('count-window policy', () => {
   });
 
   it('starts from an empty window after closing again', async () => {
-    const { breaker, clock } = setup({ recoveryTimeoutMs: 1_000, policy: { type: 'count', windowSize: 4, failureRateThreshold: 50 } });
+    const { breaker, clock } = setup({ breakDurationMs: 1_000, policy: { type: 'count', windowSize: 4, failureRateThreshold: 50 } });
     play(breaker, 'FFFF');
     expect(breaker.state).toBe('OPEN');
     await clock.advance(1_000);
@@ -226,7 +226,7 @@ describe('slow calls', () => {
   });
 
   it('re-opens a half-open breaker when the probe is slow', async () => {
-    const { breaker, clock } = setup({ slowCallMs: 100, failureThreshold: 1, recoveryTimeoutMs: 1_000 });
+    const { breaker, clock } = setup({ slowCallMs: 100, failureThreshold: 1, breakDurationMs: 1_000 });
     breaker.recordFailure();
     await clock.advance(1_000);
     expect(breaker.canExecute()).toBe(true);

@@ -33,10 +33,10 @@ function externalBreaker(name: string) {
 describe('shared configs: configure(name, config) and get(breaker, name)', () => {
   it('creates breakers with the shared config', () => {
     const { registry } = newRegistry();
-    registry.configure('llm', { failureThreshold: 3, recoveryTimeoutMs: 30_000, halfOpenMaxCalls: 2 });
+    registry.configure('llm', { failureThreshold: 3, breakDurationMs: 30_000, halfOpenMaxCalls: 2 });
     const gpt = registry.get('llm:gpt-4o', 'llm');
     const claude = registry.get('llm:claude', 'llm');
-    expect(gpt.config).toMatchObject({ failureThreshold: 3, recoveryTimeoutMs: 30_000, halfOpenMaxCalls: 2 });
+    expect(gpt.config).toMatchObject({ failureThreshold: 3, breakDurationMs: 30_000, halfOpenMaxCalls: 2 });
     expect(claude.config).toBe(gpt.config);
     gpt.recordFailure();
     gpt.recordFailure();
@@ -54,11 +54,11 @@ describe('shared configs: configure(name, config) and get(breaker, name)', () =>
   it('keeps a shared config holding functions (growing break, shouldTrip)', () => {
     const { registry } = newRegistry();
     const shouldTrip = () => true;
-    const recoveryTimeoutMs = (n: number) => n * 1_000;
-    registry.configure('fn', { shouldTrip, recoveryTimeoutMs });
+    const breakDurationMs = (n: number) => n * 1_000;
+    registry.configure('fn', { shouldTrip, breakDurationMs });
     const breaker = registry.get('svc', 'fn');
     expect(breaker.config.shouldTrip).toBe(shouldTrip);
-    expect(breaker.config.recoveryTimeoutMs).toBe(recoveryTimeoutMs);
+    expect(breaker.config.breakDurationMs).toBe(breakDurationMs);
   });
 
   it('leaves breakers already created with a shared config alone when it is redefined', () => {

@@ -124,7 +124,7 @@ describe('CircuitBreakerRegistry: invalid breaker config', () => {
   });
 
   it.each<[string, CircuitBreakerConfig, string]>([
-    ['a negative recoveryTimeoutMs', { recoveryTimeoutMs: -1 }, 'circuitBreaker.recoveryTimeoutMs'],
+    ['a negative breakDurationMs', { breakDurationMs: -1 }, 'circuitBreaker.breakDurationMs'],
     ['halfOpenMaxCalls 0', { halfOpenMaxCalls: 0 }, 'circuitBreaker.halfOpenMaxCalls'],
     ['halfOpenMaxCalls 1.5', { halfOpenMaxCalls: 1.5 }, 'circuitBreaker.halfOpenMaxCalls'],
   ])('rejects %s naming the field', (_label, config, option) => {

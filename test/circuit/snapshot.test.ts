@@ -29,7 +29,7 @@ describe('snapshot()', () => {
     const clock = new ManualClock(START);
     const registry = new CircuitBreakerRegistry({ clock });
     registry.get('closed', { failureThreshold: 3 }).recordFailure();
-    registry.get('open', { failureThreshold: 1, recoveryTimeoutMs: 60_000 }).recordFailure();
+    registry.get('open', { failureThreshold: 1, breakDurationMs: 60_000 }).recordFailure();
     registry.get('isolated').isolate();
     await clock.advance(20_000);
     const snapshot = registry.snapshot();
@@ -60,7 +60,7 @@ describe('restore() into a new registry', () => {
   it('keeps the remaining break (not a new full one) and the openings, after a JSON round trip and some time', async () => {
     const source = new ManualClock(START);
     const before = new CircuitBreakerRegistry({ clock: source });
-    before.get('payments', { failureThreshold: 1, recoveryTimeoutMs: 60_000 }).recordFailure();
+    before.get('payments', { failureThreshold: 1, breakDurationMs: 60_000 }).recordFailure();
     await source.advance(20_000);
     const saved = roundTrip(before.snapshot());
 
@@ -78,7 +78,7 @@ describe('restore() into a new registry', () => {
   });
 
   it('keeps the openings count, so a growing break goes on growing', async () => {
-    const config: CircuitBreakerConfig = { failureThreshold: 1, recoveryTimeoutMs: (n) => 1_000 * 2 ** (n - 1) };
+    const config: CircuitBreakerConfig = { failureThreshold: 1, breakDurationMs: (n) => 1_000 * 2 ** (n - 1) };
     const source = new ManualClock(START);
     const before = new CircuitBreakerRegistry({ clock: source });
     const breaker = before.get('llm', config);
@@ -145,7 +145,7 @@ describe('restore() into a new registry', () => {
   it('restores a half-open breaker as half-open, with its probe slots free', async () => {
     const source = new ManualClock(START);
     const before = new CircuitBreakerRegistry({ clock: source });
-    const b = before.get('svc', { failureThreshold: 1, recoveryTimeoutMs: 1_000 });
+    const b = before.get('svc', { failureThreshold: 1, breakDurationMs: 1_000 });
     b.recordFailure();
     await source.advance(1_000);
     b.canExecute(); // a probe in flight in the old process

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorClassifier, parseRetryAfter } from '../../src/index.js';
+import { ErrorClassifier } from '../../src/index.js';
+import { parseRetryAfter } from '../../src/classify/retry-after.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const classifier = new ErrorClassifier({ now: () => NOW });

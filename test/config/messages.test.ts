@@ -24,7 +24,7 @@ describe('config messages', () => {
     expect(retries.message).toContain("here it is retry.maxAttempts (attempts in all: p-retry's retries + 1)");
     expect(configError(pipeline({ retry: { minTimeout: 10 } })).message).toContain('here it is retry.minDelayMs');
     const registry = new CircuitBreakerRegistry();
-    expect(configError(() => registry.get('a', { resetTimeout: 10 } as never)).message).toContain('here it is recoveryTimeoutMs');
+    expect(configError(() => registry.get('a', { resetTimeout: 10 } as never)).message).toContain('here it is breakDurationMs');
     expect(configError(() => registry.get('b', { volumeThreshold: 5 } as never)).message).toContain('here it is minimumCalls');
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HealingConfigError, readEnvironment } from '../../src/index.js';
+import { HealingConfigError } from '../../src/index.js';
+import { readEnvironment } from '../../src/config/environment.js';
 import { configError } from '../helpers/config-error.js';
 
 afterEach(() => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreakerRegistry, GracefulDegradation, HealingPipeline, type FeatureChange } from '../../src/index.js';
+import { CircuitBreakerRegistry, GracefulDegradation, HealingPipeline } from '../../src/index.js';
+import type { FeatureChange } from '../../src/degrade/degradable-feature.js';
 import { configError } from '../helpers/config-error.js';
 import { httpError, networkError } from '../helpers/errors.js';
 import { flushMicrotasks, ManualClock } from '../helpers/manual-clock.js';

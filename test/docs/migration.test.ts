@@ -55,7 +55,7 @@ describe('cockatiel', () => {
   async function openedAt(outcomes: boolean[], peerBreaker: IBreaker, config: CircuitBreakerConfig) {
     const peer = circuitBreaker(handleAll, { halfOpenAfter: 60_000, breaker: peerBreaker });
     const registry = new CircuitBreakerRegistry({ clock: new ManualClock() });
-    const ours = registry.get('x', { ...config, recoveryTimeoutMs: 60_000 });
+    const ours = registry.get('x', { ...config, breakDurationMs: 60_000 });
     let peerOpenedAt = -1;
     let oursOpenedAt = -1;
     for (const [index, ok] of outcomes.entries()) {
@@ -92,7 +92,7 @@ describe('opossum', () => {
       timeout: false, resetTimeout: 60_000, errorThresholdPercentage: 50, volumeThreshold: 4, rollingCountTimeout: 10_000,
     });
     const registry = new CircuitBreakerRegistry({ clock: new ManualClock() });
-    const ours = registry.get('x', { policy: { type: 'time', windowMs: 10_000, minimumCalls: 4, failureRateThreshold: 50.001 }, recoveryTimeoutMs: 60_000 });
+    const ours = registry.get('x', { policy: { type: 'time', windowMs: 10_000, minimumCalls: 4, failureRateThreshold: 50.001 }, breakDurationMs: 60_000 });
     const outcomes = [true, false, true, false, false, true, false];
     const opened: Record<string, number> = {};
     for (const [index, ok] of outcomes.entries()) {

@@ -57,7 +57,7 @@ describe('examples', () => {
   });
 
   it('5. an outage opens the circuit, then recovery goes through half-open', async () => {
-    expectPassed(await circuitBreakerOutage(service.baseUrl, { recoveryTimeoutMs: 300 }));
+    expectPassed(await circuitBreakerOutage(service.baseUrl, { breakDurationMs: 300 }));
     expect(service.hits('/inventory')).toBe(5);
   });
 

@@ -2,7 +2,7 @@
 // every rejoinIntervalMs: a missed push, a store outage and a store that lost its data are all
 // caught up within that bound (pub/sub does not replay what a reconnecting subscriber missed).
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryStateStore, SharedCircuitBreaker, type SharedCircuitState, type StateStore } from '../../src/index.js';
+import { MemoryStateStore, SharedCircuitBreaker, type SharedCircuitState, type StateStore } from '../../src/fleet/index.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 const REJOIN_MS = 250;
@@ -42,7 +42,7 @@ async function pair() {
   const clock = new ManualClock();
   const shared = new MemoryStateStore({ clock });
   const flaky = new UnreliableStore(shared);
-  const options = { clock, failureThreshold: 4, windowMs: 60_000, recoveryTimeoutMs: 5_000, flushIntervalMs: 50, storeTimeoutMs: 100, rejoinIntervalMs: REJOIN_MS };
+  const options = { clock, failureThreshold: 4, windowMs: 60_000, breakDurationMs: 5_000, flushIntervalMs: 50, storeTimeoutMs: 100, rejoinIntervalMs: REJOIN_MS };
   const follower = new SharedCircuitBreaker('payments', { ...options, store: flaky, instanceId: 'follower' });
   const leader = new SharedCircuitBreaker('payments', { ...options, store: shared, instanceId: 'leader' });
   live.push(follower, leader);

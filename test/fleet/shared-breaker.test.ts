@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CircuitBreakerRegistry, executeWithHealing } from '../../src/index.js';
 import {
-  CircuitBreakerRegistry, executeWithHealing, MemoryStateStore, SharedCircuitBreaker,
-  type SharedCircuitBreakerOptions, type StateStore, type StoreAvailabilityChange,
-} from '../../src/index.js';
+  MemoryStateStore, SharedCircuitBreaker, type SharedCircuitBreakerOptions, type StateStore, type StoreAvailabilityChange,
+} from '../../src/fleet/index.js';
 import { configError } from '../helpers/config-error.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
@@ -20,7 +20,7 @@ async function fleet(size: number, options: SharedCircuitBreakerOptions = {}, cl
   const members: SharedCircuitBreaker[] = [];
   for (let i = 0; i < size; i++) {
     members.push(new SharedCircuitBreaker('payments', {
-      store, clock, instanceId: `pod-${i}`, failureThreshold: 8, windowMs: 60_000, recoveryTimeoutMs: BREAK_MS,
+      store, clock, instanceId: `pod-${i}`, failureThreshold: 8, windowMs: 60_000, breakDurationMs: BREAK_MS,
       flushIntervalMs: FLUSH_MS, probeTimeoutMs: 1_000, ...options,
     }));
   }
@@ -93,7 +93,7 @@ describe('SharedCircuitBreaker: fleet-wide decisions on one store', () => {
     await clock.advance(0);
     expect(members[1]!.state).toBe('OPEN');
     await clock.advance(1_000);
-    const restarted = new SharedCircuitBreaker('payments', { store, clock, instanceId: 'pod-new', recoveryTimeoutMs: BREAK_MS });
+    const restarted = new SharedCircuitBreaker('payments', { store, clock, instanceId: 'pod-new', breakDurationMs: BREAK_MS });
     live.push(restarted);
     await restarted.ready();
     expect(restarted.state).toBe('OPEN');

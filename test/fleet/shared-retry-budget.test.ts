@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  HealingConfigError, HealingPipeline, MemoryStateStore, SharedRetryBudget, type StateStore,
-} from '../../src/index.js';
+import { HealingConfigError, HealingPipeline } from '../../src/index.js';
+import { MemoryStateStore, SharedRetryBudget, type StateStore } from '../../src/fleet/index.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 const withdrawAll = (budget: SharedRetryBudget, tries: number) => Array.from({ length: tries }, () => budget.tryWithdraw()).filter(Boolean).length;

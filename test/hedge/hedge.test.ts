@@ -71,7 +71,7 @@ describe('hedging', () => {
   it('hedges with the first fallback: it serves, the breaker does not count it, the primary is aborted', async () => {
     const clock = new ManualClock();
     const registry = new CircuitBreakerRegistry({ clock });
-    const breaker = registry.get('slow', { failureThreshold: 1, recoveryTimeoutMs: 1_000 });
+    const breaker = registry.get('slow', { failureThreshold: 1, breakDurationMs: 1_000 });
     breaker.recordFailure();
     await clock.advance(1_000);
     expect(breaker.state).toBe('HALF_OPEN');

@@ -6,8 +6,8 @@ import { makeOpossumSubject, type OpossumSubject } from './subject.js';
 
 let subject: OpossumSubject | undefined;
 
-function make(failureThreshold: number, recoveryTimeoutMs = 10_000): OpossumSubject {
-  subject = makeOpossumSubject({ failureThreshold, recoveryTimeoutMs });
+function make(failureThreshold: number, breakDurationMs = 10_000): OpossumSubject {
+  subject = makeOpossumSubject({ failureThreshold, breakDurationMs });
   return subject;
 }
 

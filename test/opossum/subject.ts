@@ -9,7 +9,7 @@ export interface BreakerSubjectConfig {
   /** Native meaning: this many counted failures in a row open the breaker. */
   failureThreshold: number;
   /** Native meaning: ms the breaker stays open before it admits a probe. */
-  recoveryTimeoutMs: number;
+  breakDurationMs: number;
 }
 
 export interface BreakerSubject {
@@ -53,19 +53,19 @@ export const opossumCapabilities = {
  * - `errorThresholdPercentage: 100 * (failureThreshold - 1) / failureThreshold`: opossum opens when
  *   the rate is strictly above it, so `failureThreshold` failures in a row open it (100%), and so do
  *   they after one success (n/(n+1)), while `failureThreshold - 1` failures after a success do not;
- * - `rollingCountTimeout: recoveryTimeoutMs`: the window has forgotten the failures that opened the
+ * - `rollingCountTimeout: breakDurationMs`: the window has forgotten the failures that opened the
  *   breaker by the time it half-opens, as the native count is cleared by opening;
  * - `timeout: false`: the pipeline's `timeoutMs` times calls, not opossum.
  */
-export function opossumOptionsFor({ failureThreshold, recoveryTimeoutMs }: BreakerSubjectConfig) {
+export function opossumOptionsFor({ failureThreshold, breakDurationMs }: BreakerSubjectConfig) {
   if (!Number.isInteger(failureThreshold) || failureThreshold < 1) throw new RangeError('failureThreshold must be an integer >= 1');
-  if (!Number.isInteger(recoveryTimeoutMs) || recoveryTimeoutMs < 1) throw new RangeError('recoveryTimeoutMs must be an integer >= 1');
+  if (!Number.isInteger(breakDurationMs) || breakDurationMs < 1) throw new RangeError('breakDurationMs must be an integer >= 1');
   return {
     volumeThreshold: failureThreshold,
     errorThresholdPercentage: (100 * (failureThreshold - 1)) / failureThreshold,
-    resetTimeout: recoveryTimeoutMs,
-    rollingCountTimeout: recoveryTimeoutMs,
-    rollingCountBuckets: Math.min(10, recoveryTimeoutMs),
+    resetTimeout: breakDurationMs,
+    rollingCountTimeout: breakDurationMs,
+    rollingCountBuckets: Math.min(10, breakDurationMs),
     timeout: false as const,
     enableSnapshots: false,
   };

@@ -2,7 +2,8 @@ import * as api from '@opentelemetry/api';
 import { AggregationTemporality, DataPointType, MeterProvider, MetricReader, type HistogramMetricData, type SumMetricData } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CircuitBreakerRegistry, HealingConfigError, HealingPipeline, instrumentOpenTelemetry } from '../../src/index.js';
+import { CircuitBreakerRegistry, HealingConfigError, HealingPipeline } from '../../src/index.js';
+import { instrumentOpenTelemetry } from '../../src/otel/index.js';
 import { failing, httpError, networkError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 

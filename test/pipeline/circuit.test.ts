@@ -3,7 +3,7 @@ import { CircuitBreakerRegistry, CircuitOpenError, executeWithHealing, HealingPi
 import { failing, httpError, networkError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
-function setup(config = { failureThreshold: 2, recoveryTimeoutMs: 10_000 }) {
+function setup(config = { failureThreshold: 2, breakDurationMs: 10_000 }) {
   const clock = new ManualClock();
   const registry = new CircuitBreakerRegistry({ clock });
   const breaker = registry.get('api', config);
@@ -12,7 +12,7 @@ function setup(config = { failureThreshold: 2, recoveryTimeoutMs: 10_000 }) {
 
 describe('executions through a named circuit', () => {
   it('counts each failed attempt against the breaker and opens it', async () => {
-    const { registry, breaker } = setup({ failureThreshold: 3, recoveryTimeoutMs: 10_000 });
+    const { registry, breaker } = setup({ failureThreshold: 3, breakDurationMs: 10_000 });
     const fn = failing([networkError(), networkError(), networkError()], 'ok');
     const result = await executeWithHealing(fn, {}, { circuitName: 'api', registry, retry: { maxAttempts: 3, minDelayMs: 0 } });
     expect(result.status).toBe('error');
@@ -57,7 +57,7 @@ describe('executions through a named circuit', () => {
     expect(breaker.stats().consecutiveFailures).toBe(0);
   });
 
-  it('lets one probe through after recoveryTimeoutMs and closes on its success', async () => {
+  it('lets one probe through after breakDurationMs and closes on its success', async () => {
     const { clock, registry, breaker } = setup();
     breaker.recordFailure();
     breaker.recordFailure();

@@ -118,7 +118,7 @@ describe('rollback: snapshot and restore', () => {
   it('rolls back once after the circuit refuses mid-execution', async () => {
     const clock = new ManualClock();
     const registry = new CircuitBreakerRegistry({ clock });
-    registry.get('db', { failureThreshold: 1, recoveryTimeoutMs: 10_000 });
+    registry.get('db', { failureThreshold: 1, breakDurationMs: 10_000 });
     const { store, rollback } = makeStore();
     const result = await executeWithHealing(async () => { store.balance -= 10; throw networkError(); }, {}, {
       circuitName: 'db', registry, clock, rollback, retry: { maxAttempts: 3, minDelayMs: 0 },

@@ -64,7 +64,7 @@ describe('pipeline.transaction(steps)', () => {
 
   it('compensates even after the failed step opened opened the circuit (compensations bypass the breaker)', async () => {
     const registry = new CircuitBreakerRegistry();
-    const breaker = registry.get('travel', { failureThreshold: 1, recoveryTimeoutMs: 60_000 });
+    const breaker = registry.get('travel', { failureThreshold: 1, breakDurationMs: 60_000 });
     const undone: string[] = [];
     const result = await new HealingPipeline({ circuitName: 'travel', registry, retry: { maxAttempts: 1 } }).transaction([
       { name: 'a', run: () => 'a', compensate: () => { undone.push('a'); } },

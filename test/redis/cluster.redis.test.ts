@@ -3,7 +3,7 @@
 // node that owns its hash tag, state changes reach subscribers whatever node published them.
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SharedCircuitBreaker, type SharedCircuitBreakerOptions, type StateStore } from '../../src/index.js';
+import { SharedCircuitBreaker, type SharedCircuitBreakerOptions, type StateStore } from '../../src/fleet/index.js';
 import { createRedisStateStore } from '../../src/redis/index.js';
 import { hasRedisCli, RedisCluster } from './redis-cluster.js';
 import { hasRedisServer, waitFor } from './redis-server.js';
@@ -39,7 +39,7 @@ describe.skipIf(!hasRedisServer() || !hasRedisCli())('fleet mode on a Redis Clus
 
   async function breaker(name: string, store: StateStore, instanceId: string, options: SharedCircuitBreakerOptions = {}) {
     const made = new SharedCircuitBreaker(name, {
-      store, instanceId, failureThreshold: 4, windowMs: 10_000, flushIntervalMs: 20, recoveryTimeoutMs: 200, probeTimeoutMs: 2_000,
+      store, instanceId, failureThreshold: 4, windowMs: 10_000, flushIntervalMs: 20, breakDurationMs: 200, probeTimeoutMs: 2_000,
       storeTimeoutMs: 500, ...options,
     });
     breakers.push(made);

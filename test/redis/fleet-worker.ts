@@ -9,9 +9,8 @@
 // so one set of processes serves several test cases.
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
-import {
-  CircuitBreakerRegistry, executeWithHealing, SharedCircuitBreaker, type SharedCircuitBreakerOptions, type StateStore,
-} from '../../src/index.js';
+import { CircuitBreakerRegistry, executeWithHealing } from '../../src/index.js';
+import { SharedCircuitBreaker, type SharedCircuitBreakerOptions, type StateStore } from '../../src/fleet/index.js';
 import { createRedisStateStore } from '../../src/redis/index.js';
 
 interface WorkerConfig {

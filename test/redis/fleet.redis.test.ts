@@ -4,7 +4,7 @@
 // processes: windows and intervals are tens to hundreds of ms, and every wait polls a condition
 // with a bounded deadline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SharedCircuitBreakerOptions } from '../../src/index.js';
+import type { SharedCircuitBreakerOptions } from '../../src/fleet/index.js';
 import { Dependency, startWorkers, type Worker } from './fleet.js';
 import { hasRedisCli } from './redis-cluster.js';
 import { ENABLE_REDIS_SUITE, hasRedisServer, RedisServer, waitFor } from './redis-server.js';
@@ -16,7 +16,7 @@ if (!available && !inCI) {
 }
 
 const BASE: SharedCircuitBreakerOptions = {
-  failureThreshold: 8, windowMs: 10_000, recoveryTimeoutMs: 10_000, probeTimeoutMs: 2_000,
+  failureThreshold: 8, windowMs: 10_000, breakDurationMs: 10_000, probeTimeoutMs: 2_000,
   flushIntervalMs: 50, storeTimeoutMs: 250, rejoinIntervalMs: 100, localFailureThreshold: 1_000,
 };
 
@@ -90,7 +90,7 @@ describe.skipIf(!available)('fleet mode on a real redis-server, 4 processes', ()
   });
 
   it('sends exactly one half-open probe across the fleet per recovery window', async () => {
-    const group = await fleet({ recoveryTimeoutMs: 150 });
+    const group = await fleet({ breakDurationMs: 150 });
     for (const worker of group) worker.send({ cmd: 'load', gapMs: 5 });
     const probes = () => dependency.requests.filter((request) => request.state === 'HALF_OPEN');
     await waitFor('4 recovery windows', () => new Set(probes().map((probe) => probe.generation)).size >= 4, 5_000);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import type { SharedCircuitBreakerOptions } from '../../src/index.js';
+import type { SharedCircuitBreakerOptions } from '../../src/fleet/index.js';
 import { waitFor } from './redis-server.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

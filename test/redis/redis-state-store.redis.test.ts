@@ -2,7 +2,7 @@
 // suite; fleet.redis.test.ts fails under CI=true when redis-server is missing).
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SharedCircuitState, StateStore } from '../../src/index.js';
+import type { SharedCircuitState, StateStore } from '../../src/fleet/index.js';
 import { createRedisStateStore } from '../../src/redis/index.js';
 import { hasRedisServer, RedisServer, waitFor } from './redis-server.js';
 

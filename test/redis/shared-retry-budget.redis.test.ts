@@ -3,7 +3,7 @@
 // suites (fleet.redis.test.ts fails under CI=true when it is missing).
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SharedRetryBudget } from '../../src/index.js';
+import { SharedRetryBudget } from '../../src/fleet/index.js';
 import { createRedisStateStore } from '../../src/redis/index.js';
 import { hasRedisServer, RedisServer } from './redis-server.js';
 

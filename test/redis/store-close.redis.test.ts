@@ -2,7 +2,7 @@
 // bound even when Redis is frozen (SIGSTOP: connections stay open, nothing answers).
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SharedCircuitBreaker } from '../../src/index.js';
+import { SharedCircuitBreaker } from '../../src/fleet/index.js';
 import { createRedisStateStore } from '../../src/redis/index.js';
 import { hasRedisServer, RedisServer } from './redis-server.js';
 

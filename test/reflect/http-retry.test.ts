@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LLMRequestError, openAICompatible, type RetryOptions } from '../../src/index.js';
+import type { RetryOptions } from '../../src/index.js';
+import { LLMRequestError, openAICompatible } from '../../src/reflect/llm/index.js';
 
 interface Scripted { status: number; headers?: Record<string, string> }
 

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  createLLMReflector, executeWithHealing, openAICompatible, type HealingOptions, type OpenAICompatibleOptions,
-} from '../../src/index.js';
+import { executeWithHealing, HealingConfigError, type HealingOptions } from '../../src/index.js';
+import { createLLMReflector, openAICompatible, type OpenAICompatibleOptions } from '../../src/reflect/llm/index.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../helpers/openai-server.js';
 
@@ -225,5 +224,14 @@ describe('openAICompatible input checks', () => {
     expect(() => openAICompatible({ baseURL: 'https://x/v1', model: '' })).toThrow(/model must be a non-empty string/);
     expect(() => openAICompatible({ baseURL: 'https://x/v1', model: 'm', structuredOutput: 'xml' as never })).toThrow(/structuredOutput must be one of/);
     expect(() => createLLMReflector({} as never)).toThrow(/complete must be a function/);
+  });
+});
+
+describe('bad adapter options', () => {
+  it('are HealingConfigErrors naming the option', () => {
+    expect(() => createLLMReflector({} as never)).toThrow(expect.objectContaining({ name: 'HealingConfigError', option: 'createLLMReflector.complete' }));
+    expect(() => createLLMReflector({ complete: async () => '', instructions: 3 as never })).toThrow(expect.objectContaining({ option: 'createLLMReflector.instructions' }));
+    expect(() => openAICompatible({ baseURL: 'ftp://models.internal', model: 'm' })).toThrow(HealingConfigError);
+    expect(() => openAICompatible({ baseURL: 'ftp://models.internal', model: 'm' })).toThrow('baseURL must be http(s), got ftp:');
   });
 });

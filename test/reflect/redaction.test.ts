@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createLLMReflector, executeWithHealing, openAICompatible, type ChatMessage, type HealingLogger, type HealingOptions,
-} from '../../src/index.js';
+import { executeWithHealing, type HealingLogger, type HealingOptions } from '../../src/index.js';
+import { createLLMReflector, openAICompatible, type ChatMessage } from '../../src/reflect/llm/index.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../helpers/openai-server.js';
 
 const API_KEY = 'sk-proj-AbCdEf0123456789XyZ';

@@ -3,10 +3,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  createLLMReflector, executeWithHealing, openAICompatible, parseProposalText, redactMessage, type ChatMessage,
-  type HealingOptions,
-} from '../../src/index.js';
+import { executeWithHealing, type HealingOptions } from '../../src/index.js';
+import { redactMessage } from '../../src/observe/redact.js';
+import { createLLMReflector, openAICompatible, type ChatMessage } from '../../src/reflect/llm/index.js';
+import { parseProposalText } from '../../src/reflect/secure-json.js';
 
 const invalid = (message: string, issues?: unknown[]) => Object.assign(new Error(message), { status: 422, ...(issues ? { issues } : {}) });
 

@@ -172,7 +172,7 @@ describe.each(clients)('faults from a real server, through %s', (_name, getJson)
   it('a full outage opens the breaker (later calls never reach the server), recovery closes it', async () => {
     const clock = new ManualClock();
     const registry = new CircuitBreakerRegistry({ clock });
-    const breaker = registry.get('inventory', { failureThreshold: 3, recoveryTimeoutMs: 10_000 });
+    const breaker = registry.get('inventory', { failureThreshold: 3, breakDurationMs: 10_000 });
     const transitions: string[] = [];
     registry.on('stateChange', ({ to }) => transitions.push(to));
     const pipeline = new HealingPipeline({ circuitName: 'inventory', registry, retry: { ...noWait, maxAttempts: 2 } });

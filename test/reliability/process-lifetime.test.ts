@@ -30,7 +30,7 @@ describe('process lifetime', () => {
   it('exits on its own after an execution with a long timeout and a long breaker break', () => {
     const run = runScript(`
       import { executeWithHealing, getCircuitBreaker } from './src/index.ts';
-      getCircuitBreaker('lifetime', { failureThreshold: 1, recoveryTimeoutMs: 600000 });
+      getCircuitBreaker('lifetime', { failureThreshold: 1, breakDurationMs: 600000 });
       const failed = await executeWithHealing(async () => { throw Object.assign(new Error('down'), { code: 'ECONNREFUSED' }); }, {},
         { circuitName: 'lifetime', timeoutMs: 600000, retry: { maxAttempts: 1 } });
       const ok = await executeWithHealing(async () => 'fine', {}, { timeoutMs: 600000 });

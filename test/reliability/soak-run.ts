@@ -76,7 +76,7 @@ const registry = new CircuitBreakerRegistry({ clock: skewableClock });
 // 60 % failed attempts over the last 100: at a 30 % fault rate that is 6.5 standard deviations
 // away, so the breaker stays closed in the steady phase and opens within 100 calls of an outage.
 const breaker = registry.get('soak', {
-  policy: { type: 'count', windowSize: 100, minimumCalls: 100, failureRateThreshold: 60 }, recoveryTimeoutMs: RECOVERY_MS,
+  policy: { type: 'count', windowSize: 100, minimumCalls: 100, failureRateThreshold: 60 }, breakDurationMs: RECOVERY_MS,
 });
 const transitions: Array<{ phase: string; to: string }> = [];
 let phase = 'steady';

@@ -26,7 +26,7 @@ describe('ManualClock (self-healing/testing)', () => {
   it("opens and half-opens a breaker on the test's time", async () => {
     const clock = new ManualClock();
     const registry = new CircuitBreakerRegistry({ clock });
-    const breaker = registry.get('payments', { failureThreshold: 1, recoveryTimeoutMs: 60_000 });
+    const breaker = registry.get('payments', { failureThreshold: 1, breakDurationMs: 60_000 });
     breaker.recordFailure(new Error('down'));
     expect(breaker.state).toBe('OPEN');
     await clock.advance(60_000);

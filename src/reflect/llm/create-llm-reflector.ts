@@ -1,3 +1,4 @@
+import { HealingConfigError } from '../../errors.js';
 import type { Reflector, ReflectionRequest } from '../reflector.js';
 import { MAX_PROPOSAL_TEXT } from '../secure-json.js';
 import type { CompleteFunction } from './chat.js';
@@ -35,10 +36,10 @@ export interface LLMReflectorOptions {
  */
 export function createLLMReflector<A = unknown>(options: LLMReflectorOptions): Reflector<A> {
   if (options === null || typeof options !== 'object' || typeof options.complete !== 'function') {
-    throw new TypeError('createLLMReflector({ complete }): complete must be a function (messages, { signal }) => Promise<string>');
+    throw new HealingConfigError('createLLMReflector.complete', 'complete must be a function (messages, { signal }) => Promise<string>, such as openAICompatible({ baseURL, model, apiKey })');
   }
   if (options.instructions !== undefined && typeof options.instructions !== 'string') {
-    throw new TypeError('createLLMReflector({ instructions }): instructions must be a string');
+    throw new HealingConfigError('createLLMReflector.instructions', 'instructions must be a string');
   }
   const { complete, instructions } = options;
   return async (request: ReflectionRequest<A>) => {

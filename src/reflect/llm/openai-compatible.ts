@@ -1,3 +1,4 @@
+import { HealingConfigError } from '../../errors.js';
 import { redactMessage } from '../../observe/redact.js';
 import type { ChatMessage, CompleteFunction, CompleteOptions, CompletionResult } from './chat.js';
 import { checkRetryOptions, withHttpRetries, type LLMRetryOptions } from './http-retry.js';
@@ -91,7 +92,7 @@ const DOWNGRADE: Record<'json_schema' | 'json_object', StructuredOutput> = { jso
  */
 export function openAICompatible(options: OpenAICompatibleOptions): CompleteFunction {
   const problem = checkOptions(options);
-  if (problem) throw new TypeError(`openAICompatible(options): ${problem}`);
+  if (problem) throw new HealingConfigError('openAICompatible', problem);
   const url = `${options.baseURL.replace(/\/+$/, '')}/chat/completions`;
   // The key and header values are removed from every error text, whatever their shape: a server
   // may echo a key in its own words ("Invalid API Key provided: gsk_...").

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CircuitBreakerRegistry, MemoryStateStore, SharedCircuitBreaker, type CircuitPolicy } from '../../../src/index.js';
+import { CircuitBreakerRegistry, type CircuitPolicy } from '../../../src/index.js';
+import { MemoryStateStore, SharedCircuitBreaker } from '../../../src/fleet/index.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import {
   describeBreakerConformance, type BreakerCapabilities, type ConformanceSubject, type ConformanceSubjectOptions, type MakeConformanceSubject,
@@ -49,7 +50,7 @@ describeBreakerConformance('shared breaker on the memory store', async (options)
   const clock = new ManualClock();
   const breaker = new SharedCircuitBreaker('conformance', {
     store: new MemoryStateStore({ clock }), clock, instanceId: 'solo',
-    failureThreshold: options.failureThreshold, recoveryTimeoutMs: options.recoveryTimeoutMs, windowMs: 24 * 3_600_000,
+    failureThreshold: options.failureThreshold, breakDurationMs: options.breakDurationMs, windowMs: 24 * 3_600_000,
   });
   await breaker.ready();
   return { breaker, advance: (ms) => clock.advance(ms), dispose: () => breaker.close() };

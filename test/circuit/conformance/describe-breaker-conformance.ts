@@ -6,7 +6,7 @@ export interface ConformanceSubjectOptions {
   /** Counted failures (in a row, from a fresh breaker) that open it. */
   failureThreshold: number;
   /** The break, in ms of the subject's fake time. */
-  recoveryTimeoutMs: number;
+  breakDurationMs: number;
   /** Probes admitted at once when half-open (asked for only with `capabilities.halfOpenMaxCalls`). */
   halfOpenMaxCalls?: number;
   /** Probe successes that close it (asked for only with `capabilities.successThreshold`). */
@@ -76,7 +76,7 @@ export function describeBreakerConformance(name: string, makeSubject: MakeConfor
     });
 
     async function subject(options: Partial<ConformanceSubjectOptions> = {}): Promise<ConformanceSubject> {
-      const made = await makeSubject({ failureThreshold: N, recoveryTimeoutMs: BREAK_MS, ...options });
+      const made = await makeSubject({ failureThreshold: N, breakDurationMs: BREAK_MS, ...options });
       live.push(made);
       return made;
     }

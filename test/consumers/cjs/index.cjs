@@ -1,5 +1,6 @@
-// Smoke test of the CJS build as a user's CommonJS script requires it. dist/index.cjs requires the
-// ESM-only p-retry, which works through require(esm) (stable from Node 22.12, our engines floor).
+// Smoke test of the CJS build as a user's CommonJS script requires it. Each dist/*.cjs entry is a
+// require() of the ES module build (require(esm), stable from Node 22.12, our engines floor), so
+// every entry, required or imported, shares one copy of every class.
 const assert = require('node:assert/strict');
 const lib = require('self-healing');
 const {
@@ -13,6 +14,9 @@ const { injectFault, injectLatency, seededRandom } = require('self-healing/testi
 const httpEntry = require('self-healing/http');
 const { Redis } = require('ioredis');
 const redisEntry = require('self-healing/redis');
+const fleetEntry = require('self-healing/fleet');
+const otelEntry = require('self-healing/otel');
+const llmEntry = require('self-healing/llm');
 
 const warnings = [];
 process.on('warning', (warning) => warnings.push(`${warning.name}: ${warning.message}`));
@@ -92,13 +96,18 @@ async function main() {
   assert.deepEqual(circuits.map((breaker) => breaker.name), ['inventory']);
   assert.throws(() => httpEntry.createHealingHandler({ registry, maxBodyBytes: -1 }), HealingConfigError);
   // OpenTelemetry is an optional peer, not installed here: instrumenting is a no-op.
-  assert.equal(lib.instrumentOpenTelemetry(inventory).enabled, false);
+  assert.match(require.resolve('self-healing/otel'), /[\\/]node_modules[\\/]self-healing[\\/]dist[\\/]otel\.cjs$/);
+  assert.equal(otelEntry.instrumentOpenTelemetry(inventory).enabled, false);
 
   // self-healing/redis from require(), with a real (never connected) ioredis client.
   assert.match(require.resolve('self-healing/redis'), /[\\/]node_modules[\\/]self-healing[\\/]dist[\\/]redis\.cjs$/);
   assert.deepEqual(Object.keys(redisEntry).sort(), ['createRedisStateStore']);
   assert.equal(redisEntry.createRedisStateStore({ client: new Redis({ lazyConnect: true }) }).kind, 'redis');
-  const shared = new lib.SharedCircuitBreaker('shared-cjs', { failureThreshold: 1 });
+  // One copy of every class across entries: a subpath's errors are the main entry's classes.
+  assert.throws(() => redisEntry.createRedisStateStore({ client: {} }), (error) => Object.getPrototypeOf(error) === HealingConfigError.prototype && error.option === 'redisStateStore.client');
+  assert.throws(() => llmEntry.createLLMReflector({}), (error) => Object.getPrototypeOf(error) === HealingConfigError.prototype);
+  assert.match(require.resolve('self-healing/fleet'), /[\\/]node_modules[\\/]self-healing[\\/]dist[\\/]fleet\.cjs$/);
+  const shared = new fleetEntry.SharedCircuitBreaker('shared-cjs', { failureThreshold: 1 });
   await shared.ready();
   assert.equal(shared.canExecute(), true);
   shared.recordSuccess();

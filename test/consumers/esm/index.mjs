@@ -14,6 +14,10 @@ import * as httpEntry from 'self-healing/http';
 import { createHealingHandler, createNodeListener } from 'self-healing/http';
 import { Redis } from 'ioredis';
 import * as redisEntry from 'self-healing/redis';
+import { SharedCircuitBreaker } from 'self-healing/fleet';
+import { instrumentOpenTelemetry } from 'self-healing/otel';
+import { createLLMReflector } from 'self-healing/llm';
+import { createRequire } from 'node:module';
 
 const warnings = [];
 process.on('warning', (warning) => warnings.push(`${warning.name}: ${warning.message}`));
@@ -100,7 +104,7 @@ assert.equal((await waiting).result, 'later');
 assert.equal(manualClock.timerCount, 0);
 
 // self-healing/http: a registry, statistics and monitor from the main entry, served by the subpath
-// (bundled apart: it must work on them without sharing their classes).
+// (the entries share one copy of every class: see the instanceof checks below).
 assert.match(import.meta.resolve('self-healing/http'), /\/node_modules\/self-healing\/dist\/http\.js$/);
 assert.deepEqual(Object.keys(httpEntry).sort(), ['HealingHistory', 'createHealingHandler', 'createNodeListener']);
 assert.throws(() => createHealingHandler({ registry, authToken: 'short' }), HealingConfigError, 'instanceof works across entries');
@@ -120,16 +124,23 @@ assert.equal((await fetch(`${base}/circuits/inventory/reset`, { method: 'POST' }
 server.close();
 
 // OpenTelemetry is an optional peer, not installed here: instrumenting is a no-op.
-assert.equal(lib.instrumentOpenTelemetry(inventory).enabled, false);
+assert.match(import.meta.resolve('self-healing/otel'), /\/node_modules\/self-healing\/dist\/otel\.js$/);
+assert.equal(instrumentOpenTelemetry(inventory).enabled, false);
 
 // self-healing/redis with a real ioredis client (never connected: no server here), and a shared
 // breaker on the default in-memory store driven by the pipeline.
 assert.match(import.meta.resolve('self-healing/redis'), /\/node_modules\/self-healing\/dist\/redis\.js$/);
 assert.deepEqual(Object.keys(redisEntry).sort(), ['createRedisStateStore']);
 assert.equal(redisEntry.createRedisStateStore({ client: new Redis({ lazyConnect: true }) }).kind, 'redis');
-// Each entry bundles its own error classes: match the code and option path, not the class.
-assert.throws(() => redisEntry.createRedisStateStore({ client: {} }), { code: 'ERR_HEALING_CONFIG', option: 'redisStateStore.client' });
-const shared = new lib.SharedCircuitBreaker('shared-esm', { failureThreshold: 1 });
+// One copy of every class in the process: the entries share chunks, so a subpath's errors are the
+// main entry's classes, and require() from ESM gets the very same module.
+assert.throws(() => redisEntry.createRedisStateStore({ client: {} }), (error) => Object.getPrototypeOf(error) === HealingConfigError.prototype && error.option === 'redisStateStore.client');
+assert.throws(() => createLLMReflector({}), (error) => Object.getPrototypeOf(error) === HealingConfigError.prototype);
+const required = createRequire(import.meta.url)('self-healing');
+assert.equal(required.HealingConfigError, HealingConfigError, 'require() and import share one HealingConfigError');
+assert.equal(required.getDefaultRegistry(), lib.getDefaultRegistry(), 'require() and import share one default registry');
+assert.match(import.meta.resolve('self-healing/fleet'), /\/node_modules\/self-healing\/dist\/fleet\.js$/);
+const shared = new SharedCircuitBreaker('shared-esm', { failureThreshold: 1 });
 await shared.ready();
 registry.register(shared);
 const sharedResult = await executeWithHealing(async () => 'through the shared breaker', undefined, { circuitName: 'shared-esm', registry });

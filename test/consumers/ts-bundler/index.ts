@@ -1,7 +1,7 @@
 // As an app built by Vite/esbuild/webpack sees the package: moduleResolution bundler.
 import assert from 'node:assert/strict';
 import {
-  executeWithHealing, withSelfHealing, CircuitBreakerRegistry, HealingConfigError, HealingPipeline, instrumentOpenTelemetry,
+  executeWithHealing, withSelfHealing, CircuitBreakerRegistry, HealingConfigError, HealingPipeline,
   type HealingResult, type CircuitState,
 } from 'self-healing';
 // Neither opossum nor @types/opossum is installed here: the subpath must still load and type-check.
@@ -9,6 +9,9 @@ import { fromOpossum, type OpossumCircuitBreaker, type OpossumBreakerOptions } f
 import { injectFault, injectLatency, type FaultOptions, type LatencyOptions } from 'self-healing/testing';
 // Nor is ioredis: self-healing/redis must load and type-check without it too.
 import { createRedisStateStore, type RedisClientLike } from 'self-healing/redis';
+import { instrumentOpenTelemetry } from 'self-healing/otel';
+import { SharedCircuitBreaker, MemoryStateStore } from 'self-healing/fleet';
+import { createLLMReflector } from 'self-healing/llm';
 
 let calls = 0;
 const result: HealingResult<{ ok: true }> = await executeWithHealing(async () => {
@@ -42,5 +45,8 @@ assert.equal(chaos.result?.id, 'x');
 assert.equal(typeof injectLatency, 'function');
 // Without @opentelemetry/api the types still compile and instrumenting is a no-op.
 assert.equal(instrumentOpenTelemetry(new HealingPipeline()).enabled, false);
-assert.throws(() => createRedisStateStore({ client: {} as RedisClientLike }), { code: 'ERR_HEALING_CONFIG', option: 'redisStateStore.client' });
+assert.throws(() => createRedisStateStore({ client: {} as RedisClientLike }), (error: unknown) => error instanceof HealingConfigError && error.option === 'redisStateStore.client');
+assert.equal(typeof SharedCircuitBreaker, 'function');
+assert.equal(typeof MemoryStateStore, 'function');
+assert.throws(() => createLLMReflector({} as never), HealingConfigError);
 console.log(`ok ts-bundler on Node ${process.version}: attempts=${result.attempts} healed=${result.healed} opossum-subpath=${opossumOptions.name}`);

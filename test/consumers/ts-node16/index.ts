@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {
   executeWithHealing, HealingPipeline, ErrorClassifier, getCircuitBreaker, HealingError, CircuitBreakerRegistry,
-  HealingStatistics, HealthMonitor, instrumentOpenTelemetry,
+  HealingStatistics, HealthMonitor,
   type HealingResult, type HealingOptions, type HealingFunction, type Classification,
 } from 'self-healing';
 import CircuitBreaker from 'opossum';
@@ -11,7 +11,8 @@ import { createOpossumBreaker, fromOpossum, type OpossumBreakerAdapter } from 's
 import { injectHang, InjectedFaultError, type ChaosStats } from 'self-healing/testing';
 import { createHealingHandler, type HealingHttpHandler } from 'self-healing/http';
 import { Redis } from 'ioredis';
-import { SharedCircuitBreaker, type StateStore, type SharedCircuitBreakerStats } from 'self-healing';
+import { SharedCircuitBreaker, type StateStore, type SharedCircuitBreakerStats } from 'self-healing/fleet';
+import { instrumentOpenTelemetry } from 'self-healing/otel';
 import { createRedisStateStore, type RedisStateStoreOptions } from 'self-healing/redis';
 
 const fetchItem: HealingFunction<{ id: number }, string> = async ({ id }, { attempt }) => {

@@ -1,7 +1,8 @@
 // CJS under moduleResolution node16: this import compiles to require('self-healing'), so the
 // types must come from dist/index.d.cts (the "require" condition) and match dist/index.cjs.
 import assert = require('node:assert/strict');
-import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline, instrumentOpenTelemetry, type HealingResult } from 'self-healing';
+import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline, type HealingResult } from 'self-healing';
+import { instrumentOpenTelemetry } from 'self-healing/otel';
 import CircuitBreaker = require('opossum');
 import { createOpossumBreaker, fromOpossum } from 'self-healing/opossum';
 import { injectFault, seededRandom, type ChaosFunction } from 'self-healing/testing';

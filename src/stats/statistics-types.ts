@@ -1,6 +1,5 @@
 import type { HealingAction } from '../pipeline/healing-result.js';
 
-
 /**
  * How the executions that needed one kind of healing action ended.
  * @example
@@ -24,7 +23,7 @@ export interface RecoveryStats {
  * const { calls, successRate, retryRate } = statistics.stats().circuits['payments']!;
  * ```
  */
-export interface HealingStats {
+export interface StatisticsCounters {
   calls: number;
   successes: number;
   failures: number;
@@ -74,8 +73,8 @@ export interface RecoveryRecord {
  * ```
  */
 export interface StatisticsSnapshot {
-  pipelines: Record<string, HealingStats>;
-  circuits: Record<string, HealingStats>;
-  components: Record<string, HealingStats>;
+  pipelines: Record<string, StatisticsCounters>;
+  circuits: Record<string, StatisticsCounters>;
+  components: Record<string, StatisticsCounters>;
   recentRecoveries: RecoveryRecord[];
 }
