@@ -11,7 +11,7 @@ export { withSelfHealing, type SelfHealingDecorator } from './pipeline/with-self
 export type { HealingResult, HealingAction, HealingActionKind, GiveUpReason } from './pipeline/healing-result.js';
 export type { HealingStrategy, StrategyContext, StrategyAction, NextStrategy, Outcome } from './pipeline/strategy.js';
 export type {
-  HealingOptions, RetryOptions, AttemptContext, FallbackContext, HealingFunction, FallbackFunction, ProposalGuard,
+  HealingOptions, RetryOptions, AttemptContext, FallbackContext, HealingFunction, FallbackFunction, ProposalGuard, ArgsSchema,
 } from './pipeline/options.js';
 
 export { ErrorClassifier } from './classify/error-classifier.js';
@@ -39,7 +39,7 @@ export type { HedgeOptions } from './hedge/hedge-options.js';
 export { Bulkhead, type BulkheadConfig } from './bulkhead/bulkhead.js';
 export { BulkheadRejectedError, isBulkheadRejectedError } from './bulkhead/bulkhead-rejected-error.js';
 export { GracefulDegradation } from './degrade/graceful-degradation.js';
-export { DegradableFeature, type FeatureConfig } from './degrade/degradable-feature.js';
+export { DegradableFeature, type FeatureConfig, type FeatureEvents } from './degrade/degradable-feature.js';
 export { AdaptiveHealing, type AdaptiveConfig } from './adaptive/adaptive-healing.js';
 export { SlidingWindowRetryBudget, type RetryBudget } from './budget/retry-budget.js';
 export type { HealingLogger } from './observe/logger.js';
@@ -49,7 +49,9 @@ export {
   isHealingConfigError, isHealingError, isCircuitOpenError, isAttemptTimeoutError,
 } from './errors.js';
 
-export type { PipelineEvents, AttemptEvent, ActionEvent, OutcomeEvent, EscalateEvent } from './events/pipeline-events.js';
+export type {
+  PipelineEvents, PipelineEventName, AttemptEvent, ActionEvent, OutcomeEvent, EscalateEvent,
+} from './events/pipeline-events.js';
 export { HealingStatistics } from './stats/healing-statistics.js';
 export type { StatisticsCounters, RecoveryStats, RecoveryRecord, StatisticsSnapshot } from './stats/statistics-types.js';
 export { HealthMonitor, type HealthCheck, type HealthAlert, type SystemHealth, type CheckResult } from './health/health-monitor.js';

@@ -6,7 +6,6 @@ import type { CircuitState } from './circuit-breaker.js';
  * ```ts
  * breaker.on('open', ({ reason }) => reason === 'failure-rate' && page('error rate high'));
  * ```
- * @inline
  */
 export type TransitionReason =
   | 'failure-threshold' | 'failure-rate' | 'probe-failed' | 'probe-succeeded' | 'recovery-timeout'

@@ -45,7 +45,6 @@ export interface FeatureChange {
  * ```ts
  * const events: Array<keyof FeatureEvents> = ['disabled', 'enabled'];
  * ```
- * @inline
  */
 export interface FeatureEvents {
   disabled: FeatureChange;

@@ -7,3 +7,5 @@ export { createNodeListener } from './node-listener.js';
 export { HealingHistory, type HealingHistoryOptions, type ObservableRegistry } from './history/healing-history.js';
 export type { HandlerHistory } from './history/history-route.js';
 export type { HistorySnapshot, HistoryEntry, StateMarker, ComponentNow } from './history/history-types.js';
+export type { ObservablePipeline } from '../stats/healing-statistics.js';
+export type { TransitionReason } from '../circuit/circuit-events.js';

@@ -19,6 +19,7 @@
 export {
   instrumentOpenTelemetry, type OpenTelemetryOptions, type OpenTelemetryInstrumentation,
 } from './instrument-open-telemetry.js';
+export type { ObservablePipeline } from '../stats/healing-statistics.js';
 export type {
   OpenTelemetryApi, OtelTracerProvider, OtelMeterProvider, OtelTracer, OtelMeter, OtelSpan, OtelAttributes,
 } from './otel-api.js';

@@ -101,7 +101,6 @@ export interface RetryOptions {
  * ```ts
  * const argsSchema: ArgsSchema = z.object({ date: z.iso.date() });
  * ```
- * @inline
  */
 export interface ArgsSchema {
   safeParse(value: unknown): { success: boolean; data?: unknown; error?: unknown };

@@ -13,7 +13,6 @@ import { StatsAccumulator } from './stats-accumulator.js';
  * ```ts
  * const observed: ObservablePipeline = new HealingPipeline({ name: 'payments' });
  * ```
- * @inline
  */
 export interface ObservablePipeline {
   readonly name: string;
