@@ -6,6 +6,7 @@ import type { HealingResult } from '../pipeline/healing-result.js';
 import type { HealingStats, RecoveryRecord, StatisticsSnapshot } from './healing-stats.js';
 import { RecentRing } from './recent-ring.js';
 import { StatsAccumulator } from './stats-accumulator.js';
+import { cutAtTokenBoundary } from '../core/cut-text.js';
 
 /**
  * Anything with a name and pipeline events: a `HealingPipeline`.
@@ -121,7 +122,7 @@ export class HealingStatistics {
       actions: result.healingActions.map(({ kind, attempt, detail, category, reason, error }) => ({
         kind,
         attempt,
-        detail: detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL)}…` : detail,
+        detail: detail.length > MAX_DETAIL ? `${cutAtTokenBoundary(detail, MAX_DETAIL)}…` : detail,
         ...(category === undefined ? {} : { category }),
         ...(reason === undefined ? {} : { reason }),
         ...(error === undefined ? {} : { error }),

@@ -1,6 +1,7 @@
 import { redactMessage } from '../../observe/redact.js';
 import type { ChatMessage, CompleteFunction, CompleteOptions, CompletionResult } from './chat.js';
 import { checkRetryOptions, withHttpRetries, type LLMRetryOptions } from './http-retry.js';
+import { cutAtTokenBoundary } from '../../core/cut-text.js';
 
 /**
  * How the reply's shape is requested: `json_schema` (structured output with the reply's schema),
@@ -197,7 +198,7 @@ async function readErrorText(response: Response): Promise<string> {
 }
 
 function shorten(text: string): string {
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+  return text.length > 300 ? `${cutAtTokenBoundary(text, 300)}…` : text; // a token at the cut goes whole
 }
 
 function retryHeaders(response: Response): Record<string, string> {
