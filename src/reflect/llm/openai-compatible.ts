@@ -67,11 +67,18 @@ export class LLMRequestError extends Error {
   readonly status: number | undefined;
   /** The response's `retry-after` headers, when present. */
   readonly headers: Record<string, string>;
+  /**
+   * `true` when the server answered 200 without a usable reply: a refusal, a body that is not
+   * JSON (or empty), no `choices[0].message.content`. That is the model's answer, not a transient
+   * failure, so the HTTP retries do not ask again.
+   */
+  readonly nonAnswer: boolean;
 
-  constructor(message: string, status?: number, headers: Record<string, string> = {}, options?: ErrorOptions) {
+  constructor(message: string, status?: number, headers: Record<string, string> = {}, options?: ErrorOptions & { nonAnswer?: boolean }) {
     super(message, options);
     this.status = status;
     this.headers = headers;
+    this.nonAnswer = options?.nonAnswer === true;
   }
 }
 
@@ -163,11 +170,17 @@ function checkOptions(options: OpenAICompatibleOptions): string | undefined {
   return checkRetryOptions(options.retry);
 }
 
+/**
+ * The 200 body as JSON. A connection lost while reading it is a network error, retried like one;
+ * a body that arrived whole but is not JSON (or is empty) is the server's answer: `nonAnswer`.
+ */
 async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
   try {
-    return await response.json();
+    return JSON.parse(text);
   } catch (error) {
-    throw new LLMRequestError('the model server answered 200 with a body that is not JSON', response.status, {}, { cause: error });
+    const what = text.trim() === '' ? 'an empty body' : 'a body that is not JSON';
+    throw new LLMRequestError(`the model server answered 200 with ${what}`, response.status, {}, { cause: error, nonAnswer: true });
   }
 }
 
@@ -175,9 +188,11 @@ function readCompletion(body: unknown, scrub: (text: string) => string): Complet
   const choice = (body as { choices?: Array<{ message?: { content?: unknown; refusal?: unknown } }> } | null)?.choices?.[0];
   const message = choice?.message;
   if (typeof message?.refusal === 'string' && message.refusal) {
-    throw new LLMRequestError(`the model refused: ${scrub(message.refusal)}`);
+    throw new LLMRequestError(`the model refused: ${scrub(message.refusal)}`, 200, {}, { nonAnswer: true });
   }
-  if (typeof message?.content !== 'string') throw new LLMRequestError('the model server answered without choices[0].message.content');
+  if (typeof message?.content !== 'string' || message.content.trim() === '') {
+    throw new LLMRequestError('the model server answered without choices[0].message.content (none or empty)', 200, {}, { nonAnswer: true });
+  }
   const usage = (body as { usage?: { total_tokens?: unknown } }).usage;
   const tokens = typeof usage?.total_tokens === 'number' ? usage.total_tokens : undefined;
   return { text: message.content, usage: tokens === undefined ? undefined : { tokens } };
