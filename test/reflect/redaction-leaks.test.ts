@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  createLLMReflector, executeWithHealing, openAICompatible, redactMessage, type ChatMessage, type HealingLogger,
+  createLLMReflector, executeWithHealing, openAICompatible, redactMessage,
 } from '../../src/index.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../helpers/openai-server.js';
+import { captureLogger, recordingComplete } from '../helpers/recording-model.js';
 
 // Secrets that slipped through before (issue 17): a secret word inside a longer key, temporary AWS
 // key ids, AWS secret keys, and tokens cut in half by truncation before the patterns ran.
@@ -27,25 +28,6 @@ const leakyMessage = [
   `{"private_key": "${PRIVATE_KEY}"}`,
 ].join('; ');
 const LEAKED = [SECRET_KEY, AWS_SECRET, TEMP_KEY_ID, LONG_KEY_ID, CLIENT_SECRET, HEADER_KEY, PRIVATE_KEY];
-
-function captureLogger() {
-  const lines: unknown[] = [];
-  const log = (fields: unknown, message: unknown) => lines.push({ fields, message });
-  const logger: HealingLogger = { info: log, warn: log, error: log };
-  return { logger, text: () => JSON.stringify(lines) };
-}
-
-/** A `complete` that records what the model is sent and fixes the region. */
-function recordingComplete() {
-  const sent: ChatMessage[][] = [];
-  const complete = async (messages: ChatMessage[]) => {
-    sent.push(messages);
-    const facts = JSON.parse(/<call>\n([\s\S]*)\n<\/call>/.exec(messages[1]!.content)![1]!);
-    return JSON.stringify({ args: { ...facts.args, region: 'eu-west-1' }, reason: 'full region name' });
-  };
-  const facts = (index = 0) => JSON.parse(/<call>\n([\s\S]*)\n<\/call>/.exec(sent[index]![1]!.content)![1]!);
-  return { complete, facts, text: () => JSON.stringify(sent) };
-}
 
 const failsUntilRegionFixed = (message: string) => async (args: { region: string }) => {
   if (args.region !== 'eu-west-1') throw Object.assign(new Error(message), { status: 400 });
