@@ -1,5 +1,6 @@
 import { isInstance } from './core/guards.js';
 import type { HealingResult } from './pipeline/healing-result.js';
+import { cutAtTokenBoundary } from './core/cut-text.js';
 
 /**
  * Builds an error without capturing a stack trace.
@@ -156,7 +157,7 @@ export class NonErrorThrownError extends Error {
 function describeThrown(value: unknown): string {
   try {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    return text === undefined ? String(value) : text.slice(0, 200);
+    return text === undefined ? String(value) : cutAtTokenBoundary(text, 200); // redacted later: a cut token would slip past its pattern
   } catch {
     try {
       return Object.prototype.toString.call(value);

@@ -5,8 +5,10 @@ import { parseWith } from '../config/parse.js';
 import type { HealthMonitor, SystemHealth } from '../health/health-monitor.js';
 import { worstLevel, type HealthLevel } from '../health/health-level.js';
 import type { HealingStatistics } from '../stats/healing-statistics.js';
-import { bearerToken, tokensMatch } from './auth.js';
+import { bearerToken, checkAuthTokenOption, tokensMatch } from './auth.js';
 import { readJsonBody } from './body.js';
+import { hostCheckOf } from './host-allow-list.js';
+import { decodeSegment as decode, methodOf, routePath } from './request-target.js';
 import { renderPrometheus } from './prometheus.js';
 import { statusPage } from './status-page.js';
 import { historyBody, type HandlerHistory } from './history/history-route.js';
@@ -45,7 +47,7 @@ export type HandlerMonitor = Pick<HealthMonitor, 'systemHealth' | 'componentHeal
  * Options of {@link createHealingHandler}.
  * @example
  * ```ts
- * const options: HealingHandlerOptions = { registry: getDefaultRegistry(), statistics, monitor, authToken: process.env.HEALING_TOKEN, basePath: '/healing' };
+ * const options: HealingHandlerOptions = { registry: getDefaultRegistry(), statistics, monitor, authToken: process.env.HEALING_TOKEN?.trim(), allowedHosts: ['localhost'] };
  * ```
  */
 export interface HealingHandlerOptions {
@@ -57,9 +59,16 @@ export interface HealingHandlerOptions {
   monitor?: HandlerMonitor;
   /**
    * Enables the POST routes, which must then carry `Authorization: Bearer <token>`; compared in
-   * constant time. At least 16 characters. Without it, every POST route answers 403.
+   * constant time. At least 16 visible ASCII characters, no whitespace around them (trim a token
+   * read from a file). Without it, every POST route answers 403.
    */
   authToken?: string;
+  /**
+   * The `Host` header values answered (`['localhost', '127.0.0.1']`; with a port, only that
+   * port); any other Host, or none, is 421. The defence against DNS rebinding for an endpoint
+   * bound to localhost. Default: every host.
+   */
+  allowedHosts?: string[];
   /** The largest request body accepted, in bytes. Default 4 096. */
   maxBodyBytes?: number;
   /** The path the routes live under, e.g. `/healing` (no trailing slash). Default `''`. */
@@ -87,7 +96,8 @@ const optionsSchema = z.strictObject({
   registry: z.custom<HandlerRegistry>(hasMethods('all', 'find', 'stats'), 'expected a CircuitBreakerRegistry (e.g. getDefaultRegistry())'),
   statistics: z.custom<HandlerStatistics>(hasMethods('stats', 'recentRecoveries'), 'expected a HealingStatistics').optional(),
   monitor: z.custom<HandlerMonitor>(hasMethods('systemHealth', 'componentHealth', 'start', 'stop'), 'expected a HealthMonitor').optional(),
-  authToken: z.string().min(16, 'expected a token of at least 16 characters (e.g. crypto.randomBytes(32).toString("hex"))').optional(),
+  authToken: z.string().optional(), // its rules are checked first, by checkAuthTokenOption: no echo of the token
+  allowedHosts: z.array(z.string().max(300)).min(1, 'expected at least one host (leave the option out to allow every host)').max(100).optional(),
   maxBodyBytes: z.number().int().min(0).max(1024 * 1024).optional(),
   basePath: z.string().regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'expected "" or a path like "/healing" (no trailing slash)').optional(),
   refreshMs: z.number().int().min(250).max(3_600_000).optional(),
@@ -144,7 +154,9 @@ interface Route {
  * ```
  */
 export function createHealingHandler(options: HealingHandlerOptions): HealingHttpHandler {
+  checkAuthTokenOption(options);
   const parsed = parseWith(optionsSchema, options, 'http');
+  const hostAllowed = hostCheckOf(parsed.allowedHosts);
   const registry = parsed.registry;
   const { statistics, monitor, authToken } = parsed;
   const maxBodyBytes = parsed.maxBodyBytes ?? 4_096;
@@ -196,15 +208,20 @@ export function createHealingHandler(options: HealingHandlerOptions): HealingHtt
   ];
 
   async function handle(request: Request): Promise<Response> {
-    const path = pathOf(request.url, basePath);
+    // Before routing: a page on another origin (DNS rebinding) learns not even which paths exist.
+    if (hostAllowed !== undefined && !hostAllowed(request.headers.get('host'))) {
+      return problem(421, 'this endpoint does not answer for this Host (see allowedHosts in createHealingHandler)');
+    }
+    const path = routePath(request.url, basePath);
     if (path === undefined) return problem(404, 'not found');
     const matching = routes.map((route) => [route, route.pattern.exec(path)] as const).filter(([, match]) => match !== null);
     if (matching.length === 0) return problem(404, 'not found');
-    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    const sent = methodOf(request);
+    const method = sent === 'HEAD' ? 'GET' : sent;
     const found = matching.find(([route]) => route.method === method);
     if (found === undefined) {
       const allowed = [...new Set(matching.flatMap(([route]) => route.method === 'GET' ? ['GET', 'HEAD'] : [route.method]))].join(', ');
-      return problem(405, `${request.method} is not allowed here; use ${allowed}`, { allow: allowed });
+      return problem(405, `this method is not allowed here; use ${allowed}`, { allow: allowed });
     }
     const [route, match] = found;
     let body: Record<string, unknown> = {};
@@ -218,7 +235,7 @@ export function createHealingHandler(options: HealingHandlerOptions): HealingHtt
       body = read.value;
     }
     const response = await route.run(match!, request, body);
-    return request.method === 'HEAD' ? new Response(null, { status: response.status, headers: response.headers }) : response;
+    return sent === 'HEAD' ? new Response(null, { status: response.status, headers: response.headers }) : response;
   }
 
   const handler = async (request: Request): Promise<Response> => {
@@ -238,26 +255,6 @@ function authorise(request: Request, authToken: string | undefined): Response | 
   if (presented === undefined) return problem(401, 'missing bearer token', { 'www-authenticate': 'Bearer realm="self-healing"' });
   if (!tokensMatch(presented, authToken)) return problem(403, 'wrong token');
   return undefined;
-}
-
-function pathOf(url: string, basePath: string): string | undefined {
-  let pathname: string;
-  try {
-    pathname = new URL(url).pathname;
-  } catch {
-    return undefined;
-  }
-  if (basePath === '') return pathname;
-  if (pathname === basePath) return '';
-  return pathname.startsWith(`${basePath}/`) ? pathname.slice(basePath.length) : undefined;
-}
-
-function decode(segment: string): string | undefined {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
 }
 
 function notConfigured(what: 'statistics' | 'monitor' | 'history'): Response {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HealingHttpHandler } from './handler.js';
+import { fetchableMethod, parseRequestTarget, rememberMethod } from './request-target.js';
 
 /**
  * Adapts a Fetch API handler to `node:http` (and to Express or Connect, whose `req.originalUrl`
@@ -25,20 +26,32 @@ async function respond(handler: HealingHttpHandler, req: IncomingMessage, res: S
       headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     const method = req.method ?? 'GET';
-    const path = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-    // The host header is not trusted for anything: routing only reads the path.
-    const request = new Request(new URL(path, 'http://localhost'), {
-      method,
+    // Routing reads only the path: the target is parsed as a server reads it, so `//evil/stats`
+    // is a path that matches nothing, never a host.
+    const target = parseRequestTarget((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/');
+    if (target === undefined) return await send(res, new Response('{"error":"the request target must be a path or an absolute http(s) URL"}', {
+      status: 400, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    }));
+    // An absolute-form target's authority replaces Host (RFC 9112, 3.2.2): the allow-list checks it.
+    if (target.authority !== undefined) headers.set('host', target.authority);
+    const fetchable = fetchableMethod(method);
+    const request = new Request(target.url, {
+      method: fetchable,
       headers,
-      body: method === 'GET' || method === 'HEAD' || body.length === 0 ? null : new Uint8Array(body),
+      body: fetchable === 'GET' || fetchable === 'HEAD' || body.length === 0 ? null : new Uint8Array(body),
     });
-    const response = await handler(request);
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
+    rememberMethod(request, method);
+    await send(res, await handler(request));
   } catch {
     if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
     res.end('{"error":"internal error"}');
   }
+}
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  const payload = Buffer.from(await response.arrayBuffer());
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(payload);
 }
 
 /** Reads at most `limit` bytes of the body and drains the rest without keeping it. */

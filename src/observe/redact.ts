@@ -1,24 +1,59 @@
+import { cutAtTokenBoundary } from '../core/cut-text.js';
+
+/** What a match of a secret pattern becomes: a replacement string (`$1` allowed) or a function of the match. */
+export type SecretReplacement = string | ((match: string, ...groups: string[]) => string);
+
+/** Words that make a key name a secret wherever they appear in it: `secret_key`, `x-api-key`, `aws_secret_access_key`. */
+const SECRET_WORD = 'secret|token|password|passwd|passphrase|api[_-]?key|apikey|access[_-]?key|private[_-]?key|authori[sz]ation|cookie|session[_-]?id|credentials?|signature';
+/** Short key names that are secrets only as the whole key (as a part they are everywhere: `spin`, `signal`). */
+const SECRET_WHOLE_KEY = 'cvv|cvc|pin|sig';
+const KEY_CHAR = 'A-Za-z0-9_.-';
+/** A number under a key that counts tokens (`max_tokens: 4096`) is a count the reader needs, not a secret. */
+const TOKEN_COUNT_KEY = /tokens|token[-_]?(?:count|limit|usage)/i;
+
+/**
+ * `key=value`, `key: value`, `"key": "value"`, `?key=value&` and `Header: value` pairs whose key
+ * holds a secret word anywhere. The key starts where key characters start (so `max_tokens` is
+ * read whole); a quoted value is taken whole, an unterminated one up to the end of the text.
+ */
+const SECRET_PAIR = new RegExp(
+  `(?<![${KEY_CHAR}])((?:[${KEY_CHAR}]*(?:${SECRET_WORD})[${KEY_CHAR}]*|${SECRET_WHOLE_KEY})["']?\\s*[:=]\\s*)` +
+  `("[^"\\n]{0,512}(?:"|$)|'[^'\\n]{0,512}(?:'|$)|[^\\s"',;&]+)`, 'gi');
+
+function redactPair(match: string, key: string, value: string): string {
+  return TOKEN_COUNT_KEY.test(key) && /^\d+$/.test(value) ? match : `${key}[REDACTED]`;
+}
+
 /**
  * Patterns of secrets that must not leave the process in logs, action details or reflection
- * prompts: bearer tokens, API-key-shaped strings, and `key=value` pairs whose key names a secret.
+ * prompts: bearer tokens, API-key-shaped strings, AWS credentials, and `key=value` pairs whose
+ * key names a secret.
  */
-export const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+export const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, SecretReplacement]> = [
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [REDACTED]'],
   [/\b(sk|pk|rk)[-_](?:(?:live|test|proj)[-_])?[A-Za-z0-9_-]{8,}/g, '[REDACTED]'],
   [/\b(ghp|gho|ghs|github_pat)_[A-Za-z0-9_]{8,}/g, '[REDACTED]'],
   [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, '[REDACTED]'],
-  [/\bAKIA[0-9A-Z]{16}\b/g, '[REDACTED]'],
+  // AWS access key ids: long-term (AKIA) and temporary, from STS (ASIA).
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, '[REDACTED]'],
+  // An AWS secret access key on its own: 40 characters of base64 mixing upper and lower case
+  // with a digit, `/` or `+` (a hex digest, all lower case, is left alone).
+  [/(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, '[REDACTED]'],
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, '[REDACTED]'],
   // Credentials in a URL: scheme://user:password@host
   [/(\/\/[^\s:/@]{1,256}:)[^\s/@]{1,256}@/g, '$1[REDACTED]@'],
-  // key=value and "key": "value" pairs whose key names a secret; a quoted value is taken whole.
-  [/((?:api[_-]?key|apikey|x-api-key|token|secret|password|passwd|passphrase|authorization|cookie|session[_-]?id|credentials?|private[_-]?key|cvv|cvc|pin)["']?\s*[:=]\s*)("[^"\n]{0,512}"|'[^'\n]{0,512}'|[^\s"',;&]+)/gi, '$1[REDACTED]'],
+  [SECRET_PAIR, redactPair],
 ];
 
 /** What a redacted value is replaced with. */
 export const REDACTED = '[REDACTED]';
 
 export const MAX_MESSAGE_LENGTH = 500;
+/**
+ * How much of a message the patterns read. Far more than is kept, so every secret that could
+ * show in the kept part is seen whole; what lies past it is never shown, so never scanned.
+ */
+const SCAN_LENGTH = MAX_MESSAGE_LENGTH * 4;
 
 /** Stack frames (`    at fn (file:1:2)`) pasted into a message: they say nothing a model or a log reader needs. */
 const STACK_FRAME_LINE = /\n[ \t]*at [^\n]*/g;
@@ -46,14 +81,19 @@ let lastMessage: string | undefined;
 let lastRedacted = '';
 
 /** Applies `patterns` to `message`, strips stack frames and truncates. */
-export function redactText(message: string, patterns: ReadonlyArray<readonly [RegExp, string]>): string {
-  let text = message.length > MAX_MESSAGE_LENGTH * 2 ? message.slice(0, MAX_MESSAGE_LENGTH * 2) : message;
+export function redactText(message: string, patterns: ReadonlyArray<readonly [RegExp, SecretReplacement]>): string {
+  // Secrets out first, truncation after: a secret cut first would lose the part its pattern needs.
+  let text = cutAtTokenBoundary(message, SCAN_LENGTH);
+  const cut = text.length < message.length;
   if (text.includes('\n')) text = text.replace(STACK_FRAME_LINE, '');
-  for (const [pattern, replacement] of patterns) text = text.replace(pattern, replacement);
-  return truncate(text);
+  text = applyPatterns(text, patterns);
+  return cut || text.length > MAX_MESSAGE_LENGTH ? `${cutAtTokenBoundary(text, MAX_MESSAGE_LENGTH)}… [truncated]` : text;
 }
 
-/** Truncates to {@link MAX_MESSAGE_LENGTH}, saying so. */
-export function truncate(text: string): string {
-  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}… [truncated]` : text;
+/** Replaces every match of every pattern, in order. */
+export function applyPatterns(text: string, patterns: ReadonlyArray<readonly [RegExp, SecretReplacement]>): string {
+  let redacted = text;
+  // The cast: TypeScript's overloads of replace() take a string or a function, not their union.
+  for (const [pattern, replacement] of patterns) redacted = redacted.replace(pattern, replacement as string);
+  return redacted;
 }

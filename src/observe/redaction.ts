@@ -1,6 +1,8 @@
 import { isInstance } from '../core/guards.js';
 import { isUnder, parsePath, type ArgPath } from '../core/arg-paths.js';
-import { REDACTED, SECRET_PATTERNS, redactMessage, redactText } from './redact.js';
+import { cutAtTokenBoundary } from '../core/cut-text.js';
+import { describeBinary } from './binary.js';
+import { REDACTED, SECRET_PATTERNS, applyPatterns, redactMessage, redactText, type SecretReplacement } from './redact.js';
 
 /**
  * What to redact besides the built-in secrets, with the `redact` option. `redact: false` turns
@@ -22,7 +24,7 @@ export interface RedactionOptions {
 }
 
 /** Key names whose values are secrets (strings, numbers and objects alike: `pin: 1234` is one). */
-const SECRET_KEY = /api[-_]?key|apikey|authori[sz]ation|password|passwd|passphrase|secret|token|cookie|credential|private[-_]?key|session[-_]?id|cvv|cvc|(?:^|[-_])pin(?:[-_]?code)?$|[a-z]Pin(?:Code)?$/i;
+const SECRET_KEY = /api[-_]?key|apikey|access[-_]?key|authori[sz]ation|password|passwd|passphrase|secret|token|cookie|credential|private[-_]?key|session[-_]?id|cvv|cvc|(?:^|[-_])pin(?:[-_]?code)?$|[a-z]Pin(?:Code)?$/i;
 
 /** A number under a key that counts tokens (`maxTokens`, `total_tokens`) is a count, not a secret. */
 const TOKEN_COUNT_KEY = /tokens|token[-_]?(?:count|limit|usage)/i;
@@ -38,6 +40,8 @@ function escapeRegExp(text: string): string {
 const MAX_DEPTH = 32;
 const MAX_NODES = 10_000;
 const MAX_STRING_LENGTH = 10_000;
+/** How far past the cut of a long string the patterns read, so a secret across the cut is seen whole. */
+const SCAN_MARGIN = 1_024;
 
 /**
  * A place where the redacted view shows something other than the args hold: a secret shown as
@@ -78,7 +82,7 @@ export class Redaction {
 
   private readonly keyMatchers: ReadonlyArray<string | RegExp>;
   private readonly paths: ArgPath[];
-  private readonly patterns: ReadonlyArray<readonly [RegExp, string]>;
+  private readonly patterns: ReadonlyArray<readonly [RegExp, SecretReplacement]>;
   private readonly custom: boolean;
 
   private constructor(options: RedactionOptions, readonly enabled = true) {
@@ -126,7 +130,8 @@ export class Redaction {
     const collect = (secret: unknown) => {
       if (typeof secret === 'string') secrets.push(secret);
       else if (typeof secret === 'number' || typeof secret === 'bigint') secrets.push(String(secret));
-      else if (secret !== null && typeof secret === 'object') {
+      // A binary value's bytes are not secrets to search messages for (they would be every number).
+      else if (secret !== null && typeof secret === 'object' && describeBinary(secret) === undefined) {
         for (const item of Object.values(secret as object)) collect(item);
       }
     };
@@ -150,6 +155,10 @@ export class Redaction {
       if (node === null || typeof node === 'number' || typeof node === 'boolean') return node;
       if (typeof node === 'bigint') return mask(path, node.toString(), false);
       if (typeof node !== 'object') return mask(path, undefined); // functions, symbols, undefined
+      // Binary values (a Buffer, a typed array, a Blob) show as their type and size, never byte by
+      // byte; hidden, so an echo gets the real value back and a change to it is refused.
+      const binary = describeBinary(node);
+      if (binary !== undefined) return mask(path, binary);
       if (isInstance(node, Date)) return mask(path, Number.isNaN((node as Date).getTime()) ? null : (node as Date).toISOString(), false);
       if (seen.has(node)) return mask(path, '[Circular]');
       if (++nodes > MAX_NODES || path.length >= MAX_DEPTH) return mask(path, '[Truncated]');
@@ -207,8 +216,10 @@ export class Redaction {
     // Only the patterns: a string value is data, not a message, so it keeps its lines. A huge
     // string (a document, a payload) is cut: no model or log needs all of it, and scanning it
     // on every failure would cost more than the call.
-    let redacted = text.length > MAX_STRING_LENGTH ? `${text.slice(0, MAX_STRING_LENGTH)}… [truncated]` : text;
-    for (const [pattern, replacement] of this.patterns) redacted = redacted.replace(pattern, replacement);
-    return redacted;
+    // The patterns read past the cut, and the cut drops a token it falls in: no part of a secret stays.
+    const scanned = cutAtTokenBoundary(text, MAX_STRING_LENGTH + SCAN_MARGIN);
+    const redacted = applyPatterns(scanned, this.patterns);
+    if (scanned.length === text.length && redacted.length <= MAX_STRING_LENGTH) return redacted;
+    return `${cutAtTokenBoundary(redacted, MAX_STRING_LENGTH)}… [truncated]`;
   }
 }

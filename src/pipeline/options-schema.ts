@@ -66,7 +66,7 @@ export const healingOptionsSchema = z.strictObject({
   mutablePaths: z.array(z.string().max(1_000)).max(1_000).optional(),
   accept: fn('a function (original, proposed) => boolean').optional(),
   reflectionTimeoutMs: z.number().positive().max(2 ** 31 - 1).optional(),
-  reflectionBudget: fn('a function (spent) => boolean').optional(),
+  reflectionBudget: fn('a function (spent) => boolean or a promise of one').optional(),
   idempotent: z.boolean().optional(),
   reflectNonIdempotent: z.boolean().optional(),
   redact: z.union([

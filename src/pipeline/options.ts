@@ -215,8 +215,12 @@ export interface HealingOptions<A = any, R = any> {
   accept?: ProposalGuard<A>;
   /** Longest wait for one reflection, in ms; past it the reflector's signal aborts and reflection ends (`timeout`). Default 30 000. */
   reflectionTimeoutMs?: number;
-  /** Asked before each reflection with what reflection has cost so far; `false` ends reflection (`budget`). */
-  reflectionBudget?: (spent: ReflectionSpend) => boolean;
+  /**
+   * Asked before each reflection with what reflection has cost so far; only `true` (or a promise
+   * of `true`) lets it go on: `false`, a throw, a rejection or any other answer ends reflection
+   * (`budget`). A promise is awaited, bounded by `signal` and `deadlineMs`.
+   */
+  reflectionBudget?: (spent: ReflectionSpend) => boolean | PromiseLike<boolean>;
   /** `false` marks a call that must not run twice with different args: reflection is then off unless `reflectNonIdempotent`. Default `true`. */
   idempotent?: boolean;
   /** Let reflection repair calls marked `idempotent: false`. Default `false`. */

@@ -64,7 +64,7 @@ export interface ExecutionPlan {
   readonly mutablePaths: readonly ArgPath[] | undefined;
   readonly accept: ProposalGuard<unknown> | undefined;
   readonly reflectionTimeoutMs: number;
-  readonly reflectionBudget: ((spent: ReflectionSpend) => boolean) | undefined;
+  readonly reflectionBudget: ((spent: ReflectionSpend) => boolean | PromiseLike<boolean>) | undefined;
   /** `false` when the call is marked `idempotent: false` and `reflectNonIdempotent` is not set. */
   readonly mayReflect: boolean;
   readonly redaction: Redaction;

@@ -7,6 +7,7 @@ import { canonicalJson, toPlainData } from './plain-data.js';
 import type { ReflectionHistoryEntry } from './reflector.js';
 import { parseProposalText } from './secure-json.js';
 import { ABANDONED } from '../timeout/bounded-wait.js';
+import { cutAtTokenBoundary } from '../core/cut-text.js';
 
 /**
  * Why a proposal was refused, in the order the checks run. `timeout` and `budget` are decided
@@ -105,7 +106,7 @@ export async function checkProposal(plan: ExecutionPlan, proposal: unknown, cont
       accepted = await context.wait('the accept guard', plan.accept(context.args, args));
       if (accepted === ABANDONED) return refuse('guard', 'abandoned: the caller aborted or the deadline passed while accept() ran', args, reason);
     } catch (error) {
-      return refuse('guard', `accept() threw: ${messageOf(toError(error)).slice(0, 200)}`, args, reason);
+      return refuse('guard', `accept() threw: ${cutAtTokenBoundary(messageOf(toError(error)), 200)}`, args, reason);
     }
     if (accepted !== true) return refuse('guard', 'accept(original, proposed) refused the proposal', args, reason);
   }

@@ -4,7 +4,7 @@ import { AttemptContextImpl, raceWithSignal } from '../timeout/attempt-context.j
 import type { Execution } from '../pipeline/execution.js';
 import { formatPath, pathsFromIssues, type ArgPath } from '../core/arg-paths.js';
 import { checkProposal } from './check-proposal.js';
-import { boundedWait } from '../timeout/bounded-wait.js';
+import { ABANDONED, boundedWait } from '../timeout/bounded-wait.js';
 import type { ReflectionHistoryEntry, ReflectionRequest, ReflectionSpend, ReflectionUsage } from './reflector.js';
 
 /** What one call of the reflector came to, besides a proposal. */
@@ -33,9 +33,13 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
 
   while (run.reflections < plan.maxReflections) {
     const spent: ReflectionSpend = { reflections: run.reflections, tokens: usage.tokens, costUsd: usage.costUsd };
-    if (plan.reflectionBudget !== undefined && !withinBudget(plan.reflectionBudget, spent)) {
-      note('budget', `reflectionBudget refused another reflection (${describeSpend(spent)}); reflection ends`);
-      return unrepaired('the reflection budget is spent');
+    if (plan.reflectionBudget !== undefined) {
+      const allowed = await withinBudget(run, plan.reflectionBudget, spent);
+      if (allowed === ABANDONED) return false; // an abort or the deadline while the budget answered
+      if (!allowed) {
+        note('budget', `reflectionBudget refused another reflection (${describeSpend(spent)}); reflection ends`);
+        return unrepaired('the reflection budget is spent');
+      }
     }
     run.reflections++;
     const mutablePaths = plan.mutablePaths ?? pathsFromIssues(run.error);
@@ -123,11 +127,19 @@ async function callReflector(run: Execution, request: Omit<ReflectionRequest, 's
   }
 }
 
-function withinBudget(budget: (spent: ReflectionSpend) => boolean, spent: ReflectionSpend): boolean {
+/**
+ * The budget's answer: only `true` is a yes. A promise (a budget kept in a shared store) is
+ * awaited through the one waiting rule; a throw, a rejection or any other value is a no: a
+ * budget that cannot answer spends nothing more, and a promise is never taken as a yes.
+ */
+async function withinBudget(
+  run: Execution, budget: (spent: ReflectionSpend) => boolean | PromiseLike<boolean>, spent: ReflectionSpend,
+): Promise<boolean | typeof ABANDONED> {
   try {
-    return budget(spent) !== false;
+    const answer = await boundedWait(run, 'reflectionBudget', budget(spent));
+    return answer === ABANDONED ? ABANDONED : answer === true;
   } catch {
-    return false; // a budget that cannot answer spends nothing more
+    return false;
   }
 }
 

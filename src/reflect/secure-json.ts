@@ -11,8 +11,9 @@ export type ParsedProposalText =
 /**
  * The JSON inside one ```json fence, or the text itself. Plain string operations, not a RegExp:
  * a reply is attacker-shaped text, and a backtracking pattern over it could stall the process.
+ * The one reading of a fence: a decline and a proposal are unwrapped alike.
  */
-function unfence(text: string): string {
+export function unfence(text: string): string {
   if (!text.startsWith('```') || !text.endsWith('```') || text.length < 6) return text;
   const firstLine = text.indexOf('\n');
   if (firstLine === -1) return text;

@@ -6,6 +6,7 @@ import type { HealingResult } from '../pipeline/healing-result.js';
 import type { StatisticsCounters, RecoveryRecord, StatisticsSnapshot } from './statistics-types.js';
 import { RecentRing } from './recent-ring.js';
 import { StatsAccumulator } from './stats-accumulator.js';
+import { cutAtTokenBoundary } from '../core/cut-text.js';
 
 /**
  * Anything with a name and pipeline events: a `HealingPipeline`.
@@ -123,7 +124,7 @@ export class HealingStatistics {
       actions: result.healingActions.map(({ kind, attempt, detail, category, reason, error }) => ({
         kind,
         attempt,
-        detail: detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL)}…` : detail,
+        detail: detail.length > MAX_DETAIL ? `${cutAtTokenBoundary(detail, MAX_DETAIL)}…` : detail,
         ...(category === undefined ? {} : { category }),
         ...(reason === undefined ? {} : { reason }),
         ...(error === undefined ? {} : { error }),

@@ -6,7 +6,11 @@ export type ScriptedReply =
   | { content: string; totalTokens?: number }
   | { refusal: string }
   | { status: number; error: string; headers?: Record<string, string> }
-  | { hang: true };
+  | { hang: true }
+  /** A 200 with this exact body (not JSON, empty, JSON of the wrong shape), as a misbehaving proxy sends. */
+  | { rawBody: string }
+  /** A 200 whose connection is cut halfway through the body, as a flaky network does. */
+  | { cutBody: true };
 
 /** A request the server accepted as valid, parsed. */
 export interface ReceivedRequest {
@@ -144,6 +148,17 @@ export async function startFakeOpenAIServer(options: { apiKey?: string; supports
         if (!response.writableEnded) state.abortedHangs++;
         hanging.delete(response);
       });
+      return;
+    }
+    if ('cutBody' in reply) {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      response.write('{"choices": [');
+      setImmediate(() => response.socket?.destroy());
+      return;
+    }
+    if ('rawBody' in reply) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(reply.rawBody);
       return;
     }
     if ('status' in reply) {

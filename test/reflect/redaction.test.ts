@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { executeWithHealing, type HealingLogger, type HealingOptions } from '../../src/index.js';
+import { executeWithHealing, type HealingOptions } from '../../src/index.js';
 import { createLLMReflector, openAICompatible, type ChatMessage } from '../../src/reflect/llm/index.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../helpers/openai-server.js';
+import { captureLogger, recordingComplete } from '../helpers/recording-model.js';
 
 const API_KEY = 'sk-proj-AbCdEf0123456789XyZ';
 const BEARER = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
@@ -23,24 +24,6 @@ const leakyService = async (login: Login) => {
   }
   return 'ok';
 };
-
-function captureLogger() {
-  const lines: unknown[] = [];
-  const log = (fields: unknown, message: unknown) => lines.push({ fields, message });
-  const logger: HealingLogger = { info: log, warn: log, error: log };
-  return { logger, text: () => JSON.stringify(lines) };
-}
-
-/** A `complete` that records everything the model would be sent, and echoes the args with the region fixed. */
-function recordingComplete() {
-  const sent: ChatMessage[][] = [];
-  const complete = async (messages: ChatMessage[]) => {
-    sent.push(messages);
-    const facts = JSON.parse(/<call>\n([\s\S]*)\n<\/call>/.exec(messages[1]!.content)![1]!);
-    return JSON.stringify({ args: { ...facts.args, region: 'eu-west-1' }, reason: 'full region name' });
-  };
-  return { complete, text: () => JSON.stringify(sent) };
-}
 
 let server: FakeOpenAIServer | undefined;
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { HealingConfigError } from '../../errors.js';
 import type { Reflector, ReflectionRequest } from '../reflector.js';
-import { MAX_PROPOSAL_TEXT } from '../secure-json.js';
+import { MAX_PROPOSAL_TEXT, unfence } from '../secure-json.js';
 import type { CompleteFunction } from './chat.js';
 import { buildMessages, jsonSchemaOf, replySchema } from './prompt.js';
 
@@ -26,7 +26,7 @@ export interface LLMReflectorOptions {
  *
  * The model's reply is untrusted text: the pipeline parses it (JSON only, no prototype keys),
  * holds it to `mutablePaths`, `argsSchema` and `accept`, and refuses repeats, before anything
- * runs. A reply of `{"args": null}` declines.
+ * runs. A reply of `{"args": null}` declines, bare or in a ```json fence.
  *
  * @example
  * ```ts
@@ -53,11 +53,15 @@ export function createLLMReflector<A = unknown>(options: LLMReflectorOptions): R
   };
 }
 
-/** Whether the reply is the agreed "cannot repair" answer, `{"args": null, ...}`. */
+/**
+ * Whether the reply is the agreed "cannot repair" answer, `{"args": null, ...}`, bare or in a
+ * ```json fence: the fence is read as the proposal parser reads it, so a fenced decline can never
+ * pass for a proposal of `null` args.
+ */
 function declines(text: string): boolean {
   if (text.length > MAX_PROPOSAL_TEXT) return false; // the parse check refuses it, once
   try {
-    const parsed: unknown = JSON.parse(text.trim());
+    const parsed: unknown = JSON.parse(unfence(text.trim()));
     return parsed !== null && typeof parsed === 'object' && Object.hasOwn(parsed, 'args') && (parsed as { args: unknown }).args === null;
   } catch {
     return false;

@@ -64,7 +64,8 @@ export function checkRetryOptions(retry: unknown): string | undefined {
 /**
  * Runs `request`, retrying the failures the default classifier calls transient (429, 408, 425,
  * 5xx but 501/505, network errors, errors it cannot place) and no other: a 400/422 or a 401/403
- * rejects at once with the request's own error. `signal` ends a wait at once, rejecting with its reason.
+ * rejects at once with the request's own error, and so does the model's non-answer (an error
+ * with `nonAnswer: true`: a refusal, a 200 that is not JSON or has no content). `signal` ends a wait at once, rejecting with its reason.
  */
 export function withHttpRetries<T>(request: () => Promise<T>, retry: LLMRetryOptions = {}, signal?: AbortSignal): Promise<T> {
   const minDelayMs = retry.minDelayMs ?? 250;
@@ -78,6 +79,8 @@ export function withHttpRetries<T>(request: () => Promise<T>, retry: LLMRetryOpt
       return await request();
     } catch (error) {
       if (signal?.aborted) throw error; // p-retry rejects with the signal's reason
+      // The model's non-answer (a refusal, a 200 without a reply) would come again: not transient.
+      if (isNonAnswer(error)) throw new AbortError(error as Error);
       const classification = classifier.classify(error);
       const notRetried = classification.disposition !== 'transient' ||
         (classification.retryAfterMs !== undefined && classification.retryAfterMs > maxRetryAfterMs);
@@ -102,4 +105,13 @@ export function withHttpRetries<T>(request: () => Promise<T>, retry: LLMRetryOpt
       await sleep(systemClock, extraMs, signal);
     },
   });
+}
+
+/** `LLMRequestError.nonAnswer`, read without trusting the thrown value's shape. */
+function isNonAnswer(error: unknown): boolean {
+  try {
+    return error instanceof Error && (error as { nonAnswer?: unknown }).nonAnswer === true;
+  } catch {
+    return false;
+  }
 }

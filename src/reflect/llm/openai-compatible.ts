@@ -2,6 +2,7 @@ import { HealingConfigError } from '../../errors.js';
 import { redactMessage } from '../../observe/redact.js';
 import type { ChatMessage, CompleteFunction, CompleteOptions, CompletionResult } from './chat.js';
 import { checkRetryOptions, withHttpRetries, type LLMRetryOptions } from './http-retry.js';
+import { cutAtTokenBoundary } from '../../core/cut-text.js';
 
 /**
  * How the reply's shape is requested: `json_schema` (structured output with the reply's schema),
@@ -67,11 +68,18 @@ export class LLMRequestError extends Error {
   readonly status: number | undefined;
   /** The response's `retry-after` headers, when present. */
   readonly headers: Record<string, string>;
+  /**
+   * `true` when the server answered 200 without a usable reply: a refusal, a body that is not
+   * JSON (or empty), no `choices[0].message.content`. That is the model's answer, not a transient
+   * failure, so the HTTP retries do not ask again.
+   */
+  readonly nonAnswer: boolean;
 
-  constructor(message: string, status?: number, headers: Record<string, string> = {}, options?: ErrorOptions) {
+  constructor(message: string, status?: number, headers: Record<string, string> = {}, options?: ErrorOptions & { nonAnswer?: boolean }) {
     super(message, options);
     this.status = status;
     this.headers = headers;
+    this.nonAnswer = options?.nonAnswer === true;
   }
 }
 
@@ -163,11 +171,17 @@ function checkOptions(options: OpenAICompatibleOptions): string | undefined {
   return checkRetryOptions(options.retry);
 }
 
+/**
+ * The 200 body as JSON. A connection lost while reading it is a network error, retried like one;
+ * a body that arrived whole but is not JSON (or is empty) is the server's answer: `nonAnswer`.
+ */
 async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
   try {
-    return await response.json();
+    return JSON.parse(text);
   } catch (error) {
-    throw new LLMRequestError('the model server answered 200 with a body that is not JSON', response.status, {}, { cause: error });
+    const what = text.trim() === '' ? 'an empty body' : 'a body that is not JSON';
+    throw new LLMRequestError(`the model server answered 200 with ${what}`, response.status, {}, { cause: error, nonAnswer: true });
   }
 }
 
@@ -175,9 +189,11 @@ function readCompletion(body: unknown, scrub: (text: string) => string): Complet
   const choice = (body as { choices?: Array<{ message?: { content?: unknown; refusal?: unknown } }> } | null)?.choices?.[0];
   const message = choice?.message;
   if (typeof message?.refusal === 'string' && message.refusal) {
-    throw new LLMRequestError(`the model refused: ${scrub(message.refusal)}`);
+    throw new LLMRequestError(`the model refused: ${scrub(message.refusal)}`, 200, {}, { nonAnswer: true });
   }
-  if (typeof message?.content !== 'string') throw new LLMRequestError('the model server answered without choices[0].message.content');
+  if (typeof message?.content !== 'string' || message.content.trim() === '') {
+    throw new LLMRequestError('the model server answered without choices[0].message.content (none or empty)', 200, {}, { nonAnswer: true });
+  }
   const usage = (body as { usage?: { total_tokens?: unknown } }).usage;
   const tokens = typeof usage?.total_tokens === 'number' ? usage.total_tokens : undefined;
   return { text: message.content, usage: tokens === undefined ? undefined : { tokens } };
@@ -198,7 +214,7 @@ async function readErrorText(response: Response): Promise<string> {
 }
 
 function shorten(text: string): string {
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+  return text.length > 300 ? `${cutAtTokenBoundary(text, 300)}…` : text; // a token at the cut goes whole
 }
 
 function retryHeaders(response: Response): Record<string, string> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ReflectionRequest } from '../reflector.js';
 import type { ChatMessage } from './chat.js';
+import { cutAtTokenBoundary } from '../../core/cut-text.js';
 
 /** Prompts larger than this are cut (args first): a model cannot repair what it cannot read anyway. */
 export const MAX_PROMPT_CHARS = 24_000;
@@ -83,7 +84,7 @@ export function buildMessages(request: ReflectionRequest<unknown>, instructions:
     })),
   };
   let body = JSON.stringify(facts, null, 2);
-  if (body.length > MAX_PROMPT_CHARS) body = `${body.slice(0, MAX_PROMPT_CHARS)}\n… [truncated]`;
+  if (body.length > MAX_PROMPT_CHARS) body = `${cutAtTokenBoundary(body, MAX_PROMPT_CHARS)}\n… [truncated]`;
   const system = instructions ? `${SYSTEM_PROMPT}\nAbout this function:\n${instructions}` : SYSTEM_PROMPT;
   return [
     { role: 'system', content: system },

@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { executeWithHealing } from '../../src/index.js';
+import { redactMessage } from '../../src/observe/redact.js';
+import { createLLMReflector, openAICompatible } from '../../src/reflect/llm/index.js';
+import { startFakeOpenAIServer, type FakeOpenAIServer } from '../helpers/openai-server.js';
+import { captureLogger, recordingComplete } from '../helpers/recording-model.js';
+
+// Secrets that slipped through before (issue 17): a secret word inside a longer key, temporary AWS
+// key ids, AWS secret keys, and tokens cut in half by truncation before the patterns ran.
+const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const TEMP_KEY_ID = 'ASIAY34FZKBOKMUTVV7A';
+const LONG_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+const CLIENT_SECRET = 'cs_9f8e7d6c5b4a3210';
+const SECRET_KEY = 'plain-secret-value-42';
+const HEADER_KEY = 'hk-0123456789abcdef';
+const PRIVATE_KEY = 'MIIEvQIBADANBgkqhkiG9w0B';
+/** A JWT whose payload names a person: neither part may reach the model. */
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImFsaWNlQGV4YW1wbGUuY29tIn0.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU';
+const JWT_PARTS = JWT.split('.');
+
+const leakyMessage = [
+  `secret_key=${SECRET_KEY}`,
+  `aws_secret_access_key=${AWS_SECRET}`,
+  `aws_access_key_id=${TEMP_KEY_ID}`,
+  `key id ${LONG_KEY_ID} with ${AWS_SECRET}`,
+  `GET /token?client_secret=${CLIENT_SECRET}&page=2`,
+  `x-api-key: ${HEADER_KEY}`,
+  `{"private_key": "${PRIVATE_KEY}"}`,
+].join('; ');
+const LEAKED = [SECRET_KEY, AWS_SECRET, TEMP_KEY_ID, LONG_KEY_ID, CLIENT_SECRET, HEADER_KEY, PRIVATE_KEY];
+
+const failsUntilRegionFixed = (message: string) => async (args: { region: string }) => {
+  if (args.region !== 'eu-west-1') throw Object.assign(new Error(message), { status: 400 });
+  return 'ok';
+};
+
+let server: FakeOpenAIServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('a secret word anywhere in a key, and AWS credentials', () => {
+  it('never reach complete(), the logger or healingActions', async () => {
+    const model = recordingComplete();
+    const log = captureLogger();
+    const note = `deploy with aws_secret_access_key=${AWS_SECRET} and "client_secret": "${CLIENT_SECRET}"`;
+    const result = await executeWithHealing(failsUntilRegionFixed(leakyMessage), { region: 'eu-west', note }, {
+      reflector: createLLMReflector({ complete: model.complete }), logger: log.logger,
+    });
+
+    expect(result.status).toBe('ok');
+    for (const secret of LEAKED) {
+      expect(model.text(), secret).not.toContain(secret);
+      expect(log.text(), secret).not.toContain(secret);
+      expect(JSON.stringify(result.healingActions), secret).not.toContain(secret);
+    }
+    // What is not a secret stays, so the model can still read the failure.
+    expect(model.facts().error).toContain('page=2');
+    expect(model.facts().error).toContain('secret_key=[REDACTED]');
+  });
+
+  it('holds over the wire to an OpenAI-compatible server', async () => {
+    server = await startFakeOpenAIServer();
+    server.script.push({ content: JSON.stringify({ args: { region: 'eu-west-1' }, reason: 'full name' }) });
+    const result = await executeWithHealing(failsUntilRegionFixed(leakyMessage), { region: 'eu-west' }, {
+      reflector: createLLMReflector({ complete: openAICompatible({ baseURL: server.baseURL, apiKey: server.apiKey, model: 'm' }) }),
+    });
+    expect(result.status).toBe('ok');
+    for (const secret of LEAKED) expect(JSON.stringify(server.requests[0]!.body), secret).not.toContain(secret);
+  });
+
+  it('keeps token counts, which are not secrets', () => {
+    expect(redactMessage('max_tokens: 4096 is more than the context allows')).toBe('max_tokens: 4096 is more than the context allows');
+  });
+});
+
+describe('binary values', () => {
+  it('are described by type and size, never sent byte by byte, and run unchanged', async () => {
+    const model = recordingComplete();
+    const log = captureLogger();
+    const upload = Buffer.from('hello secret world '.repeat(54)); // 1,026 bytes
+    const bytes = new Uint8Array([7, 8, 9]);
+    const view = new DataView(new ArrayBuffer(16));
+    const raw = new ArrayBuffer(32);
+    const blob = new Blob(['abcde']);
+    const seen: unknown[] = [];
+    const store = async (args: { region: string; upload: Buffer; bytes: Uint8Array; view: DataView; raw: ArrayBuffer; blob: Blob }) => {
+      seen.push(args);
+      if (args.region !== 'eu-west-1') throw Object.assign(new Error('unknown region'), { status: 400 });
+      return 'ok';
+    };
+    const result = await executeWithHealing(store, { region: 'eu-west', upload, bytes, view, raw, blob }, {
+      reflector: createLLMReflector({ complete: model.complete }), logger: log.logger,
+    });
+
+    expect(result.status).toBe('ok');
+    expect(model.facts().args).toMatchObject({
+      upload: '[Buffer 1,026 bytes]', bytes: '[Uint8Array 3 bytes]', view: '[DataView 16 bytes]', raw: '[ArrayBuffer 32 bytes]', blob: '[Blob 5 bytes]',
+    });
+    for (const text of [model.text(), log.text(), JSON.stringify(result.healingActions)]) {
+      expect(text).not.toContain('"0":104');
+      expect(text).not.toContain('hello secret');
+    }
+    // The model echoed the descriptions: the call ran with the real binary values.
+    const second = seen[1] as Record<string, unknown>;
+    expect(second.upload).toBe(upload);
+    expect(second.bytes).toBe(bytes);
+    expect(second.blob).toBe(blob);
+  });
+
+  it('refuses a proposal that replaces a binary value it never saw', async () => {
+    const refuses = async (args: { region: string; upload: Buffer }) => failsUntilRegionFixed('unknown region')(args);
+    const result = await executeWithHealing(refuses, { region: 'eu-west', upload: Buffer.alloc(8) }, {
+      reflector: () => ({ args: { region: 'eu-west-1', upload: 'AAAA' as unknown as Buffer }, reason: 'x' }), maxReflections: 1,
+    });
+    expect(result.healingActions[0]).toMatchObject({ kind: 'reflect', succeeded: false, reason: 'disallowed-path' });
+  });
+});
+
+describe('truncation never leaves part of a secret', () => {
+  it('removes secrets before cutting a long message, and a token at the cut is removed whole', async () => {
+    const model = recordingComplete();
+    // Stack frames pasted into the message are stripped: what lay past the old 1,000-character
+    // pre-cut moves into the kept part, so a JWT across that cut must still be seen whole.
+    const frames = '\n    at handler (/srv/app/handler.js:10:5)'.repeat(23);
+    const message = `bad region${frames}\nwith jwt ${JWT} ${'tail '.repeat(50)}`;
+    expect(message.indexOf(JWT)).toBeLessThan(1_000 - 12);
+    expect(message.indexOf(JWT) + JWT.length).toBeGreaterThan(1_000);
+    const result = await executeWithHealing(failsUntilRegionFixed(message), { region: 'eu-west' }, {
+      reflector: createLLMReflector({ complete: model.complete }),
+    });
+    const shown = [model.text(), JSON.stringify(result.healingActions)].join('\n');
+    for (const part of JWT_PARTS) expect(shown).not.toContain(part.slice(0, 12));
+    // Frames stripped and the token replaced, the message fits: shown whole, nothing cut.
+    expect(model.facts().error).toBe(`bad region\nwith jwt [REDACTED] ${'tail '.repeat(50)}`);
+  });
+
+  it('leaves no part of an access key id at either cut', () => {
+    const frames = '\n    at handler (/srv/app/handler.js:10:5)'.repeat(23);
+    for (const message of [
+      `bad region${frames}\nwith key ${LONG_KEY_ID} ${'tail '.repeat(50)}`, // across the old 1,000-character pre-cut
+      `${'word '.repeat(97)}key ${LONG_KEY_ID} then ${'pad '.repeat(120)}`, // across the 500-character cut
+    ]) {
+      const at = message.indexOf(LONG_KEY_ID);
+      expect([1_000, 500].some((cut) => at < cut - 8 && at + LONG_KEY_ID.length > cut)).toBe(true);
+      expect(redactMessage(message)).not.toContain(LONG_KEY_ID.slice(0, 8));
+    }
+  });
+
+  it('cuts an unknown token at the cut whole, never leaving its first characters', () => {
+    const opaque = 'Zq8vN2xR5tLw0pKj7mYc3bHf9sDg1aEu';
+    const cut = redactMessage(`${'a '.repeat(245)}${opaque} and more text after it ${'b '.repeat(40)}`);
+    expect(cut).toMatch(/\[truncated\]$/);
+    expect(cut).not.toContain(opaque.slice(0, 6));
+  });
+
+  it('sees a secret across the cut of a long string arg', async () => {
+    const model = recordingComplete();
+    const document = `${'lorem ipsum '.repeat(831)}jwt ${JWT} and more`;
+    expect(document.indexOf(JWT)).toBeLessThan(10_000 - 12);
+    expect(document.indexOf(JWT) + JWT.length).toBeGreaterThan(10_000);
+    await executeWithHealing(failsUntilRegionFixed('unknown region'), { region: 'eu-west', document }, {
+      reflector: createLLMReflector({ complete: model.complete }),
+    });
+    for (const part of JWT_PARTS) expect(model.text()).not.toContain(part.slice(0, 12));
+    // Redacted first, the document fits: it is shown whole, with the token replaced.
+    expect(model.facts().args.document).toMatch(/jwt \[REDACTED\] and more$/);
+  });
+});
