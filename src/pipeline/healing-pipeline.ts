@@ -4,7 +4,7 @@ import type { PipelineEventName, PipelineEvents } from '../events/pipeline-event
 import { PipelineHub } from '../events/pipeline-hub.js';
 import type { HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
-import { mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
+import { checkOptions, mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
 import { runExecution } from './run-execution.js';
 import { runGuarded } from './run-guarded.js';
 import { AdaptiveHealing } from '../adaptive/adaptive-healing.js';
@@ -148,7 +148,7 @@ export class HealingPipeline {
     if (overrides === null || typeof overrides !== 'object') return this.planFor(validateOptions(overrides));
     let plan = this.overridePlans.get(overrides);
     if (plan === undefined) {
-      validateOptions(overrides);
+      checkOptions(overrides);
       plan = resolvePlan(mergeOptions(this.options, overrides), {
         enabled: this.plan.enabled,
         reflectionEnabled: this.plan.reflectionEnabled,

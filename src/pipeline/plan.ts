@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { EnvironmentSettings } from '../config/environment.js';
 import { healingOptionsSchema } from './options-schema.js';
 import { parseWith } from '../config/parse.js';
+import { AcceptedShapes } from '../config/shape-key.js';
 import type { PipelineHub } from '../events/pipeline-hub.js';
 import type { HealingLogger } from '../observe/logger.js';
 import { Redaction } from '../observe/redaction.js';
@@ -90,6 +91,21 @@ let sharedClassifier: ErrorClassifier | undefined;
 /** Validates `options` (throwing a `HealingConfigError` that names the option). */
 export function validateOptions(options: unknown): HealingOptions {
   return parseWith(healingOptionsSchema, options ?? {}, '');
+}
+
+const acceptedShapes = new AcceptedShapes();
+
+/**
+ * Checks per-call options as {@link validateOptions} does, without the zod parse when options of
+ * the same shape were accepted before (see `ShapeKeys`): options written inline in every call
+ * are a new object each time, and parsing them is most of what such a call would cost. A refusal
+ * is never remembered, so every bad call gets zod's precise message.
+ */
+export function checkOptions(options: HealingOptions): void {
+  const key = acceptedShapes.keys.keyOf(options);
+  if (acceptedShapes.has(key)) return;
+  validateOptions(options);
+  acceptedShapes.remember(key);
 }
 
 /** Layers `overrides` over `base`: fields replace, except `retry`, which merges field by field. */
