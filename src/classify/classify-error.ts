@@ -18,11 +18,11 @@ export interface FoundVerdict {
 }
 
 /**
- * The built-in rules for one error, in order of precedence: the library's own errors and the
- * caller's abort; the client families (`families/index.ts`); the server's `x-should-retry`;
- * the HTTP status; connection codes; the kind of error; the message. `undefined` when none matched.
+ * The rules that read what an error carries (not its wording), in order of precedence: the
+ * library's own errors and the caller's abort; the client families (`families/index.ts`); the
+ * server's `x-should-retry`; the HTTP status; connection codes; the kind of error.
  */
-function classifyOne(error: unknown, facts: ErrorFacts): Classification | undefined {
+function classifyByFields(error: unknown, facts: ErrorFacts): Classification | undefined {
   const own = classifyOwnErrors(error, facts);
   if (own !== undefined) return own;
   for (const family of CLIENT_FAMILIES) {
@@ -36,26 +36,37 @@ function classifyOne(error: unknown, facts: ErrorFacts): Classification | undefi
   }
   return classifyByShouldRetry(facts) ?? classifyByStatus(facts) ??
     (facts.code !== undefined && isNetworkCode(facts.code) ? networkVerdict(facts.code, error) : undefined) ??
-    classifyByShape(error, facts) ?? classifyByMessage(facts.message);
+    classifyByShape(error, facts);
+}
+
+/** The error and the errors it wraps (`cause`, at most {@link MAX_CAUSE_DEPTH} levels), with their facts. */
+function chainOf(error: unknown, facts: ErrorFacts): ErrorFacts[] & { errors: unknown[] } {
+  const chain = Object.assign([facts], { errors: [error] });
+  let current = innerError(error);
+  while (chain.length <= MAX_CAUSE_DEPTH && current !== undefined && current !== null && !chain.errors.includes(current)) {
+    chain.errors.push(current);
+    chain.push(readErrorFacts(current));
+    current = innerError(current);
+  }
+  return chain;
 }
 
 /**
- * Classifies `error` by the built-in rules; when nothing about it matches, its `cause` does (at
- * most {@link MAX_CAUSE_DEPTH} levels down, with the reason saying so). `undefined` when nothing
- * matched at any depth.
+ * Classifies `error` by the built-in rules. What an error carries (a status, a code, a client's
+ * shape) is read first on the error, then on each error it wraps; only then is the wording read,
+ * outermost first: a wrapper's message ("Failed after 2 attempts. Last error: ...") says less
+ * than the status its cause carries. The reason says when a cause decided. `undefined` when
+ * nothing matched at any depth.
  */
 export function classifyByDefaults(error: unknown, facts: ErrorFacts = readErrorFacts(error)): FoundVerdict | undefined {
-  let current = error;
-  let currentFacts = facts;
-  for (let depth = 0; depth <= MAX_CAUSE_DEPTH; depth++) {
-    const classification = classifyOne(current, currentFacts);
-    if (classification !== undefined) {
+  const chain = chainOf(error, facts);
+  for (const rules of [classifyByFields, (_error: unknown, levelFacts: ErrorFacts) => classifyByMessage(levelFacts.message)]) {
+    for (let depth = 0; depth < chain.length; depth++) {
+      const classification = rules(chain.errors[depth], chain[depth]!);
+      if (classification === undefined) continue;
       if (depth > 0) classification.reason = `cause${depth > 1 ? ` (${depth} levels down)` : ''}: ${classification.reason}`;
-      return { classification, facts: currentFacts };
+      return { classification, facts: chain[depth]! };
     }
-    current = innerError(current);
-    if (current === undefined || current === null) return undefined;
-    currentFacts = readErrorFacts(current);
   }
   return undefined;
 }

@@ -216,7 +216,7 @@ export interface HealingOptions<A = any, R = any> {
   reflectionTimeoutMs?: number;
   /** Asked before each reflection with what reflection has cost so far; `false` ends reflection (`budget`). */
   reflectionBudget?: (spent: ReflectionSpend) => boolean;
-  /** `false` marks a call that must not run twice with different args: reflection is then off unless `reflectNonIdempotent`. Default `true`. */
+  /** `false` marks a call that must not run twice: retried only when the failure proves it was not processed (`notProcessed`), never hedged, not reflected unless `reflectNonIdempotent`. Default `true`. */
   idempotent?: boolean;
   /** Let reflection repair calls marked `idempotent: false`. Default `false`. */
   reflectNonIdempotent?: boolean;
