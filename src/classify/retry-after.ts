@@ -28,8 +28,8 @@ export function parseRetryAfter(headers: unknown, now: number): number | undefin
  * again in 20s", "try again in 1m30s", "retry after 30 seconds", "Retry in 250ms". Linear time:
  * the duration is a run of number-unit pairs, each starting with a digit.
  */
-const WAIT_IN_MESSAGE = /\b(?:try again|retry(?:ing)?)\s+(?:in|after)\s+((?:\d+(?:\.\d+)?\s?(?:milliseconds?|ms|minutes?|mins?|m|seconds?|secs?|s|hours?|h)\b\s?)+)/i;
-const DURATION_PART = /(\d+(?:\.\d+)?)\s?(milliseconds?|ms|minutes?|mins?|m|seconds?|secs?|s|hours?|h)\b/gi;
+const WAIT_IN_MESSAGE = /\b(?:try again|retry(?:ing)?)\s+(?:in|after)\s+((?:\d+(?:\.\d+)?\s?(?:milliseconds?|ms|minutes?|mins?|m|seconds?|secs?|s|hours?|h)(?![a-z])\s?)+)/i;
+const DURATION_PART = /(\d+(?:\.\d+)?)\s?(milliseconds?|ms|minutes?|mins?|m|seconds?|secs?|s|hours?|h)(?![a-z])/gi;
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, m: 60_000, s: 1000, h: 3_600_000 };
 
 function unitMs(unit: string): number {

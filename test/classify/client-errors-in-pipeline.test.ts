@@ -1,130 +1,25 @@
 /**
- * What real clients throw, classified out of the box: each failure provoked for real against a
- * node:http server on 127.0.0.1 (an ephemeral port), through got, axios, fetch and the OpenAI SDK.
+ * What the classification of real clients' errors means for the pipeline: a permanent status is
+ * not retried nor counted by a breaker, the caller's abort counts neither as a failure nor as a
+ * success, and `idempotent: false` runs a call again only when the failure proves the first run
+ * never reached the server. Real clients against ./clients/provider-server.ts on 127.0.0.1.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import axios from 'axios';
 import got from 'got';
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CircuitBreakerRegistry, ErrorClassifier, HealingPipeline, type Classification } from '../../src/index.js';
+import { CircuitBreakerRegistry, HealingConfigError, HealingPipeline, executeWithHealing } from '../../src/index.js';
 import { ManualClock } from '../helpers/manual-clock.js';
+import { startProviderServer, type ProviderServer } from './clients/provider-server.js';
 
-let server: Server;
-let base: string;
-
-/** /status/N answers N with a JSON body; /hang never answers; /openai/* answers as the OpenAI API does. */
+let server: ProviderServer;
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const url = request.url ?? '/';
-    if (url === "/hang" || url.startsWith("/hang-openai/")) return; // the client's abort ends it
-    const status = /^\/status\/(\d{3})$/.exec(url)?.[1];
-    if (status !== undefined) {
-      response.writeHead(Number(status), { 'content-type': 'application/json' }).end('{"error":"scripted"}');
-      return;
-    }
-    if (url.startsWith('/openai/quota/')) {
-      response.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ error: {
-        message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } }));
-      return;
-    }
-    if (url.startsWith('/openai/context/')) {
-      response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: {
-        message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
-        type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } }));
-      return;
-    }
-    response.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startProviderServer();
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
-const classifier = new ErrorClassifier();
-async function thrown(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
-function classifyOf(error: unknown): Pick<Classification, 'disposition' | 'category'> {
-  const { disposition, category } = classifier.classify(error);
-  return { disposition, category };
-}
-/** A call aborted by its caller shortly after it started (the server never answers /hang). */
-async function abortedCall(call: (signal: AbortSignal) => Promise<unknown>): Promise<unknown> {
-  const controller = new AbortController();
-  const pending = thrown(() => call(controller.signal));
-  setTimeout(() => controller.abort(), 20);
-  return pending;
-}
+const gotOnce = { retry: { limit: 0 } } as const;
+const noWait = { minDelayMs: 0, jitter: 'none' } as const;
 
-describe('got', () => {
-  it.each([
-    [400, 'recoverable', 'invalid_request'], [403, 'permanent', 'auth'], [404, 'permanent', 'not_found'],
-    [422, 'recoverable', 'invalid_request'], [503, 'transient', 'unavailable'],
-  ] as const)('HTTPError %i (status only on response.statusCode) is %s / %s', async (status, disposition, category) => {
-    const error = await thrown(() => got(`${base}/status/${status}`, { retry: { limit: 0 } }));
-    expect((error as Error).name).toBe('HTTPError');
-    expect(classifyOf(error)).toEqual({ disposition, category });
-  });
-
-  it("the caller's abort is not retried", async () => {
-    const error = await abortedCall((signal) => got(`${base}/hang`, { signal, retry: { limit: 0 } }));
-    expect(classifyOf(error)).toEqual({ disposition: 'permanent', category: 'aborted' });
-  });
-});
-
-describe('axios', () => {
-  it('a 404 is permanent and a 503 transient', async () => {
-    expect(classifyOf(await thrown(() => axios.get(`${base}/status/404`)))).toEqual({ disposition: 'permanent', category: 'not_found' });
-    expect(classifyOf(await thrown(() => axios.get(`${base}/status/503`)))).toEqual({ disposition: 'transient', category: 'unavailable' });
-  });
-
-  it("the caller's abort (CanceledError, ERR_CANCELED) is not retried", async () => {
-    const error = await abortedCall((signal) => axios.get(`${base}/hang`, { signal }));
-    expect((error as { code?: string }).code).toBe('ERR_CANCELED');
-    expect(classifyOf(error)).toEqual({ disposition: 'permanent', category: 'aborted' });
-  });
-});
-
-describe('fetch (undici)', () => {
-  it("the caller's abort (DOMException AbortError) is not retried", async () => {
-    const error = await abortedCall((signal) => fetch(`${base}/hang`, { signal }));
-    expect((error as Error).name).toBe('AbortError');
-    expect(classifyOf(error)).toEqual({ disposition: 'permanent', category: 'aborted' });
-  });
-});
-
-describe('OpenAI SDK', () => {
-  const client = (path: string) => new OpenAI({ apiKey: 'sk-test', baseURL: `${base}/openai/${path}/`, maxRetries: 0 });
-  const ask = (openai: OpenAI, signal?: AbortSignal) =>
-    openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }, { signal });
-
-  it('insufficient_quota (HTTP 429) is a billing state: permanent quota, not a rate limit', async () => {
-    expect(classifyOf(await thrown(() => ask(client('quota'))))).toEqual({ disposition: 'permanent', category: 'quota' });
-  });
-
-  it('context_length_exceeded (HTTP 400) is permanent context_length, before the 400 rule', async () => {
-    expect(classifyOf(await thrown(() => ask(client('context'))))).toEqual({ disposition: 'permanent', category: 'context_length' });
-  });
-
-  it("the caller's abort (APIUserAbortError) is not retried", async () => {
-    const openai = new OpenAI({ apiKey: 'sk-test', baseURL: `${base}/hang-openai/`, maxRetries: 0 });
-    const error = await abortedCall((signal) => ask(openai, signal));
-    expect((error as Error).constructor.name).toBe('APIUserAbortError'); // its `name` is plain 'Error'
-    expect(classifyOf(error)).toEqual({ disposition: 'permanent', category: 'aborted' });
-  });
-});
-
-describe('in the pipeline', () => {
+describe('statuses and the breaker', () => {
   it('four got 404s are not retried and do not open a breaker', async () => {
     const clock = new ManualClock();
     const registry = new CircuitBreakerRegistry({ clock });
@@ -132,7 +27,7 @@ describe('in the pipeline', () => {
     const pipeline = new HealingPipeline({ clock, registry, circuitName: 'users' });
     let calls = 0;
     for (let i = 0; i < 4; i++) {
-      const result = await pipeline.execute(() => { calls++; return got(`${base}/status/404`, { retry: { limit: 0 } }).json(); }, {});
+      const result = await pipeline.execute(() => { calls++; return got(`${server.base}/s/status-404`, gotOnce).json(); }, {});
       expect(result.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'permanent' });
     }
     expect(calls).toBe(4);
@@ -140,29 +35,95 @@ describe('in the pipeline', () => {
   });
 });
 
-describe('refused and unresolvable connections', () => {
-  it('a refused connection (got, ECONNREFUSED) is transient network and provably not processed', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
-    const error = await thrown(() => got(`http://127.0.0.1:${port}/`, { retry: { limit: 0 } }));
-    expect(classifier.classify(error)).toMatchObject({ disposition: 'transient', category: 'network', notProcessed: true });
-  });
+describe("the caller's abort and the breaker", () => {
+  /** fn aborts its own fetch once the request reached the server (a caller's abort inside fn). */
+  const abortedFetch = async () => {
+    const controller = new AbortController();
+    const arrived = server.nextHang();
+    const pending = fetch(`${server.base}/hang`, { signal: controller.signal });
+    await arrived;
+    controller.abort();
+    return pending;
+  };
 
-  it("a 503 is not marked as not processed (the server may have done the work)", async () => {
-    expect(classifier.classify(await thrown(() => got(`${base}/status/503`, { retry: { limit: 0 } }))).notProcessed).toBeUndefined();
-  });
-});
-
-describe('aborts and the breaker', () => {
-  it("the caller's abort never counts against a breaker, even one whose shouldTrip counts everything", async () => {
+  it('is not retried, and never counts as a failure, even for a shouldTrip that counts everything', async () => {
     const clock = new ManualClock();
     const registry = new CircuitBreakerRegistry({ clock });
     registry.get('search', { failureThreshold: 1, shouldTrip: () => true });
-    const pipeline = new HealingPipeline({ clock, registry, circuitName: 'search', retry: { maxAttempts: 1 } });
-    const result = await pipeline.execute(async () => { throw await abortedCall((signal) => fetch(`${base}/hang`, { signal })); }, {});
+    const pipeline = new HealingPipeline({ clock, registry, circuitName: 'search' });
+    let calls = 0;
+    const result = await pipeline.execute(() => { calls++; return abortedFetch(); }, {});
     expect(result.status).toBe('error');
+    expect(calls).toBe(1);
     expect(registry.get('search').state).toBe('CLOSED');
+  });
+
+  it('does not count as a success either: an aborted half-open probe leaves the breaker half-open', async () => {
+    const clock = new ManualClock();
+    const registry = new CircuitBreakerRegistry({ clock });
+    const breaker = registry.get('search', { failureThreshold: 1, recoveryTimeoutMs: 1_000 });
+    breaker.recordFailure(new Error('down'));
+    expect(breaker.state).toBe('OPEN');
+    await clock.advance(1_000);
+    const pipeline = new HealingPipeline({ clock, registry, circuitName: 'search', retry: { maxAttempts: 1 } });
+    await pipeline.execute(() => abortedFetch(), {});
+    expect(breaker.state).toBe('HALF_OPEN');
+    // The probe's permission was released: the next call may probe, and its success closes it.
+    const ok = await pipeline.execute(() => got(`${server.base}/s/status-404`, gotOnce).then(() => 'ok', () => 'ok'), {});
+    expect(ok.result).toBe('ok');
+    expect(breaker.state).toBe('CLOSED');
+  });
+});
+
+describe('idempotent: false', () => {
+  it('retries a refused connection (the request never reached a server)', async () => {
+    const urls = [server.refusedUrl, `${server.base}/s/status-404`];
+    const attempts: string[] = [];
+    const result = await executeWithHealing(async (_args, ctx) => {
+      const url = urls[ctx.attempt - 1]!;
+      attempts.push(url);
+      if (url === server.refusedUrl) await got(url, gotOnce);
+      return 'sent';
+    }, {}, { idempotent: false, retry: { maxAttempts: 3, ...noWait } });
+    expect(attempts).toEqual(urls);
+    expect(result.result).toBe('sent');
+    expect(result.healingActions.map((action) => action.kind)).toContain('retry');
+  });
+
+  it('does not retry a 503 (the server may have done the work), and says why', async () => {
+    let calls = 0;
+    const result = await executeWithHealing(() => { calls++; return got(`${server.base}/s/status-503`, gotOnce); }, {},
+      { idempotent: false, retry: { maxAttempts: 3, ...noWait } });
+    expect(calls).toBe(1);
+    expect(result.status).toBe('error');
+    expect(result.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'permanent' });
+    expect(result.healingActions.at(-1)!.detail).toContain('idempotent: false');
+  });
+
+  it('the same 503 is retried for an idempotent call', async () => {
+    let calls = 0;
+    await executeWithHealing(() => { calls++; return got(`${server.base}/s/status-503`, gotOnce); }, {}, { retry: { maxAttempts: 3, ...noWait } });
+    expect(calls).toBe(3);
+  });
+
+  it('retries a 425 Too Early (the server says it did not process the request)', async () => {
+    let calls = 0;
+    await executeWithHealing(() => { calls++; return got(`${server.base}/s/status-425`, gotOnce); }, {},
+      { idempotent: false, retry: { maxAttempts: 2, ...noWait } });
+    expect(calls).toBe(2);
+  });
+
+  it('refuses a hedge: a hedge runs the call twice at once', async () => {
+    const run = () => executeWithHealing(() => 'never', {}, { idempotent: false, hedge: { delayMs: 100 } });
+    await expect(run()).rejects.toBeInstanceOf(HealingConfigError);
+    await expect(run()).rejects.toThrow(/hedge.*idempotent: false/);
+    expect(() => new HealingPipeline({ idempotent: false, hedge: { delayMs: 100 } })).toThrow(HealingConfigError);
+  });
+
+  it('a pipeline that hedges may run one call non-idempotently with hedge: undefined', async () => {
+    const pipeline = new HealingPipeline({ hedge: { delayMs: 100 } });
+    await expect(pipeline.execute(() => 'once', {}, { idempotent: false })).rejects.toBeInstanceOf(HealingConfigError);
+    const result = await pipeline.execute(() => 'once', {}, { idempotent: false, hedge: undefined });
+    expect(result.result).toBe('once');
   });
 });
