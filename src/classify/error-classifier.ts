@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { parseWith } from '../config/parse.js';
 import type { Classification, ClassificationRule, Classifier, Disposition, ErrorMatcher } from './classification.js';
-import { classifyByDefaults } from './default-rules.js';
+import { classifyByDefaults } from './classify-error.js';
 import { isInstance } from '../core/guards.js';
-import { readErrorFacts } from './error-facts.js';
-import { parseRetryAfter } from './retry-after.js';
+import { readErrorFacts, type ErrorFacts } from './error-facts.js';
+import { parseRetryAfter, waitWrittenIn } from './retry-after.js';
 
 const dispositionSchema = z.enum(['transient', 'permanent', 'recoverable']);
 
@@ -86,8 +86,11 @@ function compileRule(rule: ClassificationRule): CompiledRule {
 
 /**
  * Decides, for each failure, whether to retry it (`transient`), give up (`permanent`) or repair
- * the arguments (`recoverable`). Reads HTTP status (`status`, `statusCode`, `response.status`),
- * connection codes, `Retry-After` headers, error types and messages; user rules come first.
+ * the arguments (`recoverable`). User rules come first; then the library's own errors and the
+ * caller's abort, the client families (fetch, undici, node:http, axios, got, ky, the OpenAI,
+ * Anthropic and Vercel AI SDKs, ...), `x-should-retry`, the HTTP status, connection codes, the kind
+ * of error and the message, following `cause` when the error itself says nothing. `Retry-After`
+ * headers and a wait written in the message set `retryAfterMs`.
  *
  * @example
  * ```ts
@@ -137,13 +140,27 @@ export class ErrorClassifier implements Classifier {
         classification = { disposition: rule.disposition, category: rule.category, reason: `rule #${index + 1}` };
       }
     }
-    classification ??= classifyByDefaults(error, facts) ??
-      { disposition: this.unknownDisposition, category: 'unknown', reason: 'no rule matched' };
-
-    if (facts.headers !== undefined && classification.disposition === 'transient') {
-      const retryAfterMs = parseRetryAfter(facts.headers, this.now());
+    let found = facts;
+    if (classification === undefined) {
+      const byDefaults = classifyByDefaults(error, facts);
+      classification = byDefaults?.classification ??
+        { disposition: this.unknownDisposition, category: 'unknown', reason: 'no rule matched' };
+      found = byDefaults?.facts ?? facts;
+    }
+    if (classification.disposition === 'transient') {
+      const retryAfterMs = this.retryAfter(facts, found);
       if (retryAfterMs !== undefined) classification.retryAfterMs = retryAfterMs;
     }
     return classification;
+  }
+
+  /**
+   * The wait the server asked for: a header on the thrown error or on the cause that decided,
+   * else a wait written in either's message ("Please try again in 20s").
+   */
+  private retryAfter(facts: ErrorFacts, found: ErrorFacts): number | undefined {
+    const now = this.now();
+    return parseRetryAfter(facts.headers, now) ?? (found === facts ? undefined : parseRetryAfter(found.headers, now)) ??
+      waitWrittenIn(facts.message) ?? (found === facts ? undefined : waitWrittenIn(found.message));
   }
 }

@@ -13,7 +13,10 @@ export interface ErrorFacts {
   code: string | undefined;
   name: string;
   message: string;
-  /** Response headers from `headers` or `response.headers` (plain object or `Headers`). */
+  /**
+   * Response headers from `headers`, `response.headers` or `responseHeaders` (the Vercel AI SDK),
+   * a plain object or a `Headers`.
+   */
   headers: unknown;
 }
 
@@ -49,8 +52,16 @@ export function readErrorFacts(error: unknown): ErrorFacts {
     code: asText(read(error, 'code')) ?? asText(read(read(error, 'cause'), 'code')),
     name: asText(read(error, 'name')) ?? '',
     message: asText(read(error, 'message')) ?? '',
-    headers: read(error, 'headers') ?? read(response, 'headers'),
+    headers: read(error, 'headers') ?? read(response, 'headers') ?? read(error, 'responseHeaders'),
   };
+}
+
+/**
+ * The error this one wraps: its `cause`, or the Vercel AI SDK's `RetryError.lastError` (which
+ * sets no cause). `undefined` when there is none. Never throws.
+ */
+export function innerError(error: unknown): unknown {
+  return read(error, 'cause') ?? read(error, 'lastError');
 }
 
 /** Reads a property without ever throwing (for getters that throw and proxies). */

@@ -1,33 +1,4 @@
-import { readProperty } from './error-facts.js';
-
-function header(headers: unknown, name: string): string | undefined {
-  if (headers === null || typeof headers !== 'object') return undefined;
-  const get = readProperty(headers, 'get');
-  if (typeof get === 'function') {
-    try {
-      const value: unknown = get.call(headers, name);
-      return typeof value === 'string' ? value : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  // A plain object: header names are case-insensitive.
-  let keys: string[];
-  try {
-    keys = Object.keys(headers);
-  } catch {
-    return undefined;
-  }
-  for (const key of keys) {
-    if (key.toLowerCase() === name) {
-      const value = readProperty(headers, key);
-      if (typeof value === 'string') return value;
-      if (typeof value === 'number') return String(value);
-      if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-    }
-  }
-  return undefined;
-}
+import { readHeader } from './headers.js';
 
 /**
  * How long the server asked us to wait, in ms, from response headers: `retry-after-ms` (used by
@@ -41,13 +12,44 @@ function header(headers: unknown, name: string): string | undefined {
  * ```
  */
 export function parseRetryAfter(headers: unknown, now: number): number | undefined {
-  const ms = header(headers, 'retry-after-ms');
+  const ms = readHeader(headers, 'retry-after-ms');
   if (ms !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Math.ceil(Number(ms));
 
-  const value = header(headers, 'retry-after')?.trim();
+  const value = readHeader(headers, 'retry-after')?.trim();
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
+}
+
+/**
+ * A wait written in the message, as providers word it when they send no header: "Please try
+ * again in 20s", "try again in 1m30s", "retry after 30 seconds", "Retry in 250ms". Linear time:
+ * the duration is a run of number-unit pairs, each starting with a digit.
+ */
+const WAIT_IN_MESSAGE = /\b(?:try again|retry(?:ing)?)\s+(?:in|after)\s+((?:\d+(?:\.\d+)?\s?(?:milliseconds?|ms|minutes?|mins?|m|seconds?|secs?|s|hours?|h)(?![a-z])\s?)+)/i;
+const DURATION_PART = /(\d+(?:\.\d+)?)\s?(milliseconds?|ms|minutes?|mins?|m|seconds?|secs?|s|hours?|h)(?![a-z])/gi;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, m: 60_000, s: 1000, h: 3_600_000 };
+
+function unitMs(unit: string): number {
+  const lower = unit.toLowerCase();
+  if (lower === 'ms' || lower.startsWith('milli')) return UNIT_MS.ms!;
+  return UNIT_MS[lower[0]!] ?? 1000;
+}
+
+/**
+ * The wait a message asks for, in ms, or `undefined` when it names none.
+ *
+ * @example
+ * ```ts
+ * waitWrittenIn('Rate limit reached. Please try again in 20s.'); // 20000
+ * ```
+ */
+export function waitWrittenIn(message: string): number | undefined {
+  const written = WAIT_IN_MESSAGE.exec(message)?.[1];
+  if (written === undefined) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of written.matchAll(DURATION_PART)) total += Number(amount) * unitMs(unit!);
+  return Math.ceil(total);
 }

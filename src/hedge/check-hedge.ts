@@ -9,6 +9,9 @@ import type { HedgeOptions } from './hedge-options.js';
 export function checkHedge(options: HealingOptions, fallbackCount: number): HedgeOptions | undefined {
   const { hedge, deadlineMs, timeoutMs } = options;
   if (hedge === undefined) return undefined;
+  if (options.idempotent === false) {
+    throw new HealingConfigError('hedge', 'a call marked idempotent: false is never hedged (a hedge runs it twice at once); pass hedge: undefined for this call or drop idempotent: false');
+  }
   if (deadlineMs !== undefined && hedge.delayMs >= deadlineMs) {
     throw new HealingConfigError('hedge.delayMs', `${hedge.delayMs} ms is not shorter than deadlineMs (${deadlineMs} ms), so the hedge could never start; lower it below the deadline`);
   }

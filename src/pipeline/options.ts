@@ -221,7 +221,7 @@ export interface HealingOptions<A = any, R = any> {
    * (`budget`). A promise is awaited, bounded by `signal` and `deadlineMs`.
    */
   reflectionBudget?: (spent: ReflectionSpend) => boolean | PromiseLike<boolean>;
-  /** `false` marks a call that must not run twice with different args: reflection is then off unless `reflectNonIdempotent`. Default `true`. */
+  /** `false` marks a call that must not run twice: retried only when the failure proves it was not processed (`notProcessed`), never hedged, not reflected unless `reflectNonIdempotent`. Default `true`. */
   idempotent?: boolean;
   /** Let reflection repair calls marked `idempotent: false`. Default `false`. */
   reflectNonIdempotent?: boolean;

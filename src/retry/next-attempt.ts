@@ -18,8 +18,10 @@ export function reasonNotToRetry(run: Execution): GiveUpReason | undefined {
   // An attempt cut at the deadline ends healing for that reason, not for the attempts left.
   if (plan.deadlineMs !== undefined && run.elapsedMs() >= plan.deadlineMs) return 'deadline';
   if (run.refused) return 'circuit_open';
-  const { disposition, category } = run.classify();
+  const { disposition, category, notProcessed } = run.classify();
   if (disposition === 'permanent') return 'permanent';
+  // A non-idempotent call runs again only when the failure proves the first run did no work.
+  if (disposition === 'transient' && plan.options.idempotent === false && notProcessed !== true) return 'permanent';
   // Credentials are never for a reflector to change, whatever a classifier says.
   if (disposition === 'recoverable' && category === 'auth') return 'permanent';
   if (disposition === 'recoverable' &&
@@ -37,7 +39,9 @@ export function explain(run: Execution, reason: GiveUpReason): string {
     case 'circuit_open': return `circuit "${run.plan.circuitName}" refused the call`;
     case 'permanent': return run.classify().disposition === 'recoverable'
       ? `${describeError(run)} is an authentication failure: auth errors are never reflected`
-      : `${describeError(run)} will not succeed by retrying`;
+      : run.classify().disposition === 'transient'
+        ? `${describeError(run)} may have been processed, and the call is marked idempotent: false`
+        : `${describeError(run)} will not succeed by retrying`;
     case 'unrepaired': return `${describeError(run)} needs different arguments and ${describeReflection(run)}`;
     default: return run.plan.maxAttempts === 1
       ? `the only attempt (retry.maxAttempts 1) failed: ${describeError(run)}`

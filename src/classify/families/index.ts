@@ -1,0 +1,26 @@
+import type { ClientFamily } from './client-family.js';
+import { anthropicFamily } from './anthropic.js';
+import { axiosFamily } from './axios.js';
+import { fetchFamily } from './fetch.js';
+import { gotFamily } from './got.js';
+import { kyFamily } from './ky.js';
+import { nodeHttpFamily } from './node-http.js';
+import { openAiFamily } from './openai.js';
+import { vercelAiFamily } from './vercel-ai.js';
+
+/**
+ * The client families, in the order the classifier asks them (the first verdict wins). To add a
+ * client: write `families/<client>.ts` exporting a {@link ClientFamily}, and add it here. A
+ * family that recognises its errors by a precise shape (a class name, a marker field) comes
+ * before one that reads a code any client might carry (OpenAI's `code` / `type`).
+ */
+export const CLIENT_FAMILIES: readonly ClientFamily[] = [
+  vercelAiFamily,
+  anthropicFamily,
+  fetchFamily,
+  kyFamily,
+  gotFamily,
+  axiosFamily,
+  nodeHttpFamily,
+  openAiFamily,
+];

@@ -1,0 +1,40 @@
+import { AttemptTimeoutError, CircuitOpenError } from '../../errors.js';
+import type { Classification } from '../classification.js';
+import { isInstance } from '../../core/guards.js';
+import type { ErrorFacts } from '../error-facts.js';
+
+/**
+ * The caller's own abort, as each client reports it: fetch, undici, ky, the Vercel AI SDK, the
+ * AWS SDK and got (`AbortError`), axios (`CanceledError`, `ERR_CANCELED`), got (`ERR_ABORTED`),
+ * node:http (`ABORT_ERR`), undici's dispatcher (`UND_ERR_ABORTED`), the OpenAI and Anthropic SDKs
+ * (`APIUserAbortError`, which OpenAI names plain `Error`, so its class name is read too).
+ */
+const ABORT_NAMES = new Set(['AbortError', 'CanceledError', 'APIUserAbortError', 'RequestAbortedError']);
+const ABORT_CODES = new Set(['ERR_CANCELED', 'ERR_ABORTED', 'ABORT_ERR', 'UND_ERR_ABORTED']);
+
+/** The error's class name; `''` when unreadable. */
+export function classNameOf(error: unknown): string {
+  try {
+    const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' ? name : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The library's own errors, then the caller's abort. An abort is permanent `aborted`: retrying
+ * would override the caller's decision, and the pipeline counts it neither as a success nor as
+ * a failure of the dependency. The pipeline's own attempt timeout is an `AttemptTimeoutError`
+ * (the attempt's signal aborts with it, and fetch rejects with that reason), matched first, so
+ * it stays a transient timeout.
+ */
+export function classifyOwnErrors(error: unknown, facts: ErrorFacts): Classification | undefined {
+  if (isInstance(error, AttemptTimeoutError)) return { disposition: 'transient', category: 'timeout', reason: 'attempt timed out' };
+  if (isInstance(error, CircuitOpenError)) return { disposition: 'permanent', category: 'circuit_open', reason: 'circuit open' };
+  const className = classNameOf(error);
+  const sign = ABORT_NAMES.has(facts.name) ? facts.name
+    : facts.code !== undefined && ABORT_CODES.has(facts.code) ? facts.code
+      : ABORT_NAMES.has(className) ? className : undefined;
+  return sign === undefined ? undefined : { disposition: 'permanent', category: 'aborted', reason: `the caller aborted (${sign})` };
+}
