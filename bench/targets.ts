@@ -30,10 +30,29 @@ export function checkTargets(scenarios: readonly ScenarioResult[]): TargetCheck[
     const { ratio, ours, cockatiel } = overheadRatio(scenarios, id);
     checks.push(target(name, ratio, '<=', limit, 'x', `ours ${ns(ours)} over bare, cockatiel ${ns(cockatiel)}`));
   }
+  if (has('happy')) {
+    const bare = row(scenarios, 'happy', 'bare').value;
+    const cockatiel = row(scenarios, 'happy', 'cockatiel').value - bare;
+    for (const [id, name, limit] of [
+      ['ours-ewh', 'executeWithHealing, one reused options object, vs cockatiel', 0.35],
+      ['ours-inline', 'executeWithHealing, an options literal in every call, vs cockatiel', 0.5],
+    ] as const) {
+      const ours = row(scenarios, 'happy', id).value - bare;
+      checks.push(target(name, ours / cockatiel, '<=', limit, 'x', `ours ${ns(ours)} over bare, cockatiel ${ns(cockatiel)}`));
+    }
+  }
+  if (has('failure')) {
+    const bare = row(scenarios, 'failure', 'bare').value;
+    const ours = row(scenarios, 'failure', 'ours').value - bare;
+    const pRetry = row(scenarios, 'failure', 'p-retry').value - bare;
+    checks.push(target('Healed call (one 503, then success) vs p-retry alone', ours / pRetry, '<=', 1, 'x', `ours ${ns(ours)} over bare, p-retry ${ns(pRetry)}`));
+  }
   if (has('open')) {
     const ours = row(scenarios, 'open', 'ours').value;
     const cockatiel = row(scenarios, 'open', 'cockatiel').value;
     checks.push(target('Open-circuit refusal vs cockatiel', ours / cockatiel, '<=', 0.25, 'x', `ours ${ns(ours)} per refused call, cockatiel ${ns(cockatiel)}`));
+    const viaExecute = row(scenarios, 'open', 'ours-ewh').value;
+    checks.push(target('Open-circuit refusal through executeWithHealing vs cockatiel', viaExecute / cockatiel, '<=', 0.25, 'x', `ours ${ns(viaExecute)} per refused call, cockatiel ${ns(cockatiel)}`));
   }
   if (has('classify')) {
     for (const id of ['http', 'network', 'message']) {
@@ -63,6 +82,9 @@ export function checkTargets(scenarios: readonly ScenarioResult[]): TargetCheck[
     const bare = row(scenarios, 'throughput', 'bare').value;
     const ours = row(scenarios, 'throughput', 'ours').value;
     const byHand = row(scenarios, 'throughput', 'by-hand').value;
+    const cockatielWave = row(scenarios, 'throughput', 'cockatiel').value;
+    checks.push(target('Throughput: concurrent executions, 30 % transient, vs cockatiel', ours / cockatielWave, '<=', 0.8, 'x',
+      `ours ${ns(ours)} per execution, cockatiel ${ns(cockatielWave)}`));
     checks.push(target('Throughput: concurrent executions, 30 % transient, vs bare calls', ours / bare, '<=', 1.5, 'x',
       `ours ${ns(ours)} per execution, bare ${ns(bare)}, a hand-written retry loop ${ns(byHand)} (${(byHand / bare).toFixed(2)}x)`));
   }

@@ -22,6 +22,7 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
     retry: { maxAttempts: 3 },
     fallback: () => 0,
   };
+  const inlineRegistry = new CircuitBreakerRegistry();
   // The recovery options of issue 5, configured but idle on a call that succeeds at once.
   const recovery = new HealingPipeline({
     circuitName: 'bench-happy-recovery',
@@ -49,6 +50,10 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
       { id: 'ours', label: 'self-healing HealingPipeline.execute', run: () => pipeline.execute(fn, undefined) },
       { id: 'ours-recovery', label: 'self-healing execute + retryBudget, bulkhead, deadlineMs, lastGood', run: () => recovery.execute(fn, undefined) },
       { id: 'ours-ewh', label: 'self-healing executeWithHealing (same options object)', run: () => executeWithHealing(fn, undefined, defaultsOptions) },
+      // As the README writes it: a new options literal in every call (a new fallback closure too).
+      { id: 'ours-inline', label: 'self-healing executeWithHealing (options literal in the call)', run: () => executeWithHealing(fn, undefined, {
+        circuitName: 'bench-happy-inline', registry: inlineRegistry, retry: { maxAttempts: 3 }, fallback: () => 0,
+      }) },
       { id: 'cockatiel', label: 'cockatiel wrap(retry, circuitBreaker).execute', run: () => cockatiel.execute(fn) },
       { id: 'opossum', label: 'opossum new CircuitBreaker(fn).fire()', run: () => opossum.fire() },
       { id: 'p-retry', label: 'p-retry pRetry(fn, {retries: 2})', run: () => pRetry(fn, { retries: 2 }) },

@@ -1,6 +1,6 @@
 import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleAll } from 'cockatiel';
 import CircuitBreaker from 'opossum';
-import { CircuitBreakerRegistry, HealingPipeline, isCircuitOpenError } from '../../src/index.js';
+import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline, isCircuitOpenError } from '../../src/index.js';
 import { check, measure } from '../harness.js';
 import type { BenchSettings, ScenarioResult } from '../types.js';
 
@@ -26,6 +26,7 @@ export async function openCircuit(settings: BenchSettings): Promise<ScenarioResu
   for (let i = 0; i < 5; i++) breaker.recordFailure(new Error('down'));
   check(breaker.state === 'OPEN', 'our breaker did not open after 5 failures');
   const pipeline = new HealingPipeline({ circuitName: 'bench-open', registry, retry: { maxAttempts: 1 } });
+  const refusalOptions = { circuitName: 'bench-open', registry, retry: { maxAttempts: 1 } };
   const fullPipeline = new HealingPipeline({ circuitName: 'bench-open', registry, retry: { maxAttempts: 3 }, fallback: () => 0 });
 
   const cockatiel = circuitBreaker(handleAll, { halfOpenAfter: OPEN_FOR_MS, breaker: new ConsecutiveBreaker(5) });
@@ -44,6 +45,7 @@ export async function openCircuit(settings: BenchSettings): Promise<ScenarioResu
     const rows = await measure([
       { id: 'bare', label: 'bare await fn() (for scale; nothing is refused)', run: () => fn() },
       { id: 'ours', label: 'self-healing execute, maxAttempts 1, no fallback', run: () => pipeline.execute(fn, undefined) },
+      { id: 'ours-ewh', label: 'self-healing executeWithHealing, maxAttempts 1 (same options object)', run: () => executeWithHealing(fn, undefined, refusalOptions) },
       { id: 'ours-fallback', label: 'self-healing execute, maxAttempts 3 + fallback served', run: () => fullPipeline.execute(fn, undefined) },
       { id: 'ours-can-execute', label: 'self-healing breaker.canExecute() (sync)', run: () => breaker.canExecute(), sync: true },
       { id: 'cockatiel', label: 'cockatiel circuitBreaker.execute -> BrokenCircuitError', run: () => cockatiel.execute(fn).catch(expectBroken) },
