@@ -44,6 +44,7 @@ export { AdaptiveHealing, type AdaptiveConfig } from './adaptive/adaptive-healin
 export { SlidingWindowRetryBudget, type RetryBudget } from './budget/retry-budget.js';
 export type { HealingLogger } from './observe/logger.js';
 export { systemClock, sleep, type Clock } from './clock.js';
+export { refreshEnvironment } from './config/environment.js';
 export {
   HealingConfigError, HealingError, CircuitOpenError, AttemptTimeoutError, NonErrorThrownError, RegistryFullError,
   isHealingConfigError, isHealingError, isCircuitOpenError, isAttemptTimeoutError,

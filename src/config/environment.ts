@@ -54,3 +54,43 @@ export function readEnvironment(env: Record<string, string | undefined> = proces
     maxAttempts: readAttempts(env, 'SELF_HEALING_RETRY_MAX_ATTEMPTS'),
   };
 }
+
+let current: EnvironmentSettings | undefined;
+/** Bumped by each refresh, so the default pipeline knows its settings are stale. */
+let generation = 0;
+
+/**
+ * The `SELF_HEALING_*` settings in force: read from `process.env` once, on first use, and again
+ * only on {@link refreshEnvironment}. Reading `process.env` costs a few hundred ns a call, and a
+ * running process's environment changes only when its own code writes it. A bad value throws
+ * each time it is read, until it is fixed.
+ */
+export function currentEnvironment(): EnvironmentSettings {
+  return (current ??= readEnvironment());
+}
+
+/** Which refresh the settings of {@link currentEnvironment} come from. */
+export function environmentGeneration(): number {
+  return generation;
+}
+
+/**
+ * Re-reads the `SELF_HEALING_*` variables now. Call it after your code changes them (a config
+ * loader, a test): `executeWithHealing` and pipelines built afterwards follow the new values; a
+ * `HealingPipeline` built earlier keeps the settings it was built with. A bad value throws a
+ * {@link HealingConfigError} naming the variable, here and on every call that reads the
+ * environment (`executeWithHealing` rejects, `new HealingPipeline()` throws) until it is fixed
+ * and refreshed: never a silent fall back to the old settings.
+ *
+ * @example
+ * ```ts
+ * process.env.SELF_HEALING_ENABLED = 'false'; // the kill switch, flipped by your own code
+ * refreshEnvironment();
+ * await executeWithHealing(callApi); // runs once, unhealed
+ * ```
+ */
+export function refreshEnvironment(): void {
+  generation++;
+  current = undefined; // a bad value is then refused on every call until it is fixed
+  current = readEnvironment();
+}

@@ -1,17 +1,17 @@
+import { environmentGeneration } from '../config/environment.js';
 import type { HealingResult } from './healing-result.js';
 import { HealingPipeline } from './healing-pipeline.js';
 import type { HealingFunction, HealingOptions } from './options.js';
 
-const ENV_KEYS = ['SELF_HEALING_ENABLED', 'SELF_HEALING_REFLECTION_ENABLED', 'SELF_HEALING_RETRY_MAX_ATTEMPTS'] as const;
 let defaultPipeline: HealingPipeline | undefined;
-let defaultPipelineEnv = '';
+let defaultPipelineGeneration = -1;
 
-/** The default pipeline, rebuilt when the `SELF_HEALING_*` variables change. */
+/** The default pipeline, rebuilt after each `refreshEnvironment()` (see `config/environment.ts`). */
 export function pipelineForCurrentEnvironment(): HealingPipeline {
-  const env = ENV_KEYS.map((key) => process.env[key] ?? '').join('\u0000');
-  if (defaultPipeline === undefined || env !== defaultPipelineEnv) {
+  const generation = environmentGeneration();
+  if (defaultPipeline === undefined || generation !== defaultPipelineGeneration) {
     defaultPipeline = new HealingPipeline();
-    defaultPipelineEnv = env;
+    defaultPipelineGeneration = generation;
   }
   return defaultPipeline;
 }

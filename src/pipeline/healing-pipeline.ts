@@ -1,4 +1,4 @@
-import { readEnvironment } from '../config/environment.js';
+import { currentEnvironment } from '../config/environment.js';
 import { HealingConfigError } from '../errors.js';
 import type { PipelineEventName, PipelineEvents } from '../events/pipeline-events.js';
 import { PipelineHub } from '../events/pipeline-hub.js';
@@ -37,7 +37,7 @@ export class HealingPipeline {
     this.options = validateOptions(options);
     // One AdaptiveHealing per pipeline, which its overrides inherit (they merge over these options).
     if (this.options.adaptive === true) this.options = { ...this.options, adaptive: new AdaptiveHealing() };
-    const plan = resolvePlan(this.options, readEnvironment());
+    const plan = resolvePlan(this.options, currentEnvironment());
     this.name = this.options.name ?? this.options.circuitName ?? 'default';
     this.hub = new PipelineHub(this.name, plan.circuitName, plan.registry);
     this.plan = { ...plan, hub: this.hub };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { executeWithHealing, HealingConfigError, HealingPipeline } from '../../src/index.js';
+import { executeWithHealing, HealingConfigError, HealingPipeline, refreshEnvironment } from '../../src/index.js';
 
 function http503(): Error {
   return Object.assign(new Error('Service Unavailable'), { status: 503 });
@@ -17,19 +17,30 @@ function alwaysUnavailable() {
 
 const NO_WAIT = { minDelayMs: 0 };
 
+/** Sets a variable as the user's own code would, then refreshes (a bad value is refused on each call). */
+function setEnv(name: string, value: string | undefined): void {
+  vi.stubEnv(name, value);
+  try {
+    refreshEnvironment();
+  } catch {
+    // a bad value: every call now reads and refuses it
+  }
+}
+
 beforeEach(() => {
-  vi.stubEnv('SELF_HEALING_ENABLED', undefined);
-  vi.stubEnv('SELF_HEALING_REFLECTION_ENABLED', undefined);
-  vi.stubEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', undefined);
+  setEnv('SELF_HEALING_ENABLED', undefined);
+  setEnv('SELF_HEALING_REFLECTION_ENABLED', undefined);
+  setEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', undefined);
 });
 
 afterEach(() => {
   vi.unstubAllEnvs();
+  refreshEnvironment();
 });
 
 describe('SELF_HEALING_ENABLED=false', () => {
   it('calls fn exactly once even for a 503, and still resolves a HealingResult that gives up', async () => {
-    vi.stubEnv('SELF_HEALING_ENABLED', 'false');
+    setEnv('SELF_HEALING_ENABLED', 'false');
     const fn = alwaysUnavailable();
     const result = await executeWithHealing(fn, {}, { retry: NO_WAIT });
     expect(fn.calls).toBe(1);
@@ -39,7 +50,7 @@ describe('SELF_HEALING_ENABLED=false', () => {
   });
 
   it('does not run fallbacks', async () => {
-    vi.stubEnv('SELF_HEALING_ENABLED', 'false');
+    setEnv('SELF_HEALING_ENABLED', 'false');
     const fallback = vi.fn(() => 'cached');
     const result = await executeWithHealing(alwaysUnavailable(), {}, { retry: NO_WAIT, fallback });
     expect(fallback).not.toHaveBeenCalled();
@@ -47,13 +58,13 @@ describe('SELF_HEALING_ENABLED=false', () => {
   });
 
   it('still returns the value of a call that succeeds', async () => {
-    vi.stubEnv('SELF_HEALING_ENABLED', 'false');
+    setEnv('SELF_HEALING_ENABLED', 'false');
     const result = await executeWithHealing(async () => 42, {});
     expect(result).toMatchObject({ status: 'ok', result: 42, attempts: 1 });
   });
 
   it('applies to a HealingPipeline built while it is set', async () => {
-    vi.stubEnv('SELF_HEALING_ENABLED', '0');
+    setEnv('SELF_HEALING_ENABLED', '0');
     const fn = alwaysUnavailable();
     const result = await new HealingPipeline({ retry: NO_WAIT }).execute(fn, {});
     expect(fn.calls).toBe(1);
@@ -61,10 +72,10 @@ describe('SELF_HEALING_ENABLED=false', () => {
   });
 
   it('heals again once the variable is switched back on', async () => {
-    vi.stubEnv('SELF_HEALING_ENABLED', 'false');
+    setEnv('SELF_HEALING_ENABLED', 'false');
     const once = alwaysUnavailable();
     await executeWithHealing(once, {}, { retry: NO_WAIT });
-    vi.stubEnv('SELF_HEALING_ENABLED', 'true');
+    setEnv('SELF_HEALING_ENABLED', 'true');
     const retried = alwaysUnavailable();
     const result = await executeWithHealing(retried, {}, { retry: { ...NO_WAIT, maxAttempts: 3 } });
     expect(once.calls).toBe(1);
@@ -75,7 +86,7 @@ describe('SELF_HEALING_ENABLED=false', () => {
 
 describe('SELF_HEALING_REFLECTION_ENABLED=false', () => {
   it('never asks the reflector for repaired args', async () => {
-    vi.stubEnv('SELF_HEALING_REFLECTION_ENABLED', 'false');
+    setEnv('SELF_HEALING_REFLECTION_ENABLED', 'false');
     const reflector = vi.fn(async () => ({ args: { date: '2026-01-19' }, reason: 'use ISO 8601' }));
     let calls = 0;
     const result = await executeWithHealing(async () => {
@@ -90,7 +101,7 @@ describe('SELF_HEALING_REFLECTION_ENABLED=false', () => {
 
 describe('SELF_HEALING_RETRY_MAX_ATTEMPTS', () => {
   it('sets how many times a failing transient call is attempted (2)', async () => {
-    vi.stubEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', '2');
+    setEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', '2');
     const fn = alwaysUnavailable();
     const result = await executeWithHealing(fn, {}, { retry: NO_WAIT });
     expect(fn.calls).toBe(2);
@@ -98,7 +109,7 @@ describe('SELF_HEALING_RETRY_MAX_ATTEMPTS', () => {
   });
 
   it('loses to an explicit retry.maxAttempts (4)', async () => {
-    vi.stubEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', '2');
+    setEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', '2');
     const fn = alwaysUnavailable();
     const result = await executeWithHealing(fn, {}, { retry: { ...NO_WAIT, maxAttempts: 4 } });
     expect(fn.calls).toBe(4);
@@ -106,7 +117,7 @@ describe('SELF_HEALING_RETRY_MAX_ATTEMPTS', () => {
   });
 
   it('loses to retry.maxAttempts given to a HealingPipeline', async () => {
-    vi.stubEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', '2');
+    setEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', '2');
     const fn = alwaysUnavailable();
     await new HealingPipeline({ retry: { ...NO_WAIT, maxAttempts: 4 } }).execute(fn, {});
     expect(fn.calls).toBe(4);
@@ -120,7 +131,7 @@ describe('bad environment values', () => {
     ['SELF_HEALING_RETRY_MAX_ATTEMPTS', '0'],
     ['SELF_HEALING_RETRY_MAX_ATTEMPTS', 'abc'],
   ])('make executeWithHealing reject with a HealingConfigError naming %s=%s, without calling fn', async (name, value) => {
-    vi.stubEnv(name, value);
+    setEnv(name, value);
     const fn = alwaysUnavailable();
     const error = await executeWithHealing(fn, {}, { retry: NO_WAIT }).then(
       () => { throw new Error('expected a rejection'); },
@@ -132,8 +143,39 @@ describe('bad environment values', () => {
   });
 
   it('make the HealingPipeline constructor throw a HealingConfigError naming the variable', () => {
-    vi.stubEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', '2.5');
+    setEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', '2.5');
     expect(() => new HealingPipeline()).toThrow(HealingConfigError);
     expect(() => new HealingPipeline()).toThrow(/SELF_HEALING_RETRY_MAX_ATTEMPTS/);
+  });
+});
+
+describe('when a change takes effect', () => {
+  it('is read once and kept until refreshEnvironment(): a process.env write alone changes nothing', async () => {
+    vi.stubEnv('SELF_HEALING_ENABLED', 'false'); // no refresh
+    const unrefreshed = alwaysUnavailable();
+    await executeWithHealing(unrefreshed, {}, { retry: { ...NO_WAIT, maxAttempts: 3 } });
+    expect(unrefreshed.calls).toBe(3);
+    refreshEnvironment();
+    const refreshed = alwaysUnavailable();
+    await executeWithHealing(refreshed, {}, { retry: { ...NO_WAIT, maxAttempts: 3 } });
+    expect(refreshed.calls).toBe(1);
+  });
+
+  it('keeps a pipeline built earlier on the settings it was built with', async () => {
+    const earlier = new HealingPipeline({ retry: { ...NO_WAIT, maxAttempts: 3 } });
+    setEnv('SELF_HEALING_ENABLED', 'false');
+    const fn = alwaysUnavailable();
+    await earlier.execute(fn, {});
+    expect(fn.calls).toBe(3);
+  });
+
+  it('refuses a bad value at refreshEnvironment() and on every call until it is fixed', async () => {
+    vi.stubEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', 'many');
+    expect(() => refreshEnvironment()).toThrow(expect.objectContaining({ option: 'SELF_HEALING_RETRY_MAX_ATTEMPTS' }));
+    await expect(executeWithHealing(async () => 1)).rejects.toBeInstanceOf(HealingConfigError);
+    await expect(executeWithHealing(async () => 1)).rejects.toBeInstanceOf(HealingConfigError);
+    vi.stubEnv('SELF_HEALING_RETRY_MAX_ATTEMPTS', '2');
+    refreshEnvironment();
+    expect((await executeWithHealing(async () => 1)).status).toBe('ok');
   });
 });

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { executeWithHealing, type Reflector } from '../../src/index.js';
+import { executeWithHealing, refreshEnvironment, type Reflector } from '../../src/index.js';
 import { httpError } from '../helpers/errors.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
+  refreshEnvironment();
 });
 
 interface Booking { date: string; room?: number }
@@ -169,6 +170,7 @@ describe('reflection of recoverable failures', () => {
 
   it('is switched off by SELF_HEALING_REFLECTION_ENABLED=false, whatever the options say', async () => {
     vi.stubEnv('SELF_HEALING_REFLECTION_ENABLED', 'false');
+    refreshEnvironment();
     const reflector = vi.fn(isoDate);
     const result = await executeWithHealing(bookRoom(), { date: '01-19-2026' }, { reflector });
     expect(reflector).not.toHaveBeenCalled();
