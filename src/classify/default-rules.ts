@@ -2,6 +2,7 @@ import { AttemptTimeoutError, CircuitOpenError } from '../errors.js';
 import type { Classification, Disposition } from './classification.js';
 import { isInstance } from '../core/guards.js';
 import type { ErrorFacts } from './error-facts.js';
+import { classifyByInfraFamilies } from './families/infra.js';
 
 /** Connection-level failures: the request may never have reached the server. */
 const NETWORK_CODES = new Set([
@@ -129,6 +130,10 @@ export function classifyByDefaults(error: unknown, facts: ErrorFacts): Classific
   if (ABORT_NAMES.has(facts.name) || (facts.code !== undefined && ABORT_CODES.has(facts.code)) || ABORT_NAMES.has(classNameOf(error))) {
     return verdict('permanent', 'aborted', `the caller aborted (${ABORT_NAMES.has(facts.name) ? facts.name : facts.code ?? classNameOf(error)})`);
   }
+
+  // Temporary wiring (issue 15): the engine's family list takes these at merge.
+  const byFamily = classifyByInfraFamilies(error, facts);
+  if (byFamily) return byFamily;
 
   const providerKey = providerVerdict(facts.code) !== undefined ? facts.code! : typeOf(error);
   const providerCode = providerVerdict(providerKey);
