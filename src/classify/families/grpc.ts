@@ -49,8 +49,11 @@ const STATUS: Readonly<Record<number, readonly [string, ...CodeMeaning]>> = {
 
 /** grpc-js's wording when the call failed before any connection existed (so it was never sent). */
 const NEVER_CONNECTED = /^No connection established\b/;
-/** grpc-js's own size check: the message is over `grpc.max_(send|receive)_message_length`. */
-const MESSAGE_TOO_LARGE = /message larger than max/i;
+/**
+ * grpc-js's own size checks, over `grpc.max_send_message_length` ("Attempted to send message with
+ * a size larger than N") or `grpc.max_receive_message_length` ("Received message larger than max").
+ */
+const MESSAGE_TOO_LARGE = /message (with a size )?larger than/i;
 
 function looksLikeGrpc(error: unknown, code: number | undefined): code is number {
   if (code === undefined || !Number.isInteger(code) || code < 0 || code > 16) return false;
