@@ -1,4 +1,5 @@
 import type { ClientFamily } from './client-family.js';
+import { readProperty } from '../error-facts.js';
 import { familyVerdict, lookUp, readNumber, readString, type CodeMeaning } from './family-verdict.js';
 
 /**
@@ -46,9 +47,15 @@ const PROTOCOL: Readonly<Record<string, CodeMeaning>> = {
   PROTOCOL_ENQUEUE_AFTER_QUIT: ['transient', 'network', true],
 };
 
+/** mysql2's words for PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR (it sets no code): the command was refused unsent. */
+const CLOSED_STATE = "Can't add new command when connection is in closed state";
+
 export const mysqlFamily: ClientFamily = {
   name: 'MySQL / MariaDB (mysql2)',
-  classify(error) {
+  classify(error, facts) {
+    if (facts.message === CLOSED_STATE && readProperty(error, 'fatal') === true) {
+      return familyVerdict('transient', 'network', 'mysql2: the connection had already failed', true);
+    }
     const code = readString(error, 'code');
     if (code !== undefined && code.startsWith('PROTOCOL_')) {
       const meaning = lookUp(PROTOCOL, code);
