@@ -6,7 +6,7 @@
  * `ReplyError` with the server's exact message. Skipped without redis-server (the Redis suites
  * fail under CI=true when it is missing: test/redis/fleet.redis.test.ts).
  */
-import { Redis, ReplyError } from 'ioredis';
+import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorClassifier } from '../../../src/index.js';
 import { freePort, hasRedisServer, RedisServer, waitFor } from '../../redis/redis-server.js';
@@ -33,7 +33,7 @@ describe.skipIf(!hasRedisServer())('Redis errors through ioredis, classified', (
     await server?.stop();
   });
 
-  function connect(options: ConstructorParameters<typeof Redis>[2] = {}): Redis {
+  function connect(options: RedisOptions = {}): Redis {
     const client = new Redis(server.port, '127.0.0.1', { maxRetriesPerRequest: 0, ...options });
     client.on('error', () => {});
     clients.push(client);
@@ -47,7 +47,7 @@ describe.skipIf(!hasRedisServer())('Redis errors through ioredis, classified', (
     let busy: unknown;
     await waitFor('a BUSY reply', async () => {
       busy = await other.set('busy:written', '1').catch((error: unknown) => error);
-      return busy instanceof ReplyError && busy.message.startsWith('BUSY');
+      return busy instanceof ReplyError && (busy as Error).message.startsWith('BUSY');
     });
     await other.script('KILL');
     await script;
