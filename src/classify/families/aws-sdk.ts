@@ -1,6 +1,7 @@
+import type { Classification } from '../classification.js';
 import type { ClientFamily } from './client-family.js';
 import { readProperty } from '../error-facts.js';
-import { familyVerdict, lookUp, readString, type CodeMeaning } from './family-verdict.js';
+import { familyVerdict, lookUp, readItems, readString, type CodeMeaning } from './family-verdict.js';
 
 /**
  * The AWS SDK v3's service errors: every one carries `$metadata` (with `httpStatusCode`) and
@@ -59,12 +60,10 @@ const NAMES: Readonly<Record<string, CodeMeaning>> = {
 };
 
 /** DynamoDB's TransactionCanceledException: the reasons, one per item, say why. */
-function cancellationVerdict(error: unknown) {
-  const reasons = readProperty(error, 'CancellationReasons');
-  if (!Array.isArray(reasons)) return undefined;
+function cancellationVerdict(error: unknown): Classification | undefined {
   const codes = new Set<string>();
-  for (let index = 0; index < reasons.length && index < 100; index++) {
-    const code = readString(reasons[index], 'Code');
+  for (const reason of readItems(error, 'CancellationReasons')) {
+    const code = readString(reason, 'Code');
     if (code !== undefined && code !== 'None') codes.add(code);
   }
   if (codes.has('ConditionalCheckFailed')) return familyVerdict('permanent', 'conflict', 'AWS TransactionCanceledException: ConditionalCheckFailed');

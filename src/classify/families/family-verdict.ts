@@ -19,20 +19,22 @@ export function readNumber(error: unknown, key: string): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+/** The first `limit` items of `error[key]` when it is an array, else `[]`; a hostile array yields what could be read. */
+export function readItems(error: unknown, key: string, limit = 100): unknown[] {
+  const value = readProperty(error, key);
+  const items: unknown[] = [];
+  try {
+    if (!Array.isArray(value)) return items;
+    for (let index = 0; index < value.length && index < limit; index++) items.push(value[index]);
+  } catch {
+    // a Proxy whose traps throw: keep what was read
+  }
+  return items;
+}
+
 /** `error[key]` as an array of strings (non-strings dropped), or `[]`; reads at most `limit`. */
 export function readStrings(error: unknown, key: string, limit = 32): string[] {
-  const value = readProperty(error, key);
-  if (!Array.isArray(value)) return [];
-  const strings: string[] = [];
-  try {
-    for (let index = 0; index < value.length && index < limit; index++) {
-      const item: unknown = value[index];
-      if (typeof item === 'string') strings.push(item);
-    }
-  } catch {
-    // a hostile array: keep what was read
-  }
-  return strings;
+  return readItems(error, key, limit).filter((item): item is string => typeof item === 'string');
 }
 
 /**
