@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { freePort, waitFor } from '../redis/redis-server.js';
+import { stopChild } from './child-process.js';
 
 /** How to run the MySQL suite where MariaDB is missing. */
 export const ENABLE_MARIADB_SUITE = 'install it (Debian/Ubuntu: apt-get update && apt-get install -y --no-install-recommends mariadb-server) or point MARIADBD_BIN and MARIADB_INSTALL_DB_BIN at one, and run npm test again; CI (.ci/run) installs it and always runs the suite';
@@ -70,15 +71,7 @@ export class MariadbServer {
 
   /** SIGTERM (a clean shutdown), then the temp dir goes. */
   async stop(): Promise<void> {
-    const child = this.process;
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      killer.unref();
-      await exited;
-      clearTimeout(killer);
-    }
+    await stopChild(this.process, 'SIGTERM');
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

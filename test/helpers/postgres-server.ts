@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort, waitFor } from '../redis/redis-server.js';
+import { stopChild } from './child-process.js';
 
 /** How to run the PostgreSQL suite where the server binaries are missing. */
 export const ENABLE_POSTGRES_SUITE = 'install them (Debian/Ubuntu: apt-get update && apt-get install -y postgresql) or point POSTGRES_BIN_DIR at the folder holding initdb and postgres, and run npm test again; CI (.ci/run) installs them and always runs the suite';
@@ -117,15 +118,7 @@ export class PostgresServer {
 
   /** Fast shutdown (SIGINT), then the temp dir goes. */
   async stop(): Promise<void> {
-    const child = this.process;
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGINT');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      killer.unref();
-      await exited;
-      clearTimeout(killer);
-    }
+    await stopChild(this.process, 'SIGINT');
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
