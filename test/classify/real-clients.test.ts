@@ -48,7 +48,7 @@ describe('docs/retry-and-classification.md', () => {
   const doc = readFileSync(new URL('../../docs/retry-and-classification.md', import.meta.url), 'utf8');
   const table = doc.slice(doc.indexOf('<!-- client-table:start -->'), doc.indexOf('<!-- client-table:end -->'));
   const rows = table.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| client') && !line.startsWith('| ---'))
-    .map((line) => line.split(' | ').map((cell) => cell.replace(/^\|? ?|`| ?\|$/g, '').trim()));
+    .map((line) => line.split(' | ').map((cell) => cell.replaceAll('`', '').replace(/^\| ?| ?\|$/g, '').trim()));
 
   it('lists every tested case, with the verdict the test asserts, and nothing untested', () => {
     const documented = rows.map(([client, failure, disposition, category, retryAfter, notProcessed]) =>
