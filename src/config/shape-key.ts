@@ -1,102 +1,92 @@
 /**
- * A string that determines what an options schema says about a value, so that a call whose
- * options were checked before skips zod (the options written inline in every call of
- * `executeWithHealing`, a new object each time, cost about 2 µs each to parse).
+ * Whether two option values get the same verdict from the options schema, so that a call whose
+ * options look like ones accepted a moment ago skips zod (the options written inline in every
+ * call of `executeWithHealing`, a new object each time, cost microseconds each to parse).
  *
- * What goes in the key is what the schema reads: every key name; every primitive value (a range
- * or an enum may refuse it); for a function only that it is one (the schema checks
- * `typeof === 'function'`, never which function); for an `AbortSignal` and a `RegExp` only the
- * class (the schema checks `instanceof`); plain objects and arrays recursively. Any other object
- * (a registry, a classifier, a Bulkhead, a zod schema) goes in by identity, because the schema
- * checks its methods or its class. A value the key cannot describe (a symbol, a bigint, a cycle,
- * a throwing getter, a deep or huge value) gives `undefined`: the caller then asks zod as before.
+ * They do when the schema could not tell them apart: the same key names; equal primitive values
+ * (a range or an enum may refuse one); a function against a function (the schema checks
+ * `typeof === 'function'`, never which function); an `AbortSignal` against an `AbortSignal` and a
+ * `RegExp` against a `RegExp` (it checks `instanceof`); plain objects and arrays compared the
+ * same way, recursively. Any other object (a registry, a classifier, a Bulkhead, a zod schema)
+ * must be the very same object, because the schema checks its class or its methods. Walking two
+ * values side by side allocates nothing, unlike building a key string for each call.
  */
-export class ShapeKeys {
-  private readonly ids = new WeakMap<object, number>();
-  private nextId = 1;
-
-  /** The key of `value`, or `undefined` when only the schema itself can judge it. */
-  keyOf(value: unknown): string | undefined {
-    try {
-      const key = this.encode(value, 0);
-      return key !== undefined && key.length <= MAX_KEY_LENGTH ? key : undefined;
-    } catch {
-      return undefined; // a getter threw, or a Proxy refused: the schema reports it
-    }
+export function sameShape(a: unknown, b: unknown, depth = 0): boolean {
+  if (Object.is(a, b)) return true;
+  const type = typeof a;
+  if (type !== typeof b) return false;
+  if (type === 'function') return true;
+  if (type !== 'object' || a === null || b === null || depth >= MAX_DEPTH) return Object.is(a, b);
+  const left = a as object;
+  const right = b as object;
+  if (Array.isArray(left)) {
+    if (!Array.isArray(right) || left.length !== right.length || left.length > MAX_ITEMS) return false;
+    for (let i = 0; i < left.length; i++) if (!sameShape(left[i], right[i], depth + 1)) return false;
+    return true;
   }
-
-  private encode(value: unknown, depth: number): string | undefined {
-    switch (typeof value) {
-      case 'undefined': return 'u';
-      case 'boolean': return value ? 'T' : 'F';
-      case 'number': return Object.is(value, -0) ? 'n-0' : `n${value}`;
-      case 'string': return `s${value.length}:${value}`;
-      case 'function': return 'f';
-      case 'object': return value === null ? 'z' : this.encodeObject(value, depth);
-      default: return undefined; // symbol, bigint: rare and refused; let the schema say so
-    }
+  if (left instanceof AbortSignal) return right instanceof AbortSignal;
+  if (left instanceof RegExp) return right instanceof RegExp;
+  const proto: unknown = Object.getPrototypeOf(left);
+  if ((proto !== Object.prototype && proto !== null) || Object.getPrototypeOf(right) !== proto) return false;
+  let count = 0;
+  for (const name in left) {
+    if (!Object.hasOwn(left, name)) continue;
+    if (!Object.hasOwn(right, name) || !sameShape((left as Record<string, unknown>)[name], (right as Record<string, unknown>)[name], depth + 1)) return false;
+    count++;
   }
-
-  private encodeObject(value: object, depth: number): string | undefined {
-    if (depth >= MAX_DEPTH) return undefined;
-    if (Array.isArray(value)) {
-      if (value.length > MAX_ITEMS) return undefined;
-      let key = '[';
-      for (let i = 0; i < value.length; i++) {
-        const item = this.encode(value[i], depth + 1);
-        if (item === undefined) return undefined;
-        key += item + ',';
-      }
-      return key + ']';
-    }
-    if (value instanceof AbortSignal) return 'S';
-    if (value instanceof RegExp) return 'R';
-    const proto: unknown = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) return `#${this.idOf(value)}`;
-    let key = '{';
-    for (const name in value) {
-      if (!Object.hasOwn(value, name)) continue;
-      const field = this.encode((value as Record<string, unknown>)[name], depth + 1);
-      if (field === undefined) return undefined;
-      key += `${name.length}:${name}=${field};`;
-    }
-    return key + '}';
-  }
-
-  private idOf(value: object): number {
-    let id = this.ids.get(value);
-    if (id === undefined) {
-      id = this.nextId++;
-      this.ids.set(value, id);
-    }
-    return id;
-  }
+  for (const name in right) if (Object.hasOwn(right, name)) count--;
+  return count === 0;
 }
 
 /** Deeper options are not ours (a fallback `value` holding a document): let the schema judge. */
 const MAX_DEPTH = 6;
 const MAX_ITEMS = 64;
-/** Keeps a verdict cache keyed by these strings small even with long values in the options. */
-const MAX_KEY_LENGTH = 2_048;
 
 /**
- * Remembers which keys a schema accepted. Bounded: past `maxEntries` (many distinct
- * `circuitName`s written inline, say) it starts over, which costs one zod parse per key again.
+ * The last few options the schema accepted, to compare a new call's options with. Few, because
+ * they are held strongly (with the closures in them) and a hot call site has one shape.
  */
 export class AcceptedShapes {
-  private readonly accepted = new Set<string>();
-  readonly keys = new ShapeKeys();
+  private readonly recent: unknown[] = [];
+  private next = 0;
 
-  constructor(private readonly maxEntries = 1_024) {}
+  constructor(private readonly size = 4) {}
 
-  /** Whether options with this key were accepted before. */
-  has(key: string | undefined): boolean {
-    return key !== undefined && this.accepted.has(key);
+  /** Whether options of this shape were accepted lately. A throwing getter counts as "no". */
+  has(options: unknown): boolean {
+    try {
+      for (const accepted of this.recent) if (sameShape(accepted, options)) return true;
+    } catch {
+      // a getter threw or a Proxy refused: the schema reports it
+    }
+    return false;
   }
 
-  remember(key: string | undefined): void {
-    if (key === undefined) return;
-    if (this.accepted.size >= this.maxEntries) this.accepted.clear();
-    this.accepted.add(key);
+  /** Keeps a copy of the plain parts, so a later change to the caller's object cannot pass for accepted. */
+  remember(options: unknown): void {
+    try {
+      this.recent[this.next] = copyPlain(options, 0);
+      this.next = (this.next + 1) % this.size;
+    } catch {
+      // unreadable: nothing remembered, the schema is asked next time
+    }
   }
+}
+
+/** A copy of the plain objects and arrays in `value`; everything else by reference. */
+function copyPlain(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return value;
+  if (Array.isArray(value)) return value.map((item) => copyPlain(item, depth + 1));
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const copy: Record<string, unknown> = proto === null ? Object.create(null) : {};
+  for (const name in value) {
+    if (!Object.hasOwn(value, name)) continue;
+    const field = copyPlain((value as Record<string, unknown>)[name], depth + 1);
+    // An own `__proto__` key (from JSON.parse) must stay a key, never become a prototype; any other
+    // key is assigned plainly, which keeps the copy a fast object to walk.
+    if (name === '__proto__') Object.defineProperty(copy, name, { value: field, enumerable: true, writable: true, configurable: true });
+    else copy[name] = field;
+  }
+  return copy;
 }

@@ -31,6 +31,9 @@ export class HealingPipeline {
   private readonly plan: ExecutionPlan;
   private readonly hub: PipelineHub;
   private readonly overridePlans = new WeakMap<object, ExecutionPlan>();
+  /** The options of the last call with overrides, and their plan: a loop reusing one object hits here. */
+  private lastOverrides: HealingOptions | undefined;
+  private lastPlan: ExecutionPlan | undefined;
 
   /** @throws {HealingConfigError} naming the invalid option or environment variable. */
   constructor(options: HealingOptions = {}) {
@@ -146,6 +149,7 @@ export class HealingPipeline {
 
   private planFor(overrides: HealingOptions): ExecutionPlan {
     if (overrides === null || typeof overrides !== 'object') return this.planFor(validateOptions(overrides));
+    if (overrides === this.lastOverrides) return this.lastPlan!;
     let plan = this.overridePlans.get(overrides);
     if (plan === undefined) {
       checkOptions(overrides);
@@ -155,8 +159,19 @@ export class HealingPipeline {
         maxAttempts: this.plan.maxAttempts,
       });
       plan = { ...plan, hub: this.hub };
-      this.overridePlans.set(overrides, plan);
+      // Only a plan that holds state built from these options (a bulkhead, a retry budget,
+      // adaptive learning, lastGood caches) must stay tied to the object; the others are cheap
+      // to build again, and a WeakMap entry per inline literal would cost more than that.
+      if (holdsState(plan)) this.overridePlans.set(overrides, plan);
     }
+    this.lastOverrides = overrides;
+    this.lastPlan = plan;
     return plan;
   }
+
+}
+
+/** Whether a plan holds state created for its options object, which must outlive one call. */
+function holdsState(plan: ExecutionPlan): boolean {
+  return plan.bulkhead !== undefined || plan.retryBudget !== undefined || plan.adaptive !== undefined || plan.lastGoodCaches !== undefined;
 }

@@ -97,15 +97,14 @@ const acceptedShapes = new AcceptedShapes();
 
 /**
  * Checks per-call options as {@link validateOptions} does, without the zod parse when options of
- * the same shape were accepted before (see `ShapeKeys`): options written inline in every call
+ * the same shape were accepted lately (see `sameShape`): options written inline in every call
  * are a new object each time, and parsing them is most of what such a call would cost. A refusal
  * is never remembered, so every bad call gets zod's precise message.
  */
 export function checkOptions(options: HealingOptions): void {
-  const key = acceptedShapes.keys.keyOf(options);
-  if (acceptedShapes.has(key)) return;
+  if (acceptedShapes.has(options)) return;
   validateOptions(options);
-  acceptedShapes.remember(key);
+  acceptedShapes.remember(options);
 }
 
 /** Layers `overrides` over `base`: fields replace, except `retry`, which merges field by field. */
