@@ -68,7 +68,7 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
       notes: [
         'ours: circuitName on its own registry, retry.maxAttempts 3, one fallback (not called).',
         'ours + recovery: the same, plus a retry budget (a deposit per call), a bulkhead slot, a deadline timer per attempt and a lastGood cache write per success.',
-        'executeWithHealing reads the SELF_HEALING_* environment on every call and looks the options object up in a WeakMap.',
+        'executeWithHealing (same options object) finds its plan in a one-slot cache; with a literal in the call, the options are compared with the last accepted ones (no zod) and a plan is built per call.',
         'opossum runs with its defaults, which arm a 10 s timeout timer on every fire().',
       ],
     };
