@@ -1,6 +1,9 @@
 import { Bulkhead, type BulkheadConfig } from './bulkhead.js';
 
-/** One bulkhead per config object, so a pipeline and its overrides share it. */
+/**
+ * One bulkhead per config object, so a pipeline and its overrides share it. Configs given per
+ * call arrive here as the one object kept for their name (`pipeline/inline-state.ts`).
+ */
 const bulkheads = new WeakMap<object, Bulkhead>();
 
 /** The bulkhead an execution enters: the shared instance given, or the one built for a config. */

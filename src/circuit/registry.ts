@@ -5,6 +5,7 @@ import type { CircuitBreakerLike } from './circuit-breaker-like.js';
 import type { CircuitBreakerConfig, ResolvedCircuitBreakerConfig } from './circuit-config.js';
 import { Listeners, type CircuitEvents } from './circuit-events.js';
 import { isEvictable, SWEEP_EVERY } from './idle-eviction.js';
+import { checkSameConfig } from './config-mismatch.js';
 import { NamedConfigs } from './named-configs.js';
 import { resolveRegistryOptions, type CircuitBreakerRegistryOptions, type RegistryEvents, type RegistryMembershipEvent } from './registry-options.js';
 import { parseSnapshot, SNAPSHOT_VERSION, signSnapshot, type RegistrySnapshot } from './snapshot.js';
@@ -61,8 +62,10 @@ export class CircuitBreakerRegistry {
 
   /**
    * Returns the breaker named `name`, creating it with `config` (or the shared config called so)
-   * if it does not exist yet. An existing breaker keeps the config it was created with, but a
-   * wrong config or an unknown config name is an error either way.
+   * if it does not exist yet. Asking for an existing breaker with a config (defaults filled in)
+   * other than the one it was created with is a `HealingConfigError` naming each difference, never
+   * a silent ignore; `get(name)` without a config returns it whatever its config.
+   * @throws {HealingConfigError} for a wrong config, an unknown config name, or a conflicting config.
    */
   get(name: string, config?: CircuitBreakerConfig | string): CircuitBreaker {
     const existing = this.breakers.get(name);
@@ -73,6 +76,7 @@ export class CircuitBreakerRegistry {
       if (config !== undefined) {
         const resolved = this.namedConfigs.resolve(config);
         if (resolved.parent !== undefined) this.checkNoCycle(name, resolved.parent);
+        checkSameConfig(name, existing.config, resolved);
       }
       this.touch(existing);
       return existing;

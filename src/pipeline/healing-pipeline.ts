@@ -7,6 +7,7 @@ import type { HealingFunction, HealingOptions } from './options.js';
 import { checkOptions, mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
 import { runExecution } from './run-execution.js';
 import { runGuarded } from './run-guarded.js';
+import { keepStateByName } from './inline-state.js';
 import { AdaptiveHealing } from '../adaptive/adaptive-healing.js';
 import { checkBatchInput, readBatchOptions, runBatch, type BatchOptions, type BatchResult } from '../batch/batch.js';
 import { runTransaction, validateSteps, type TransactionOptions, type TransactionResult, type TransactionStep } from '../recover/transaction.js';
@@ -30,7 +31,6 @@ export class HealingPipeline {
   readonly name: string;
   private readonly plan: ExecutionPlan;
   private readonly hub: PipelineHub;
-  private readonly overridePlans = new WeakMap<object, ExecutionPlan>();
   /** The options of the last call with overrides, and their plan: a loop reusing one object hits here. */
   private lastOverrides: HealingOptions | undefined;
   private lastPlan: ExecutionPlan | undefined;
@@ -150,28 +150,20 @@ export class HealingPipeline {
   private planFor(overrides: HealingOptions): ExecutionPlan {
     if (overrides === null || typeof overrides !== 'object') return this.planFor(validateOptions(overrides));
     if (overrides === this.lastOverrides) return this.lastPlan!;
-    let plan = this.overridePlans.get(overrides);
-    if (plan === undefined) {
-      checkOptions(overrides);
-      plan = resolvePlan(mergeOptions(this.options, overrides), {
-        enabled: this.plan.enabled,
-        reflectionEnabled: this.plan.reflectionEnabled,
-        maxAttempts: this.plan.maxAttempts,
-      });
-      plan = { ...plan, hub: this.hub };
-      // Only a plan that holds state built from these options (a bulkhead, a retry budget,
-      // adaptive learning, lastGood caches) must stay tied to the object; the others are cheap
-      // to build again, and a WeakMap entry per inline literal would cost more than that.
-      if (holdsState(plan)) this.overridePlans.set(overrides, plan);
+    checkOptions(overrides);
+    const merged = mergeOptions(this.options, overrides);
+    if (overrides.bulkhead !== undefined || overrides.retryBudget !== undefined || overrides.adaptive !== undefined || overrides.fallback !== undefined) {
+      // State of per-call options lives by name (see inline-state.ts), so the plan itself holds
+      // nothing tied to this object and a one-slot cache is all a loop reusing one object needs.
+      const name = overrides.circuitName ?? overrides.name ?? this.options.name ?? this.options.circuitName;
+      keepStateByName(merged, overrides, this.options, name, merged.registry ?? this.plan.registry);
     }
+    const plan: ExecutionPlan = {
+      ...resolvePlan(merged, { enabled: this.plan.enabled, reflectionEnabled: this.plan.reflectionEnabled, maxAttempts: this.plan.maxAttempts }),
+      hub: this.hub,
+    };
     this.lastOverrides = overrides;
     this.lastPlan = plan;
     return plan;
   }
-
-}
-
-/** Whether a plan holds state created for its options object, which must outlive one call. */
-function holdsState(plan: ExecutionPlan): boolean {
-  return plan.bulkhead !== undefined || plan.retryBudget !== undefined || plan.adaptive !== undefined || plan.lastGoodCaches !== undefined;
 }

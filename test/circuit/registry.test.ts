@@ -47,12 +47,38 @@ describe('CircuitBreakerRegistry', () => {
     expect(b.get('registry-test-isolated')).not.toBe(breaker);
   });
 
-  it('returns the same breaker for the same name, keeping the config it was created with', () => {
+  it('returns the same breaker for the same name, asked with the same config or none', () => {
     const registry = new CircuitBreakerRegistry();
-    const first = registry.get('api', { failureThreshold: 2 });
-    const again = registry.get('api', { failureThreshold: 9 });
-    expect(again).toBe(first);
-    expect(again.config.failureThreshold).toBe(2);
+    const first = registry.get('api', { failureThreshold: 2, breakDurationMs: (n) => n * 1_000 });
+    expect(registry.get('api', { failureThreshold: 2, breakDurationMs: (n) => n * 1_000 })).toBe(first);
+    expect(registry.get('api')).toBe(first);
+    expect(first.config.failureThreshold).toBe(2);
+  });
+
+  it('refuses an existing breaker asked for with another config, naming each difference', () => {
+    const registry = new CircuitBreakerRegistry();
+    const breaker = registry.get('payments'); // as a pipeline with circuitName 'payments' makes it
+    const error = configError(() => registry.get('payments', { failureThreshold: 20, recoveryTimeoutMs: 1000 }));
+    expect(error.option).toBe('config');
+    expect(error.message).toContain('"payments" already exists with another config');
+    expect(error.message).toContain('failureThreshold (it has 5, asked for 20)');
+    expect(error.message).toContain('breakDurationMs (it has 60000, asked for 1000)');
+    expect(error.message).toContain('registry.delete(name)');
+    expect(registry.get('payments')).toBe(breaker);
+    expect(breaker.config.failureThreshold).toBe(5);
+    // A config that differs only in a function's source is a difference too; `{}` asks for the defaults.
+    registry.get('growing', { breakDurationMs: (n) => n * 1_000 });
+    expect(configError(() => registry.get('growing', { breakDurationMs: (n) => n * 2_000 })).message).toContain('breakDurationMs (another function)');
+    registry.get('tuned', { failureThreshold: 3 });
+    expect(configError(() => registry.get('tuned', {})).message).toContain('failureThreshold (it has 3, asked for 5)');
+  });
+
+  it('compares a shared config by name with the config of the breaker', () => {
+    const registry = new CircuitBreakerRegistry().configure('llm', { failureThreshold: 3 });
+    const openai = registry.get('openai', 'llm');
+    expect(registry.get('openai', 'llm')).toBe(openai);
+    expect(registry.get('openai', { failureThreshold: 3 })).toBe(openai);
+    expect(configError(() => registry.get('openai', { failureThreshold: 4 })).message).toContain('failureThreshold (it has 3, asked for 4)');
   });
 
   it('names each breaker', () => {

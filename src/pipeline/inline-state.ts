@@ -1,0 +1,106 @@
+import { AdaptiveHealing } from '../adaptive/adaptive-healing.js';
+import { Bulkhead } from '../bulkhead/bulkhead.js';
+import type { CircuitBreakerRegistry } from '../circuit/registry.js';
+import type { z } from 'zod';
+import { bulkheadConfigSchema, retryBudgetConfigSchema } from '../config/options-schema.js';
+import { parseWith } from '../config/parse.js';
+import { configDifference } from '../core/config-difference.js';
+import { HealingConfigError } from '../errors.js';
+import type { Fallback } from '../fallback/fallback-kinds.js';
+import type { HealingOptions } from './options.js';
+
+/*
+ * Options given per call (`executeWithHealing(fn, args, options)`, `pipeline.execute`'s
+ * overrides) are a new object in every call when written inline, so state tied to the object (a
+ * bulkhead's slots, a retry budget's window, adaptive learning, a lastGood cache) would start
+ * afresh each call and bound nothing. Such state is kept by name instead, in the registry, the
+ * way breakers are: the first config seen for (kind, name) is the canonical one, and the
+ * builders (resolveBulkhead, resolveRetryBudget, resolveFallbacks), which key their state by
+ * config object, are handed that object. Inline and reused options then behave the same.
+ */
+
+interface Kept {
+  readonly config: unknown;
+  readonly value: unknown;
+}
+
+/** Per registry, so a test's own registry starts with none and the state lives as long as it. */
+const keptByRegistry = new WeakMap<CircuitBreakerRegistry, Map<string, Kept>>();
+
+/**
+ * Swaps the stateful configs of `overrides` in `merged` for the canonical objects kept under
+ * `name`. Without a name, refuses them: there is nothing to key the state by.
+ * @throws {HealingConfigError} naming the option, when there is no name or the name already has another config.
+ */
+export function keepStateByName(merged: HealingOptions, overrides: HealingOptions, base: HealingOptions, name: string | undefined, registry: CircuitBreakerRegistry): void {
+  const kept = (option: string, what: string, config: unknown, value?: () => unknown, schema?: z.ZodType): unknown => {
+    // A bad config gets the schema's precise message, never the refusal's or the conflict's.
+    const check = schema === undefined ? undefined : () => parseWith(schema, config, option);
+    const key = `${option}\u0000${name}`;
+    if (check !== undefined && (name === undefined || !keptByRegistry.get(registry)?.has(key))) check();
+    if (name === undefined) {
+      throw new HealingConfigError(option, `holds state across calls (${what}), which options given per call can keep only by name: ` +
+        'add a circuitName (or name) to these options, or build a HealingPipeline with them once and reuse it');
+    }
+    return keep(registry, option, key, name, config, value, check);
+  };
+  const { bulkhead, retryBudget, fallback } = overrides;
+  if (bulkhead !== undefined && bulkhead !== base.bulkhead && !(bulkhead instanceof Bulkhead)) {
+    merged.bulkhead = kept('bulkhead', "a bulkhead's slots and queue", bulkhead, undefined, bulkheadConfigSchema) as HealingOptions['bulkhead'];
+  }
+  if (retryBudget !== undefined && retryBudget !== base.retryBudget && isPipelineBudgetConfig(retryBudget)) {
+    merged.retryBudget = kept('retryBudget', "a retry budget's window of calls", retryBudget, undefined, retryBudgetConfigSchema) as HealingOptions['retryBudget'];
+  }
+  if (overrides.adaptive === true) {
+    merged.adaptive = kept('adaptive', 'what adaptive healing learned', true, () => new AdaptiveHealing()) as AdaptiveHealing;
+  }
+  if (fallback !== undefined && typeof fallback !== 'function' && fallback !== base.fallback) {
+    const indexes = lastGoodIndexes(fallback);
+    if (indexes.length > 0) {
+      const list = (Array.isArray(fallback) ? [...fallback] : [fallback]) as Fallback[];
+      for (const index of indexes) {
+        const option = Array.isArray(fallback) ? `fallback.${index}` : 'fallback';
+        list[index] = kept(option, 'the results a lastGood fallback serves', list[index]) as Fallback;
+      }
+      merged.fallback = Array.isArray(fallback) ? list : list[0];
+    }
+  }
+}
+
+function keep(
+  registry: CircuitBreakerRegistry, option: string, key: string, name: string, config: unknown, value: (() => unknown) | undefined, check: (() => unknown) | undefined,
+): unknown {
+  let byKey = keptByRegistry.get(registry);
+  if (byKey === undefined) keptByRegistry.set(registry, (byKey = new Map()));
+  const found = byKey.get(key);
+  if (found === undefined) {
+    const made: Kept = { config, value: value === undefined ? config : value() };
+    byKey.set(key, made);
+    return made.value;
+  }
+  const difference = configDifference(found.config, config);
+  if (difference !== undefined) {
+    check?.();
+    throw new HealingConfigError(option, `"${name}" already keeps its state with another config: ${difference}. ` +
+      'Give every call of one name the same config, or another name for another config');
+  }
+  return found.value;
+}
+
+function hasState(value: unknown, method: string): boolean {
+  return typeof (value as Record<string, unknown>)[method] === 'function';
+}
+
+/** A budget config keyed by its object: `scope: 'circuit'` budgets are kept by circuit name already. */
+function isPipelineBudgetConfig(option: NonNullable<HealingOptions['retryBudget']>): boolean {
+  return !hasState(option, 'tryWithdraw') && (option as { scope?: string }).scope !== 'circuit';
+}
+
+function lastGoodIndexes(fallback: NonNullable<HealingOptions['fallback']>): number[] {
+  const list: ReadonlyArray<unknown> = Array.isArray(fallback) ? fallback : [fallback];
+  const found: number[] = [];
+  list.forEach((entry, index) => {
+    if (entry !== null && typeof entry === 'object' && 'lastGood' in entry) found.push(index);
+  });
+  return found;
+}
