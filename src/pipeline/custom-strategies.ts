@@ -2,32 +2,23 @@ import type { Classification } from '../classify/classification.js';
 import { toError } from '../errors.js';
 import { raceWithSignal } from '../timeout/attempt-context.js';
 import { isThenable } from '../core/guards.js';
-import { runAttempt } from './attempt.js';
 import type { Execution } from './execution.js';
+import type { AroundStrategy, Step } from './step.js';
 import type { HealingStrategy, NextStrategy, Outcome, StrategyAction, StrategyContext } from './strategy.js';
-import { mayRetry, retryWithHealing } from '../retry/retry-step.js';
 
 /** Given to strategies when the caller passed no signal: it never aborts. */
 const NEVER_ABORTED = new AbortController().signal;
 
 /**
- * The first attempt and the retry loop, composed with the user's strategies: `'execution'`
- * ones around the retry loop, `'attempt'` ones around each attempt. Only plans with strategies
- * come here; the others run the same steps inline (`runExecution`), so they pay nothing.
+ * A user's {@link HealingStrategy} as a step of the compiled pipeline (`compile.ts` places
+ * `'execution'` ones around the retry loop and `'attempt'` ones around each attempt). Its `next`
+ * runs the steps inside it and hands back their outcome as a value.
  */
-export function runWithStrategies(run: Execution): Promise<boolean> {
-  const { executionStrategies, attemptStrategies } = run.plan;
-  const attempt = attemptStrategies === undefined ? runAttempt : (r: Execution) => through(r, attemptStrategies, 0, runAttempt);
-  const attemptsAndRetries = async (r: Execution): Promise<boolean> => (await attempt(r)) || (mayRetry(r) && retryWithHealing(r, attempt));
-  return executionStrategies === undefined ? attemptsAndRetries(run) : through(run, executionStrategies, 0, attemptsAndRetries);
+export function asPipelineStrategy(strategy: HealingStrategy): AroundStrategy {
+  return { name: strategy.name, run: (run, inner) => runStrategy(run, strategy, inner) };
 }
 
-/** Runs `strategies[index]` with the rest as its `next`, and the steps after the last one. */
-async function through(
-  run: Execution, strategies: ReadonlyArray<HealingStrategy>, index: number, inner: (run: Execution) => Promise<boolean>,
-): Promise<boolean> {
-  if (index === strategies.length) return inner(run);
-  const strategy = strategies[index]!;
+async function runStrategy(run: Execution, strategy: HealingStrategy, inner: Step): Promise<boolean> {
   const next: NextStrategy = async (args) => {
     const signal = run.plan.signal;
     // After an abort nothing new starts: fn is not called again, whatever the strategy asks.
@@ -39,7 +30,7 @@ async function through(
     if (args !== undefined) run.args = args;
     // Asking for the rest again means healing goes on: an earlier stop (exhausted, permanent) is superseded.
     run.resume();
-    return outcomeOf(run, await through(run, strategies, index + 1, inner));
+    return outcomeOf(run, await inner(run));
   };
   let outcome: Outcome;
   try {

@@ -59,12 +59,12 @@ export class Execution {
   /** The redacted args, for the args they were made of (reflection replaces the args). */
   private declare redacted: { of: unknown; view: RedactedValue } | undefined;
 
-  /** `startedAt`: when the call came in, if earlier than now (it waited for a bulkhead slot). */
-  constructor(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, startedAt = plan.clock.now()) {
+  /** Made when the call comes in, so `durationMs` and `deadlineMs` count a bulkhead queue too. */
+  constructor(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown) {
     this.plan = plan;
     this.fn = fn;
     this.args = args;
-    this.startedAt = startedAt;
+    this.startedAt = plan.clock.now();
     this.breaker = plan.circuitName === undefined ? undefined : (plan.registry.find(plan.circuitName) ?? plan.registry.get(plan.circuitName));
     const hub = plan.hub;
     if (hub !== undefined && !hub.listeners.idle) {

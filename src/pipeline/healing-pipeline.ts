@@ -6,7 +6,6 @@ import type { HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
 import { checkOptions, mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
 import { runExecution } from './run-execution.js';
-import { runGuarded } from './run-guarded.js';
 import { keepStateByName } from './inline-state.js';
 import { AdaptiveHealing } from '../adaptive/adaptive-healing.js';
 import { checkBatchInput, readBatchOptions, runBatch, type BatchOptions, type BatchResult } from '../batch/batch.js';
@@ -80,9 +79,7 @@ export class HealingPipeline {
         return Promise.reject(error);
       }
     }
-    return (plan.guarded
-      ? runGuarded(plan, fn as HealingFunction<unknown, unknown>, args)
-      : runExecution(plan, fn as HealingFunction<unknown, unknown>, args, undefined)) as Promise<HealingResult<Awaited<R>>>;
+    return runExecution(plan, fn as HealingFunction<unknown, unknown>, args) as Promise<HealingResult<Awaited<R>>>;
   }
 
   /**

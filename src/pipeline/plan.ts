@@ -13,6 +13,7 @@ import { parsePath, type ArgPath } from '../core/arg-paths.js';
 import type { Reflector, ReflectionSpend } from '../reflect/reflector.js';
 import type { HealingOptions, ProposalGuard } from './options.js';
 import type { HealingStrategy } from './strategy.js';
+import { compilePipeline, type CompiledPipeline } from './compile.js';
 import { resolveRetryBudget } from '../budget/resolve-budget.js';
 import type { RetryBudget } from '../budget/retry-budget.js';
 import { resolveTimeouts } from '../timeout/attempt-limit.js';
@@ -50,14 +51,10 @@ export interface ExecutionPlan {
   readonly feature: DegradableFeature | undefined;
   readonly hedge: HedgeOptions | undefined;
   readonly adaptive: AdaptiveHealing | undefined;
-  /** Whether an execution prepares before its first attempt (`retryBudget`, `rollback`). */
-  readonly prepares: boolean;
   /** Whether the time of an attempt is limited (`timeoutMs` or `deadlineMs`): one check per attempt. */
   readonly limitsAttempts: boolean;
   /** Whether an attempt's end needs more than the breaker (`lastGood` caches, a fallback hedge). */
   readonly extendsAttemptEnd: boolean;
-  /** Whether an execution goes through a feature, a bulkhead or a preparation first (`runGuarded`). */
-  readonly guarded: boolean;
   readonly reflector: Reflector | undefined;
   readonly argsSchema: HealingOptions['argsSchema'];
   readonly maxReflections: number;
@@ -82,6 +79,8 @@ export interface ExecutionPlan {
   readonly executionStrategies: ReadonlyArray<HealingStrategy> | undefined;
   /** Custom strategies around each attempt, outermost first; `undefined` when there are none. */
   readonly attemptStrategies: ReadonlyArray<HealingStrategy> | undefined;
+  /** The configured strategies in their order, compiled once (compile.ts). */
+  readonly pipeline: CompiledPipeline;
   /** The pipeline's listeners (set by `HealingPipeline`; `executeWithHealing` has none). */
   readonly hub?: PipelineHub;
 }
@@ -116,6 +115,11 @@ export function mergeOptions(base: HealingOptions, overrides: HealingOptions): H
 
 /** Builds the plan for already-validated options under the given environment. */
 export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): ExecutionPlan {
+  const plan = resolveSettings(options, env);
+  return Object.assign(plan, { pipeline: compilePipeline(plan) });
+}
+
+function resolveSettings(options: HealingOptions, env: EnvironmentSettings): Omit<ExecutionPlan, 'pipeline'> {
   const retry = options.retry ?? {};
   const jitter = retry.jitter === undefined || retry.jitter === true ? 'full' : retry.jitter === false ? 'none' : retry.jitter;
   const registry = options.registry ?? getDefaultRegistry();
@@ -145,9 +149,6 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
     feature: options.feature,
     hedge: checkHedge(options, fallbacks.length),
     adaptive: options.adaptive === true ? new AdaptiveHealing() : options.adaptive || undefined,
-    guarded: env.enabled && (bulkhead !== undefined || options.feature !== undefined ||
-      options.retryBudget !== undefined || options.rollback !== undefined),
-    prepares: options.retryBudget !== undefined || options.rollback !== undefined,
     limitsAttempts: options.timeoutMs !== undefined || options.deadlineMs !== undefined,
     extendsAttemptEnd: lastGoodCaches.length > 0 || options.hedge?.with === 'fallback',
     reflector: options.reflector as Reflector | undefined,

@@ -85,7 +85,7 @@ export interface StrategyContext<A = any> {
  * `execute` gets the context and `next`, the rest of the pipeline, and returns an outcome (or
  * throws: a thrown error becomes a failed outcome). Where it runs (outer to inner):
  *
- * feature -> bulkhead -> fallback -> rollback -> **`'execution'` strategies** -> retry (with
+ * feature -> fallback -> bulkhead -> budget -> rollback -> **`'execution'` strategies** -> retry (with
  * reflection, budget, adaptive) -> **`'attempt'` strategies** -> circuit breaker -> timeout ->
  * hedge -> fn
  *

@@ -1,4 +1,5 @@
 import type { Execution } from '../pipeline/execution.js';
+import type { FailureStrategy, Step } from '../pipeline/step.js';
 import { explain, prepareNextAttempt, reasonNotToRetry } from './next-attempt.js';
 
 /**
@@ -25,7 +26,7 @@ export function mayRetry(run: Execution): boolean {
  * honoured) and copies and validates its options and freezes two contexts per failed attempt.
  * The attempt function is passed in so that this folder never imports the pipeline at run time.
  */
-export async function retryWithHealing(run: Execution, attempt: (run: Execution) => Promise<boolean>): Promise<boolean> {
+export async function retryWithHealing(run: Execution, attempt: Step): Promise<boolean> {
   for (let iteration = 1; iteration < run.plan.maxAttempts; iteration++) {
     if (run.stopReason !== undefined || !(await prepareNextAttempt(run))) return stopped(run);
     // After an abort nothing new starts, whatever was awaited in between (an undo runs to its end).
@@ -42,3 +43,12 @@ function stopped(run: Execution): false {
   const reason = reasonNotToRetry(run) ?? 'exhausted';
   return run.stop(reason, explain(run, reason));
 }
+
+/**
+ * Retry as a strategy of the pipeline: once the first attempt (`next`) failed, the loop above
+ * runs further attempts through `next`, while {@link mayRetry} and each preparation allow.
+ */
+export const retryStrategy: FailureStrategy = {
+  name: 'retry',
+  onFailure: (run: Execution, next: Step) => mayRetry(run) && retryWithHealing(run, next),
+};
