@@ -12,7 +12,7 @@ import { Redaction } from '../observe/redaction.js';
 import { parsePath, type ArgPath } from '../core/arg-paths.js';
 import type { Reflector, ReflectionSpend } from '../reflect/reflector.js';
 import type { HealingOptions, ProposalGuard } from './options.js';
-import type { HealingStrategy } from './strategy.js';
+import { checkPlanOptions, type CheckedStrategy, type HealingStrategy } from './strategy.js';
 import { resolveRetryBudget } from '../budget/resolve-budget.js';
 import type { RetryBudget } from '../budget/retry-budget.js';
 import { resolveTimeouts } from '../timeout/attempt-limit.js';
@@ -90,7 +90,11 @@ let sharedClassifier: ErrorClassifier | undefined;
 
 /** Validates `options` (throwing a `HealingConfigError` that names the option). */
 export function validateOptions(options: unknown): HealingOptions {
-  return parseWith(healingOptionsSchema, options ?? {}, '');
+  const valid = parseWith(healingOptionsSchema, options ?? {}, '');
+  // zod copies each strategy down to its known keys; the pipeline runs the user's own objects, so
+  // a class-based strategy keeps its `this` and a library strategy its plan check.
+  if (valid.strategies !== undefined) valid.strategies = (options as HealingOptions).strategies;
+  return valid;
 }
 
 const acceptedShapes = new AcceptedShapes();
@@ -123,6 +127,7 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
   const maxAttempts = retry.maxAttempts ?? env.maxAttempts ?? 3;
   const bulkhead = resolveBulkhead(options.bulkhead);
   const fallbacks = resolveFallbacks(options.fallback, clock);
+  options.strategies?.forEach((strategy, index) => (strategy as CheckedStrategy)[checkPlanOptions]?.(options, `strategies[${index}]`));
   const lastGoodCaches = fallbacks.flatMap((fallback) => (fallback.cache === undefined ? [] : [fallback.cache]));
   return {
     options,
