@@ -37,6 +37,12 @@ interface OneRecoveryPerKeyOptions<A> {
   kind?: string;
   /** `'attempt'` (the default): recover between attempts. `'execution'`: after the whole retry loop failed. */
   placement?: 'attempt' | 'execution';
+  /**
+   * Whether a successful recovery closes the pipeline's circuit (`reset()`), which may have
+   * opened on the very failures it fixed: the retries would be refused otherwise. Default `true`
+   * without `key` (the key is the circuit), `false` with one.
+   */
+  closeCircuit?: boolean;
 }
 
 const optionsSchema = z.strictObject({
@@ -47,7 +53,8 @@ const optionsSchema = z.strictObject({
   name: z.string().min(1).max(200).optional(),
   kind: z.string().min(1).max(100).optional(),
   placement: z.enum(['attempt', 'execution']).optional(),
-}, { error: 'expected options { recover, key?, when?, timeoutMs?, name?, kind?, placement? }' });
+  closeCircuit: z.boolean().optional(),
+}, { error: 'expected options { recover, key?, when?, timeoutMs?, name?, kind?, placement?, closeCircuit? }' });
 
 /**
  * A strategy under which concurrent executions failing on the same key share one recovery: the
@@ -70,6 +77,9 @@ const optionsSchema = z.strictObject({
  * - **A failed recovery** (it threw, rejected or passed `timeoutMs`) fails every execution that
  *   waited for it: healing stops (give-up `'stopped'`, the recovery's message in the detail),
  *   the result's error stays the call's failure; rollback and fallbacks still run.
+ * - **The circuit.** The failures count against the pipeline's breaker as usual and may open it;
+ *   with the default key (the circuit) a successful recovery closes it (`closeCircuit`), so the
+ *   retries are not refused. Refusals of an open circuit never start a recovery (see `when`).
  * - **Per `execute`, one recovery.** With `placement: 'attempt'` the retry loop calls it once
  *   per attempt, so at most `retry.maxAttempts` recoveries per execution.
  *
@@ -94,6 +104,7 @@ export function oneRecoveryPerKey<A = any, R = any>(
   const name = valid.name ?? 'one-recovery-per-key';
   const kind = valid.kind ?? 'recovery';
   const timeoutMs = valid.timeoutMs ?? 30_000;
+  const closeCircuit = valid.closeCircuit ?? key === undefined;
   const flights = new RecoveryFlights();
   const qualifies = when ?? ((failure: Failure) => !isCircuitOpenError(failure.error));
 
@@ -124,7 +135,12 @@ export function oneRecoveryPerKey<A = any, R = any>(
         if (outcome.ok || ctx.signal.aborted || !qualifies(outcome)) return outcome;
         const failure = outcome;
         const step = flights.onFailure(on, epoch, () =>
-          runRecovery((signal) => recover(failure, { key: on, args: ctx.args, signal }), ctx.clock, timeoutMs, `the recovery of "${on}"`));
+          runRecovery((signal) => recover(failure, { key: on, args: ctx.args, signal }), ctx.clock, timeoutMs, `the recovery of "${on}"`)
+            .then((end) => {
+              // Before any waiter resumes, so no retry meets the circuit the failures opened.
+              if (end.ok && closeCircuit) run.breaker?.reset();
+              return end;
+            }));
         if (step.step === 'recovered') {
           ctx.record({ kind, reason: 'recovered', detail: `"${on}" was recovered while this attempt ran: retrying without a new recovery` });
           return next();

@@ -62,6 +62,26 @@ describe('oneRecoveryPerKey', () => {
     expect(clock.timerCount).toBe(0);
   });
 
+  it('a successful recovery closes the circuit its failures opened, unless closeCircuit is false', async () => {
+    for (const closeCircuit of [undefined, false]) {
+      const clock = new ManualClock();
+      const registry = new CircuitBreakerRegistry({ clock }); // default breaker: opens after 5 failures in a row
+      let broken = true;
+      const strategy = oneRecoveryPerKey({ closeCircuit, recover: async () => { await sleep(clock, 10); broken = false; } });
+      const pipeline = new HealingPipeline({ clock, registry, circuitName: 'tool', retry: { maxAttempts: 1 }, strategies: [strategy] });
+      const pending = Promise.all(Array.from({ length: 20 }, () => pipeline.execute(async () => {
+        if (broken) throw new Error('tool process exited');
+        return 'ok';
+      }, {})));
+      await flushMicrotasks();
+      expect(registry.get('tool').state).toBe('OPEN');
+      await clock.advance(10);
+      const statuses = (await pending).map((r) => r.status);
+      if (closeCircuit === undefined) expect(statuses).toEqual(statuses.map(() => 'ok'));
+      else expect(statuses).toEqual(statuses.map(() => 'error')); // every retry refused by the open circuit
+    }
+  });
+
   it("one caller's abort ends its own wait at once with its reason; the others still recover and succeed", async () => {
     const { clock, state, fn, pipeline } = toolSetup();
     const controllers = [0, 1, 2].map(() => new AbortController());
