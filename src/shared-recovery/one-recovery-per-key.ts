@@ -85,7 +85,8 @@ const optionsSchema = z.strictObject({
  *
  * Share the returned object between the pipelines that should share recoveries: the table of
  * keys lives in it. Its entry for a key is deleted once no execution runs on the key and no
- * recovery of it is in flight.
+ * recovery of it is in flight. Its `recovering(key)` says whether a recovery of `key` is in
+ * flight now (for a status page).
  *
  * @throws {HealingConfigError} for bad options, and when a pipeline is built with the strategy
  * but neither `key` nor `circuitName`.
