@@ -139,7 +139,12 @@ export function oneRecoveryPerKey<A = any, R = any>(
           runRecovery((signal) => recover(failure, { key: on, args: ctx.args, signal }), ctx.clock, timeoutMs, `the recovery of "${on}"`)
             .then((end) => {
               // Before any waiter resumes, so no retry meets the circuit the failures opened.
-              if (end.ok && closeCircuit) run.breaker?.reset();
+              if (!end.ok || !closeCircuit) return end;
+              try {
+                run.breaker?.reset();
+              } catch {
+                // An external breaker that cannot reset: it half-opens after its break, as without closeCircuit.
+              }
               return end;
             }));
         if (step.step === 'recovered') {

@@ -54,7 +54,9 @@ export class RecoveryFlights {
     const state = this.#keys.get(key)!;
     if (state.flight !== undefined) return { step: 'wait', flight: state.flight };
     if (state.recovered > epoch) return { step: 'recovered' };
-    const flight = recover().then((end) => {
+    // A rejection (there should be none) still frees the key: a stuck entry would make every
+    // later failure on it wait for a recovery that never ends.
+    const flight = recover().then(undefined, (thrown: unknown): RecoveryEnd => ({ ok: false, error: toError(thrown) })).then((end) => {
       // Cleared before any waiter resumes (they await this very promise): a failure seen by a
       // waiter's retry never joins the recovery it just waited for.
       state.flight = undefined;

@@ -47,6 +47,16 @@ describe('the single-flight table of oneRecoveryPerKey', () => {
     await flushMicrotasks();
     expect(flights.size).toBe(0);
   });
+
+  it('frees the key even when the recovery it was given rejects', async () => {
+    const flights = new RecoveryFlights();
+    const epoch = flights.enter('tool');
+    const step = flights.onFailure('tool', epoch, () => Promise.reject(new Error('broken wrapper')));
+    expect(step.step === 'run' && (await step.flight)).toMatchObject({ ok: false, error: { message: 'broken wrapper' } });
+    expect(flights.recovering('tool')).toBe(false);
+    flights.leave('tool');
+    expect(flights.size).toBe(0);
+  });
 });
 
 describe('runRecovery', () => {
