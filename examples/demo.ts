@@ -27,6 +27,7 @@ import { adaptiveHealing } from './recovery/adaptive-healing.js';
 import { restartToolProcess } from './strategies/restart-tool-process.js';
 import { smallerModelScenario } from './strategies/smaller-model.js';
 import { pageAHumanScenario } from './strategies/page-a-human.js';
+import { oneRestartPerKey } from './strategies/one-restart-per-key.js';
 
 const log = (line: string): void => console.log(line);
 
@@ -52,6 +53,7 @@ const scenarios: Array<{ title: string; run: (baseUrl: string) => Promise<Scenar
   { title: '17. A custom attempt strategy restarts a crashed tool process', run: () => restartToolProcess({ log }) },
   { title: '18. A custom execution strategy switches to a smaller model', run: () => smallerModelScenario({ log }) },
   { title: '19. A custom attempt strategy pages a human and stops healing', run: () => pageAHumanScenario({ log }) },
+  { title: '20. Twenty calls on a dead tool process, one restart (oneRecoveryPerKey)', run: () => oneRestartPerKey({ log }) },
 ];
 
 async function main(): Promise<boolean> {

@@ -10,6 +10,7 @@ export type { BatchOptions, BatchResult } from './batch/batch.js';
 export { withSelfHealing, type SelfHealingDecorator } from './pipeline/with-self-healing.js';
 export type { HealingResult, HealingAction, HealingActionKind, GiveUpReason } from './pipeline/healing-result.js';
 export type { HealingStrategy, StrategyContext, StrategyAction, NextStrategy, Outcome } from './pipeline/strategy.js';
+export { oneRecoveryPerKey } from './shared-recovery/one-recovery-per-key.js';
 export type {
   HealingOptions, RetryOptions, AttemptContext, FallbackContext, HealingFunction, FallbackFunction, ProposalGuard, ArgsSchema,
 } from './pipeline/options.js';

@@ -20,11 +20,23 @@ const TOOL_SCRIPT = `require('node:readline').createInterface({ input: process.s
   process.stdout.write(JSON.stringify({ upper: text.toUpperCase() }) + '\\n');
 });`;
 
-/** One tool process; `call` fails when the process has exited. */
-class ToolProcess {
+/**
+ * One tool process; `call` fails when the process has exited. Calls may overlap: the tool
+ * answers lines in the order it got them, so each answer goes to the oldest waiting call.
+ */
+export class ToolProcess {
   readonly child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['-e', TOOL_SCRIPT]);
-  readonly #lines = createInterface({ input: this.child.stdout });
-  readonly exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+  readonly #waiting: Array<{ resolve: (answer: { upper: string }) => void; reject: (error: Error) => void }> = [];
+  readonly exited = new Promise<void>((resolve) => this.child.once('exit', () => {
+    for (const call of this.#waiting.splice(0)) call.reject(new Error('tool process exited'));
+    resolve();
+  }));
+
+  constructor() {
+    createInterface({ input: this.child.stdout }).on('line', (line) => this.#waiting.shift()?.resolve(JSON.parse(line) as { upper: string }));
+    // A write racing the exit fails with EPIPE; the exit already rejected the call.
+    this.child.stdin.on('error', () => {});
+  }
 
   get alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
@@ -33,9 +45,8 @@ class ToolProcess {
   call(text: string): Promise<{ upper: string }> {
     if (!this.alive) return Promise.reject(new Error('tool process exited'));
     return new Promise((resolve, reject) => {
-      this.child.once('exit', () => reject(new Error('tool process exited')));
-      this.#lines.once('line', (line) => resolve(JSON.parse(line) as { upper: string }));
-      this.child.stdin.write(`${JSON.stringify({ text })}\n`, (error) => error && reject(error));
+      this.#waiting.push({ resolve, reject });
+      this.child.stdin.write(`${JSON.stringify({ text })}\n`);
     });
   }
 

@@ -66,9 +66,22 @@ function adopt(run: Execution, strategy: HealingStrategy, outcome: Outcome): boo
   return false;
 }
 
+/**
+ * The execution a pipeline-made context belongs to, for the library's own strategies
+ * (`oneRecoveryPerKey` waits through `boundedWait`, which needs it); `undefined` for a context
+ * built elsewhere (a test double).
+ */
+export function executionOf(ctx: StrategyContext): Execution | undefined {
+  return Context.runOf(ctx);
+}
+
 class Context implements StrategyContext {
   readonly #run: Execution;
   readonly #strategy: HealingStrategy;
+
+  static runOf(ctx: object): Execution | undefined {
+    return #run in ctx ? (ctx as Context).#run : undefined;
+  }
 
   constructor(run: Execution, strategy: HealingStrategy) {
     this.#run = run;

@@ -12,7 +12,7 @@ import { Redaction } from '../observe/redaction.js';
 import { parsePath, type ArgPath } from '../core/arg-paths.js';
 import type { Reflector, ReflectionSpend } from '../reflect/reflector.js';
 import type { HealingOptions, ProposalGuard } from './options.js';
-import type { HealingStrategy } from './strategy.js';
+import { checkPlanOptions, type CheckedStrategy, type HealingStrategy } from './strategy.js';
 import { compilePipeline, type CompiledPipeline } from './compile.js';
 import { resolveRetryBudget } from '../budget/resolve-budget.js';
 import type { RetryBudget } from '../budget/retry-budget.js';
@@ -89,7 +89,11 @@ let sharedClassifier: ErrorClassifier | undefined;
 
 /** Validates `options` (throwing a `HealingConfigError` that names the option). */
 export function validateOptions(options: unknown): HealingOptions {
-  return parseWith(healingOptionsSchema, options ?? {}, '');
+  const valid = parseWith(healingOptionsSchema, options ?? {}, '');
+  // zod copies each strategy down to its known keys; the pipeline runs the user's own objects, so
+  // a class-based strategy keeps its `this` and a library strategy its plan check.
+  if (valid.strategies !== undefined) valid.strategies = (options as HealingOptions).strategies;
+  return valid;
 }
 
 const acceptedShapes = new AcceptedShapes();
@@ -127,6 +131,7 @@ function resolveSettings(options: HealingOptions, env: EnvironmentSettings): Omi
   const maxAttempts = retry.maxAttempts ?? env.maxAttempts ?? 3;
   const bulkhead = resolveBulkhead(options.bulkhead);
   const fallbacks = resolveFallbacks(options.fallback, clock);
+  options.strategies?.forEach((strategy, index) => (strategy as CheckedStrategy)[checkPlanOptions]?.(options, `strategies[${index}]`));
   const lastGoodCaches = fallbacks.flatMap((fallback) => (fallback.cache === undefined ? [] : [fallback.cache]));
   return {
     options,

@@ -115,3 +115,16 @@ export interface HealingStrategy<A = any, R = any> {
   readonly placement?: 'execution' | 'attempt';
   execute(ctx: StrategyContext<A>, next: NextStrategy<A, R>): Outcome<R> | PromiseLike<Outcome<R>>;
 }
+
+/**
+ * @internal A library-made strategy's check of the options it runs under, called once when a
+ * plan is built (so a pipeline that cannot work is refused when it is made, not per call). It
+ * throws a `HealingConfigError` naming `option` (`strategies[0]`). Not part of the public model:
+ * a strategy of yours needs none.
+ */
+export const checkPlanOptions: unique symbol = Symbol('self-healing.checkPlanOptions');
+
+/** @internal A strategy with a {@link checkPlanOptions} hook. */
+export interface CheckedStrategy {
+  [checkPlanOptions]?(options: { readonly circuitName?: string | undefined }, option: string): void;
+}

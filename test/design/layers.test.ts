@@ -12,7 +12,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['core', 'clock', 'errors', 'config', 'observe'],
   ['classify'],
   ['timeout', 'circuit', 'retry', 'reflect', 'fallback', 'recover', 'hedge', 'bulkhead', 'budget', 'degrade', 'adaptive', 'events', 'stats', 'health', 'batch'],
-  ['pipeline'],
+  ['pipeline', 'shared-recovery'],
   ['fleet', 'redis', 'otel', 'http', 'opossum', 'testing'],
   ['index'],
 ];

@@ -1,39 +1,10 @@
 /** Runs the "An async budget" snippet of docs/reflection.md as written (imports pointed at this checkout). */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterEach, expect, it, vi } from 'vitest';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-let dir: string | undefined;
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
-
-/** The first ```ts block under `heading` in docs/reflection.md. */
-function snippetUnder(heading: string): string {
-  const markdown = readFileSync(join(root, 'docs', 'reflection.md'), 'utf8');
-  const start = markdown.indexOf(`\n${heading}\n`);
-  if (start === -1) throw new Error(`no "${heading}" in docs/reflection.md`);
-  const match = /```ts\n([\s\S]*?)```/.exec(markdown.slice(start));
-  if (match === null) throw new Error(`no \`\`\`ts block under "${heading}" in docs/reflection.md`);
-  return match[1]!;
-}
+import { expect, it } from 'vitest';
+import { printedByComment, runSnippet, snippetUnder } from '../helpers/doc-snippet.js';
 
 it('the async budget snippet runs and prints what its comment says', async () => {
-  const snippet = snippetUnder('### An async budget');
-  const expected = /console\.log\(.*\); \/\/ '(.*)'\n/.exec(snippet)?.[1];
+  const snippet = snippetUnder('reflection.md', '### An async budget');
+  const expected = printedByComment(snippet);
   expect(expected).toBe('ok');
-  const source = snippet.replace(`from 'self-healing'`, `from ${JSON.stringify(pathToFileURL(join(root, 'src', 'index.ts')).href)}`);
-  dir = mkdtempSync(join(tmpdir(), 'self-healing-docs-'));
-  const file = join(dir, 'async-budget.ts');
-  writeFileSync(file, source);
-  const lines: unknown[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...values: unknown[]) => void lines.push(...values));
-  await import(pathToFileURL(file).href);
-  expect(lines).toEqual([expected]);
+  expect(await runSnippet(snippet, 'async-budget')).toEqual([expected]);
 });

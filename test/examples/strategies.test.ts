@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { pageAHumanScenario } from '../../examples/strategies/page-a-human.js';
 import { restartToolProcess } from '../../examples/strategies/restart-tool-process.js';
 import { smallerModelScenario } from '../../examples/strategies/smaller-model.js';
+import { oneRestartPerKey } from '../../examples/strategies/one-restart-per-key.js';
 import type { ScenarioReport } from '../../examples/scenario.js';
 
 function expectPassed(report: ScenarioReport): void {
@@ -24,5 +25,9 @@ describe('custom strategy examples', () => {
 
   it('an attempt strategy pages a human and stops healing', async () => {
     expectPassed(await pageAHumanScenario());
+  });
+
+  it('twenty calls failing on one dead tool process restart it once', async () => {
+    expectPassed(await oneRestartPerKey());
   });
 });

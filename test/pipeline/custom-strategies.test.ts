@@ -53,6 +53,22 @@ describe('custom strategies', () => {
     expect(result.healingActions.map((a) => a.kind)).toEqual(['retry', 'retry']);
   });
 
+  it('runs the strategy objects it was given: a class-based strategy keeps its `this`', async () => {
+    class Counting implements HealingStrategy {
+      readonly name = 'counting';
+      readonly seen: boolean[] = [];
+      async execute(_ctx: unknown, next: () => Promise<{ ok: boolean }>) {
+        const outcome = await next();
+        this.seen.push(outcome.ok);
+        return outcome as never;
+      }
+    }
+    const strategy = new Counting();
+    const result = await new HealingPipeline({ strategies: [strategy] }).execute(async () => 'ok', {});
+    expect(result.status).toBe('ok');
+    expect(strategy.seen).toEqual([true]);
+  });
+
   it('an attempt strategy can restart something and call next again within the attempt', async () => {
     let restarts = 0;
     const restart: HealingStrategy = {
