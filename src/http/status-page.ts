@@ -22,12 +22,12 @@ export function statusPage(options: { basePath: string; refreshMs: number; nonce
   header h1 { font-size: 1.15rem; margin: 0; font-weight: 600; }
   header .updated { margin-left: auto; font-size: .85rem; opacity: .75; }
   main { padding: 1rem 1.5rem; display: grid; gap: 1.25rem; }
-  section { background: #fff; border-radius: 8px; box-shadow: 0 1px 3px rgba(0,0,0,.08); padding: 1rem 1.25rem; }
+  section { background: #fff; border-radius: 8px; box-shadow: 0 1px 3px rgba(0,0,0,.08); padding: 1rem 1.25rem; min-width: 0; overflow-x: auto; }
   h2 { font-size: 1rem; margin: 0 0 .75rem; }
   table { width: 100%; border-collapse: collapse; font-size: .9rem; }
   th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid #eceef2; vertical-align: top; }
   th { font-weight: 600; color: #5a6272; }
-  td.num { text-align: right; font-variant-numeric: tabular-nums; }
+  td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
   .badge { display: inline-block; padding: .1rem .5rem; border-radius: 999px; font-size: .8rem; font-weight: 600; }
   .CLOSED, .healthy, .ok { background: #dff5e3; color: #17692b; }
   .HALF_OPEN, .degraded { background: #fff2cc; color: #7a5b00; }

@@ -61,7 +61,7 @@ function svgEl(name, attrs) {
 }
 function percent(x) { return x === null || x === undefined ? "–" : (x * 100).toFixed(x === 0 || x === 1 ? 0 : 1) + " %"; }
 function spark(kind, values, max, history, markers, label) {
-  const W = 240, H = 34, P = 2;
+  const W = 160, H = 34, P = 2;
   const svg = svgEl("svg", { width: W, height: H, viewBox: "0 0 " + W + " " + H, role: "img" });
   svg.dataset.series = kind;
   const n = values.length;
