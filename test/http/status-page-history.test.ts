@@ -54,7 +54,7 @@ describe.runIf(browserTestsRun)('status page history in headless Chromium', () =
     async function call(pipeline: HealingPipeline, latencyMs: number, errors: unknown[] = []) {
       let attempt = 0;
       const pending = pipeline.execute(async () => {
-        await new Promise((resolve) => clock.setTimeout(resolve, latencyMs));
+        await new Promise<void>((resolve) => clock.setTimeout(resolve, latencyMs));
         const error = errors[attempt++];
         if (error !== undefined) throw error;
         return 'ok';
