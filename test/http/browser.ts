@@ -2,6 +2,7 @@
 // suite runs, and the console watcher that turns script errors and CSP violations into failures.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Debian's chromium, installed by .ci/run; CHROMIUM_PATH overrides. */
 export const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -17,6 +18,18 @@ export async function launchBrowser(): Promise<Browser> {
   // In CI a missing browser fails here, loudly, instead of skipping.
   if (!available) throw new Error(`Chromium is missing at ${executablePath}: .ci/run must install it (apt-get install -y chromium)`);
   return chromium.launch({ executablePath, args: ['--no-sandbox'] });
+}
+
+/** One browser for the tests of the enclosing describe: launched before them, closed after. */
+export function sharedBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  }, 30_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
 }
 
 /** Collects the page's console errors and uncaught exceptions; the test asserts the list stays empty. */

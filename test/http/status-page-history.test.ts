@@ -2,13 +2,13 @@
 // manual clock, followed by the page without a reload. Its screenshot is the CI artefact
 // test-output/status-page-history.png; with UPDATE_SCREENSHOT=1 it also refreshes docs/status-page.png.
 import { copyFileSync, mkdirSync } from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createHealingHandler, HealingHistory } from '../../src/http/index.js';
 import { CircuitBreakerRegistry, HealingPipeline, HealingStatistics, HealthMonitor } from '../../src/index.js';
 import { httpError, networkError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
-import { browserTestsRun, launchBrowser, watchProblems } from './browser.js';
+import { browserTestsRun, sharedBrowser, watchProblems } from './browser.js';
 import { serve } from './serve.js';
 
 const BUCKET_MS = 10_000;
@@ -24,13 +24,7 @@ async function sparkline(row: Locator, series: 'rate' | 'calls') {
 }
 
 describe.runIf(browserTestsRun)('status page history in headless Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  }, 30_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it('moves the series after injected failures, marks the breaker opening and closing on its line, and shows the recovery without a reload', async () => {
     const clock = new ManualClock();
@@ -74,7 +68,7 @@ describe.runIf(browserTestsRun)('status page history in headless Chromium', () =
 
     for (let i = 0; i < 12; i++) await healthyBucket(i);
     const server = await serve(createHealingHandler({ registry, statistics, monitor, history, refreshMs: 250 }));
-    const page: Page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const page: Page = await browser().newPage({ viewport: { width: 1100, height: 900 } });
     const problems = watchProblems(page);
     try {
       await page.goto(`${server.url}/`);
@@ -161,7 +155,7 @@ describe.runIf(browserTestsRun)('status page history in headless Chromium', () =
       }, {});
     }
     const server = await serve(createHealingHandler({ registry, history, statistics, refreshMs: 250 }));
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const page = await browser().newPage({ viewport: { width: 1100, height: 900 } });
     const problems = watchProblems(page);
     let refreshes = 0;
     page.on('requestfinished', (request) => { if (request.url().endsWith('/history')) refreshes++; });

@@ -1,23 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHealingHandler } from '../../src/http/index.js';
 import { CircuitBreakerRegistry, HealingPipeline, HealingStatistics } from '../../src/index.js';
 import { failing, httpError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
-import { browserTestsRun, launchBrowser, watchProblems } from './browser.js';
+import { browserTestsRun, sharedBrowser, watchProblems } from './browser.js';
 import { serve } from './serve.js';
 
 describe.runIf(browserTestsRun)('status page in headless Chromium', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  }, 30_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it('shows each circuit\'s state and error rate and the recent healing actions, and follows a circuit as it opens', async () => {
     const clock = new ManualClock();
@@ -29,7 +20,7 @@ describe.runIf(browserTestsRun)('status page in headless Chromium', () => {
     statistics.track(payments);
     await payments.execute(async () => 'ok', {});
     const server = await serve(createHealingHandler({ registry, statistics, refreshMs: 250 }));
-    const page = await browser.newPage({ viewport: { width: 1100, height: 640 } });
+    const page = await browser().newPage({ viewport: { width: 1100, height: 640 } });
     const problems = watchProblems(page);
     try {
       await page.goto(`${server.url}/`);
