@@ -22,12 +22,12 @@ export function statusPage(options: { basePath: string; refreshMs: number; nonce
   header h1 { font-size: 1.15rem; margin: 0; font-weight: 600; }
   header .updated { margin-left: auto; font-size: .85rem; opacity: .75; }
   main { padding: 1rem 1.5rem; display: grid; gap: 1.25rem; }
-  section { background: #fff; border-radius: 8px; box-shadow: 0 1px 3px rgba(0,0,0,.08); padding: 1rem 1.25rem; }
+  section { background: #fff; border-radius: 8px; box-shadow: 0 1px 3px rgba(0,0,0,.08); padding: 1rem 1.25rem; min-width: 0; overflow-x: auto; }
   h2 { font-size: 1rem; margin: 0 0 .75rem; }
   table { width: 100%; border-collapse: collapse; font-size: .9rem; }
   th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid #eceef2; vertical-align: top; }
   th { font-weight: 600; color: #5a6272; }
-  td.num { text-align: right; font-variant-numeric: tabular-nums; }
+  td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
   .badge { display: inline-block; padding: .1rem .5rem; border-radius: 999px; font-size: .8rem; font-weight: 600; }
   .CLOSED, .healthy, .ok { background: #dff5e3; color: #17692b; }
   .HALF_OPEN, .degraded { background: #fff2cc; color: #7a5b00; }
@@ -42,9 +42,9 @@ ${HISTORY_STYLE}
 <header><h1>self-healing status</h1><span id="system" class="badge">…</span><span id="problem"></span><span class="updated" id="updated">loading…</span></header>
 <main>
 ${HISTORY_SECTIONS}
-  <section><h2>Circuits now</h2>
+  <section><h2>Circuits now <span class="detail">(worst first)</span></h2>
     <table><thead><tr><th>circuit</th><th>state</th><th class="num">error rate</th><th class="num">successes</th><th class="num">failures</th><th class="num">rejected</th></tr></thead>
-    <tbody id="circuits"></tbody></table>
+    <tbody id="circuits"></tbody></table><button class="more" id="more-now" data-more="now" hidden></button>
   </section>
   <section><h2>Recent healing actions</h2>
     <table><thead><tr><th>time</th><th>pipeline</th><th>circuit</th><th>outcome</th><th>actions</th></tr></thead>
@@ -75,6 +75,23 @@ function emptyRow(body, columns, text) {
   tr.append(td);
   body.replaceChildren(tr);
 }
+// Long tables (hundreds of circuits) show the worst PAGE_SIZE rows and a button for the rest;
+// which tables are expanded survives the refreshes.
+const PAGE_SIZE = 15;
+const expanded = {};
+const rerender = {};
+function paged(kind, items, body, row) {
+  const more = $("more-" + kind);
+  body.replaceChildren(...(expanded[kind] ? items : items.slice(0, PAGE_SIZE)).map(row));
+  more.hidden = items.length <= PAGE_SIZE;
+  more.textContent = expanded[kind] ? "show the worst " + PAGE_SIZE + " only" : "show all " + items.length + " (" + (items.length - PAGE_SIZE) + " more)";
+}
+document.addEventListener("click", (event) => {
+  const kind = event.target instanceof HTMLElement ? event.target.dataset.more : undefined;
+  if (kind === undefined) return;
+  expanded[kind] = !expanded[kind];
+  if (rerender[kind]) rerender[kind]();
+});
 async function getJson(path) {
   const response = await fetch(config.base + path, { headers: { accept: "application/json" }, cache: "no-store" });
   if (response.status === 404) return undefined;
@@ -87,10 +104,15 @@ function errorRate(c) {
   const total = (c.successes || 0) + (c.failures || 0);
   return total > 0 ? (c.failures || 0) / total : 0;
 }
+const STATE_RANK = { OPEN: 2, HALF_OPEN: 1 };
+let lastCircuits;
 function renderCircuits(circuits) {
   const body = $("circuits");
-  if (circuits.length === 0) return emptyRow(body, 6, "no circuits yet");
-  body.replaceChildren(...circuits.map((c) => {
+  lastCircuits = circuits;
+  if (circuits.length === 0) { $("more-now").hidden = true; return emptyRow(body, 6, "no circuits yet"); }
+  const worstFirst = [...circuits].sort((a, b) => (STATE_RANK[b.state] || 0) - (STATE_RANK[a.state] || 0)
+    || errorRate(b) - errorRate(a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  paged("now", worstFirst, body, (c) => {
     const tr = document.createElement("tr");
     tr.dataset.circuit = c.name;
     const state = document.createElement("td");
@@ -99,8 +121,9 @@ function renderCircuits(circuits) {
     tr.append(cell(c.name), state, cell((errorRate(c) * 100).toFixed(1) + " %", "num"),
       cell(String(c.successes ?? "-"), "num"), cell(String(c.failures ?? "-"), "num"), cell(String(c.rejections ?? "-"), "num"));
     return tr;
-  }));
+  });
 }
+rerender.now = () => { if (lastCircuits) renderCircuits(lastCircuits); };
 function renderRecoveries(recoveries) {
   const body = $("recoveries");
   if (recoveries === undefined) return emptyRow(body, 5, "statistics are not enabled on this endpoint");

@@ -53,6 +53,21 @@ describe('HealingHistory', () => {
     expect(pipeline.savedShare).toBeCloseTo(1 / 3);
   });
 
+  it('marks a half-open when the break ended, not when the state was next read', async () => {
+    const clock = new ManualClock();
+    const registry = new CircuitBreakerRegistry({ clock });
+    registry.get('payments', { failureThreshold: 1, breakDurationMs: 5_000 });
+    const history = new HealingHistory({ clock, bucketMs: 1_000, buckets: 60 });
+    history.observe(registry);
+    const checkout = new HealingPipeline({ name: 'checkout', circuitName: 'payments', registry, clock, retry: { maxAttempts: 1 } });
+    await checkout.execute(failing([httpError(503)], 'never'), {});
+    const openedAt = clock.now();
+    await clock.advance(20_000); // nobody reads the state during the break or long after it
+    await checkout.execute(async () => 'ok', {});
+    const markers = history.snapshot().circuits.find((e) => e.name === 'payments')!.markers;
+    expect(markers.map((m) => [m.to, m.at - openedAt])).toEqual([['OPEN', 0], ['HALF_OPEN', 5_000], ['CLOSED', 20_000]]);
+  });
+
   it('rejects bad options with a HealingConfigError naming the option', () => {
     expect(() => new HealingHistory({ buckets: 0 })).toThrow(/history\.buckets/);
   });

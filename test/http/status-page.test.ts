@@ -1,32 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { createHealingHandler } from '../../src/http/index.js';
 import { CircuitBreakerRegistry, HealingPipeline, HealingStatistics } from '../../src/index.js';
 import { failing, httpError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
+import { browserTestsRun, sharedBrowser, watchProblems } from './browser.js';
 import { serve } from './serve.js';
 
-/** Debian's chromium, installed by .ci/run; CHROMIUM_PATH overrides. */
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(executablePath);
-const inCi = process.env.CI === 'true';
-if (!available && !inCi) {
-  console.warn(`status page test skipped: no Chromium at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH); CI always runs it`);
-}
-
-describe.runIf(available || inCi)('status page in headless Chromium', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // In CI a missing browser fails here, loudly, instead of skipping.
-    if (!available) throw new Error(`Chromium is missing at ${executablePath}: .ci/run must install it (apt-get install -y chromium)`);
-    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
-  }, 30_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+describe.runIf(browserTestsRun)('status page in headless Chromium', () => {
+  const browser = sharedBrowser();
 
   it('shows each circuit\'s state and error rate and the recent healing actions, and follows a circuit as it opens', async () => {
     const clock = new ManualClock();
@@ -38,15 +20,8 @@ describe.runIf(available || inCi)('status page in headless Chromium', () => {
     statistics.track(payments);
     await payments.execute(async () => 'ok', {});
     const server = await serve(createHealingHandler({ registry, statistics, refreshMs: 250 }));
-    const page = await browser.newPage({ viewport: { width: 1100, height: 640 } });
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      // /health answers 503 while a circuit is open (by design, for load balancers); the browser
-      // logs that response. Every other console error is a problem.
-      const expected503 = message.location().url.endsWith('/health') && message.text().includes('status of 503');
-      if (message.type() === 'error' && !expected503) problems.push(`${message.text()} (${message.location().url})`);
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
+    const page = await browser().newPage({ viewport: { width: 1100, height: 640 } });
+    const problems = watchProblems(page);
     try {
       await page.goto(`${server.url}/`);
       const paymentsState = page.locator('tr[data-circuit="payments"] td[data-state]');

@@ -133,9 +133,11 @@ export class HealingHistory {
     }
     this.registry = registry;
     const offs = [
-      registry.on('stateChange', ({ circuit, from, to, reason }) => {
+      registry.on('stateChange', ({ circuit, from, to, reason, at }) => {
         const tracked = this.entry(this.circuits, circuit);
-        tracked.markers.push({ at: this.clock.now(), from, to, reason });
+        // The change's own time: OPEN becomes HALF_OPEN when the state is next read, which may be
+        // long after the break ended; the marker belongs where the break ended.
+        tracked.markers.push({ at: Number.isFinite(at) ? at : this.clock.now(), from, to, reason });
         if (tracked.markers.length > MAX_MARKERS) tracked.markers.shift();
       }),
       registry.on('reject', ({ circuit }) => this.add(this.circuits, circuit, 'refusals')),

@@ -37,12 +37,12 @@ export const HISTORY_SECTIONS = `
   <section><h2>Circuits over time <span class="detail">(worst first)</span></h2>
     <div class="legend"><span><i class="k-rate"></i>error rate</span><span><i class="k-calls"></i>calls per bucket</span><span><i class="k-open"></i>opened</span><span><i class="k-half"></i>half-open</span><span><i class="k-closed"></i>closed</span></div>
     <table><thead><tr><th>circuit</th><th>state</th><th>error rate</th><th>calls</th><th class="num">refused</th><th class="num">saved</th></tr></thead>
-    <tbody id="history-circuits"></tbody></table><button class="more" id="more-circuits" hidden></button>
+    <tbody id="history-circuits"></tbody></table><button class="more" id="more-circuits" data-more="circuits" hidden></button>
   </section>
   <section><h2>Pipelines over time <span class="detail">(worst first)</span></h2>
     <div class="legend"><span><i class="k-rate"></i>error rate</span><span><i class="k-calls"></i>calls per bucket</span><span><i class="k-healed"></i>healed per bucket</span></div>
     <table><thead><tr><th>pipeline</th><th>error rate</th><th>calls</th><th>healed</th><th class="num">refused</th><th class="num">saved</th></tr></thead>
-    <tbody id="history-pipelines"></tbody></table><button class="more" id="more-pipelines" hidden></button>
+    <tbody id="history-pipelines"></tbody></table><button class="more" id="more-pipelines" data-more="pipelines" hidden></button>
   </section>
   <section><h2>Components</h2>
     <table><thead><tr><th>component</th><th>health</th><th class="num">error rate</th><th class="num">calls in window</th><th class="num">p50 latency</th><th class="num">p99 latency</th></tr></thead>
@@ -53,8 +53,6 @@ export const HISTORY_SECTIONS = `
 /** Script of the history part: defines renderHistory(history), called by the page's refresh. */
 export const HISTORY_SCRIPT = `
 const SVG_NS = "http://www.w3.org/2000/svg";
-const PAGE_SIZE = 15;
-const expanded = { circuits: false, pipelines: false };
 let lastHistory;
 function svgEl(name, attrs) {
   const el = document.createElementNS(SVG_NS, name);
@@ -63,7 +61,7 @@ function svgEl(name, attrs) {
 }
 function percent(x) { return x === null || x === undefined ? "–" : (x * 100).toFixed(x === 0 || x === 1 ? 0 : 1) + " %"; }
 function spark(kind, values, max, history, markers, label) {
-  const W = 240, H = 34, P = 2;
+  const W = 160, H = 34, P = 2;
   const svg = svgEl("svg", { width: W, height: H, viewBox: "0 0 " + W + " " + H, role: "img" });
   svg.dataset.series = kind;
   const n = values.length;
@@ -73,9 +71,9 @@ function spark(kind, values, max, history, markers, label) {
   svg.dataset.values = values.map((v) => (v === null ? "" : String(Math.round(v * 1000) / 1000))).join(" ");
   svg.append(svgEl("polygon", { class: "area-" + kind, points: P + "," + (H - P) + " " + points.join(" ") + " " + (W - P) + "," + (H - P) }));
   svg.append(svgEl("polyline", { class: "line-" + kind, points: points.join(" ") }));
-  const span = history.bucketMs * history.buckets;
   for (const m of markers || []) {
-    const mx = P + ((m.at - history.start) / span) * (W - 2 * P);
+    // On the same scale as the points (point i is the start of bucket i), clamped to the last one.
+    const mx = Math.max(P, Math.min(W - P, x((m.at - history.start) / history.bucketMs)));
     const line = svgEl("line", { class: "marker marker-" + m.to, x1: mx.toFixed(1), x2: mx.toFixed(1), y1: 0, y2: H });
     line.dataset.to = m.to;
     const title = svgEl("title", {});
@@ -114,17 +112,11 @@ function historyRow(e, history, isCircuit) {
   return tr;
 }
 function renderEntries(kind, entries, history) {
-  const body = $("history-" + kind), more = $("more-" + kind);
-  const columns = 6;
-  if (entries.length === 0) { more.hidden = true; return emptyRow(body, columns, "no activity in the window"); }
-  const shown = expanded[kind] ? entries : entries.slice(0, PAGE_SIZE);
-  body.replaceChildren(...shown.map((e) => historyRow(e, history, kind === "circuits")));
-  more.hidden = entries.length <= PAGE_SIZE;
-  more.textContent = expanded[kind] ? "show the worst " + PAGE_SIZE + " only" : "show all " + entries.length + " (" + (entries.length - PAGE_SIZE) + " more)";
+  const body = $("history-" + kind);
+  if (entries.length === 0) { $("more-" + kind).hidden = true; return emptyRow(body, 6, "no activity in the window"); }
+  paged(kind, entries, body, (e) => historyRow(e, history, kind === "circuits"));
 }
-for (const kind of ["circuits", "pipelines"]) {
-  $("more-" + kind).addEventListener("click", () => { expanded[kind] = !expanded[kind]; if (lastHistory) renderHistory(lastHistory); });
-}
+rerender.circuits = rerender.pipelines = () => { if (lastHistory) renderHistory(lastHistory); };
 function renderHistory(history) {
   if (history === undefined) {
     for (const kind of ["circuits", "pipelines", "components"]) emptyRow($("history-" + kind), 6, "history is not enabled: pass history: new HealingHistory() to createHealingHandler");

@@ -10,7 +10,7 @@ import type { HealthLevel } from '../../health/health-level.js';
  * ```
  */
 export interface StateMarker {
-  /** When it changed (ms since the epoch, by the history's clock). */
+  /** When it changed (ms since the epoch, by the breaker's clock): a half-open is marked when the break ended. */
   at: number;
   from: CircuitState;
   to: CircuitState;
