@@ -28,7 +28,8 @@ function classifyByFields(error: unknown, facts: ErrorFacts): Classification | u
   for (const family of CLIENT_FAMILIES) {
     let verdict: Classification | undefined;
     try {
-      verdict = family.classify(error, facts);
+      // A family that does not claim the error would say nothing: its matcher is not run.
+      verdict = family.claims(facts, error) ? family.classify(error, facts) : undefined;
     } catch {
       verdict = undefined; // a family must not throw; if one does, the generic rules still decide
     }

@@ -11,6 +11,13 @@ export interface ErrorFacts {
   status: number | undefined;
   /** System or library code from `code`, or from `cause.code` (fetch puts it there). */
   code: string | undefined;
+  /**
+   * `code` itself, whatever its type: gRPC's and MongoDB's codes are numbers, which `code` above
+   * leaves out. Read once here so the families' discriminators need not read it again.
+   */
+  ownCode: unknown;
+  /** The error's class name (`constructor.name`), `''` when unreadable: `APIError`, `DatabaseError`. */
+  className: string;
   name: string;
   message: string;
   /**
@@ -40,16 +47,29 @@ function asText(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** The error's class name; `''` when unreadable. Never throws. */
+export function classNameOf(error: unknown): string {
+  try {
+    const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' ? name : '';
+  } catch {
+    return '';
+  }
+}
+
 /** Reads the facts of a thrown value. Never throws. */
 export function readErrorFacts(error: unknown): ErrorFacts {
   if (typeof error === 'string') {
-    return { status: undefined, code: undefined, name: '', message: error, headers: undefined };
+    return { status: undefined, code: undefined, ownCode: undefined, className: classNameOf(error), name: '', message: error, headers: undefined };
   }
   const response = read(error, 'response');
+  const ownCode = read(error, 'code');
   return {
     status: asStatus(read(error, 'status')) ?? asStatus(read(error, 'statusCode')) ?? asStatus(read(response, 'status')) ??
       asStatus(read(response, 'statusCode')) ?? asStatus(read(read(error, '$metadata'), 'httpStatusCode')),
-    code: asText(read(error, 'code')) ?? asText(read(read(error, 'cause'), 'code')),
+    code: asText(ownCode) ?? asText(read(read(error, 'cause'), 'code')),
+    ownCode,
+    className: classNameOf(error),
     name: asText(read(error, 'name')) ?? '',
     message: asText(read(error, 'message')) ?? '',
     headers: read(error, 'headers') ?? read(response, 'headers') ?? read(error, 'responseHeaders'),
@@ -62,6 +82,11 @@ export function readErrorFacts(error: unknown): ErrorFacts {
  */
 export function innerError(error: unknown): unknown {
   return read(error, 'cause') ?? read(error, 'lastError');
+}
+
+/** Whether a value can carry fields (an object or a function, not `null`). */
+export function isObjectLike(value: unknown): value is object {
+  return value !== null && (typeof value === 'object' || typeof value === 'function');
 }
 
 /** Reads a property without ever throwing (for getters that throw and proxies). */

@@ -84,6 +84,7 @@ function isAwsServiceError(error: unknown): boolean {
 
 export const awsSdkFamily: ClientFamily = {
   name: 'AWS SDK v3',
+  claims: (_facts, error) => isAwsServiceError(error),
   classify(error) {
     if (!isAwsServiceError(error)) return undefined;
     const name = readString(error, 'name') ?? '';

@@ -1,4 +1,5 @@
 import type { ClientFamily } from './client-family.js';
+import { readProperty } from '../error-facts.js';
 import { familyVerdict, lookUp, readString, type CodeMeaning } from './family-verdict.js';
 
 /**
@@ -41,6 +42,8 @@ const PRISMA_CODE = /^P[1-6]\d{3}$/;
 
 export const prismaFamily: ClientFamily = {
   name: 'Prisma',
+  // A `code` that is a string is the one read below; without one, `errorCode` is.
+  claims: (facts, error) => typeof facts.ownCode === 'string' ? facts.ownCode.startsWith('P') : typeof readProperty(error, 'errorCode') === 'string',
   classify(error) {
     const code = readString(error, 'code') ?? readString(error, 'errorCode');
     if (code === undefined || !PRISMA_CODE.test(code)) return undefined;

@@ -12,16 +12,6 @@ import type { ErrorFacts } from '../error-facts.js';
 const ABORT_NAMES = new Set(['AbortError', 'CanceledError', 'APIUserAbortError', 'RequestAbortedError']);
 const ABORT_CODES = new Set(['ERR_CANCELED', 'ERR_ABORTED', 'ABORT_ERR', 'UND_ERR_ABORTED']);
 
-/** The error's class name; `''` when unreadable. */
-export function classNameOf(error: unknown): string {
-  try {
-    const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
-    return typeof name === 'string' ? name : '';
-  } catch {
-    return '';
-  }
-}
-
 /**
  * The library's own errors, then the caller's abort. An abort is permanent `aborted`: retrying
  * would override the caller's decision, and the pipeline counts it neither as a success nor as
@@ -32,7 +22,7 @@ export function classNameOf(error: unknown): string {
 export function classifyOwnErrors(error: unknown, facts: ErrorFacts): Classification | undefined {
   if (isInstance(error, AttemptTimeoutError)) return { disposition: 'transient', category: 'timeout', reason: 'attempt timed out' };
   if (isInstance(error, CircuitOpenError)) return { disposition: 'permanent', category: 'circuit_open', reason: 'circuit open' };
-  const className = classNameOf(error);
+  const { className } = facts;
   const sign = ABORT_NAMES.has(facts.name) ? facts.name
     : facts.code !== undefined && ABORT_CODES.has(facts.code) ? facts.code
       : ABORT_NAMES.has(className) ? className : undefined;
