@@ -57,23 +57,45 @@ export function classNameOf(error: unknown): string {
   }
 }
 
-/** Reads the facts of a thrown value. Never throws. */
+/** The fields of a thrown value that {@link readErrorFacts} reads. */
+interface ErrorFields {
+  response?: unknown; code?: unknown; status?: unknown; statusCode?: unknown; $metadata?: unknown; cause?: unknown;
+  name?: unknown; message?: unknown; headers?: unknown; responseHeaders?: unknown; httpStatusCode?: unknown;
+}
+
+/** `value` when it can carry fields, else `undefined` (what `read` makes of a primitive). */
+function fieldsOf(value: unknown): ErrorFields | undefined {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') ? value as ErrorFields : undefined;
+}
+
+/**
+ * Reads the facts of a thrown value. Never throws. It runs for every error classified, so each
+ * field is a direct read at its own site (a shared `read(target, key)` costs several times
+ * more), each in its own `try`: a getter that throws spoils only its own field, as with `read`.
+ */
 export function readErrorFacts(error: unknown): ErrorFacts {
-  if (typeof error === 'string') {
-    return { status: undefined, code: undefined, ownCode: undefined, className: classNameOf(error), name: '', message: error, headers: undefined };
+  const e = fieldsOf(error);
+  if (e === undefined) {
+    return { status: undefined, code: undefined, ownCode: undefined, className: classNameOf(error), name: '',
+      message: typeof error === 'string' ? error : '', headers: undefined };
   }
-  const response = read(error, 'response');
-  const ownCode = read(error, 'code');
-  return {
-    status: asStatus(read(error, 'status')) ?? asStatus(read(error, 'statusCode')) ?? asStatus(read(response, 'status')) ??
-      asStatus(read(response, 'statusCode')) ?? asStatus(read(read(error, '$metadata'), 'httpStatusCode')),
-    code: asText(ownCode) ?? asText(read(read(error, 'cause'), 'code')),
-    ownCode,
-    className: classNameOf(error),
-    name: asText(read(error, 'name')) ?? '',
-    message: asText(read(error, 'message')) ?? '',
-    headers: read(error, 'headers') ?? read(response, 'headers') ?? read(error, 'responseHeaders'),
-  };
+  let response, ownCode, status, statusCode, name, message, headers;
+  try { response = fieldsOf(e.response); } catch { response = undefined; }
+  try { ownCode = e.code; } catch { ownCode = undefined; }
+  try { status = asStatus(e.status); } catch { status = undefined; }
+  if (status === undefined) try { status = asStatus(e.statusCode); } catch { status = undefined; }
+  if (status === undefined && response !== undefined) try { status = asStatus(response.status); } catch { status = undefined; }
+  if (status === undefined && response !== undefined) try { status = asStatus(response.statusCode); } catch { status = undefined; }
+  if (status === undefined) try { status = asStatus(fieldsOf(e.$metadata)?.httpStatusCode); } catch { status = undefined; }
+  let code = asText(ownCode);
+  if (code === undefined) try { code = asText(fieldsOf(e.cause)?.code); } catch { code = undefined; }
+  try { name = asText(e.name) ?? ''; } catch { name = ''; }
+  try { message = asText(e.message) ?? ''; } catch { message = ''; }
+  try { headers = e.headers; } catch { headers = undefined; }
+  // `== null`, as the `??` these reads replace: a null `headers` falls through too.
+  if (headers == null && response !== undefined) try { headers = response.headers; } catch { headers = undefined; }
+  if (headers == null) try { headers = e.responseHeaders; } catch { headers = undefined; }
+  return { status, code, ownCode, className: classNameOf(error), name, message, headers };
 }
 
 /**

@@ -18,8 +18,10 @@ function anthropicBody(error: unknown): { type: unknown; message: unknown } {
 export const anthropicFamily: ClientFamily = {
   name: 'Anthropic SDK',
   // The body's `error` (an object), or one of the two fields only this SDK's errors carry.
-  claims: (_facts, error) => isObjectLike(readProperty(error, 'error')) || readProperty(error, 'apiMessage') !== undefined ||
-    readProperty(error, 'workspaceID') !== undefined,
+  claims(_facts, error) {
+    const { error: body, apiMessage, workspaceID } = error as { error?: unknown; apiMessage?: unknown; workspaceID?: unknown };
+    return isObjectLike(body) || apiMessage !== undefined || workspaceID !== undefined;
+  },
   classify(error, facts) {
     const body = anthropicBody(error);
     const byType = providerCodeVerdict(body.type, 'Anthropic');

@@ -18,8 +18,10 @@ export interface ClientFamily {
   /**
    * Whether the error may be this client's: `false` only where `classify` would return
    * `undefined` anyway (a necessary condition, not a full check), so skipping it changes no
-   * verdict. It runs for every error a classifier sees: it must never throw and should cost a
-   * few comparisons, prefer `facts` to reading fields, and read at most two or three.
+   * verdict. It runs for every error a classifier sees, so it should cost a few comparisons:
+   * prefer `facts`, and read at most two or three marker fields, directly (`(error as
+   * { $metadata?: unknown }).$metadata`: `readProperty` is several times slower). If a read
+   * throws (a hostile getter, a Proxy, `null`), the classifier runs `classify`, which reads safely.
    */
   claims(facts: ErrorFacts, error: unknown): boolean;
   /**

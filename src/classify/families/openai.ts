@@ -12,7 +12,7 @@ import { classifyStainlessError, isStainlessApiError } from './stainless-sdk.js'
  */
 export const openAiFamily: ClientFamily = {
   name: 'OpenAI SDK',
-  claims: (facts, error) => isStainlessApiError(facts) || isProviderCode(facts.code) || isProviderCode(readProperty(error, 'type')),
+  claims: (facts, error) => isStainlessApiError(facts) || isProviderCode(facts.code) || isProviderCode((error as { type?: unknown }).type),
   classify(error, facts) {
     const byCode = providerCodeVerdict(facts.code, 'OpenAI code') ?? providerCodeVerdict(readProperty(error, 'type'), 'OpenAI type');
     if (byCode !== undefined) return byCode;

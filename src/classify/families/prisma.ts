@@ -1,5 +1,4 @@
 import type { ClientFamily } from './client-family.js';
-import { readProperty } from '../error-facts.js';
 import { familyVerdict, lookUp, readString, type CodeMeaning } from './family-verdict.js';
 
 /**
@@ -43,7 +42,7 @@ const PRISMA_CODE = /^P[1-6]\d{3}$/;
 export const prismaFamily: ClientFamily = {
   name: 'Prisma',
   // A `code` that is a string is the one read below; without one, `errorCode` is.
-  claims: (facts, error) => typeof facts.ownCode === 'string' ? facts.ownCode.startsWith('P') : typeof readProperty(error, 'errorCode') === 'string',
+  claims: (facts, error) => typeof facts.ownCode === 'string' ? facts.ownCode.startsWith('P') : typeof (error as { errorCode?: unknown }).errorCode === 'string',
   classify(error) {
     const code = readString(error, 'code') ?? readString(error, 'errorCode');
     if (code === undefined || !PRISMA_CODE.test(code)) return undefined;
