@@ -65,7 +65,7 @@ interface ErrorFields {
 
 /** `value` when it can carry fields, else `undefined` (what `read` makes of a primitive). */
 function fieldsOf(value: unknown): ErrorFields | undefined {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') ? value as ErrorFields : undefined;
+  return isObjectLike(value) ? value as ErrorFields : undefined;
 }
 
 /**
@@ -79,7 +79,7 @@ export function readErrorFacts(error: unknown): ErrorFacts {
     return { status: undefined, code: undefined, ownCode: undefined, className: classNameOf(error), name: '',
       message: typeof error === 'string' ? error : '', headers: undefined };
   }
-  let response, ownCode, status, statusCode, name, message, headers;
+  let response, ownCode, status, name, message, headers;
   try { response = fieldsOf(e.response); } catch { response = undefined; }
   try { ownCode = e.code; } catch { ownCode = undefined; }
   try { status = asStatus(e.status); } catch { status = undefined; }
