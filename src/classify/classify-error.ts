@@ -26,6 +26,13 @@ function classifyByFields(error: unknown, facts: ErrorFacts): Classification | u
   const own = classifyOwnErrors(error, facts);
   if (own !== undefined) return own;
   for (const family of CLIENT_FAMILIES) {
+    let claimed: boolean;
+    try {
+      claimed = family.claims(facts, error);
+    } catch {
+      claimed = true; // a field that throws on a direct read: `classify` reads it safely
+    }
+    if (!claimed) continue; // the family would say nothing: its matcher is not run
     let verdict: Classification | undefined;
     try {
       verdict = family.classify(error, facts);
@@ -59,14 +66,23 @@ function chainOf(error: unknown, facts: ErrorFacts): ErrorFacts[] & { errors: un
  * nothing matched at any depth.
  */
 export function classifyByDefaults(error: unknown, facts: ErrorFacts = readErrorFacts(error)): FoundVerdict | undefined {
+  // Most errors are decided by their own fields: then no cause is read at all.
+  const byOwnFields = classifyByFields(error, facts);
+  if (byOwnFields !== undefined) return { classification: byOwnFields, facts };
   const chain = chainOf(error, facts);
-  for (const rules of [classifyByFields, (_error: unknown, levelFacts: ErrorFacts) => classifyByMessage(levelFacts.message)]) {
-    for (let depth = 0; depth < chain.length; depth++) {
-      const classification = rules(chain.errors[depth], chain[depth]!);
-      if (classification === undefined) continue;
-      if (depth > 0) classification.reason = `cause${depth > 1 ? ` (${depth} levels down)` : ''}: ${classification.reason}`;
-      return { classification, facts: chain[depth]! };
-    }
+  for (let depth = 1; depth < chain.length; depth++) {
+    const classification = classifyByFields(chain.errors[depth], chain[depth]!);
+    if (classification !== undefined) return foundAt(depth, classification, chain[depth]!);
+  }
+  for (let depth = 0; depth < chain.length; depth++) {
+    const classification = classifyByMessage(chain[depth]!.message);
+    if (classification !== undefined) return foundAt(depth, classification, chain[depth]!);
   }
   return undefined;
+}
+
+/** The verdict found `depth` causes down, its reason saying so. */
+function foundAt(depth: number, classification: Classification, facts: ErrorFacts): FoundVerdict {
+  if (depth > 0) classification.reason = `cause${depth > 1 ? ` (${depth} levels down)` : ''}: ${classification.reason}`;
+  return { classification, facts };
 }

@@ -159,7 +159,8 @@ export class ErrorClassifier implements Classifier {
    * else a wait written in either's message ("Please try again in 20s").
    */
   private retryAfter(facts: ErrorFacts, found: ErrorFacts): number | undefined {
-    const now = this.now();
+    // Only a header can hold an HTTP date: without headers the clock is not read.
+    const now = facts.headers === undefined && found.headers === undefined ? Number.NaN : this.now();
     return parseRetryAfter(facts.headers, now) ?? (found === facts ? undefined : parseRetryAfter(found.headers, now)) ??
       waitWrittenIn(facts.message) ?? (found === facts ? undefined : waitWrittenIn(found.message));
   }

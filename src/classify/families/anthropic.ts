@@ -1,5 +1,5 @@
 import type { ClientFamily } from './client-family.js';
-import { readProperty } from '../error-facts.js';
+import { isObjectLike, readProperty } from '../error-facts.js';
 import { providerCodeVerdict, providerMessageVerdict } from '../rules/llm-provider.js';
 import { classifyStainlessError, isStainlessApiError } from './stainless-sdk.js';
 
@@ -17,6 +17,11 @@ function anthropicBody(error: unknown): { type: unknown; message: unknown } {
  */
 export const anthropicFamily: ClientFamily = {
   name: 'Anthropic SDK',
+  // The body's `error` (an object), or one of the two fields only this SDK's errors carry.
+  claims(_facts, error) {
+    const { error: body, apiMessage, workspaceID } = error as { error?: unknown; apiMessage?: unknown; workspaceID?: unknown };
+    return isObjectLike(body) || apiMessage !== undefined || workspaceID !== undefined;
+  },
   classify(error, facts) {
     const body = anthropicBody(error);
     const byType = providerCodeVerdict(body.type, 'Anthropic');
@@ -26,6 +31,6 @@ export const anthropicFamily: ClientFamily = {
       if (byMessage !== undefined) return byMessage;
     }
     const sdk = readProperty(error, 'apiMessage') !== undefined || readProperty(error, 'workspaceID') !== undefined ? 'Anthropic SDK' : undefined;
-    return sdk !== undefined && isStainlessApiError(error) ? classifyStainlessError(error, facts, sdk) : undefined;
+    return sdk !== undefined && isStainlessApiError(facts) ? classifyStainlessError(error, facts, sdk) : undefined;
   },
 };

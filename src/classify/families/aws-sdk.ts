@@ -84,6 +84,10 @@ function isAwsServiceError(error: unknown): boolean {
 
 export const awsSdkFamily: ClientFamily = {
   name: 'AWS SDK v3',
+  claims(_facts, error) {
+    const { $fault, $metadata } = error as { $fault?: unknown; $metadata?: unknown };
+    return $fault === 'client' || $fault === 'server' || ($metadata !== null && typeof $metadata === 'object');
+  },
   classify(error) {
     if (!isAwsServiceError(error)) return undefined;
     const name = readString(error, 'name') ?? '';

@@ -1,5 +1,18 @@
+import type { Disposition } from '../classification.js';
 import type { ClientFamily } from './client-family.js';
 import { readProperty } from '../error-facts.js';
+import { lookUp } from './family-verdict.js';
+
+/** What axios's own codes mean; one table, read by both `claims` and `classify`. */
+const CODES: Readonly<Record<string, readonly [Disposition, string]>> = {
+  ECONNABORTED: ['transient', 'timeout'],
+  ETIMEDOUT: ['transient', 'timeout'],
+  ERR_NETWORK: ['transient', 'network'],
+  ERR_FR_TOO_MANY_REDIRECTS: ['permanent', 'redirect_loop'],
+  ERR_INVALID_URL: ['permanent', 'invalid_request'],
+  ERR_BAD_OPTION: ['permanent', 'invalid_request'],
+  ERR_BAD_OPTION_VALUE: ['permanent', 'invalid_request'],
+};
 
 /**
  * axios: an `AxiosError` (`isAxiosError: true`) with a `code`; a status on `response.status`
@@ -8,17 +21,11 @@ import { readProperty } from '../error-facts.js';
  */
 export const axiosFamily: ClientFamily = {
   name: 'axios',
+  claims: (facts) => lookUp(CODES, facts.code) !== undefined,
   classify(error, facts) {
-    if (readProperty(error, 'isAxiosError') !== true) return undefined;
-    switch (facts.code) {
-      case 'ECONNABORTED':
-      case 'ETIMEDOUT': return { disposition: 'transient', category: 'timeout', reason: `axios timeout (${facts.code})` };
-      case 'ERR_NETWORK': return { disposition: 'transient', category: 'network', reason: 'axios ERR_NETWORK' };
-      case 'ERR_FR_TOO_MANY_REDIRECTS': return { disposition: 'permanent', category: 'redirect_loop', reason: 'axios ERR_FR_TOO_MANY_REDIRECTS' };
-      case 'ERR_INVALID_URL':
-      case 'ERR_BAD_OPTION':
-      case 'ERR_BAD_OPTION_VALUE': return { disposition: 'permanent', category: 'invalid_request', reason: `axios ${facts.code}` };
-      default: return undefined;
-    }
+    const meaning = lookUp(CODES, facts.code);
+    if (meaning === undefined || readProperty(error, 'isAxiosError') !== true) return undefined;
+    const [disposition, category] = meaning;
+    return { disposition, category, reason: category === 'timeout' ? `axios timeout (${facts.code})` : `axios ${facts.code}` };
   },
 };

@@ -13,6 +13,7 @@ const FETCH_NETWORK_MESSAGE = /^(fetch failed|failed to fetch|network ?error|net
  */
 export const fetchFamily: ClientFamily = {
   name: 'fetch and undici',
+  claims: (facts) => facts.name === 'TypeError',
   classify(_error, facts) {
     if (facts.name !== 'TypeError' || !FETCH_NETWORK_MESSAGE.test(facts.message.trim())) return undefined;
     return networkCodeIn(_error, `fetch (${facts.message.trim()})`) ??

@@ -12,6 +12,8 @@ const BEFORE_CONNECTION = new Set(['lookup', 'connect', 'secureConnect']);
  */
 export const gotFamily: ClientFamily = {
   name: 'got',
+  // What got's verdicts below read; `timings` and `options` are read only then.
+  claims: (facts) => facts.name === 'TimeoutError' || facts.code === 'ERR_BODY_PARSE_FAILURE' || facts.code === 'ERR_TOO_MANY_REDIRECTS',
   classify(error, facts) {
     if (readProperty(error, 'timings') === undefined || readProperty(error, 'options') === undefined) return undefined;
     if (facts.name === 'TimeoutError') {

@@ -63,6 +63,7 @@ function looksLikeGrpc(error: unknown, code: number | undefined): code is number
 
 export const grpcFamily: ClientFamily = {
   name: 'gRPC (@grpc/grpc-js)',
+  claims: (facts) => typeof facts.ownCode === 'number' && facts.ownCode >= 0 && facts.ownCode <= 16,
   classify(error) {
     const code = readNumber(error, 'code');
     if (!looksLikeGrpc(error, code)) return undefined;

@@ -16,8 +16,9 @@ import { prismaFamily } from './prisma.js';
 import { vercelAiFamily } from './vercel-ai.js';
 
 /**
- * The client families, in the order the classifier asks them (the first verdict wins). To add a
- * client: write `families/<client>.ts` exporting a {@link ClientFamily}, and add it here. A
+ * The client families, in the order the classifier asks them (the first verdict wins; a family
+ * whose `claims` turns the error away is skipped). To add a client: write `families/<client>.ts`
+ * exporting a {@link ClientFamily} with its discriminator (`claims`), and add it here. A
  * family that recognises its errors by a precise shape (a class name, a marker field) comes
  * before one that reads a code any client might carry (OpenAI's `code` / `type`).
  */

@@ -38,10 +38,14 @@ const CLIENT_MESSAGES: ReadonlyArray<readonly [string, ...CodeMeaning]> = [
   ['Connection is closed.', 'transient', 'network'],
 ];
 
+const CLIENT_TEXTS = new Set(CLIENT_MESSAGES.map(([text]) => text));
+const OWN_NAMES = new Set(['MaxRetriesPerRequestError', 'ClusterAllFailedError', 'ReplyError']);
+
 const PREFIX = /^([A-Z]+)\b/;
 
 export const ioredisFamily: ClientFamily = {
   name: 'Redis (ioredis)',
+  claims: (facts) => OWN_NAMES.has(facts.name) || (facts.name === 'Error' && CLIENT_TEXTS.has(facts.message)),
   classify(error, facts) {
     const { name, message } = facts;
     if (name === 'MaxRetriesPerRequestError') return familyVerdict('transient', 'network', 'ioredis MaxRetriesPerRequestError');

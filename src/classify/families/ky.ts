@@ -9,6 +9,7 @@ import { networkCodeIn } from '../rules/network-codes.js';
  */
 export const kyFamily: ClientFamily = {
   name: 'ky',
+  claims: (facts) => facts.name === 'NetworkError',
   classify(error, facts) {
     if (facts.name !== 'NetworkError' || readProperty(error, 'request') === undefined) return undefined;
     return networkCodeIn(error, 'ky NetworkError') ?? { disposition: 'transient', category: 'network', reason: 'ky NetworkError' };

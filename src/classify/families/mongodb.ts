@@ -61,6 +61,7 @@ const NAMES: Readonly<Record<string, CodeMeaning>> = {
 
 export const mongodbFamily: ClientFamily = {
   name: 'MongoDB (mongodb)',
+  claims: (facts, error) => facts.name.startsWith('Mongo') || (error as { errorLabels?: unknown }).errorLabels !== undefined,
   classify(error) {
     const name = readString(error, 'name') ?? '';
     const labels = readStrings(error, 'errorLabels');

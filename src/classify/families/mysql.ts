@@ -52,6 +52,9 @@ const CLOSED_STATE = "Can't add new command when connection is in closed state";
 
 export const mysqlFamily: ClientFamily = {
   name: 'MySQL / MariaDB (mysql2)',
+  // The three shapes below: the closed-state message, a client code, a server error's SQLSTATE.
+  claims: (facts, error) => facts.message === CLOSED_STATE || (typeof facts.ownCode === 'string' && facts.ownCode.startsWith('PROTOCOL_')) ||
+    typeof (error as { sqlState?: unknown }).sqlState === 'string',
   classify(error, facts) {
     if (facts.message === CLOSED_STATE && readProperty(error, 'fatal') === true) {
       return familyVerdict('transient', 'network', 'mysql2: the connection had already failed', true);

@@ -9,6 +9,7 @@ import type { ClientFamily } from './client-family.js';
  */
 export const nodeHttpFamily: ClientFamily = {
   name: 'node:http',
+  claims: (facts) => facts.code !== undefined && facts.code.startsWith('HPE_'),
   classify(_error, facts) {
     if (facts.code === undefined || !facts.code.startsWith('HPE_')) return undefined;
     return { disposition: 'transient', category: 'protocol_error', reason: `node:http ${facts.code} (the response could not be parsed)` };

@@ -1,6 +1,6 @@
 import type { ClientFamily } from './client-family.js';
 import { readProperty } from '../error-facts.js';
-import { providerCodeVerdict } from '../rules/llm-provider.js';
+import { isProviderCode, providerCodeVerdict } from '../rules/llm-provider.js';
 import { classifyStainlessError, isStainlessApiError } from './stainless-sdk.js';
 
 /**
@@ -12,9 +12,10 @@ import { classifyStainlessError, isStainlessApiError } from './stainless-sdk.js'
  */
 export const openAiFamily: ClientFamily = {
   name: 'OpenAI SDK',
+  claims: (facts, error) => isStainlessApiError(facts) || isProviderCode(facts.code) || isProviderCode((error as { type?: unknown }).type),
   classify(error, facts) {
     const byCode = providerCodeVerdict(facts.code, 'OpenAI code') ?? providerCodeVerdict(readProperty(error, 'type'), 'OpenAI type');
     if (byCode !== undefined) return byCode;
-    return isStainlessApiError(error) ? classifyStainlessError(error, facts, 'OpenAI SDK') : undefined;
+    return isStainlessApiError(facts) ? classifyStainlessError(error, facts, 'OpenAI SDK') : undefined;
   },
 };

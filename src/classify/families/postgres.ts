@@ -46,6 +46,7 @@ const SQLSTATE_SHAPE = /^[0-9A-Z]{5}$/;
 
 export const postgresFamily: ClientFamily = {
   name: 'PostgreSQL (pg)',
+  claims: (facts) => typeof facts.ownCode === 'string' && facts.ownCode.length === 5,
   classify(error) {
     const code = readString(error, 'code');
     if (code === undefined || !SQLSTATE_SHAPE.test(code) || readString(error, 'severity') === undefined) return undefined;

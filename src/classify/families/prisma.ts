@@ -41,6 +41,8 @@ const PRISMA_CODE = /^P[1-6]\d{3}$/;
 
 export const prismaFamily: ClientFamily = {
   name: 'Prisma',
+  // A `code` that is a string is the one read below; without one, `errorCode` is.
+  claims: (facts, error) => typeof facts.ownCode === 'string' ? facts.ownCode.startsWith('P') : typeof (error as { errorCode?: unknown }).errorCode === 'string',
   classify(error) {
     const code = readString(error, 'code') ?? readString(error, 'errorCode');
     if (code === undefined || !PRISMA_CODE.test(code)) return undefined;

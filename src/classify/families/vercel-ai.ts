@@ -22,6 +22,7 @@ function providerVerdict(error: unknown): Classification | undefined {
  */
 export const vercelAiFamily: ClientFamily = {
   name: 'Vercel AI SDK',
+  claims: (facts) => facts.name === 'AI_APICallError' || facts.name === 'AI_LoadAPIKeyError',
   classify(error, facts) {
     if (facts.name === 'AI_LoadAPIKeyError') return { disposition: 'permanent', category: 'auth', reason: 'AI SDK AI_LoadAPIKeyError' };
     if (facts.name !== 'AI_APICallError') return undefined;

@@ -33,10 +33,15 @@ const PROVIDER_MESSAGES: ReadonlyArray<readonly [RegExp, Disposition, string]> =
   [/credit balance is too low|insufficient[ _]quota|exceeded your current quota/i, 'permanent', 'quota'],
 ];
 
+/** Whether `code` is one of the provider codes above (own keys only). */
+export function isProviderCode(code: unknown): boolean {
+  return typeof code === 'string' && Object.hasOwn(PROVIDER_CODES, code);
+}
+
 /** The verdict for a provider code, own keys only (`'__proto__'` is no code); `undefined` for others. */
 export function providerCodeVerdict(code: unknown, label: string): Classification | undefined {
-  if (typeof code !== 'string' || !Object.hasOwn(PROVIDER_CODES, code)) return undefined;
-  const [disposition, category] = PROVIDER_CODES[code]!;
+  if (!isProviderCode(code)) return undefined;
+  const [disposition, category] = PROVIDER_CODES[code as string]!;
   return { disposition, category, reason: `${label} ${code}` };
 }
 

@@ -1,6 +1,5 @@
 import { AttemptTimeoutError, CircuitOpenError } from '../../errors.js';
 import type { Classification } from '../classification.js';
-import { isInstance } from '../../core/guards.js';
 import type { ErrorFacts } from '../error-facts.js';
 
 /**
@@ -12,13 +11,23 @@ import type { ErrorFacts } from '../error-facts.js';
 const ABORT_NAMES = new Set(['AbortError', 'CanceledError', 'APIUserAbortError', 'RequestAbortedError']);
 const ABORT_CODES = new Set(['ERR_CANCELED', 'ERR_ABORTED', 'ABORT_ERR', 'UND_ERR_ABORTED']);
 
-/** The error's class name; `''` when unreadable. */
-export function classNameOf(error: unknown): string {
+/*
+ * `isInstance` without its shared `instanceof` site: each test here sees one class, so its check
+ * stays fast (this runs for every error classified). A Proxy that throws is no instance, as there.
+ */
+function isAttemptTimeout(error: unknown): boolean {
   try {
-    const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
-    return typeof name === 'string' ? name : '';
+    return error instanceof AttemptTimeoutError;
   } catch {
-    return '';
+    return false;
+  }
+}
+
+function isCircuitOpen(error: unknown): boolean {
+  try {
+    return error instanceof CircuitOpenError;
+  } catch {
+    return false;
   }
 }
 
@@ -30,9 +39,9 @@ export function classNameOf(error: unknown): string {
  * it stays a transient timeout.
  */
 export function classifyOwnErrors(error: unknown, facts: ErrorFacts): Classification | undefined {
-  if (isInstance(error, AttemptTimeoutError)) return { disposition: 'transient', category: 'timeout', reason: 'attempt timed out' };
-  if (isInstance(error, CircuitOpenError)) return { disposition: 'permanent', category: 'circuit_open', reason: 'circuit open' };
-  const className = classNameOf(error);
+  if (isAttemptTimeout(error)) return { disposition: 'transient', category: 'timeout', reason: 'attempt timed out' };
+  if (isCircuitOpen(error)) return { disposition: 'permanent', category: 'circuit_open', reason: 'circuit open' };
+  const { className } = facts;
   const sign = ABORT_NAMES.has(facts.name) ? facts.name
     : facts.code !== undefined && ABORT_CODES.has(facts.code) ? facts.code
       : ABORT_NAMES.has(className) ? className : undefined;
