@@ -7,74 +7,101 @@
  * (a range or an enum may refuse one); a function against a function (the schema checks
  * `typeof === 'function'`, never which function); an `AbortSignal` against an `AbortSignal` and a
  * `RegExp` against a `RegExp` (it checks `instanceof`); plain objects and arrays compared the
- * same way, recursively. Any other object (a registry, a classifier, a Bulkhead, a zod schema)
- * must be the very same object, because the schema checks its class or its methods. Walking two
- * values side by side allocates nothing, unlike building a key string for each call.
+ * same way, recursively, with their keys in the same order. Any other object (a registry, a
+ * classifier, a Bulkhead, a zod schema) must be the very same object, because the schema checks
+ * its class or its methods.
  */
-export function sameShape(a: unknown, b: unknown, depth = 0): boolean {
-  if (Object.is(a, b)) return true;
+export function sameShape(a: unknown, b: unknown): boolean {
+  return walk(a, b, 0) !== OTHER;
+}
+
+/** What {@link walk} found: the schema could tell the two apart, they are the same values, or of one shape only. */
+const OTHER = 0;
+const SAME = 1;
+const SHAPE = 2;
+
+/**
+ * Compares per-call options with a copy of earlier ones (see {@link copyPlain}) as
+ * {@link sameShape} does, and says more: `-1` when the schema could tell them apart, else a mask
+ * of the top-level keys whose values are of the same shape but not the same (a new arrow
+ * function, another signal): bit `i` for `keys[i]`, bit 30 for any other key. `0` means the
+ * options hold the very same values, so whatever was built from the earlier ones fits these.
+ */
+export function compareShape(copy: object, options: object, keys: readonly string[]): number {
+  if (plainProto(copy) === undefined || plainProto(options) !== plainProto(copy)) return -1;
+  const names = Object.keys(copy);
+  const others = Object.keys(options);
+  if (names.length !== others.length) return -1;
+  let differ = 0;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (others[i] !== name) return -1; // another key order: rare, and the schema's to judge
+    const found = walk((copy as Record<string, unknown>)[name], (options as Record<string, unknown>)[name], 1);
+    if (found === OTHER) return -1;
+    if (found === SHAPE) {
+      const bit = keys.indexOf(name);
+      differ |= bit === -1 ? 1 << 30 : 1 << bit;
+    }
+  }
+  return differ;
+}
+
+/**
+ * Walks two values side by side, allocating nothing but the key lists V8 keeps cached per object
+ * shape. Plain objects are compared key by key in their order (a literal written in one place
+ * always has one order), before any `instanceof`, which is slow on plain objects.
+ */
+function walk(a: unknown, b: unknown, depth: number): number {
+  if (Object.is(a, b)) return SAME; // not ===: 0 and -0 may get different verdicts
   const type = typeof a;
-  if (type !== typeof b) return false;
-  if (type === 'function') return true;
-  if (type !== 'object' || a === null || b === null || depth >= MAX_DEPTH) return Object.is(a, b);
-  const left = a as object;
-  const right = b as object;
-  if (Array.isArray(left)) {
-    if (!Array.isArray(right) || left.length !== right.length || left.length > MAX_ITEMS) return false;
-    for (let i = 0; i < left.length; i++) if (!sameShape(left[i], right[i], depth + 1)) return false;
-    return true;
+  if (type !== typeof b) return OTHER;
+  if (type === 'function') return SHAPE;
+  if (type !== 'object' || a === null || b === null) return OTHER;
+  if (depth >= MAX_DEPTH) return OTHER;
+  const proto = plainProto(a as object);
+  if (proto !== undefined) {
+    if (plainProto(b as object) !== proto) return OTHER;
+    const names = Object.keys(a as object);
+    const others = Object.keys(b as object);
+    if (names.length !== others.length) return OTHER;
+    let found = SAME;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      if (others[i] !== name) return OTHER;
+      const inner = walk((a as Record<string, unknown>)[name], (b as Record<string, unknown>)[name], depth + 1);
+      if (inner === OTHER) return OTHER;
+      if (inner === SHAPE) found = SHAPE;
+    }
+    return found;
   }
-  if (left instanceof AbortSignal) return right instanceof AbortSignal;
-  if (left instanceof RegExp) return right instanceof RegExp;
-  const proto: unknown = Object.getPrototypeOf(left);
-  if ((proto !== Object.prototype && proto !== null) || Object.getPrototypeOf(right) !== proto) return false;
-  let count = 0;
-  for (const name in left) {
-    if (!Object.hasOwn(left, name)) continue;
-    if (!Object.hasOwn(right, name) || !sameShape((left as Record<string, unknown>)[name], (right as Record<string, unknown>)[name], depth + 1)) return false;
-    count++;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length || a.length > MAX_ITEMS) return OTHER;
+    let found = SAME;
+    for (let i = 0; i < a.length; i++) {
+      const inner = walk(a[i], b[i], depth + 1);
+      if (inner === OTHER) return OTHER;
+      if (inner === SHAPE) found = SHAPE;
+    }
+    return found;
   }
-  for (const name in right) if (Object.hasOwn(right, name)) count--;
-  return count === 0;
+  if (a instanceof AbortSignal) return b instanceof AbortSignal ? SHAPE : OTHER;
+  if (a instanceof RegExp) return b instanceof RegExp ? SHAPE : OTHER;
+  return OTHER; // any other object must be the very same one (the `===` above)
+}
+
+/** `Object.prototype` or `null` for a plain object (its prototype), `undefined` for anything else. */
+function plainProto(value: object): object | null | undefined {
+  if (Array.isArray(value)) return undefined;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === Object.prototype || proto === null ? proto : undefined;
 }
 
 /** Deeper options are not ours (a fallback `value` holding a document): let the schema judge. */
 const MAX_DEPTH = 6;
 const MAX_ITEMS = 64;
 
-/**
- * The last few options the schema accepted, to compare a new call's options with. Few, because
- * they are held strongly (with the closures in them) and a hot call site has one shape.
- */
-export class AcceptedShapes {
-  private readonly recent: unknown[] = [];
-  private next = 0;
-
-  constructor(private readonly size = 4) {}
-
-  /** Whether options of this shape were accepted lately. A throwing getter counts as "no". */
-  has(options: unknown): boolean {
-    try {
-      for (const accepted of this.recent) if (sameShape(accepted, options)) return true;
-    } catch {
-      // a getter threw or a Proxy refused: the schema reports it
-    }
-    return false;
-  }
-
-  /** Keeps a copy of the plain parts, so a later change to the caller's object cannot pass for accepted. */
-  remember(options: unknown): void {
-    try {
-      this.recent[this.next] = copyPlain(options, 0);
-      this.next = (this.next + 1) % this.size;
-    } catch {
-      // unreadable: nothing remembered, the schema is asked next time
-    }
-  }
-}
-
 /** A copy of the plain objects and arrays in `value`; everything else by reference. */
-function copyPlain(value: unknown, depth: number): unknown {
+export function copyPlain(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return value;
   if (Array.isArray(value)) return value.map((item) => copyPlain(item, depth + 1));
   const proto: unknown = Object.getPrototypeOf(value);

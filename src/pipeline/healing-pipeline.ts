@@ -4,7 +4,8 @@ import type { PipelineEventName, PipelineEvents } from '../events/pipeline-event
 import { PipelineHub } from '../events/pipeline-hub.js';
 import type { HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
-import { checkOptions, mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
+import { mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
+import { RecentPlans } from './recent-plans.js';
 import { runExecution } from './run-execution.js';
 import { keepStateByName } from './inline-state.js';
 import { AdaptiveHealing } from '../adaptive/adaptive-healing.js';
@@ -30,6 +31,8 @@ export class HealingPipeline {
   readonly name: string;
   private readonly plan: ExecutionPlan;
   private readonly hub: PipelineHub;
+  /** Plans of recent per-call options, for options written inline (a new object of one shape each call). */
+  private readonly recentPlans = new RecentPlans();
   /** The options of the last call with overrides, and their plan: a loop reusing one object hits here. */
   private lastOverrides: HealingOptions | undefined;
   private lastPlan: ExecutionPlan | undefined;
@@ -147,20 +150,26 @@ export class HealingPipeline {
   private planFor(overrides: HealingOptions): ExecutionPlan {
     if (overrides === null || typeof overrides !== 'object') return this.planFor(validateOptions(overrides));
     if (overrides === this.lastOverrides) return this.lastPlan!;
-    checkOptions(overrides);
-    const merged = mergeOptions(this.options, overrides);
-    if (overrides.bulkhead !== undefined || overrides.retryBudget !== undefined || overrides.adaptive !== undefined || overrides.fallback !== undefined) {
-      // State of per-call options lives by name (see inline-state.ts), so the plan itself holds
-      // nothing tied to this object and a one-slot cache is all a loop reusing one object needs.
-      const name = overrides.circuitName ?? overrides.name ?? this.options.name ?? this.options.circuitName;
-      keepStateByName(merged, overrides, this.options, name, merged.registry ?? this.plan.registry);
+    let plan = this.recentPlans.find(overrides);
+    if (plan === undefined || plan === 'accepted') {
+      if (plan === undefined) validateOptions(overrides);
+      plan = this.buildPlan(overrides);
+      this.recentPlans.remember(overrides, plan);
     }
-    const plan: ExecutionPlan = {
-      ...resolvePlan(merged, { enabled: this.plan.enabled, reflectionEnabled: this.plan.reflectionEnabled, maxAttempts: this.plan.maxAttempts }),
-      hub: this.hub,
-    };
     this.lastOverrides = overrides;
     this.lastPlan = plan;
     return plan;
+  }
+
+  private buildPlan(overrides: HealingOptions): ExecutionPlan {
+    const merged = mergeOptions(this.options, overrides);
+    if (overrides.bulkhead !== undefined || overrides.retryBudget !== undefined || overrides.adaptive !== undefined || overrides.fallback !== undefined) {
+      // State of per-call options lives by name (see inline-state.ts), so the plan itself holds
+      // nothing tied to this object, and a plan found again for an equal object serves it.
+      const name = overrides.circuitName ?? overrides.name ?? this.options.name ?? this.options.circuitName;
+      keepStateByName(merged, overrides, this.options, name, merged.registry ?? this.plan.registry);
+    }
+    const env = { enabled: this.plan.enabled, reflectionEnabled: this.plan.reflectionEnabled, maxAttempts: this.plan.maxAttempts };
+    return { ...resolvePlan(merged, env), hub: this.hub };
   }
 }

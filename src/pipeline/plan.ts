@@ -5,7 +5,6 @@ import type { Clock } from '../clock.js';
 import type { EnvironmentSettings } from '../config/environment.js';
 import { healingOptionsSchema } from './options-schema.js';
 import { parseWith } from '../config/parse.js';
-import { AcceptedShapes } from '../config/shape-key.js';
 import type { PipelineHub } from '../events/pipeline-hub.js';
 import type { HealingLogger } from '../observe/logger.js';
 import { Redaction } from '../observe/redaction.js';
@@ -94,20 +93,6 @@ export function validateOptions(options: unknown): HealingOptions {
   // a class-based strategy keeps its `this` and a library strategy its plan check.
   if (valid.strategies !== undefined) valid.strategies = (options as HealingOptions).strategies;
   return valid;
-}
-
-const acceptedShapes = new AcceptedShapes();
-
-/**
- * Checks per-call options as {@link validateOptions} does, without the zod parse when options of
- * the same shape were accepted lately (see `sameShape`): options written inline in every call
- * are a new object each time, and parsing them is most of what such a call would cost. A refusal
- * is never remembered, so every bad call gets zod's precise message.
- */
-export function checkOptions(options: HealingOptions): void {
-  if (acceptedShapes.has(options)) return;
-  validateOptions(options);
-  acceptedShapes.remember(options);
 }
 
 /** Layers `overrides` over `base`: fields replace, except `retry`, which merges field by field. */
