@@ -22,11 +22,19 @@ import { runTransaction, validateSteps, type TransactionOptions, type Transactio
  * const payments = new HealingPipeline({ circuitName: 'payments', retry: { maxAttempts: 4 }, timeoutMs: 2_000 });
  * const result = await payments.execute(chargeCard, { amount: 1200 });
  * const urgent = await payments.execute(chargeCard, { amount: 99 }, { retry: { maxAttempts: 2 } });
+ *
+ * // Given its args (and result) type, its own callbacks are typed and each call is checked:
+ * const orders = new HealingPipeline<{ orderId: string }, Receipt>({
+ *   rollback: { snapshot: (args) => ledger.read(args.orderId), restore: (saved) => ledger.write(saved) },
+ * });
  * ```
+ *
+ * @typeParam PipelineArgs - The args every call of this pipeline takes (default `any`: each call's own).
+ * @typeParam PipelineResult - What every call resolves (default `any`).
  */
-export class HealingPipeline {
+export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
   /** The validated default options of this pipeline. */
-  readonly options: HealingOptions;
+  readonly options: HealingOptions<PipelineArgs, PipelineResult>;
   /** The pipeline's name in events, statistics, metrics and the HTTP endpoint. */
   readonly name: string;
   private readonly plan: ExecutionPlan;
@@ -38,7 +46,9 @@ export class HealingPipeline {
   private lastPlan: ExecutionPlan | undefined;
 
   /** @throws {HealingConfigError} naming the invalid option or environment variable. */
-  constructor(options: HealingOptions = {}) {
+  // NoInfer: the types come from the type arguments only, never from the options' callbacks, so
+  // `new HealingPipeline({ fallback: () => null })` stays a pipeline for any call, as before.
+  constructor(options: HealingOptions<NoInfer<PipelineArgs>, NoInfer<PipelineResult>> = {}) {
     this.options = validateOptions(options);
     // One AdaptiveHealing per pipeline, which its overrides inherit (they merge over these options).
     if (this.options.adaptive === true) this.options = { ...this.options, adaptive: new AdaptiveHealing() };
@@ -69,7 +79,9 @@ export class HealingPipeline {
    * succeeded or not; rejects only for misuse (`fn` not a function, invalid `overrides`) with a
    * {@link HealingConfigError}. `overrides` merge over the pipeline's options (`retry` field by field).
    */
-  execute<A, R>(fn: HealingFunction<A, R>, args: A, overrides?: HealingOptions<A, Awaited<R>>): Promise<HealingResult<Awaited<R>>> {
+  execute<A extends PipelineArgs, R extends PipelineResult | PromiseLike<PipelineResult>>(
+    fn: HealingFunction<A, R>, args: A, overrides?: HealingOptions<A, Awaited<R>>,
+  ): Promise<HealingResult<Awaited<R>>> {
     // Not `async`: that would add a promise and a frame to every call. Misuse still rejects.
     if (typeof fn !== 'function') {
       return Promise.reject(new HealingConfigError('fn', `expected the function to heal, got ${fn === null ? 'null' : typeof fn}`));
@@ -131,7 +143,9 @@ export class HealingPipeline {
    * console.log(batch.totals); // { total: 120, succeeded: 118, failed: 2, healed: 9, successRate: 0.983 }
    * ```
    */
-  executeBatch<A, R>(items: ReadonlyArray<A>, fn: HealingFunction<A, R>, options?: BatchOptions<A, Awaited<R>>): Promise<BatchResult<Awaited<R>>> {
+  executeBatch<A extends PipelineArgs, R extends PipelineResult | PromiseLike<PipelineResult>>(
+    items: ReadonlyArray<A>, fn: HealingFunction<A, R>, options?: BatchOptions<A, Awaited<R>>,
+  ): Promise<BatchResult<Awaited<R>>> {
     let concurrency: number;
     let overrides: HealingOptions | undefined;
     let plan: ExecutionPlan;

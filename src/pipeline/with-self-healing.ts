@@ -5,20 +5,35 @@ import type { HealingOptions } from './options.js';
 type AsyncMethod<This, Args extends unknown[], R> = (this: This, ...args: Args) => Promise<R>;
 
 /**
+ * What a method decorator's context is checked against: when the options' fallbacks resolve a
+ * type the method does not, TypeScript reports this property on the decorator.
+ */
+type FallbackFits<FallbackResult, MethodResult> = [FallbackResult] extends [MethodResult]
+  ? unknown
+  : { 'the fallback resolves a type this method does not return': FallbackResult };
+
+/**
  * The decorator `withSelfHealing(options)` returns. It works both as a standard (TC39) method
- * decorator and under TypeScript's `experimentalDecorators`.
+ * decorator and under TypeScript's `experimentalDecorators`. `FallbackResult` is what the
+ * options' fallbacks resolve (`never` without one): a method whose result type does not admit
+ * it is a compile error on the decorator.
  *
  * @example
  * ```ts
  * const healed: SelfHealingDecorator = withSelfHealing({ retry: { maxAttempts: 3 } });
+ * const orEmpty: SelfHealingDecorator<string[]> = withSelfHealing({ fallback: () => [] as string[] });
  * ```
  */
-export interface SelfHealingDecorator {
+export interface SelfHealingDecorator<FallbackResult = never> {
   <This, Args extends unknown[], R>(
     method: AsyncMethod<This, Args, R>,
-    context: ClassMethodDecoratorContext<This, AsyncMethod<This, Args, R>>,
+    context: ClassMethodDecoratorContext<This, AsyncMethod<This, Args, R>> & FallbackFits<FallbackResult, R>,
   ): AsyncMethod<This, Args, R>;
-  (prototype: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
+  <R>(
+    prototype: object,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<(...args: any[]) => Promise<R>> & FallbackFits<FallbackResult, R>,
+  ): PropertyDescriptor;
 }
 
 function heal<This, Args extends unknown[], R>(method: (this: This, ...args: Args) => R | Promise<R>, pipeline: HealingPipeline): AsyncMethod<This, Args, R> {
@@ -48,7 +63,7 @@ function heal<This, Args extends unknown[], R>(method: (this: This, ...args: Arg
  * const getRates = withSelfHealing(async (currency: string) => fetchRates(currency), { timeoutMs: 1_000 });
  * ```
  */
-export function withSelfHealing(options?: HealingOptions<unknown[], unknown>): SelfHealingDecorator;
+export function withSelfHealing<FallbackResult = never>(options?: HealingOptions<unknown[], FallbackResult>): SelfHealingDecorator<FallbackResult>;
 /**
  * Wraps a plain function: the wrapper resolves the healed value or rejects with a
  * {@link HealingError}; the parameter list is the `args` a reflector sees.
