@@ -6,9 +6,16 @@ type AsyncMethod<This, Args extends unknown[], R> = (this: This, ...args: Args) 
 
 /**
  * What a method decorator's context is checked against: when the options' fallbacks resolve a
- * type the method does not, TypeScript reports this property on the decorator.
+ * type the method does not, TypeScript reports this property on the decorator, so the error
+ * names the mismatch instead of a long assignability chain.
+ *
+ * @example
+ * ```ts
+ * type Fits = FallbackFits<string[], string[]>;          // unknown: nothing to report
+ * type Misfit = FallbackFits<number, string[]>;          // { 'the fallback resolves a type …': number }
+ * ```
  */
-type FallbackFits<FallbackResult, MethodResult> = [FallbackResult] extends [MethodResult]
+export type FallbackFits<FallbackResult, MethodResult> = [FallbackResult] extends [MethodResult]
   ? unknown
   : { 'the fallback resolves a type this method does not return': FallbackResult };
 
