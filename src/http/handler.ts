@@ -4,7 +4,6 @@ import type { CircuitBreakerRegistry } from '../circuit/registry.js';
 import { parseWith } from '../config/parse.js';
 import type { HealthMonitor, SystemHealth } from '../health/health-monitor.js';
 import { worstLevel, type HealthLevel } from '../health/health-level.js';
-import type { HealingStatistics } from '../stats/healing-statistics.js';
 import { bearerToken, checkAuthTokenOption, tokensMatch } from './auth.js';
 import { readJsonBody } from './body.js';
 import { hostCheckOf } from './host-allow-list.js';
@@ -12,6 +11,10 @@ import { decodeSegment as decode, methodOf, routePath } from './request-target.j
 import { renderPrometheus } from './prometheus.js';
 import { statusPage } from './status-page.js';
 import { historyBody, type HandlerHistory } from './history/history-route.js';
+import { componentOf, json, notConfigured, problem, type Route } from './responses.js';
+import { statsRoutes, type HandlerStatistics } from './stats-routes.js';
+
+export type { HandlerStatistics } from './stats-routes.js';
 
 // The handler takes anything with the methods it calls rather than our classes, so it can serve
 // a registry from another installed copy of the package, or a user's own object.
@@ -24,15 +27,6 @@ import { historyBody, type HandlerHistory } from './history/history-route.js';
  * ```
  */
 export type HandlerRegistry = Pick<CircuitBreakerRegistry, 'all' | 'find' | 'stats' | 'clock'>;
-
-/**
- * The statistics methods the handler uses: a `HealingStatistics`.
- * @example
- * ```ts
- * const source: HandlerStatistics = new HealingStatistics();
- * ```
- */
-export type HandlerStatistics = Pick<HealingStatistics, 'stats' | 'recentRecoveries'>;
 
 /**
  * The monitor methods the handler uses: a `HealthMonitor`.
@@ -106,22 +100,6 @@ const optionsSchema = z.strictObject({
 
 const emptyBodySchema = z.strictObject({});
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
-}
-
-function problem(status: number, message: string, headers?: Record<string, string>): Response {
-  return json(status, { error: message }, headers);
-}
-
-interface Route {
-  method: 'GET' | 'POST';
-  pattern: RegExp;
-  run(match: RegExpExecArray, request: Request, body: Record<string, unknown>): Response | Promise<Response>;
-}
-
 /**
  * The HTTP face of self-healing, framework-agnostic: a Fetch API handler serving system and
  * component health, breaker states, recovery statistics, recent recoveries, Prometheus metrics
@@ -133,13 +111,14 @@ interface Route {
  * |---|---|
  * | `GET /` | the status page (HTML) |
  * | `GET /health` | system health; 503 when `unhealthy` or `critical` |
- * | `GET /health/components/:name` | one component's health |
+ * | `GET /health/components/:name`, `GET /health?component=name` | one component's health |
  * | `GET /circuits`, `GET /circuits/:name` | breaker states and counters |
- * | `GET /stats` | statistics per pipeline, circuit and component |
- * | `GET /recoveries?limit=n` | recent recoveries, newest first |
+ * | `GET /stats`, `GET /stats?component=name` | statistics per pipeline, circuit and component; one component's |
+ * | `GET /recoveries?limit=n&component=name` | recent recoveries, newest first (one component's) |
  * | `GET /metrics` | Prometheus text format |
  * | `GET /history` | the last minutes per circuit and pipeline (with `history`) |
  * | `POST /circuits/:name/reset` | closes the breaker |
+ * | `POST /stats/reset`, `POST /stats/reset?component=name` | forgets the statistics (one component's) |
  * | `POST /monitoring/start`, `POST /monitoring/stop` | runs or stops the health checks |
  *
  * @throws {HealingConfigError} naming the invalid option.
@@ -163,30 +142,27 @@ export function createHealingHandler(options: HealingHandlerOptions): HealingHtt
   const basePath = parsed.basePath ?? '';
   const refreshMs = parsed.refreshMs ?? 2_000;
 
+  const componentHealth = (name: string | undefined, raw?: string): Response => {
+    const health = name === undefined ? undefined : monitor?.componentHealth(name);
+    return health === undefined ? problem(404, `no component named ${JSON.stringify(name ?? raw)}`) : json(200, health);
+  };
   const routes: Route[] = [
     { method: 'GET', pattern: /^\/?$/, run: () => page(basePath, refreshMs, parsed.history !== undefined) },
-    { method: 'GET', pattern: /^\/health$/, run: () => {
+    { method: 'GET', pattern: /^\/health$/, run: (_match, request) => {
+      const component = componentOf(request);
+      if (component instanceof Response) return component;
+      if (component.name !== undefined) return componentHealth(component.name);
       const health = systemHealth(registry, monitor);
       return json(health.level === 'unhealthy' || health.level === 'critical' ? 503 : 200, health);
     } },
-    { method: 'GET', pattern: /^\/health\/components\/([^/]+)$/, run: (match) => {
-      const name = decode(match[1]!);
-      const health = name === undefined ? undefined : monitor?.componentHealth(name);
-      return health === undefined ? problem(404, `no component named ${JSON.stringify(name ?? match[1])}`) : json(200, health);
-    } },
+    { method: 'GET', pattern: /^\/health\/components\/([^/]+)$/, run: (match) => componentHealth(decode(match[1]!), match[1]!) },
     { method: 'GET', pattern: /^\/circuits$/, run: () => json(200, registry.stats()) },
     { method: 'GET', pattern: /^\/circuits\/([^/]+)$/, run: (match) => {
       const name = decode(match[1]!);
       const breaker = name === undefined ? undefined : registry.find(name);
       return breaker === undefined ? problem(404, `no circuit named ${JSON.stringify(name ?? match[1])}`) : json(200, breaker.stats());
     } },
-    { method: 'GET', pattern: /^\/stats$/, run: () => statistics === undefined ? notConfigured('statistics') : json(200, statistics.stats()) },
-    { method: 'GET', pattern: /^\/recoveries$/, run: (_match, request) => {
-      if (statistics === undefined) return notConfigured('statistics');
-      const limit = new URL(request.url).searchParams.get('limit');
-      if (limit !== null && !/^[1-9][0-9]{0,5}$/.test(limit)) return problem(400, 'limit must be a positive integer');
-      return json(200, statistics.recentRecoveries(limit === null ? undefined : Number(limit)));
-    } },
+    ...statsRoutes(statistics),
     { method: 'GET', pattern: /^\/metrics$/, run: () => new Response(renderPrometheus({ registry, statistics, monitor }), {
       status: 200,
       headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' },
@@ -255,10 +231,6 @@ function authorise(request: Request, authToken: string | undefined): Response | 
   if (presented === undefined) return problem(401, 'missing bearer token', { 'www-authenticate': 'Bearer realm="self-healing"' });
   if (!tokensMatch(presented, authToken)) return problem(403, 'wrong token');
   return undefined;
-}
-
-function notConfigured(what: 'statistics' | 'monitor' | 'history'): Response {
-  return problem(404, `no ${what} on this endpoint: pass \`${what}\` to createHealingHandler`);
 }
 
 function page(basePath: string, refreshMs: number, history: boolean): Response {

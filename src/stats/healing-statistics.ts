@@ -142,17 +142,46 @@ export class HealingStatistics {
     };
   }
 
-  /** The most recent recoveries (executions that took a healing action), newest first. */
-  recentRecoveries(limit?: number): RecoveryRecord[] {
-    return this.recent.newest(limit);
+  /**
+   * One component's counters, or `undefined` when nothing was counted under that name.
+   * @example
+   * ```ts
+   * const billing = statistics.component('billing'); // { calls, successes, failures, healed, ... }
+   * ```
+   */
+  component(name: string): StatisticsCounters | undefined {
+    return this.components.get(name)?.toJSON();
   }
 
-  /** Forgets everything counted (tracking goes on). */
-  reset(): void {
+  /**
+   * The most recent recoveries (executions that took a healing action), newest first; with
+   * `component`, only that component's.
+   * @example
+   * ```ts
+   * const lastTen = statistics.recentRecoveries(10, { component: 'billing' });
+   * ```
+   */
+  recentRecoveries(limit?: number, filter: { component?: string } = {}): RecoveryRecord[] {
+    if (filter.component === undefined) return this.recent.newest(limit);
+    return this.recent.newest().filter((record) => record.component === filter.component).slice(0, limit);
+  }
+
+  /**
+   * Forgets everything counted (tracking goes on). Given a component, forgets only that
+   * component's counters (its pipelines' and circuits' counters, and the recent recoveries,
+   * stay); `false` when nothing was counted under that name.
+   * @example
+   * ```ts
+   * statistics.reset('billing'); // after fixing billing, count it afresh
+   * ```
+   */
+  reset(component?: string): boolean {
+    if (component !== undefined) return this.components.delete(component);
     this.pipelines.clear();
     this.circuits.clear();
     this.components.clear();
     this.recent.clear();
+    return true;
   }
 
   private recordError(category: string, labels: StatisticsLabels): void {
