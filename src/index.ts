@@ -7,7 +7,7 @@ export { executeWithHealing } from './pipeline/execute-with-healing.js';
 export { HealingPipeline } from './pipeline/healing-pipeline.js';
 export { executeBatch } from './pipeline/execute-batch.js';
 export type { BatchOptions, BatchResult } from './batch/batch.js';
-export { withSelfHealing, type SelfHealingDecorator, type FallbackFits } from './pipeline/with-self-healing.js';
+export { withSelfHealing, type SelfHealingDecorator } from './pipeline/with-self-healing.js';
 export type { HealingResult, HealingAction, HealingActionKind, GiveUpReason } from './pipeline/healing-result.js';
 export type { HealingStrategy, StrategyContext, StrategyAction, NextStrategy, Outcome } from './pipeline/strategy.js';
 export { oneRecoveryPerKey } from './shared-recovery/one-recovery-per-key.js';

@@ -5,25 +5,12 @@ import type { HealingOptions } from './options.js';
 type AsyncMethod<This, Args extends unknown[], R> = (this: This, ...args: Args) => Promise<R>;
 
 /**
- * What a method decorator's context is checked against: when the options' fallbacks resolve a
- * type the method does not, TypeScript reports this property on the decorator, so the error
- * names the mismatch instead of a long assignability chain.
- *
- * @example
- * ```ts
- * type Fits = FallbackFits<string[], string[]>;          // unknown: nothing to report
- * type Misfit = FallbackFits<number, string[]>;          // { 'the fallback resolves a type …': number }
- * ```
- */
-export type FallbackFits<FallbackResult, MethodResult> = [FallbackResult] extends [MethodResult]
-  ? unknown
-  : { 'the fallback resolves a type this method does not return': FallbackResult };
-
-/**
  * The decorator `withSelfHealing(options)` returns. It works both as a standard (TC39) method
  * decorator and under TypeScript's `experimentalDecorators`. `FallbackResult` is what the
  * options' fallbacks resolve (`never` without one): a method whose result type does not admit
- * it is a compile error on the decorator.
+ * it is a compile error on the decorator, reported as a property named "the fallback resolves a
+ * type this method does not return" so the message names the mismatch. (The check is written out
+ * in both signatures rather than named, to keep the main entry's type count down.)
  *
  * @example
  * ```ts
@@ -34,12 +21,12 @@ export type FallbackFits<FallbackResult, MethodResult> = [FallbackResult] extend
 export interface SelfHealingDecorator<FallbackResult = never> {
   <This, Args extends unknown[], R>(
     method: AsyncMethod<This, Args, R>,
-    context: ClassMethodDecoratorContext<This, AsyncMethod<This, Args, R>> & FallbackFits<FallbackResult, R>,
+    context: ClassMethodDecoratorContext<This, AsyncMethod<This, Args, R>> & ([FallbackResult] extends [R] ? unknown : { 'the fallback resolves a type this method does not return': FallbackResult }),
   ): AsyncMethod<This, Args, R>;
   <R>(
     prototype: object,
     propertyKey: string | symbol,
-    descriptor: TypedPropertyDescriptor<(...args: any[]) => Promise<R>> & FallbackFits<FallbackResult, R>,
+    descriptor: TypedPropertyDescriptor<(...args: any[]) => Promise<R>> & ([FallbackResult] extends [R] ? unknown : { 'the fallback resolves a type this method does not return': FallbackResult }),
   ): PropertyDescriptor;
 }
 
