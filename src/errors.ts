@@ -71,15 +71,17 @@ export class CircuitOpenError extends Error {
   /** How long until the breaker lets a probe through, in ms (0 when a probe is already in flight). */
   readonly retryAfterMs: number;
 
-  private constructor(circuit: string, retryAfterMs: number) {
-    super(`Circuit "${circuit}" is open: the call was refused without running it`);
+  private constructor(circuit: string, retryAfterMs: number, rampPercent: number | null) {
+    super(rampPercent === null
+      ? `Circuit "${circuit}" is open: the call was refused without running it`
+      : `Circuit "${circuit}" is ramping up after a recovery (admitting ${rampPercent} % of calls): the call was refused without running it`);
     this.circuit = circuit;
     this.retryAfterMs = retryAfterMs;
   }
 
-  /** Creates the error without capturing a stack trace. */
-  static create(circuit: string, retryAfterMs: number): CircuitOpenError {
-    return withoutStack(() => new CircuitOpenError(circuit, retryAfterMs));
+  /** Creates the error without capturing a stack trace; `rampPercent` when a ramp refused it. */
+  static create(circuit: string, retryAfterMs: number, rampPercent: number | null = null): CircuitOpenError {
+    return withoutStack(() => new CircuitOpenError(circuit, retryAfterMs, rampPercent));
   }
 }
 

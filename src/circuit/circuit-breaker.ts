@@ -62,10 +62,10 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
     const parent = this.parent;
     if (parent !== undefined && !parent.admitChild()) return this.reject('parent-open');
     const state = this.state;
-    if (state === 'CLOSED') return true;
+    if (state === 'CLOSED' && (this.ramp === undefined || this.rampAdmits())) return true;
     if (state === 'HALF_OPEN' && this.takeProbeSlot()) return true;
     parent?.releasePermission();
-    return this.reject(this.forced === 'OPEN' ? 'isolated' : state === 'OPEN' ? 'open' : 'half-open-full');
+    return this.reject(this.forced === 'OPEN' ? 'isolated' : state === 'OPEN' ? 'open' : state === 'CLOSED' ? 'ramping' : 'half-open-full');
   }
 
   /**
@@ -138,6 +138,14 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
     return { release: () => this.unforce(token) };
   }
 
+  /**
+   * The percent of calls a ramping breaker admits now (rising to 100 over the config's
+   * `ramp.durationMs` after a recovery), or `null` when it is not ramping.
+   */
+  get rampingPercent(): number | null {
+    return this.ramp === undefined ? null : this.rampPercent();
+  }
+
   /** How long until an open breaker admits a probe, in ms (0 unless `OPEN`). */
   remainingOpenMs(): number {
     if (this.forced !== undefined || this.current !== 'OPEN') return 0;
@@ -177,6 +185,7 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
       breakDurationMs: this.breakMs(Math.max(1, this.openings)),
       halfOpenMaxCalls: this.config.halfOpenMaxCalls,
       successThreshold: this.config.successThreshold,
+      rampPercent: this.rampingPercent,
     };
   }
 
@@ -197,7 +206,8 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
     const parent = this.parent;
     if (parent !== undefined && !parent.admitChild()) return false;
     const state = this.state;
-    if (state === 'CLOSED') return true;
+    // A ramping parent ramps its children's calls too: together they are its traffic.
+    if (state === 'CLOSED' && (this.ramp === undefined || this.rampAdmits())) return true;
     if (state === 'HALF_OPEN' && this.takeProbeSlot()) return true;
     parent?.releasePermission();
     return false;

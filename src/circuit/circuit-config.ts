@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Classification } from '../classify/classification.js';
 import { parseWith } from '../config/parse.js';
+import { rampConfigSchema, type RampConfig } from '../core/traffic-ramp.js';
 import { breakDurationSchema, configuredBreak, oneBreakDuration, type BreakDurationSetting } from './break-duration.js';
 
 /**
@@ -109,6 +110,13 @@ export interface CircuitBreakerConfig {
   shouldTrip?: (error: unknown, classification: Classification) => boolean;
   /** The name of a parent breaker: an open parent refuses this breaker's calls, and this breaker's outcomes roll up to it. */
   parent?: string;
+  /**
+   * After the breaker closes on a successful probe, admit a share of calls that rises from
+   * `startPercent` (default 10) to 100 % over `durationMs`; the calls not admitted are refused
+   * like an open circuit (reason `'ramping'`), so the pipeline's fallback serves them. Default: no
+   * ramp, every call admitted at once. A `reset()` or `forceClose()` does not ramp.
+   */
+  ramp?: RampConfig;
 }
 
 /** A config with every default filled in; shared (frozen) by breakers with equal settings. */
@@ -122,6 +130,7 @@ export interface ResolvedCircuitBreakerConfig {
   readonly slowCallMs: number | undefined;
   readonly shouldTrip: ((error: unknown, classification: Classification) => boolean) | undefined;
   readonly parent: string | undefined;
+  readonly ramp: Readonly<RampConfig> | undefined;
 }
 
 const MAX_MS = 2 ** 31 - 1;
@@ -162,6 +171,7 @@ export const circuitBreakerConfigSchema = z.strictObject({
   slowCallMs: z.number().min(0).max(MAX_MS).optional(),
   shouldTrip: fn<ResolvedCircuitBreakerConfig['shouldTrip']>('a function (error, classification) => boolean').optional(),
   parent: z.string().min(1).optional(),
+  ramp: rampConfigSchema.optional(),
 }).refine(...oneBreakDuration).refine((c) => c.successThreshold === undefined || c.successThreshold <= (c.halfOpenMaxCalls ?? 1), {
   message: 'successThreshold cannot exceed halfOpenMaxCalls (the breaker could never close)', path: ['successThreshold'],
 });
@@ -177,6 +187,7 @@ export const DEFAULT_CIRCUIT_BREAKER_CONFIG: ResolvedCircuitBreakerConfig = Obje
   slowCallMs: undefined,
   shouldTrip: undefined,
   parent: undefined,
+  ramp: undefined,
 });
 
 const sharedConfigs = new Map<string, ResolvedCircuitBreakerConfig>();
@@ -199,7 +210,7 @@ export function resolveCircuitBreakerConfig(config: CircuitBreakerConfig | undef
   const key = JSON.stringify(resolved);
   let shared = sharedConfigs.get(key);
   if (shared === undefined) {
-    shared = Object.freeze({ ...resolved, policy: Object.freeze({ ...resolved.policy }) });
+    shared = Object.freeze({ ...resolved, policy: Object.freeze({ ...resolved.policy }), ramp: resolved.ramp && Object.freeze({ ...resolved.ramp }) });
     if (sharedConfigs.size < 1_000) sharedConfigs.set(key, shared);
   }
   return shared;

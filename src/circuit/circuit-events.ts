@@ -38,7 +38,7 @@ export interface CircuitStateChange {
 export interface CircuitRejection {
   circuit: string;
   state: CircuitState;
-  reason: 'open' | 'half-open-full' | 'parent-open' | 'isolated';
+  reason: 'open' | 'half-open-full' | 'parent-open' | 'isolated' | 'ramping';
 }
 
 /**

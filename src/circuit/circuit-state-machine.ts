@@ -3,6 +3,7 @@ import type { ResolvedCircuitBreakerConfig } from './circuit-config.js';
 import { Listeners, type CircuitEvents, type TransitionReason } from './circuit-events.js';
 import type { BreakerHost, CircuitState, SavedCircuitState } from './circuit-types.js';
 import type { TripWindow } from './trip-window.js';
+import { TrafficRamp } from '../core/traffic-ramp.js';
 
 /**
  * Which moves the state machine allows. `CLOSED → CLOSED` is a reset (counts are forgotten);
@@ -44,6 +45,8 @@ export abstract class CircuitStateMachine {
   /** The rate policy's outcomes, created on first use. */
   protected window: TripWindow | undefined = undefined;
   protected listeners: Listeners<CircuitEvents> | undefined = undefined;
+  /** The traffic ramp after a recovery, while it lasts (only with a `ramp` config). */
+  protected ramp: TrafficRamp | undefined = undefined;
 
   constructor(name: string, config: ResolvedCircuitBreakerConfig, host: BreakerHost) {
     this.name = name;
@@ -68,13 +71,18 @@ export abstract class CircuitStateMachine {
     this.current = to;
     this.probes = undefined;
     this.halfOpenSuccesses = 0;
+    this.ramp = undefined;
     if (to === 'OPEN') {
       this.openings++;
       this.openedAt = at;
       this.openUntil = at + this.breakMs(this.openings);
     } else if (to === 'CLOSED') {
       this.consecutiveFailures = 0;
-      if (reason === 'probe-succeeded') this.openings = 0; // recovered: the growing break starts over
+      if (reason === 'probe-succeeded') {
+        this.openings = 0; // recovered: the growing break starts over
+        // Only a recovery the probes proved ramps: a reset or a restore is an operator's call.
+        if (this.config.ramp !== undefined) this.ramp = TrafficRamp.start(this.config.ramp, at);
+      }
       this.window?.clear();
     }
     if (seen !== to) this.announce(seen, to, reason, at);
@@ -89,6 +97,29 @@ export abstract class CircuitStateMachine {
     if (probes.length >= this.config.halfOpenMaxCalls) return false;
     probes.push(now);
     return true;
+  }
+
+  /**
+   * Whether a closed breaker's ramp admits one more call now (always, without a ramp or once it is
+   * over). A forced-closed breaker admits everything.
+   */
+  protected rampAdmits(): boolean {
+    const ramp = this.ramp;
+    if (ramp === undefined || this.forced !== undefined) return true;
+    const now = this.host.clock.now();
+    if (ramp.over(now)) {
+      this.ramp = undefined;
+      return true;
+    }
+    return ramp.admit(now);
+  }
+
+  /** The percent of calls the ramp admits now, or `null` when the breaker is not ramping. */
+  protected rampPercent(): number | null {
+    const ramp = this.ramp;
+    if (ramp === undefined || this.forced !== undefined || this.current !== 'CLOSED') return null;
+    const now = this.host.clock.now();
+    return ramp.over(now) ? null : Math.round(ramp.share(now) * 100);
   }
 
   /** Frees a probe slot: outcomes do not say which probe they end, so the oldest settles. */
@@ -136,6 +167,7 @@ export abstract class CircuitStateMachine {
     this.consecutiveFailures = saved.state === 'CLOSED' ? saved.consecutiveFailures : 0;
     this.probes = undefined;
     this.halfOpenSuccesses = 0;
+    this.ramp = undefined;
     if (saved.state === 'OPEN') {
       this.openUntil = now + saved.remainingOpenMs;
       this.openedAt = this.openUntil - this.breakMs(Math.max(1, saved.openings));

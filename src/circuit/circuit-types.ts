@@ -31,7 +31,7 @@ export interface CircuitBreakerStats {
   failures: number;
   /** Successes slower than `slowCallMs` (also counted in `failures` for tripping, not in `successes`). */
   slowCalls: number;
-  /** Calls refused while open, while half-open probes were all taken, or by an open parent. */
+  /** Calls refused while open, while half-open probes were all taken, by an open parent, or by a ramp. */
   rejections: number;
   /** When the breaker last opened (ms since the epoch), or `null`. */
   openedAt: number | null;
@@ -49,6 +49,8 @@ export interface CircuitBreakerStats {
   breakDurationMs: number;
   halfOpenMaxCalls: number;
   successThreshold: number;
+  /** The percent of calls admitted now while ramping up after a recovery (see `ramp`), else `null`. */
+  rampPercent: number | null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rampConfigSchema } from '../core/traffic-ramp.js';
 
 // The schemas of the parts each layer builds; the whole HealingOptions schema is in
 // pipeline/options-schema.ts, which may check instances of circuit/ and degrade/ classes.
@@ -40,6 +41,7 @@ export const featureConfigSchema = z.strictObject({
   healthCheck: fn('a function healthCheck(signal)'),
   checkIntervalMs: z.number().positive().max(2 ** 31 - 1).optional(),
   checkTimeoutMs: z.number().positive().max(2 ** 31 - 1).optional(),
+  ramp: rampConfigSchema.optional(),
 });
 
 export const adaptiveConfigSchema = z.strictObject({

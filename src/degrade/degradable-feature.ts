@@ -1,5 +1,6 @@
 import { Listeners } from '../circuit/circuit-events.js';
 import { withinTimeout, type Clock } from '../clock.js';
+import { TrafficRamp, type RampConfig } from '../core/traffic-ramp.js';
 
 /**
  * How a feature degrades: off after `failureThreshold` consecutive failed calls, back on when a
@@ -22,6 +23,13 @@ export interface FeatureConfig<T = unknown> {
   checkIntervalMs?: number;
   /** A health check taking longer fails, in ms. Default 10 000. */
   checkTimeoutMs?: number;
+  /**
+   * When a passing health check switches the feature back on, send a share of calls to fn that
+   * rises from `startPercent` (default 10) to 100 % over `durationMs`; the rest keep being served
+   * the fallback (a `'degraded'` action with reason `feature_ramping`). Default: no ramp. Switching
+   * it on by hand (`enable()`) does not ramp.
+   */
+  ramp?: RampConfig;
 }
 
 /**
@@ -71,6 +79,8 @@ export class DegradableFeature<T = unknown> {
   private readonly healthCheck: (signal: AbortSignal) => unknown;
   private readonly checkIntervalMs: number;
   private readonly checkTimeoutMs: number;
+  private readonly rampConfig: RampConfig | undefined;
+  private ramp: TrafficRamp | undefined = undefined;
   private on = true;
   private failures = 0;
   private lastCheckAt = 0;
@@ -84,12 +94,38 @@ export class DegradableFeature<T = unknown> {
     this.healthCheck = config.healthCheck;
     this.checkIntervalMs = config.checkIntervalMs ?? 30_000;
     this.checkTimeoutMs = config.checkTimeoutMs ?? 10_000;
+    this.rampConfig = config.ramp;
   }
 
   /** Whether the feature is on. While off, reading it starts a health check when one is due. */
   get enabled(): boolean {
     if (!this.on && this.checking === undefined && this.clock.now() - this.lastCheckAt >= this.checkIntervalMs) void this.check();
     return this.on;
+  }
+
+  /**
+   * Whether this call goes to fn: `'on'`; `'off'` while the feature is off; `'ramping'` when a
+   * ramp after a recovery keeps it on the fallback. Reading it may start a due health check, as
+   * `enabled` does.
+   */
+  admit(): 'on' | 'off' | 'ramping' {
+    if (!this.enabled) return 'off';
+    const ramp = this.ramp;
+    if (ramp === undefined) return 'on';
+    const now = this.clock.now();
+    if (ramp.over(now)) {
+      this.ramp = undefined;
+      return 'on';
+    }
+    return ramp.admit(now) ? 'on' : 'ramping';
+  }
+
+  /** The percent of calls sent to fn now while ramping up after a recovery, else `null`. */
+  get rampingPercent(): number | null {
+    const ramp = this.ramp;
+    if (ramp === undefined || !this.on) return null;
+    const now = this.clock.now();
+    return ramp.over(now) ? null : Math.round(ramp.share(now) * 100);
   }
 
   /** Records a successful call: the failure count starts again. */
@@ -143,6 +179,7 @@ export class DegradableFeature<T = unknown> {
 
   private switchOff(reason: FeatureChange['reason']): void {
     this.on = false;
+    this.ramp = undefined;
     this.failures = 0;
     this.lastCheckAt = this.clock.now(); // the first check comes checkIntervalMs after switching off
     this.listeners.emit('disabled', { feature: this.name, reason, at: this.clock.now() });
@@ -150,6 +187,7 @@ export class DegradableFeature<T = unknown> {
 
   private switchOn(reason: FeatureChange['reason']): void {
     this.on = true;
+    if (reason === 'health-check' && this.rampConfig !== undefined) this.ramp = TrafficRamp.start(this.rampConfig, this.clock.now());
     this.failures = 0;
     this.listeners.emit('enabled', { feature: this.name, reason, at: this.clock.now() });
   }

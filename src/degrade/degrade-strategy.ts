@@ -10,9 +10,13 @@ export const degradeStrategy: AroundStrategy = {
   name: 'degrade',
   async run(run: Execution, next: Step): Promise<boolean> {
     const feature = run.plan.feature!;
-    if (!feature.enabled) {
-      run.record({ kind: 'degraded', attempt: 0, reason: 'feature_off',
-        detail: `feature "${feature.name}" is switched off after failures: served its fallback without calling fn` });
+    const admission = feature.admit();
+    if (admission !== 'on') {
+      run.record(admission === 'off'
+        ? { kind: 'degraded', attempt: 0, reason: 'feature_off',
+          detail: `feature "${feature.name}" is switched off after failures: served its fallback without calling fn` }
+        : { kind: 'degraded', attempt: 0, reason: 'feature_ramping',
+          detail: `feature "${feature.name}" is ramping up after a recovery (${feature.rampingPercent ?? 100} % of calls reach fn): served its fallback without calling fn` });
       run.value = feature.fallback;
       run.fallbackServed = true;
       run.servedBy = `feature:${feature.name}`;

@@ -118,6 +118,13 @@ function renderCircuits(circuits) {
     const state = document.createElement("td");
     state.dataset.state = c.state;
     state.append(badge(c.state));
+    // A breaker ramping up after a recovery admits only this share of calls for now.
+    if (c.rampPercent !== null && c.rampPercent !== undefined) {
+      const ramp = badge("ramping " + c.rampPercent + " %");
+      ramp.className = "badge HALF_OPEN ramp";
+      ramp.dataset.ramp = String(c.rampPercent);
+      state.append(" ", ramp);
+    }
     tr.append(cell(c.name), state, cell((errorRate(c) * 100).toFixed(1) + " %", "num"),
       cell(String(c.successes ?? "-"), "num"), cell(String(c.failures ?? "-"), "num"), cell(String(c.rejections ?? "-"), "num"));
     return tr;

@@ -115,12 +115,17 @@ function refuse(run: Execution, breaker: CircuitBreakerLike): typeof REFUSED {
   run.refused = true;
   run.circuitTriggered = true;
   const remainingOpenMs = breaker.remainingOpenMs();
-  run.fail(CircuitOpenError.create(breaker.name, remainingOpenMs));
+  const state = breaker.state;
+  // A closed breaker that refuses is ramping up (only a CircuitBreaker with a `ramp` does).
+  const rampPercent = state === 'CLOSED' ? (breaker as { rampingPercent?: number | null }).rampingPercent ?? null : null;
+  run.fail(CircuitOpenError.create(breaker.name, remainingOpenMs, rampPercent));
   run.record({
     kind: 'circuit_open',
     attempt: run.attempts + 1,
     category: 'circuit_open',
-    detail: `circuit "${breaker.name}" (${breaker.state}) refused attempt ${run.attempts + 1} without calling fn`,
+    detail: rampPercent === null
+      ? `circuit "${breaker.name}" (${state}) refused attempt ${run.attempts + 1} without calling fn`
+      : `circuit "${breaker.name}" is ramping up after a recovery (admitting ${rampPercent} % of calls): refused attempt ${run.attempts + 1} without calling fn`,
   });
   return REFUSED;
 }

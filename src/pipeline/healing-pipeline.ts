@@ -78,9 +78,24 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
    * Runs `fn(args, ctx)` and heals it. Resolves a {@link HealingResult} whether the call
    * succeeded or not; rejects only for misuse (`fn` not a function, invalid `overrides`) with a
    * {@link HealingConfigError}. `overrides` merge over the pipeline's options (`retry` field by field).
+   * @example
+   * ```ts
+   * const result = await pipeline.execute(({ id }, { signal }) => fetchUser(id, { signal }), { id: 42 });
+   * ```
    */
   execute<A extends PipelineArgs, R extends PipelineResult | PromiseLike<PipelineResult>>(
     fn: HealingFunction<A, R>, args: A, overrides?: HealingOptions<A, Awaited<R>>,
+  ): Promise<HealingResult<Awaited<R>>>;
+  /**
+   * A function that takes no args needs none: `pipeline.execute(fn)`.
+   * @example
+   * ```ts
+   * const health = await pipeline.execute(async () => (await fetch('https://api.example.com/health')).json());
+   * ```
+   */
+  execute<R extends PipelineResult | PromiseLike<PipelineResult>>(fn: HealingFunction<undefined, R>): Promise<HealingResult<Awaited<R>>>;
+  execute<A extends PipelineArgs, R extends PipelineResult | PromiseLike<PipelineResult>>(
+    fn: HealingFunction<A, R>, args?: A, overrides?: HealingOptions<A, Awaited<R>>,
   ): Promise<HealingResult<Awaited<R>>> {
     // Not `async`: that would add a promise and a frame to every call. Misuse still rejects.
     if (typeof fn !== 'function') {

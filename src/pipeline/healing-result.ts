@@ -92,7 +92,7 @@ export interface HealingAction {
   /**
    * Why: the give-up reason, why a reflection proposal was rejected, which undo step ran
    * (`rollback`: `restore`, `compensate`, `snapshot`), why the bulkhead refused (`full`,
-   * `queue_timeout`), who won a hedge (`hedge_won`, `first_won`), `feature_off` (`degraded`), or
+   * `queue_timeout`), who won a hedge (`hedge_won`, `first_won`), `feature_off` or `feature_ramping` (`degraded`), or
    * `adaptive` (a fallback skipped by adaptive healing).
    */
   reason?: GiveUpReason | string;

@@ -279,6 +279,7 @@ describe('CircuitBreaker: reset and stats', () => {
       breakDurationMs: 60_000,
       halfOpenMaxCalls: 1,
       successThreshold: 1,
+      rampPercent: null,
     });
   });
 

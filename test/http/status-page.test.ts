@@ -50,4 +50,33 @@ describe.runIf(browserTestsRun)('status page in headless Chromium', () => {
       await server.close();
     }
   }, 30_000);
+
+  it('marks a breaker that is ramping up after a recovery with the share of calls it admits now', async () => {
+    const clock = new ManualClock();
+    const registry = new CircuitBreakerRegistry({ clock });
+    const search = registry.get('search', { failureThreshold: 1, breakDurationMs: 5_000, ramp: { durationMs: 10_000, startPercent: 10 } });
+    search.recordFailure();
+    await clock.advance(5_000);
+    expect(search.canExecute()).toBe(true);
+    search.recordSuccess(); // the probe closes it: the ramp starts at 10 %
+    await clock.advance(5_000);
+    const server = await serve(createHealingHandler({ registry, statistics: new HealingStatistics(), refreshMs: 250 }));
+    const page = await browser().newPage({ viewport: { width: 1100, height: 640 } });
+    const problems = watchProblems(page);
+    try {
+      await page.goto(`${server.url}/`);
+      const ramp = page.locator('tr[data-circuit="search"] .ramp');
+      await expect.poll(() => ramp.textContent()).toBe('ramping 55 %');
+      // The page follows the ramp without a reload, and drops the mark once it is over.
+      await clock.advance(3_000);
+      await expect.poll(() => ramp.textContent(), { timeout: 5_000 }).toBe('ramping 82 %');
+      await clock.advance(2_000);
+      await expect.poll(() => ramp.count(), { timeout: 5_000 }).toBe(0);
+      expect(await page.locator('tr[data-circuit="search"] td[data-state]').getAttribute('data-state')).toBe('CLOSED');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  }, 30_000);
 });
