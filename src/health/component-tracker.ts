@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
-import { levelForErrorRate, LEVELS, type HealthLevel, type HealthThresholds } from './health-level.js';
-import type { CheckResult, ComponentHealth, HealthAlert, HealthCheck } from './health-types.js';
+import { levelWithHysteresis, LEVELS, worstLevel, type HealthLevel, type HealthThresholds } from './health-level.js';
+import type { CheckResult, ComponentHealth, HealthAlert, HealthCheck, RecurringError } from './health-types.js';
 import { SampleWindow } from './sample-window.js';
 
 /** What a monitor keeps about one component. */
@@ -9,6 +9,8 @@ export interface TrackedComponent {
   check: HealthCheck | undefined;
   lastCheck: CheckResult | null;
   level: HealthLevel;
+  /** The level the error rate alone gives (kept apart, so hysteresis steps from it, not from a check's level). */
+  rateLevel: HealthLevel;
 }
 
 /**
@@ -22,6 +24,7 @@ export class ComponentTracker {
   constructor(
     private readonly clock: Clock,
     private readonly thresholds: Readonly<HealthThresholds>,
+    private readonly hysteresis: number,
     private readonly maxSamples: number,
     private readonly windowMs: number,
     private readonly onLevelChange: (alert: HealthAlert) => void,
@@ -35,7 +38,7 @@ export class ComponentTracker {
   componentFor(name: string): TrackedComponent {
     let component = this.components.get(name);
     if (component === undefined) {
-      component = { window: new SampleWindow(this.maxSamples, this.windowMs), check: undefined, lastCheck: null, level: 'healthy' };
+      component = { window: new SampleWindow(this.maxSamples, this.windowMs), check: undefined, lastCheck: null, level: 'healthy', rateLevel: 'healthy' };
       this.components.set(name, component);
     }
     return component;
@@ -50,12 +53,25 @@ export class ComponentTracker {
     return [...this.components.keys()];
   }
 
-  /** Records one call now (a non-finite duration counts as 0). */
-  record(name: string, outcome: { ok: boolean; durationMs: number }): void {
+  /** Records one call now (a non-finite duration counts as 0), with the error categories it met. */
+  record(name: string, outcome: { ok: boolean; durationMs: number }, categories?: readonly string[]): void {
     const component = this.componentFor(name);
     const now = this.clock.now();
-    component.window.record(now, outcome.ok === true, Number.isFinite(outcome.durationMs) ? outcome.durationMs : 0);
+    component.window.record(now, outcome.ok === true, Number.isFinite(outcome.durationMs) ? outcome.durationMs : 0, categories);
     this.evaluate(name, component, now, 'error-rate');
+  }
+
+  /** The categories met by at least `minCount` calls in a component's window, most frequent first. */
+  recurring(minCount: number, only?: string): RecurringError[] {
+    const now = this.clock.now();
+    const found: RecurringError[] = [];
+    for (const [component, tracked] of this.components) {
+      if (only !== undefined && component !== only) continue;
+      for (const [category, { count, firstAt, lastAt }] of tracked.window.categoryCounts(now)) {
+        if (count >= minCount) found.push({ component, category, count, firstAt, lastAt });
+      }
+    }
+    return found.sort((a, b) => b.count - a.count || b.lastAt - a.lastAt);
   }
 
   /** Keeps the result of a component's check; a failed one makes it critical. */
@@ -94,11 +110,14 @@ export class ComponentTracker {
   private evaluate(name: string, component: TrackedComponent, now: number, cause: HealthAlert['cause']): { calls: number; failures: number } {
     const totals = component.window.totals(now);
     const errorRate = totals.calls === 0 ? 0 : totals.failures / totals.calls;
-    let level = levelForErrorRate(errorRate, this.thresholds);
-    const checkFailed = component.lastCheck !== null && !component.lastCheck.ok;
-    if (checkFailed) level = LEVELS[LEVELS.length - 1]!;
+    const rateLevel = levelWithHysteresis(errorRate, component.rateLevel, this.thresholds, this.hysteresis);
+    component.rateLevel = rateLevel;
+    const checkLevel = component.lastCheck?.level ?? 'healthy';
+    const level = worstLevel(rateLevel, checkLevel);
+    // The check decides when its level is the worse one.
+    const checkDecides = LEVELS.indexOf(checkLevel) > LEVELS.indexOf(rateLevel);
     if (level !== component.level) {
-      const alert: HealthAlert = { component: name, from: component.level, to: level, errorRate, cause: checkFailed || cause === 'check' ? 'check' : 'error-rate', at: now };
+      const alert: HealthAlert = { component: name, from: component.level, to: level, errorRate, cause: checkDecides || cause === 'check' ? 'check' : 'error-rate', at: now };
       component.level = level;
       this.onLevelChange(alert);
     }

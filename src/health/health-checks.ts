@@ -1,26 +1,39 @@
 import { unrefTimer, withinTimeout, type Clock } from '../clock.js';
 import { toError } from '../errors.js';
 import { redactMessage } from '../observe/redact.js';
+import { LEVELS, type HealthLevel } from './health-level.js';
 import type { CheckResult, HealthCheck } from './health-types.js';
 
+/** The level a check's verdict gives: a known level as answered, `true`/`{ ok: true }` healthy, anything else critical. */
+function levelOf(verdict: unknown): HealthLevel {
+  if (verdict === true) return 'healthy';
+  if (typeof verdict === 'string') return LEVELS.includes(verdict as HealthLevel) ? verdict as HealthLevel : 'critical';
+  if (typeof verdict !== 'object' || verdict === null) return 'critical';
+  const { level, ok } = verdict as { level?: unknown; ok?: unknown };
+  if (level !== undefined) return LEVELS.includes(level as HealthLevel) ? level as HealthLevel : 'critical';
+  return ok === true ? 'healthy' : 'critical';
+}
+
 /**
- * Runs one custom check against `timeoutMs`. Never rejects: a throw, a timeout or a falsy verdict
- * is a failed result, its detail redacted since it may quote whatever the check touched.
+ * Runs one custom check against `timeoutMs`. Never rejects: a throw, a timeout or a verdict that
+ * is neither healthy nor a known level is a `critical` result; its detail is redacted, since it
+ * may quote whatever the check touched.
  */
 export async function runCheck(clock: Clock, timeoutMs: number, check: HealthCheck): Promise<CheckResult> {
   const started = clock.now();
-  let ok = false;
+  let level: HealthLevel = 'critical';
   let detail: string | null = null;
   try {
-    const verdict = await withinTimeout(clock, timeoutMs, check, () => new Error(`check timed out after ${timeoutMs} ms`));
-    ok = verdict === true || (typeof verdict === 'object' && verdict !== null && verdict.ok === true);
-    if (typeof verdict === 'object' && verdict !== null && typeof verdict.detail === 'string') detail = redactMessage(verdict.detail);
-    else if (!ok) detail = 'the check reported a failure';
+    const verdict: unknown = await withinTimeout(clock, timeoutMs, check, () => new Error(`check timed out after ${timeoutMs} ms`));
+    level = levelOf(verdict);
+    const given = typeof verdict === 'object' && verdict !== null ? (verdict as { detail?: unknown }).detail : undefined;
+    if (typeof given === 'string') detail = redactMessage(given);
+    else if (level === 'critical') detail = 'the check reported a failure';
   } catch (thrown) {
     detail = redactMessage(toError(thrown).message);
   }
   const at = clock.now();
-  return { ok, detail, at, durationMs: at - started };
+  return { ok: level === 'healthy', level, detail, at, durationMs: at - started };
 }
 
 /**

@@ -37,6 +37,23 @@ export function levelForErrorRate(rate: number, thresholds: HealthThresholds): H
   return 'critical';
 }
 
+/**
+ * The level of `rate` for a component now at `current`, with hysteresis: a worse level is taken
+ * as soon as its threshold is reached, but a level is left for a better one only once the rate is
+ * `hysteresis` below the threshold that led to it, so a rate hovering at a threshold does not
+ * alert on every call.
+ */
+export function levelWithHysteresis(rate: number, current: HealthLevel, thresholds: HealthThresholds, hysteresis: number): HealthLevel {
+  const raw = levelForErrorRate(rate, thresholds);
+  if (hysteresis === 0) return raw;
+  let index = LEVELS.indexOf(current);
+  const target = LEVELS.indexOf(raw);
+  if (target >= index) return raw;
+  // Step down while the rate is clear of the threshold of the level it would leave.
+  while (index > target && rate < thresholds[LEVELS[index] as Exclude<HealthLevel, 'healthy'>] - hysteresis) index--;
+  return LEVELS[index]!;
+}
+
 export function worstLevel(a: HealthLevel, b: HealthLevel): HealthLevel {
   return LEVELS.indexOf(a) >= LEVELS.indexOf(b) ? a : b;
 }

@@ -5,13 +5,13 @@ import { Listeners } from '../core/listeners.js';
 import { CheckSchedule, runCheck } from './health-checks.js';
 import type { HealthThresholds } from './health-level.js';
 import { resolveHealthOptions, type HealthMonitorOptions } from './health-options.js';
-import type { ComponentHealth, HealthAlert, HealthCheck, SystemHealth } from './health-types.js';
+import type { ComponentHealth, HealthAlert, HealthCheck, RecurringError, SystemHealth } from './health-types.js';
 import { ComponentTracker } from './component-tracker.js';
 import { summarizeSystem } from './system-health.js';
 
 // The public names of the health monitor live here, whichever file defines them.
 export type { HealthMonitorOptions } from './health-options.js';
-export type { CheckResult, ComponentHealth, HealthAlert, HealthCheck, SystemHealth } from './health-types.js';
+export type { CheckResult, CheckVerdict, ComponentHealth, HealthAlert, HealthCheck, RecurringError, SystemHealth } from './health-types.js';
 
 /**
  * Watches components by name: the error rate of their calls over a window sets their level,
@@ -46,7 +46,7 @@ export class HealthMonitor {
     this.windowMs = settings.windowMs;
     this.checkIntervalMs = settings.checkIntervalMs;
     this.checkTimeoutMs = settings.checkTimeoutMs;
-    this.components = new ComponentTracker(this.clock, this.thresholds, settings.maxSamples, this.windowMs, (alert) => this.alerts.emit('alert', alert));
+    this.components = new ComponentTracker(this.clock, this.thresholds, settings.hysteresis, settings.maxSamples, this.windowMs, (alert) => this.alerts.emit('alert', alert));
     // Each interval run also re-reads every level, so failures ageing out of the window alert
     // a recovery while monitoring runs.
     this.schedule = new CheckSchedule(this.clock, this.checkIntervalMs, () => this.checkAll(), () => this.components.evaluateAll());
@@ -76,14 +76,32 @@ export class HealthMonitor {
   }
 
   /**
-   * Records one call of a component by hand (a tracked pipeline does this for every execution).
+   * Records one call of a component by hand (a tracked pipeline does this for every execution),
+   * with the error category (or categories) it met, which {@link recurringErrors} counts.
    * @example
    * ```ts
-   * monitor.record('s3', { ok: false, durationMs: 1_250 });
+   * monitor.record('s3', { ok: false, durationMs: 1_250, category: 'timeout' });
    * ```
    */
-  record(name: string, outcome: { ok: boolean; durationMs: number }): void {
-    this.components.record(name, outcome);
+  record(name: string, outcome: { ok: boolean; durationMs: number; category?: string | readonly string[] }): void {
+    const category = outcome.category;
+    this.components.record(name, outcome, category === undefined ? undefined : typeof category === 'string' ? [category] : category);
+  }
+
+  /**
+   * The error categories that keep coming back: for each component, each category met by at
+   * least `minCount` (default 3) calls in the window (`windowMs`), most frequent first. A tracked
+   * pipeline's execution counts once per category it met, healed or not.
+   * @example
+   * ```ts
+   * const recurring = monitor.recurringErrors({ minCount: 5 });
+   * if (recurring.some(({ category }) => category === 'auth')) pager.trigger('credentials keep failing');
+   * ```
+   */
+  recurringErrors(query: { minCount?: number; component?: string } = {}): RecurringError[] {
+    const minCount = query.minCount ?? 3;
+    if (!Number.isInteger(minCount) || minCount < 1) throw new HealingConfigError('minCount', `expected an integer >= 1, got ${String(minCount)}`);
+    return this.components.recurring(minCount, query.component);
   }
 
   /**
@@ -93,8 +111,8 @@ export class HealthMonitor {
   track(pipeline: ObservablePipeline, component: string = pipeline?.name): () => void {
     if (typeof pipeline?.on !== 'function') throw new HealingConfigError('pipeline', 'expected a HealingPipeline (something with on(event, listener))');
     this.register(component);
-    const outcome = ({ result }: { result: { status: 'ok' | 'error'; durationMs: number } }) =>
-      this.record(component, { ok: result.status === 'ok', durationMs: result.durationMs });
+    const outcome = ({ result }: { result: { status: 'ok' | 'error'; durationMs: number; healingActions: ReadonlyArray<{ category?: string }> } }) =>
+      this.components.record(component, { ok: result.status === 'ok', durationMs: result.durationMs }, categoriesMet(result.healingActions));
     const offSuccess = pipeline.on('success', outcome);
     const offFailure = pipeline.on('failure', outcome);
     return () => {
@@ -158,4 +176,15 @@ export class HealthMonitor {
     }
     await Promise.all(runs);
   }
+}
+
+/** The distinct error categories an execution's actions name (`undefined` when none: most calls). */
+function categoriesMet(actions: ReadonlyArray<{ category?: string }>): readonly string[] | undefined {
+  let met: string[] | undefined;
+  for (const { category } of actions) {
+    if (category === undefined) continue;
+    if (met === undefined) met = [category];
+    else if (!met.includes(category)) met.push(category);
+  }
+  return met;
 }

@@ -21,6 +21,13 @@ export interface HealthMonitorOptions {
   maxSamples?: number;
   /** Error rates (0..1) at which a component becomes `degraded`, `unhealthy`, `critical`. Default 0.05, 0.2, 0.5. */
   thresholds?: Partial<HealthThresholds>;
+  /**
+   * How far (0..1, in error rate) below a level's threshold the rate must fall before the
+   * component leaves that level for a better one, so a rate hovering at a threshold does not
+   * alert back and forth. `0.02` with the default thresholds: degraded from 5 %, healthy again
+   * under 3 %. Default 0 (no hysteresis, as before).
+   */
+  hysteresis?: number;
   /** How often `start()` runs the checks, in ms. Default 30 000. */
   checkIntervalMs?: number;
   /** A check still pending after this long fails, in ms. Default 5 000. */
@@ -33,6 +40,7 @@ export interface HealthMonitorOptions {
 export interface HealthSettings {
   clock: Clock;
   thresholds: Readonly<HealthThresholds>;
+  hysteresis: number;
   windowMs: number;
   maxSamples: number;
   checkIntervalMs: number;
@@ -49,6 +57,7 @@ const optionsSchema = z.strictObject({
   windowMs: ms.optional(),
   maxSamples: z.number().int().min(1).max(1_000_000).optional(),
   thresholds: thresholdsSchema.optional(),
+  hysteresis: z.number().min(0).max(1).optional(),
   checkIntervalMs: ms.optional(),
   checkTimeoutMs: ms.optional(),
   clock: z.custom<Clock>((value) => typeof (value as Clock | undefined)?.now === 'function' &&
@@ -66,6 +75,7 @@ export function resolveHealthOptions(options: HealthMonitorOptions): HealthSetti
   }
   return {
     thresholds: Object.freeze(thresholds),
+    hysteresis: parsed.hysteresis ?? 0,
     clock: parsed.clock ?? systemClock,
     windowMs: parsed.windowMs ?? 60_000,
     maxSamples: parsed.maxSamples ?? 1_000,

@@ -5,14 +5,31 @@ import type { LatencyPercentiles } from './sample-window.js';
 // health-monitor.ts, which is where the package entry and the HTTP handler import them from.
 
 /**
- * A custom health check: resolves `true` (or `{ ok: true }`) when the component is fine. A check
- * that resolves `false`, throws, or passes `checkTimeoutMs` makes its component `critical`.
+ * What a check may answer: `true` / `{ ok: true }` (healthy); a level (`'healthy'`, `'degraded'`,
+ * `'unhealthy'`, `'critical'`, or `{ level, detail }`) for a component that is up but not well
+ * (a replica lagging, a pool nearly empty); `false` / `{ ok: false }` (critical). From an async
+ * function, answer `{ level }`, or a bare level `as const`: TypeScript widens a string literal
+ * returned by an async function whose result may also be sync.
+ * @example
+ * ```ts
+ * const verdict: CheckVerdict = lagSeconds > 30 ? { level: 'degraded', detail: `replica ${lagSeconds} s behind` } : true;
+ * ```
+ * @inline
+ */
+export type CheckVerdict = boolean | HealthLevel | { ok: boolean; detail?: string } | { level: HealthLevel; detail?: string };
+
+/**
+ * A custom health check: resolves `true` (or `{ ok: true }`) when the component is fine, or the
+ * level it is at (`'degraded'`, `'unhealthy'`, ...). A check that resolves `false`, throws, or
+ * passes `checkTimeoutMs` makes its component `critical`. The component's level is the worse of
+ * its check's and its error rate's.
  * @example
  * ```ts
  * const check: HealthCheck = async () => (await db.query('select 1')).rowCount === 1;
+ * const replica: HealthCheck = async () => ({ level: (await lag()) > 30 ? 'degraded' : 'healthy' });
  * ```
  */
-export type HealthCheck = () => Promise<boolean | { ok: boolean; detail?: string }> | boolean | { ok: boolean; detail?: string };
+export type HealthCheck = () => Promise<CheckVerdict> | CheckVerdict;
 
 /**
  * The last run of a component's custom check.
@@ -22,7 +39,10 @@ export type HealthCheck = () => Promise<boolean | { ok: boolean; detail?: string
  * ```
  */
 export interface CheckResult {
+  /** Whether the check found the component healthy (`level === 'healthy'`). */
   ok: boolean;
+  /** The level the check gave: `healthy`, the level it answered, or `critical` for a failure. */
+  level: HealthLevel;
   detail: string | null;
   /** When it finished (ms since the epoch). */
   at: number;
@@ -78,8 +98,28 @@ export interface HealthAlert {
   component: string;
   from: HealthLevel;
   to: HealthLevel;
+  /** The error rate over the window when the level changed. */
   errorRate: number;
   /** `check` when a custom check decided it, else `error-rate`. */
   cause: 'error-rate' | 'check';
   at: number;
+}
+
+/**
+ * An error category that keeps coming back in one component: how many executions in the window
+ * failed at least once with it (healed or not), and when the first and last of them ended.
+ * @example
+ * ```ts
+ * for (const { component, category, count } of monitor.recurringErrors({ minCount: 5 })) {
+ *   log.warn({ component, category, count }, 'recurring error');
+ * }
+ * ```
+ * @inline
+ */
+export interface RecurringError {
+  component: string;
+  category: string;
+  count: number;
+  firstAt: number;
+  lastAt: number;
 }

@@ -22,18 +22,21 @@ export class SampleWindow {
   private readonly at: number[] = [];
   private readonly ok: boolean[] = [];
   private readonly durationMs: number[] = [];
+  /** The error categories an execution met (failures only; `undefined` for most samples). */
+  private readonly categories: Array<readonly string[] | undefined> = [];
   private head = 0;
   private size = 0;
   private failureCount = 0;
 
   constructor(private readonly capacity: number, private readonly windowMs: number) {}
 
-  record(at: number, ok: boolean, durationMs: number): void {
+  record(at: number, ok: boolean, durationMs: number, categories?: readonly string[]): void {
     if (this.size === this.capacity) this.dropOldest();
     const index = (this.head + this.size) % this.capacity;
     this.at[index] = at;
     this.ok[index] = ok;
     this.durationMs[index] = durationMs;
+    this.categories[index] = categories;
     this.size++;
     if (!ok) this.failureCount++;
   }
@@ -55,6 +58,30 @@ export class SampleWindow {
     return { p50: rank(50), p90: rank(90), p95: rank(95), p99: rank(99), max: sorted[sorted.length - 1]! };
   }
 
+  /**
+   * For each error category met in the window: how many calls met it, and when the first and last
+   * of them were recorded. Scans the window (bounded by `capacity`); only a query pays for it.
+   */
+  categoryCounts(now: number): Map<string, { count: number; firstAt: number; lastAt: number }> {
+    this.prune(now);
+    const counts = new Map<string, { count: number; firstAt: number; lastAt: number }>();
+    for (let i = 0; i < this.size; i++) {
+      const index = (this.head + i) % this.capacity;
+      const met = this.categories[index];
+      if (met === undefined) continue;
+      const at = this.at[index]!;
+      for (const category of met) {
+        const seen = counts.get(category);
+        if (seen === undefined) counts.set(category, { count: 1, firstAt: at, lastAt: at });
+        else {
+          seen.count++;
+          seen.lastAt = at;
+        }
+      }
+    }
+    return counts;
+  }
+
   private prune(now: number): void {
     const oldest = now - this.windowMs;
     while (this.size > 0 && this.at[this.head]! <= oldest) this.dropOldest();
@@ -62,6 +89,7 @@ export class SampleWindow {
 
   private dropOldest(): void {
     if (!this.ok[this.head]) this.failureCount--;
+    this.categories[this.head] = undefined;
     this.head = (this.head + 1) % this.capacity;
     this.size--;
   }
