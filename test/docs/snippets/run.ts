@@ -4,7 +4,8 @@
  * of the library (its own default registry and environment), fake timers driven forward until it
  * settles (a backoff or a 30 s Retry-After costs no real time), a fetch that answers
  * api.example.com offline and refuses every other host, and console output captured. The
- * environment, fetch and timers are restored afterwards.
+ * environment, fetch and timers are restored afterwards. A snippet that leaves a timer scheduled
+ * fails: it left work unfinished (or, as a script, would not exit).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +50,9 @@ export async function runSnippet(snippet: Snippet): Promise<string[]> {
       for (const { fn } of testApi.takeTests()) await fn();
     })();
     await settle(run, snippet);
+    // A timer left behind is work the snippet never finished, or a script that would not exit.
+    const left = vi.getTimerCount();
+    if (left > 0) throw new Error(`${snippet.name} finished with ${left} timer(s) still scheduled: close or stop what it started`);
     return printed;
   } finally {
     vi.useRealTimers();

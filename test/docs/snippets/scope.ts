@@ -102,12 +102,13 @@ export function withPrevious(snippet: Snippet): { code: string; firstLine: numbe
 }
 
 /**
- * The snippet as a module: the imports of what it uses without declaring (on its first line),
- * then its code (and what it continues). `mode` picks the sources: a runnable snippet has no
- * placeholders. `specifierOf` rewrites the helpers' relative specifiers (a snippet checked `at` a
- * path of the repository sits elsewhere).
+ * The snippet as a module: the imports of what it uses without declaring (the first `prefix`
+ * characters of its first line), then its code, after what it continues (its own lines start at
+ * `firstLine`). `mode` picks the sources: a runnable snippet has no placeholders. `specifierOf`
+ * rewrites the helpers' relative specifiers (a snippet checked `at` a path of the repository
+ * sits elsewhere).
  */
-export function moduleSource(snippet: Snippet, mode: 'run' | 'typecheck', specifierOf = (s: string) => s): { source: string; firstLine: number } {
+export function moduleSource(snippet: Snippet, mode: 'run' | 'typecheck', specifierOf = (s: string) => s): { source: string; firstLine: number; prefix: number } {
   const { code, firstLine } = withPrevious(snippet);
   const { used, declared } = namesIn(code);
   const taken = new Set(declared);
@@ -120,5 +121,6 @@ export function moduleSource(snippet: Snippet, mode: 'run' | 'typecheck', specif
     if (values.length > 0) statements.push(`import { ${values.join(', ')} } from ${specifier};`);
     if (types.length > 0) statements.push(`import type { ${types.join(', ')} } from ${specifier};`);
   }
-  return { source: `${statements.join(' ')}${statements.length > 0 ? ' ' : ''}${code}`, firstLine };
+  const imports = statements.length > 0 ? `${statements.join(' ')} ` : '';
+  return { source: `${imports}${code}`, firstLine, prefix: imports.length };
 }

@@ -42,7 +42,7 @@ function compilerOptions(): ts.CompilerOptions {
  */
 export function typecheckSnippets(snippets: readonly Snippet[]): Map<Snippet, string[]> {
   const options = compilerOptions();
-  const files = new Map<string, { snippet: Snippet; source: string; firstLine: number }>();
+  const files = new Map<string, { snippet: Snippet; source: string; firstLine: number; prefix: number }>();
   for (const snippet of snippets) {
     const { path, specifierOf } = placement(snippet);
     const mode = snippet.mode === 'run' ? 'run' : 'typecheck';
@@ -61,14 +61,15 @@ export function typecheckSnippets(snippets: readonly Snippet[]): Map<Snippet, st
   if (global.length > 0) throw new Error(ts.formatDiagnostics(global, formatHost));
 
   const errors = new Map<Snippet, string[]>();
-  for (const [path, { snippet, firstLine }] of files) {
+  for (const [path, { snippet, firstLine, prefix }] of files) {
     const source = program.getSourceFile(path)!;
     const diagnostics = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
     errors.set(snippet, diagnostics.flatMap((diagnostic) => {
       const { line, character } = source.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
       if (line < firstLine) return [];
       const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
-      return [`${snippet.file}:${snippet.line + 1 + line - firstLine}:${character + 1} TS${diagnostic.code} ${message}`];
+      const column = line === 0 ? character - prefix + 1 : character + 1;
+      return [`${snippet.file}:${snippet.line + 1 + line - firstLine}:${column} TS${diagnostic.code} ${message}`];
     }));
   }
   return errors;
