@@ -60,7 +60,7 @@ export async function runSnippet(snippet: Snippet): Promise<string[]> {
     vi.restoreAllMocks();
     for (const key of Object.keys(process.env)) if (!(key in environment)) delete process.env[key];
     Object.assign(process.env, environment);
-    rmSync(file, { force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
