@@ -11,6 +11,11 @@ export { withSelfHealing, type SelfHealingDecorator } from './pipeline/with-self
 export type { HealingResult, HealingAction, HealingActionKind, GiveUpReason } from './pipeline/healing-result.js';
 export type { HealingStrategy, StrategyContext, StrategyAction, NextStrategy, Outcome } from './pipeline/strategy.js';
 export { oneRecoveryPerKey } from './shared-recovery/one-recovery-per-key.js';
+export { restart } from './recovery-strategies/restart.js';
+export { reconfigure } from './recovery-strategies/reconfigure.js';
+export { isolate } from './recovery-strategies/isolate.js';
+export { escalate } from './recovery-strategies/escalate.js';
+export { SafetyPolicy } from './safety/safety-policy.js';
 export type {
   HealingOptions, RetryOptions, AttemptContext, FallbackContext, HealingFunction, FallbackFunction, ProposalGuard, ArgsSchema,
 } from './pipeline/options.js';

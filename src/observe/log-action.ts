@@ -1,7 +1,8 @@
 import type { HealingAction, HealingActionKind } from '../pipeline/healing-result.js';
 import type { HealingLogger } from './logger.js';
 
-const LEVEL: Record<HealingAction['kind'], 'info' | 'warn'> = {
+// The built-in kinds, and those of the built-in recovery strategies (custom kinds log at info).
+const LEVEL: Record<HealingActionKind | 'restart' | 'reconfigure' | 'isolate' | 'escalate', 'info' | 'warn'> = {
   retry: 'info',
   reflect: 'info',
   timeout: 'info',
@@ -12,6 +13,10 @@ const LEVEL: Record<HealingAction['kind'], 'info' | 'warn'> = {
   degraded: 'info',
   hedge: 'info',
   give_up: 'warn',
+  restart: 'warn',
+  reconfigure: 'info',
+  isolate: 'warn',
+  escalate: 'warn',
 };
 
 /**
@@ -23,7 +28,7 @@ export function logAction(logger: HealingLogger, action: HealingAction, pipeline
     const { detail, ...fields } = action;
     // `pipeline` (the pipeline's `name` option, when set) matches the events', metrics' and statistics' label.
     const head = pipeline === undefined ? { healing: true } : { healing: true, pipeline };
-    logger[LEVEL[action.kind as HealingActionKind] ?? 'info']({ ...head, ...fields }, `self-healing ${action.kind}: ${detail}`);
+    logger[LEVEL[action.kind as keyof typeof LEVEL] ?? 'info']({ ...head, ...fields }, `self-healing ${action.kind}: ${detail}`);
   } catch {
     // deliberately ignored, see above
   }

@@ -34,6 +34,7 @@ export const healingOptionsSchema = z.strictObject({
     placement: z.enum(['execution', 'attempt']).optional(),
     execute: fn('a function execute(ctx, next) returning an outcome'),
   }), { error: 'expected an array of strategies { name, placement?, execute(ctx, next) }' }).optional(),
+  safety: z.custom(hasMethods('check', 'noteActed'), 'expected a SafetyPolicy (new SafetyPolicy({ maxRisk }))').optional(),
   name: z.string().min(1).max(200).optional(),
   circuitName: z.string().min(1).optional(),
   fallback: z.union([fallbackEntry, z.array(fallbackEntry)], {

@@ -1,3 +1,4 @@
+import type { SafetyPolicy } from '../safety/safety-policy.js';
 import type { Classifier } from '../classify/classification.js';
 import type { CircuitBreakerRegistry } from '../circuit/registry.js';
 import type { Clock } from '../clock.js';
@@ -198,6 +199,12 @@ export interface HealingOptions<A = any, R = any> {
    * retry, outside the breaker), each placement in the order given, the first outermost.
    */
   strategies?: ReadonlyArray<HealingStrategy<A, R>>;
+  /**
+   * Guards the built-in recovery strategies (`restart`, `reconfigure`, `isolate`): one whose
+   * risk exceeds what the failure's severity and recurrence allow escalates instead. Default:
+   * none, every strategy acts.
+   */
+  safety?: SafetyPolicy;
   /** Proposes repaired args for `recoverable` errors. */
   reflector?: Reflector<A>;
   /** A zod schema (anything with `safeParse`) every reflected proposal must pass. */

@@ -1,3 +1,4 @@
+import type { SafetyPolicy } from '../safety/safety-policy.js';
 import type { Classifier } from '../classify/classification.js';
 import { ErrorClassifier } from '../classify/error-classifier.js';
 import { getDefaultRegistry, type CircuitBreakerRegistry } from '../circuit/registry.js';
@@ -50,6 +51,7 @@ export interface ExecutionPlan {
   readonly feature: DegradableFeature | undefined;
   readonly hedge: HedgeOptions | undefined;
   readonly adaptive: AdaptiveHealing | undefined;
+  readonly safety: SafetyPolicy | undefined;
   /** Whether the time of an attempt is limited (`timeoutMs` or `deadlineMs`): one check per attempt. */
   readonly limitsAttempts: boolean;
   /** Whether an attempt's end needs more than the breaker (`lastGood` caches, a fallback hedge). */
@@ -139,6 +141,7 @@ function resolveSettings(options: HealingOptions, env: EnvironmentSettings): Omi
     feature: options.feature,
     hedge: checkHedge(options, fallbacks.length),
     adaptive: options.adaptive === true ? new AdaptiveHealing() : options.adaptive || undefined,
+    safety: options.safety,
     limitsAttempts: options.timeoutMs !== undefined || options.deadlineMs !== undefined,
     extendsAttemptEnd: lastGoodCaches.length > 0 || options.hedge?.with === 'fallback',
     reflector: options.reflector as Reflector | undefined,

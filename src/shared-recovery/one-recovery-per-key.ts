@@ -11,6 +11,19 @@ import { RecoveryFlights, runRecovery } from './recovery-flights.js';
 type Failure = Extract<Outcome, { ok: false }>;
 
 /**
+ * @internal Hooks of the library's own strategies built on this one (`restart`): `guard` is
+ * asked before a qualifying failure recovers or waits (false: return the failure as it is);
+ * `ran` is told when this execution starts the recovery.
+ */
+export const recoveryHooks: unique symbol = Symbol('self-healing.recoveryHooks');
+
+/** @internal */
+export interface RecoveryHooks<A> {
+  guard?(ctx: StrategyContext<A>, failure: Failure): boolean | Promise<boolean>;
+  ran?(ctx: StrategyContext<A>, failure: Failure): void;
+}
+
+/**
  * Options of {@link oneRecoveryPerKey}.
  * @example
  * ```ts
@@ -100,6 +113,7 @@ const optionsSchema = z.strictObject({
 export function oneRecoveryPerKey<A = any, R = any>(
   options: OneRecoveryPerKeyOptions<A>,
 ): HealingStrategy<A, R> & { recovering(key: string): boolean } {
+  const hooks = (options as { [recoveryHooks]?: RecoveryHooks<A> })?.[recoveryHooks];
   const valid = parseWith(optionsSchema, options, 'oneRecoveryPerKey') as OneRecoveryPerKeyOptions<A>;
   const { recover, key, when } = valid;
   const name = valid.name ?? 'one-recovery-per-key';
@@ -135,6 +149,7 @@ export function oneRecoveryPerKey<A = any, R = any>(
         const outcome = await next();
         if (outcome.ok || ctx.signal.aborted || !qualifies(outcome)) return outcome;
         const failure = outcome;
+        if (hooks?.guard !== undefined && !(await hooks.guard(ctx, failure))) return outcome;
         const step = flights.onFailure(on, epoch, () =>
           runRecovery((signal) => recover(failure, { key: on, args: ctx.args, signal }), ctx.clock, timeoutMs, `the recovery of "${on}"`)
             .then((end) => {
@@ -151,6 +166,7 @@ export function oneRecoveryPerKey<A = any, R = any>(
           ctx.record({ kind, reason: 'recovered', detail: `"${on}" was recovered while this attempt ran: retrying without a new recovery` });
           return next();
         }
+        if (step.step === 'run') hooks?.ran?.(ctx, failure);
         // Recorded before the wait: after an abort or the deadline the execution may be over.
         ctx.record(step.step === 'run'
           ? { kind, reason: 'ran', detail: `running the recovery of "${on}" for the executions failing on it` }

@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 const LAYERS: readonly (readonly string[])[] = [
   ['core', 'clock', 'errors', 'config', 'observe'],
   ['classify'],
-  ['timeout', 'circuit', 'retry', 'reflect', 'fallback', 'recover', 'hedge', 'bulkhead', 'budget', 'degrade', 'adaptive', 'events', 'stats', 'health', 'batch'],
-  ['pipeline', 'shared-recovery'],
+  ['timeout', 'circuit', 'retry', 'reflect', 'fallback', 'recover', 'hedge', 'bulkhead', 'budget', 'degrade', 'adaptive', 'events', 'stats', 'health', 'batch', 'safety'],
+  ['pipeline', 'shared-recovery', 'recovery-strategies'],
   ['fleet', 'redis', 'otel', 'http', 'opossum', 'testing'],
   ['index'],
 ];

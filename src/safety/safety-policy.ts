@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import type { Classification } from '../classify/classification.js';
+import { fn } from '../config/options-schema.js';
+import { parseWith } from '../config/parse.js';
+
+/** How much harm a recovery strategy can do when it is wrong, lowest first. */
+export type Risk = 'none' | 'low' | 'medium' | 'high';
+/** A failure's severity (from its classification), lowest first. */
+type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+const RISKS: readonly Risk[] = ['none', 'low', 'medium', 'high'];
+const riskSchema = z.enum(['none', 'low', 'medium', 'high']);
+
+/**
+ * A recovery the safety policy did not allow, handed to `escalate` (and recorded as an
+ * `'escalate'` action with reason `too_risky`).
+ * @example
+ * ```ts
+ * const onEscalate = ({ strategy, risk, maxRisk, category, why }: Escalation) => pager.trigger(`${strategy} (${risk} > ${maxRisk}) on ${category}: ${why}`);
+ * ```
+ * @inline
+ */
+export interface Escalation {
+  /** The strategy that was not allowed to act. */
+  strategy: string;
+  risk: Risk;
+  /** The most risk allowed for this failure, after severity and recurrence. */
+  maxRisk: Risk;
+  severity: Severity;
+  category: string;
+  /** The sentence recorded in the action's detail. */
+  why: string;
+}
+
+/**
+ * Options of {@link SafetyPolicy}.
+ * @example
+ * ```ts
+ * const options: SafetyPolicyOptions = { maxRisk: 'medium', bySeverity: { critical: 'low' }, recurrence: { count: 3, windowMs: 600_000 } };
+ * ```
+ * @inline
+ */
+export interface SafetyPolicyOptions {
+  /** The most risk a recovery may take on its own. Default `'medium'`. */
+  maxRisk?: Risk;
+  /**
+   * The most risk per failure severity, over `maxRisk`. Default `{ critical: 'low' }` (or
+   * `maxRisk` if lower): a critical failure gets only low-risk repairs by itself, and the rest
+   * goes to a human.
+   */
+  bySeverity?: Partial<Record<Severity, Risk>>;
+  /**
+   * A strategy that already acted `count` times on one error category within `windowMs` gets one
+   * risk level less from then on: a restart that keeps being needed is not fixing anything.
+   * Default `{ count: 3, windowMs: 600_000 }`; `false` turns it off.
+   */
+  recurrence?: { count: number; windowMs: number } | false;
+  /**
+   * Told about each recovery the policy did not allow (page a human, open a ticket). Awaited,
+   * bounded by the caller's signal and the deadline; a throw is ignored.
+   */
+  escalate?: (escalation: Escalation, info: { readonly signal: AbortSignal }) => unknown;
+}
+
+const optionsSchema = z.strictObject({
+  maxRisk: riskSchema.optional(),
+  bySeverity: z.strictObject({ low: riskSchema.optional(), medium: riskSchema.optional(), high: riskSchema.optional(), critical: riskSchema.optional() }).optional(),
+  recurrence: z.union([z.literal(false), z.strictObject({
+    count: z.number().int().min(1).max(10_000),
+    windowMs: z.number().positive().max(2 ** 31 - 1),
+  })]).optional(),
+  escalate: fn('a function escalate(escalation, { signal })').optional(),
+});
+
+/** The most keys whose recurrence is remembered; the oldest is forgotten first. */
+const MAX_KEYS = 1_000;
+
+/**
+ * The pipeline-level guard of the built-in recovery strategies (`restart`, `reconfigure`,
+ * `isolate`): before one acts, it asks whether its risk is within what this failure allows,
+ * `maxRisk` adjusted by the failure's severity (`bySeverity`) and by how often that strategy
+ * has acted on the category lately (`recurrence`). When it is not, the strategy does not act:
+ * the execution escalates instead (an `'escalate'` action with reason `too_risky` saying why,
+ * the pipeline's `escalate` event, this policy's `escalate` callback) and healing stops;
+ * fallbacks still run. Give one to a pipeline with the `safety` option; share it between
+ * pipelines to share its memory of recurrences.
+ *
+ * @example
+ * ```ts
+ * const safety = new SafetyPolicy({ maxRisk: 'medium', escalate: (e) => pager.trigger(e.why) });
+ * const tools = new HealingPipeline({ safety, strategies: [restart({ restart: () => toolProcess.respawn() })] });
+ * ```
+ */
+export class SafetyPolicy {
+  readonly maxRisk: Risk;
+  readonly bySeverity: Readonly<Partial<Record<Severity, Risk>>>;
+  readonly recurrence: { readonly count: number; readonly windowMs: number } | undefined;
+  readonly escalate: SafetyPolicyOptions['escalate'];
+  /** Per strategy and category: when it acted, the last `recurrence.count` times. */
+  private readonly acted = new Map<string, number[]>();
+
+  /** @throws {HealingConfigError} naming the invalid option. */
+  constructor(options: SafetyPolicyOptions = {}) {
+    const valid = parseWith(optionsSchema, options, 'safety');
+    this.maxRisk = valid.maxRisk ?? 'medium';
+    // The default for critical failures only ever lowers the limit: with maxRisk 'none' it stays 'none'.
+    this.bySeverity = Object.freeze({ critical: RISKS[Math.min(1, RISKS.indexOf(this.maxRisk))]!, ...valid.bySeverity });
+    this.recurrence = valid.recurrence === false ? undefined : valid.recurrence ?? { count: 3, windowMs: 600_000 };
+    this.escalate = valid.escalate as SafetyPolicyOptions['escalate'];
+  }
+
+  /**
+   * Whether `strategy` (of `risk`) may act on a failure classified `classification` at `now`:
+   * `undefined` when it may, else the escalation that replaces it.
+   */
+  check(strategy: string, risk: Risk, classification: Classification, now: number): Escalation | undefined {
+    const severity = severityOf(classification);
+    let allowed = RISKS.indexOf(this.bySeverity[severity] ?? this.maxRisk);
+    const recurring = this.recurs(strategy, classification.category, now);
+    if (recurring) allowed = Math.max(0, allowed - 1);
+    if (RISKS.indexOf(risk) <= allowed) return undefined;
+    const maxRisk = RISKS[allowed]!;
+    const why = `${strategy} (risk ${risk}) exceeds the most risk allowed for a ${severity}-severity ${classification.category} failure` +
+      ` (${maxRisk}${recurring ? `, one level less since ${strategy} already acted ${this.recurrence!.count} times on it lately` : ''}): escalated instead`;
+    return { strategy, risk, maxRisk, severity, category: classification.category, why };
+  }
+
+  /** Notes that `strategy` acted on `category` at `now` (for `recurrence`). */
+  noteActed(strategy: string, category: string, now: number): void {
+    if (this.recurrence === undefined) return;
+    const key = `${strategy}\u0000${category}`;
+    let times = this.acted.get(key);
+    if (times === undefined) {
+      if (this.acted.size >= MAX_KEYS) this.acted.delete(this.acted.keys().next().value!);
+      this.acted.set(key, (times = []));
+    }
+    times.push(now);
+    if (times.length > this.recurrence.count) times.shift();
+  }
+
+  private recurs(strategy: string, category: string, now: number): boolean {
+    const recurrence = this.recurrence;
+    if (recurrence === undefined) return false;
+    const times = this.acted.get(`${strategy}\u0000${category}`);
+    return times !== undefined && times.length >= recurrence.count && now - times[0]! <= recurrence.windowMs;
+  }
+}
+
+/** The classification's severity; `medium` when the classifier gave none. */
+function severityOf(classification: Classification): Severity {
+  const severity = (classification as { severity?: unknown }).severity;
+  return severity === 'low' || severity === 'high' || severity === 'critical' ? severity : 'medium';
+}
