@@ -3,9 +3,19 @@ import type { Classification } from '../classify/classification.js';
 import { fn } from '../config/options-schema.js';
 import { parseWith } from '../config/parse.js';
 
-/** How much harm a recovery strategy can do when it is wrong, lowest first. */
+/**
+ * How much harm a recovery strategy can do when it is wrong, lowest first.
+ * @example
+ * ```ts
+ * const risk: Risk = restart({ restart: respawn }).risk; // 'medium'
+ * ```
+ * @inline
+ */
 export type Risk = 'none' | 'low' | 'medium' | 'high';
-/** A failure's severity (from its classification), lowest first. */
+/**
+ * A failure's severity (from its classification), lowest first.
+ * @inline
+ */
 type Severity = 'low' | 'medium' | 'high' | 'critical';
 
 const RISKS: readonly Risk[] = ['none', 'low', 'medium', 'high'];
