@@ -92,11 +92,12 @@ function hasState(value: unknown, method: string): boolean {
 }
 
 /** A budget config keyed by its object: `scope: 'circuit'` budgets are kept by circuit name already. */
-function isPipelineBudgetConfig(option: NonNullable<HealingOptions['retryBudget']>): boolean {
+export function isPipelineBudgetConfig(option: NonNullable<HealingOptions['retryBudget']>): boolean {
   return !hasState(option, 'tryWithdraw') && (option as { scope?: string }).scope !== 'circuit';
 }
 
-function lastGoodIndexes(fallback: NonNullable<HealingOptions['fallback']>): number[] {
+/** The indexes of the `lastGood` entries of a fallback option (a single entry is index 0). */
+export function lastGoodIndexes(fallback: NonNullable<HealingOptions['fallback']>): number[] {
   const list: ReadonlyArray<unknown> = Array.isArray(fallback) ? fallback : [fallback];
   const found: number[] = [];
   list.forEach((entry, index) => {

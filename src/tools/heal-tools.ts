@@ -4,6 +4,7 @@ import { suggestionFor } from '../config/suggest-option.js';
 import { HealingPipeline } from '../pipeline/healing-pipeline.js';
 import type { ArgsSchema, AttemptContext, HealingOptions } from '../pipeline/options.js';
 import { mergeOptions, validateOptions } from '../pipeline/plan.js';
+import { withOwnState } from './per-tool-state.js';
 
 /**
  * The part of an agent tool that `healTools` reads: the shape of the Vercel AI SDK's `tool()`
@@ -64,8 +65,10 @@ const isZodLike = hasMethods('safeParse') as (value: unknown) => value is ArgsSc
  * type: tools without `execute` are returned as they are, the others as copies whose only
  * change is `execute`.
  *
- * - **Circuits**: each tool gets its own breaker, `tool:<name>`, so one tool being down does not
- *   open the others. A `circuitName` in the options (shared or per tool) replaces it.
+ * - **Circuits and state**: each tool gets its own breaker, `tool:<name>`, so one tool being down
+ *   does not open the others; a `circuitName` in the options (shared or per tool) replaces it.
+ *   Shared stateful configs (`bulkhead: { ... }`, a retry budget's config, `lastGood` fallbacks,
+ *   `adaptive: true`) give each tool its own; pass an instance (`new Bulkhead(...)`) to share one.
  * - **Abort**: the caller's `abortSignal` (the AI SDK's `abortSignal` of `generateText`) is the
  *   execution's `signal`: aborting it ends a retry wait at once. The tool's own `execute` gets the
  *   signal of its attempt as `abortSignal`, which also aborts when `timeoutMs` cuts the attempt;
@@ -140,7 +143,7 @@ function healTool(name: string, tool: ToolLike, shared: HealingOptions, own: Hea
   if (own !== undefined) validateOptions(own, `tools.${name}`);
   const schema = isZodLike(tool.inputSchema) ? tool.inputSchema : isZodLike(tool.parameters) ? tool.parameters : undefined;
   const defaults: HealingOptions = schema === undefined ? { circuitName: `tool:${name}` } : { circuitName: `tool:${name}`, argsSchema: schema };
-  const pipeline = new HealingPipeline(mergeOptions(mergeOptions(defaults, shared), own ?? {}));
+  const pipeline = new HealingPipeline(mergeOptions(mergeOptions(defaults, withOwnState(shared)), own ?? {}));
 
   async function healedExecute(this: unknown, args: unknown, callOptions?: { abortSignal?: AbortSignal }): Promise<unknown> {
     const signal = callOptions?.abortSignal;
