@@ -96,8 +96,7 @@ export function isPipelineBudgetConfig(option: NonNullable<HealingOptions['retry
   return !hasState(option, 'tryWithdraw') && (option as { scope?: string }).scope !== 'circuit';
 }
 
-/** The indexes of the `lastGood` entries of a fallback option (a single entry is index 0). */
-export function lastGoodIndexes(fallback: NonNullable<HealingOptions['fallback']>): number[] {
+function lastGoodIndexes(fallback: NonNullable<HealingOptions['fallback']>): number[] {
   const list: ReadonlyArray<unknown> = Array.isArray(fallback) ? fallback : [fallback];
   const found: number[] = [];
   list.forEach((entry, index) => {

@@ -144,7 +144,22 @@ describe('healTools: options', () => {
     expect(peak).toBe(1);
   });
 
-  it('a shared lastGood fallback keeps one cache per tool: one tool\'s result never serves another', async () => {
+  it('a shared retry budget config gives each tool its own budget: one busy tool does not spend the others\' retries', async () => {
+    const { clock, registry } = fresh();
+    const calls = { search: 0, weather: 0 };
+    const failsOnce = (name: keyof typeof calls): Execute<string> => async () => {
+      if (++calls[name] === 1) throw unavailable();
+      return name;
+    };
+    const tools = healTools({ search: { execute: failsOnce('search') }, weather: { execute: failsOnce('weather') } }, {
+      clock, registry, retry: { minDelayMs: 0 }, retryBudget: { ratio: 0, minRetries: 1 },
+    });
+    expect(await tools.search.execute({}, callOptions)).toBe('search'); // spends search's one retry
+    expect(await tools.weather.execute({}, callOptions)).toBe('weather'); // weather still has its own
+    expect(calls).toEqual({ search: 2, weather: 2 });
+  });
+
+  it('a shared lastGood fallback serves each tool only its own results', async () => {
     const { clock, registry } = fresh();
     let down = false;
     const tool = (value: string): { execute: Execute<string> } => ({ execute: async () => { if (down) throw unavailable(); return value; } });
