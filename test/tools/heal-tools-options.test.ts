@@ -172,16 +172,16 @@ describe('healTools: options', () => {
     await expect(tools.weather.execute({ q: 'x' }, callOptions)).rejects.toBeInstanceOf(HealingError);
   });
 
-  it('a reflector\'s repaired args must match the tool\'s zod inputSchema', async () => {
+  it.each(['inputSchema', 'parameters'] as const)('a reflector\'s repaired args must match the tool\'s zod %s', async (key) => {
     const { clock, registry } = fresh();
     const ran: unknown[] = [];
-    const inputSchema = z.object({ city: z.string(), units: z.enum(['metric', 'imperial']) });
+    const schema = z.object({ city: z.string(), units: z.enum(['metric', 'imperial']) });
     const proposals = [{ city: 'Oslo', units: 'kelvin' }, { city: 'Oslo', units: 'metric' }];
     const reflector: Reflector = () => ({ args: proposals.shift(), reason: 'fix the city' });
     const tools = healTools({
       weather: {
-        inputSchema,
-        execute: async (args: z.infer<typeof inputSchema>, _options: { toolCallId: string }) => {
+        [key]: schema,
+        execute: async (args: z.infer<typeof schema>, _options: { toolCallId: string }) => {
           ran.push(args);
           if (args.city !== 'Oslo') throw Object.assign(new Error(`HTTP 422: unknown city ${args.city}`), { status: 422 });
           return `sunny in ${args.city}`;
@@ -191,6 +191,24 @@ describe('healTools: options', () => {
     expect(await tools.weather.execute({ city: 'Olso', units: 'metric' }, callOptions)).toBe('sunny in Oslo');
     // The first proposal (units: 'kelvin') was refused by the tool's schema and never ran.
     expect(ran).toEqual([{ city: 'Olso', units: 'metric' }, { city: 'Oslo', units: 'metric' }]);
+  });
+
+  it('the tool\'s abortSignal is its attempt\'s: it aborts when timeoutMs cuts the attempt, and the next attempt gets a fresh one', async () => {
+    const { clock, registry } = fresh();
+    const signals: AbortSignal[] = [];
+    const tools = healTools({
+      fetchPage: {
+        execute: ((_args, { abortSignal }) => new Promise<string>((resolve, reject) => {
+          signals.push(abortSignal!);
+          if (signals.length === 2) return resolve('page');
+          abortSignal!.addEventListener('abort', () => reject(abortSignal!.reason));
+        })) as Execute<string>,
+      },
+    }, { clock, registry, timeoutMs: 1_000, retry: { minDelayMs: 0 } });
+    const pending = tools.fetchPage.execute({}, callOptions);
+    await clock.advance(1_000);
+    expect(await pending).toBe('page');
+    expect(signals.map((signal) => signal.aborted)).toEqual([true, false]);
   });
 });
 
