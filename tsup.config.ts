@@ -12,6 +12,7 @@ export const ENTRIES = {
   redis: 'src/redis/index.ts',
   otel: 'src/otel/index.ts',
   llm: 'src/reflect/llm/index.ts',
+  tools: 'src/tools/index.ts',
   http: 'src/http/index.ts',
   opossum: 'src/opossum/index.ts',
   testing: 'src/testing/index.ts',

@@ -12,7 +12,8 @@
 //      and `self-healing/redis` subpaths are imported from ESM, CJS and TypeScript (with their
 //      optional peers opossum and ioredis, and without them); the `self-healing/testing` subpath
 //      from ESM, CJS and TypeScript (node16 ESM and CJS, bundler); the `self-healing/http` subpath
-//      serves the main entry's registry from ESM, CJS and TypeScript
+//      serves the main entry's registry from ESM, CJS and TypeScript; the `self-healing/tools`
+//      subpath heals a tool from ESM, CJS and TypeScript (bundler)
 //
 // Prints one line per check and a summary; exits 1 if any check failed. Temp dirs are removed.
 // Usage: npm run check:package [-- --verbose]   (--verbose prints every command's output)

@@ -92,7 +92,7 @@ function hasState(value: unknown, method: string): boolean {
 }
 
 /** A budget config keyed by its object: `scope: 'circuit'` budgets are kept by circuit name already. */
-function isPipelineBudgetConfig(option: NonNullable<HealingOptions['retryBudget']>): boolean {
+export function isPipelineBudgetConfig(option: NonNullable<HealingOptions['retryBudget']>): boolean {
   return !hasState(option, 'tryWithdraw') && (option as { scope?: string }).scope !== 'circuit';
 }
 

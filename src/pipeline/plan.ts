@@ -88,9 +88,9 @@ export interface ExecutionPlan {
 
 let sharedClassifier: ErrorClassifier | undefined;
 
-/** Validates `options` (throwing a `HealingConfigError` that names the option). */
-export function validateOptions(options: unknown): HealingOptions {
-  const valid = parseWith(healingOptionsSchema, options ?? {}, '');
+/** Validates `options` (throwing a `HealingConfigError` that names the option, under `root` when given). */
+export function validateOptions(options: unknown, root = ''): HealingOptions {
+  const valid = parseWith(healingOptionsSchema, options ?? {}, root);
   // zod copies each strategy down to its known keys; the pipeline runs the user's own objects, so
   // a class-based strategy keeps its `this` and a library strategy its plan check.
   if (valid.strategies !== undefined) valid.strategies = (options as HealingOptions).strategies;

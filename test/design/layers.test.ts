@@ -13,7 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['classify'],
   ['timeout', 'circuit', 'retry', 'reflect', 'fallback', 'recover', 'hedge', 'bulkhead', 'budget', 'degrade', 'adaptive', 'events', 'stats', 'health', 'batch', 'safety'],
   ['pipeline', 'shared-recovery', 'recovery-strategies'],
-  ['fleet', 'redis', 'otel', 'http', 'opossum', 'testing'],
+  ['fleet', 'redis', 'otel', 'http', 'opossum', 'testing', 'tools'],
   ['index'],
 ];
 

@@ -17,6 +17,7 @@ const redisEntry = require('self-healing/redis');
 const fleetEntry = require('self-healing/fleet');
 const otelEntry = require('self-healing/otel');
 const llmEntry = require('self-healing/llm');
+const { healTools } = require('self-healing/tools');
 
 const warnings = [];
 process.on('warning', (warning) => warnings.push(`${warning.name}: ${warning.message}`));
@@ -112,6 +113,15 @@ async function main() {
   assert.equal(shared.canExecute(), true);
   shared.recordSuccess();
   await shared.close();
+  // self-healing/tools from require(): a tool healed, its failure the main entry's HealingError.
+  assert.match(require.resolve('self-healing/tools'), /[\\/]node_modules[\\/]self-healing[\\/]dist[\\/]tools\.cjs$/);
+  let toolCalls = 0;
+  const agentTools = healTools({
+    lookup: { execute: async ({ id }) => { if (++toolCalls === 1) throw Object.assign(new Error('busy'), { status: 503 }); return id; } },
+    denied: { execute: async () => { throw Object.assign(new Error('forbidden'), { status: 403 }); } },
+  }, { registry, retry: { minDelayMs: 0 } });
+  assert.equal(await agentTools.lookup.execute({ id: 'a1' }, { toolCallId: 't1', messages: [] }), 'a1');
+  await assert.rejects(agentTools.denied.execute({}, { toolCallId: 't2', messages: [] }), HealingError);
   assert.deepEqual(warnings, [], 'no process warnings (require(esm) must not warn)');
 
   console.log(`ok cjs on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed} opossum=${events.length} events chaos=${flaky.stats.injected}/${flaky.stats.calls}`);

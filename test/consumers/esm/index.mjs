@@ -17,6 +17,7 @@ import * as redisEntry from 'self-healing/redis';
 import { SharedCircuitBreaker } from 'self-healing/fleet';
 import { instrumentOpenTelemetry } from 'self-healing/otel';
 import { createLLMReflector } from 'self-healing/llm';
+import { healTools } from 'self-healing/tools';
 import { createRequire } from 'node:module';
 
 const warnings = [];
@@ -146,6 +147,15 @@ registry.register(shared);
 const sharedResult = await executeWithHealing(async () => 'through the shared breaker', undefined, { circuitName: 'shared-esm', registry });
 assert.equal(sharedResult.result, 'through the shared breaker');
 await shared.close();
+// self-healing/tools: a tool's execute healed, and its failure a HealingError of the main entry.
+assert.match(import.meta.resolve('self-healing/tools'), /\/node_modules\/self-healing\/dist\/tools\.js$/);
+let toolCalls = 0;
+const agentTools = healTools({
+  lookup: { description: 'Look up', execute: async ({ id }) => { if (++toolCalls === 1) throw Object.assign(new Error('busy'), { status: 503 }); return id; } },
+  denied: { execute: async () => { throw Object.assign(new Error('forbidden'), { status: 403 }); } },
+}, { registry, retry: { minDelayMs: 0 } });
+assert.equal(await agentTools.lookup.execute({ id: 'a1' }, { toolCallId: 't1', messages: [] }), 'a1');
+await assert.rejects(agentTools.denied.execute({}, { toolCallId: 't2', messages: [] }), HealingError);
 assert.deepEqual(warnings, [], 'no process warnings');
 
 console.log(`ok esm on Node ${process.version}: status=${result.status} attempts=${result.attempts} healed=${result.healed} opossum=${events.length} events chaos=${flaky.stats.injected}/${flaky.stats.calls}`);

@@ -12,6 +12,7 @@ import { createRedisStateStore, type RedisClientLike } from 'self-healing/redis'
 import { instrumentOpenTelemetry } from 'self-healing/otel';
 import { SharedCircuitBreaker, MemoryStateStore } from 'self-healing/fleet';
 import { createLLMReflector } from 'self-healing/llm';
+import { healTools, type HealToolsOptions } from 'self-healing/tools';
 
 let calls = 0;
 const result: HealingResult<{ ok: true }> = await executeWithHealing(async () => {
@@ -49,4 +50,12 @@ assert.throws(() => createRedisStateStore({ client: {} as RedisClientLike }), (e
 assert.equal(typeof SharedCircuitBreaker, 'function');
 assert.equal(typeof MemoryStateStore, 'function');
 assert.throws(() => createLLMReflector({} as never), HealingConfigError);
+// self-healing/tools keeps the map's type and checks per-tool options by tool name.
+const agentTools = { lookup: { description: 'Look up', execute: async ({ id }: { id: string }, _options: { toolCallId: string }) => ({ id }) } };
+const toolOptions: HealToolsOptions<typeof agentTools> = { retry: { minDelayMs: 0 }, tools: { lookup: { fallback: ({ id }) => ({ id }) } } };
+// @ts-expect-error there is no tool called "lokup"
+const wrongTool: HealToolsOptions<typeof agentTools> = { tools: { lokup: {} } };
+void wrongTool;
+const healedTools: typeof agentTools = healTools(agentTools, toolOptions);
+assert.deepEqual(await healedTools.lookup.execute({ id: 'b2' }, { toolCallId: 't1' }), { id: 'b2' });
 console.log(`ok ts-bundler on Node ${process.version}: attempts=${result.attempts} healed=${result.healed} opossum-subpath=${opossumOptions.name}`);
