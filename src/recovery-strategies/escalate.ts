@@ -35,7 +35,8 @@ const optionsSchema = z.strictObject({
  * strategies inside it, hand the problem to a human. It records an `'escalate'` action, emits
  * the pipeline's `escalate` event, awaits `notify`, and stops healing (give-up `stopped`);
  * fallbacks still serve. Risk `'none'`: it is what the safety policy falls back to. Put it first
- * (outermost) in `strategies` to catch what the others could not fix.
+ * (outermost) in `strategies` to catch what the others could not fix; a failure the policy
+ * already escalated in this execution is not escalated twice.
  *
  * @throws {HealingConfigError} for bad options.
  * @example
@@ -54,7 +55,10 @@ export function escalate<A = any, R = any>(options: EscalateOptions = {}): Heali
     async execute(ctx, next) {
       const outcome = await next();
       if (outcome.ok || ctx.signal.aborted || (valid.when !== undefined && !valid.when(outcome))) return outcome;
-      const redact = executionOf(ctx)?.redact.bind(executionOf(ctx)) ?? ((text: string) => text);
+      const run = executionOf(ctx);
+      // One escalation per execution: a safety policy inside may have escalated this failure already.
+      if (run?.actions.some((action) => action.kind === 'escalate') === true) return outcome;
+      const redact = run === undefined ? (text: string) => text : (text: string) => run.redact(text);
       const detail = `${name}: a ${outcome.classification.category} failure after ${ctx.attempts} attempt(s) handed to a human: ${redact(messageOf(outcome.error))}`;
       const notify = valid.notify;
       await escalateNow(ctx, detail, 'escalated', notify === undefined ? undefined : (signal) => notify({ detail, failure: outcome }, { signal }));

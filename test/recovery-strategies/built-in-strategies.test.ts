@@ -222,6 +222,21 @@ describe('SafetyPolicy', () => {
     expect(restarts).toBe(4);
   });
 
+  it('an outer escalate does not escalate again what the policy already escalated', async () => {
+    const paged: string[] = [];
+    const safety = new SafetyPolicy({ maxRisk: 'low' });
+    const pipeline = new HealingPipeline({
+      clock: new ManualClock(), safety, retry: { maxAttempts: 1 },
+      strategies: [escalate({ notify: ({ detail }) => { paged.push(detail); } }), restart({ restart: () => {} })],
+    });
+    const result = await pipeline.execute(async (): Promise<string> => { throw httpError(503); });
+    expect(result.healingActions.filter((a) => a.kind === 'escalate').map((a) => a.reason)).toEqual(['too_risky']);
+    expect(paged).toEqual([]);
+    // A failure no strategy escalated still reaches the outer escalate.
+    await pipeline.execute(async (): Promise<string> => { throw httpError(404); });
+    expect(paged).toHaveLength(1);
+  });
+
   it('refuses bad options, and something that is not a policy', () => {
     expect(configError(() => new SafetyPolicy({ maxRisk: 'extreme' as never })).option).toBe('safety.maxRisk');
     expect(configError(() => new HealingPipeline({ safety: {} as never })).option).toBe('safety');
