@@ -28,6 +28,7 @@ import { restartToolProcess } from './strategies/restart-tool-process.js';
 import { smallerModelScenario } from './strategies/smaller-model.js';
 import { pageAHumanScenario } from './strategies/page-a-human.js';
 import { oneRestartPerKey } from './strategies/one-restart-per-key.js';
+import { agentScenario } from './agent/agent.js';
 
 const log = (line: string): void => console.log(line);
 
@@ -54,6 +55,8 @@ const scenarios: Array<{ title: string; run: (baseUrl: string) => Promise<Scenar
   { title: '18. A custom execution strategy switches to a smaller model', run: () => smallerModelScenario({ log }) },
   { title: '19. A custom attempt strategy pages a human and stops healing', run: () => pageAHumanScenario({ log }) },
   { title: '20. Twenty calls on a dead tool process, one restart (oneRecoveryPerKey)', run: () => oneRestartPerKey({ log }) },
+  // A whole agent: examples/agent/ (healTools, restart, reconfigure, reflection, the safety policy, escalate).
+  { title: '21. An agent whose tools crash, rate-limit, get malformed args, overflow the context and stay down', run: () => agentScenario({ log }) },
 ];
 
 async function main(): Promise<boolean> {
