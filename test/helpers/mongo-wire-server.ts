@@ -42,6 +42,9 @@ export const mongoReply = {
   /** A write that failed on its first document: `{ ok: 1, n: 0, writeErrors: [...] }`, as mongod reports them. */
   writeError: (code: number, errmsg: string, details: Document = {}): MongoReply =>
     ({ type: 'document', document: { ok: 1, n: 0, writeErrors: [{ index: 0, code, errmsg, ...details }] } }),
+  /** Applied on the primary, but the write concern was not satisfied: `{ ok: 1, writeConcernError }`. */
+  writeConcernError: (code: number, codeName: string, errmsg: string, details: Document = {}): MongoReply =>
+    ({ type: 'document', document: { ok: 1, n: 1, writeConcernError: { code, codeName, errmsg, ...details } } }),
   closeSocket: (): MongoReply => ({ type: 'close-socket' }),
   hang: (): MongoReply => ({ type: 'hang' }),
 };

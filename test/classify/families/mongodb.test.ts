@@ -148,6 +148,20 @@ describe('MongoDB errors through the real mongodb driver, classified', { timeout
     expect(server.count('commitTransaction')).toBe(2);
   });
 
+  it('a commit whose write concern times out carries only the UnknownTransactionCommitResult label: transient unavailable, maybe committed', async () => {
+    const client = connect();
+    const session = client.startSession();
+    server.script('insert', mongoReply.ok({ n: 1 }));
+    server.script('commitTransaction', mongoReply.writeConcernError(64, 'WriteConcernFailed', 'waiting for replication timed out', { errInfo: { wtimeout: true } }));
+    session.startTransaction();
+    await users(client).insertOne({ email: 'ada@example.com' }, { session });
+    const error = await thrown(() => session.commitTransaction());
+    await session.endSession();
+    expect(identity(error)).toEqual({ name: 'MongoWriteConcernError', code: 64, labels: ['UnknownTransactionCommitResult'] });
+    expect(classifier.classify(error).reason).toBe('MongoDB UnknownTransactionCommitResult'); // the label decides, not the wording
+    expect(verdict(error)).toEqual({ disposition: 'transient', category: 'unavailable', notProcessed: undefined });
+  });
+
   it('nobody listening: MongoServerSelectionError is transient unavailable and never sent', async () => {
     const nobody = `mongodb://127.0.0.1:${await freePort()}/?directConnection=true`;
     const error = await thrown(() => findAda(users(connect({ serverSelectionTimeoutMS: 150 }, nobody))));
@@ -216,7 +230,7 @@ describe('MongoDB errors through the real mongodb driver, classified', { timeout
     expect([server.count('insert'), server.count('find')]).toEqual([2, 2]);
   });
 
-  it('in the pipeline, a stepped-down primary is retried (even with unknownDisposition permanent) and a duplicate key is not', async () => {
+  it('in the pipeline, a stepped-down primary is retried (even with unknownDisposition permanent) and a duplicate key is not (even by default)', async () => {
     const pipeline = new HealingPipeline({ classifier: strict, retry: { maxAttempts: 3, minDelayMs: 0 } });
     const collection = users();
     server.script('insert', mongoReply.commandError(10107, 'NotWritablePrimary', 'not primary', ['RetryableWriteError']), mongoReply.ok({ n: 1 }));
@@ -225,7 +239,8 @@ describe('MongoDB errors through the real mongodb driver, classified', { timeout
     expect(server.count('insert')).toBe(2);
 
     server.script('insert', mongoReply.writeError(11000, dupKey));
-    const duplicate = await pipeline.execute(() => insertAda(collection), {});
+    const byDefault = new HealingPipeline({ retry: { maxAttempts: 3, minDelayMs: 0 } }); // unknown errors would be retried here
+    const duplicate = await byDefault.execute(() => insertAda(collection), {});
     expect(duplicate.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'permanent' });
     expect(server.count('insert')).toBe(3);
   });
