@@ -53,6 +53,7 @@ const TABLES = [
   'CREATE TABLE "Audit" (id int PRIMARY KEY)', // no "note" column; no "Archive" table at all
   `INSERT INTO "User" (id, email, name) VALUES (1, 'ada@example.com', 'ada'), (2, 'bob@example.com', 'bob')`,
   "CREATE ROLE limited LOGIN PASSWORD 'limited' CONNECTION LIMIT 0",
+  "CREATE ROLE reader LOGIN PASSWORD 'reader'", // granted nothing on the tables
 ];
 
 const classifier = new ErrorClassifier();
@@ -183,10 +184,13 @@ describe.skipIf(!available)('Prisma Client errors through a real generated clien
     expect(verdict(error)).toEqual({ disposition: 'recoverable', category: 'invalid_request', notProcessed: undefined });
   });
 
-  it("a database error Prisma has no code for (P2039, here a CHECK violation) is read by its SQLSTATE", async () => {
-    const error = await thrown(async () => (await connect()).user.create({ data: { id: 6, email: 'dan@example.com', name: '' } }));
-    expect(codeOf(error)).toEqual({ name: 'PrismaClientKnownRequestError', code: 'P2039' });
-    expect(verdict(error)).toEqual({ disposition: 'permanent', category: 'constraint', notProcessed: undefined });
+  it('a database error Prisma has no code for (P2039: a CHECK violation, no privilege on the table) is read by its SQLSTATE', async () => {
+    const check = await thrown(async () => (await connect()).user.create({ data: { id: 6, email: 'dan@example.com', name: '' } }));
+    expect(codeOf(check)).toEqual({ name: 'PrismaClientKnownRequestError', code: 'P2039' });
+    expect(verdict(check)).toEqual({ disposition: 'permanent', category: 'constraint', notProcessed: undefined });
+    const denied = await thrown(async () => (await connect(server.url({ user: 'reader', password: 'reader' }))).user.findMany());
+    expect(codeOf(denied)).toEqual({ name: 'PrismaClientKnownRequestError', code: 'P2039' });
+    expect(verdict(denied)).toEqual({ disposition: 'permanent', category: 'auth', notProcessed: undefined });
   });
 
   it('a raw query that fails (P2010) is read by what the database said: a NOT NULL violation, a statement timeout', async () => {
