@@ -35,6 +35,18 @@ export function missingPrismaPackages(): string[] {
   return PRISMA_PACKAGES.map((spec) => spec.slice(0, spec.lastIndexOf('@'))).filter((name) => packageDir(name) === undefined);
 }
 
+/** The pg driver adapter's class: `new PrismaPg({ connectionString, ...pg.PoolConfig })`. */
+export type PrismaPgAdapter = new (config: { connectionString: string } & Record<string, unknown>) => unknown;
+
+/**
+ * `@prisma/adapter-pg`'s `PrismaPg`. Imported by a name held in a variable, so the type checker
+ * does not look for the package where it is not installed (the suite then skips).
+ */
+export async function loadPrismaPg(): Promise<PrismaPgAdapter> {
+  const adapter = '@prisma/adapter-pg';
+  return ((await import(/* @vite-ignore */ adapter)) as { PrismaPg: PrismaPgAdapter }).PrismaPg;
+}
+
 /** A generated client: its module (`PrismaClient`, `Prisma`) and `remove()`, which deletes the dir. */
 export interface GeneratedPrismaClient {
   readonly module: Record<string, unknown>;

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorClassifier, HealingPipeline } from '../../../src/index.js';
 import { ENABLE_POSTGRES_SUITE, hasPostgres, PostgresServer } from '../../helpers/postgres-server.js';
-import { ENABLE_PRISMA_SUITE, generatePrismaClient, missingPrismaPackages, type GeneratedPrismaClient } from '../../helpers/prisma-client.js';
+import { ENABLE_PRISMA_SUITE, generatePrismaClient, loadPrismaPg, missingPrismaPackages, type GeneratedPrismaClient } from '../../helpers/prisma-client.js';
 import { freePort } from '../../redis/redis-server.js';
 import { thrown } from './thrown.js';
 
@@ -104,8 +104,8 @@ describe.skipIf(!available)('Prisma Client errors through a real generated clien
     generated?.remove();
   });
 
-  async function connect(url = server.url(), pool: pg.PoolConfig = {}): Promise<Client> {
-    const { PrismaPg } = await import('@prisma/adapter-pg');
+  async function connect(url = server.url(), pool: Record<string, unknown> = {}): Promise<Client> {
+    const PrismaPg = await loadPrismaPg();
     const PrismaClient = generated.module.PrismaClient as new (options: unknown) => Client;
     const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, ...pool }) });
     clients.push(client);
