@@ -26,7 +26,7 @@ function verdict(error: unknown) {
   return { disposition, category, notProcessed };
 }
 
-/** What the driver threw: its class name, the server's code and the labels. */
+/** What the driver threw: its class name, the server's code and the labels (less `ResetPool`, the driver's note to itself to clear its pool). */
 function identity(error: unknown) {
   const { name, code, errorLabels } = error as { name: string; code?: number; errorLabels: string[] };
   return { name, code, labels: [...errorLabels].filter((label) => label !== 'ResetPool').sort() };
