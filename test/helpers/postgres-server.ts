@@ -95,6 +95,12 @@ export class PostgresServer {
     return { host: '127.0.0.1', port: this.port, user: PostgresServer.user, password: PostgresServer.password, database: 'postgres', ...overrides };
   }
 
+  /** The same settings as a connection string (what Prisma's adapter and most ORMs take). */
+  url(overrides: { user?: string; password?: string; port?: number; database?: string } = {}): string {
+    const { user, password, port, database } = { ...this.config(), ...overrides } as Required<typeof overrides>;
+    return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  }
+
   /** A connected `pg` client; the caller ends it. */
   async connect(overrides: pg.ClientConfig = {}): Promise<pg.Client> {
     const client = new pg.Client(this.config(overrides));

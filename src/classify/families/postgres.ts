@@ -44,10 +44,22 @@ const SQLSTATE_CLASS: Readonly<Record<string, CodeMeaning>> = {
 
 const SQLSTATE_SHAPE = /^[0-9A-Z]{5}$/;
 
+/**
+ * pg's own errors, which carry no code, by their exact message; in both the query was never sent.
+ * pg-pool found no free connection within `connectionTimeoutMillis`; a pg client whose connection
+ * broke refuses every later query (in a transaction, nothing more of it can run).
+ */
+const CLIENT_MESSAGES: Readonly<Record<string, CodeMeaning>> = {
+  'timeout exceeded when trying to connect': ['transient', 'timeout', true],
+  'Client has encountered a connection error and is not queryable': ['transient', 'network', true],
+};
+
 export const postgresFamily: ClientFamily = {
   name: 'PostgreSQL (pg)',
-  claims: (facts) => typeof facts.ownCode === 'string' && facts.ownCode.length === 5,
-  classify(error) {
+  claims: (facts) => (typeof facts.ownCode === 'string' && facts.ownCode.length === 5) || Object.hasOwn(CLIENT_MESSAGES, facts.message),
+  classify(error, facts) {
+    const client = facts.ownCode === undefined ? lookUp(CLIENT_MESSAGES, facts.message) : undefined;
+    if (client) return familyVerdict(client[0], client[1], `pg: ${facts.message}`, client[2]);
     const code = readString(error, 'code');
     if (code === undefined || !SQLSTATE_SHAPE.test(code) || readString(error, 'severity') === undefined) return undefined;
     // query_canceled: statement_timeout is a timeout; a cancel request is someone's decision.

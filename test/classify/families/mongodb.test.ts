@@ -1,60 +1,247 @@
 /**
- * MongoDB driver errors, built with the real `mongodb` package's own error classes from the
- * error documents a server sends (no mongod is available here: neither Debian nor npm ships one).
- * The driver reads `code`, `codeName` and `errorLabels` off that document as it does off a reply.
+ * MongoDB errors through the real `mongodb` driver, against test/helpers/mongo-wire-server.ts: a
+ * MongoDB wire-protocol server on 127.0.0.1 (no mongod ships with Debian or npm) that answers the
+ * driver's handshake as a replica-set primary and each command with the reply a mongod sends for
+ * that failure. What is classified is what the driver threw.
+ *
+ * The driver retries a read or a write once by itself on a retryable error. Clients here turn
+ * that off (`retryReads: false, retryWrites: false`), so each error is the one attempt's; the last
+ * test keeps the defaults and counts the two attempts the server sees.
  */
-import { MongoNetworkError, MongoNetworkTimeoutError, MongoServerError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
-import { describe, expect, it } from 'vitest';
-import { ErrorClassifier } from '../../../src/index.js';
+import { MongoClient, type Collection, type MongoClientOptions } from 'mongodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorClassifier, HealingPipeline } from '../../../src/index.js';
+import { MongoWireServer, mongoReply, type MongoReply } from '../../helpers/mongo-wire-server.js';
+import { freePort, waitFor } from '../../redis/redis-server.js';
+import { thrown } from './thrown.js';
 
 const classifier = new ErrorClassifier();
 const strict = new ErrorClassifier({ unknownDisposition: 'permanent' });
-const serverError = (code: number, codeName: string, errmsg: string, errorLabels: string[] = []) =>
-  new MongoServerError({ ok: 0, code, codeName, errmsg, errorLabels });
+type Users = Collection<{ email: string; credits?: number }>;
 
-describe('MongoDB driver errors, classified', () => {
-  it('a duplicate key (11000) is permanent conflict: the insert is not run again', () => {
-    const error = serverError(11000, 'DuplicateKey', 'E11000 duplicate key error collection: shop.users index: email_1 dup key: { email: "ada@example.com" }');
-    expect(classifier.classify(error)).toMatchObject({ disposition: 'permanent', category: 'conflict' });
-    expect(classifier.classify(error).notProcessed).toBeUndefined();
+/** What the classifier says, the same whatever `unknownDisposition` is (a family's verdict is real). */
+function verdict(error: unknown) {
+  const { disposition, category, notProcessed } = classifier.classify(error);
+  expect(strict.classify(error)).toMatchObject({ disposition, category });
+  return { disposition, category, notProcessed };
+}
+
+/** What the driver threw: its class name, the server's code and the labels (less `ResetPool`, the driver's note to itself to clear its pool). */
+function identity(error: unknown) {
+  const { name, code, errorLabels } = error as { name: string; code?: number; errorLabels: string[] };
+  return { name, code, labels: [...errorLabels].filter((label) => label !== 'ResetPool').sort() };
+}
+
+describe('MongoDB errors through the real mongodb driver, classified', { timeout: 10_000 }, () => {
+  let server: MongoWireServer;
+  const clients: MongoClient[] = [];
+
+  beforeEach(async () => {
+    server = await MongoWireServer.start();
+  });
+  afterEach(async () => {
+    for (const client of clients.splice(0)) await client.close();
+    await server.close();
   });
 
-  it('TransientTransactionError: the transaction was aborted, run it again (also under unknownDisposition permanent)', () => {
-    const error = serverError(112, 'WriteConflict', 'Caused by :: Write conflict during plan execution and yielding is disabled.', ['TransientTransactionError']);
-    expect(error.hasErrorLabel('TransientTransactionError')).toBe(true);
-    expect(classifier.classify(error)).toMatchObject({ disposition: 'transient', category: 'write_conflict', notProcessed: true });
-    expect(strict.classify(error).disposition).toBe('transient');
+  /** The driver's retries off; a quick re-check of a server it marked unknown (real time, ms). */
+  function connect(options: MongoClientOptions = {}, uri = server.uri): MongoClient {
+    const client = new MongoClient(uri, { retryReads: false, retryWrites: false, serverSelectionTimeoutMS: 2_000, minHeartbeatFrequencyMS: 10, ...options });
+    clients.push(client);
+    return client;
+  }
+  const users = (client = connect()): Users => client.db('shop').collection('users');
+  const findAda = (collection: Users) => collection.findOne({ email: 'ada@example.com' });
+  const insertAda = (collection: Users) => collection.insertOne({ email: 'ada@example.com' });
+
+  type Case = [failure: string, command: string, reply: MongoReply, run: (collection: Users) => Promise<unknown>,
+    thrownAs: ReturnType<typeof identity>, expected: ReturnType<typeof verdict>];
+  const dupKey = 'E11000 duplicate key error collection: shop.users index: email_1 dup key: { email: "ada@example.com" }';
+  it.each<Case>([
+    ['NotWritablePrimary 10107 on an insert', 'insert', mongoReply.commandError(10107, 'NotWritablePrimary', 'not primary', ['RetryableWriteError']), insertAda,
+      { name: 'MongoServerError', code: 10107, labels: ['RetryableWriteError'] }, { disposition: 'transient', category: 'unavailable', notProcessed: undefined }],
+    ['ShutdownInProgress 91 on a find', 'find', mongoReply.commandError(91, 'ShutdownInProgress', 'The server is in quiesce mode and will shut down'), findAda,
+      { name: 'MongoServerError', code: 91, labels: [] }, { disposition: 'transient', category: 'unavailable', notProcessed: undefined }],
+    ['PrimarySteppedDown 189 on an update', 'update', mongoReply.commandError(189, 'PrimarySteppedDown', 'primary stepped down while waiting for replication', ['RetryableWriteError']),
+      (collection) => collection.updateOne({ email: 'ada@example.com' }, { $inc: { credits: 1 } }),
+      { name: 'MongoServerError', code: 189, labels: ['RetryableWriteError'] }, { disposition: 'transient', category: 'unavailable', notProcessed: undefined }],
+    ['InterruptedDueToReplStateChange 11602 on a find', 'find', mongoReply.commandError(11602, 'InterruptedDueToReplStateChange', 'operation was interrupted'), findAda,
+      { name: 'MongoServerError', code: 11602, labels: [] }, { disposition: 'transient', category: 'unavailable', notProcessed: undefined }],
+    ['NotPrimaryNoSecondaryOk 13435 on a find', 'find', mongoReply.commandError(13435, 'NotPrimaryNoSecondaryOk', 'not primary and secondaryOk=false'), findAda,
+      { name: 'MongoServerError', code: 13435, labels: [] }, { disposition: 'transient', category: 'unavailable', notProcessed: undefined }],
+    ['ShutdownInProgress with NoWritesPerformed', 'insert', mongoReply.commandError(91, 'ShutdownInProgress', 'The server is in quiesce mode and will shut down', ['RetryableWriteError', 'NoWritesPerformed']), insertAda,
+      { name: 'MongoServerError', code: 91, labels: ['NoWritesPerformed', 'RetryableWriteError'] }, { disposition: 'transient', category: 'unavailable', notProcessed: true }],
+    ['WriteConflict 112 on an update', 'update', mongoReply.commandError(112, 'WriteConflict', 'Write conflict during plan execution and yielding is disabled.'),
+      (collection) => collection.updateOne({ email: 'ada@example.com' }, { $inc: { credits: 1 } }),
+      { name: 'MongoServerError', code: 112, labels: [] }, { disposition: 'transient', category: 'write_conflict', notProcessed: true }],
+    ['MaxTimeMSExpired 50 on a find with maxTimeMS', 'find', mongoReply.commandError(50, 'MaxTimeMSExpired', 'operation exceeded time limit'),
+      (collection) => collection.findOne({}, { maxTimeMS: 5 }),
+      { name: 'MongoServerError', code: 50, labels: [] }, { disposition: 'transient', category: 'timeout', notProcessed: undefined }],
+    ['duplicate key 11000 on insertOne', 'insert', mongoReply.writeError(11000, dupKey, { keyPattern: { email: 1 }, keyValue: { email: 'ada@example.com' } }), insertAda,
+      { name: 'MongoServerError', code: 11000, labels: [] }, { disposition: 'permanent', category: 'conflict', notProcessed: undefined }],
+    ['duplicate key 11000 on insertMany', 'insert', mongoReply.writeError(11000, dupKey, { keyPattern: { email: 1 }, keyValue: { email: 'ada@example.com' } }),
+      (collection) => collection.insertMany([{ email: 'ada@example.com' }, { email: 'bob@example.com' }]),
+      { name: 'MongoBulkWriteError', code: 11000, labels: [] }, { disposition: 'permanent', category: 'conflict', notProcessed: undefined }],
+    ['Unauthorized 13 on a find', 'find', mongoReply.commandError(13, 'Unauthorized', 'not authorized on shop to execute command { find: "users" }'), findAda,
+      { name: 'MongoServerError', code: 13, labels: [] }, { disposition: 'permanent', category: 'auth', notProcessed: undefined }],
+    ['NamespaceNotFound 26 on an aggregate', 'aggregate', mongoReply.commandError(26, 'NamespaceNotFound', 'ns does not exist: shop.users'),
+      (collection) => collection.aggregate([{ $match: {} }]).toArray(),
+      { name: 'MongoServerError', code: 26, labels: [] }, { disposition: 'permanent', category: 'not_found', notProcessed: undefined }],
+    ['BadValue 2 on a find', 'find', mongoReply.commandError(2, 'BadValue', '$in needs an array'), findAda,
+      { name: 'MongoServerError', code: 2, labels: [] }, { disposition: 'recoverable', category: 'invalid_request', notProcessed: undefined }],
+    ['TypeMismatch 14 on an update', 'update', mongoReply.commandError(14, 'TypeMismatch', "Cannot apply $inc to a value of non-numeric type. {_id: 1} has the field 'credits' of non-numeric type string"),
+      (collection) => collection.updateOne({ email: 'ada@example.com' }, { $inc: { credits: 1 } }),
+      { name: 'MongoServerError', code: 14, labels: [] }, { disposition: 'recoverable', category: 'invalid_request', notProcessed: undefined }],
+    ['DocumentValidationFailure 121 on an insert', 'insert', mongoReply.writeError(121, 'Document failed validation', { errInfo: { failingDocumentId: 1, details: { operatorName: '$jsonSchema' } } }), insertAda,
+      { name: 'MongoServerError', code: 121, labels: [] }, { disposition: 'recoverable', category: 'invalid_request', notProcessed: undefined }],
+    ['the socket closed mid-command (MongoNetworkError)', 'find', mongoReply.closeSocket(), findAda,
+      { name: 'MongoNetworkError', code: undefined, labels: [] }, { disposition: 'transient', category: 'network', notProcessed: undefined }],
+  ])('%s', async (_, command, reply, run, thrownAs, expected) => {
+    server.script(command, reply);
+    const error = await thrown(() => run(users()));
+    expect(identity(error)).toEqual(thrownAs);
+    expect(verdict(error)).toEqual(expected);
+    expect(server.count(command)).toBe(1);
   });
 
-  it.each([
-    [91, 'ShutdownInProgress'], [189, 'PrimarySteppedDown'], [10107, 'NotWritablePrimary'], [13435, 'NotPrimaryNoSecondaryOk'], [11602, 'InterruptedDueToReplStateChange'],
-  ])('code %i (%s), a failover in progress, is transient unavailable', (code, codeName) => {
-    const error = serverError(code, codeName, `${codeName}`, ['RetryableWriteError']);
-    expect(classifier.classify(error)).toMatchObject({ disposition: 'transient', category: 'unavailable' });
-    expect(strict.classify(error).disposition).toBe('transient');
-    expect(classifier.classify(error).notProcessed).toBeUndefined(); // the write may have been applied
+  it('AuthenticationFailed 18 in the handshake (a wrong password) is permanent auth', async () => {
+    server.script('saslStart', mongoReply.commandError(18, 'AuthenticationFailed', 'Authentication failed.'));
+    const error = await thrown(() => findAda(users(connect({}, `mongodb://ada:wrong@127.0.0.1:${server.port}/?directConnection=true`))));
+    expect(identity(error)).toEqual({ name: 'MongoServerError', code: 18, labels: ['HandshakeError'] });
+    expect(verdict(error)).toEqual({ disposition: 'permanent', category: 'auth', notProcessed: undefined });
+    expect(server.count('find')).toBe(0);
   });
 
-  it('NoWritesPerformed proves nothing was written', () => {
-    const error = serverError(91, 'ShutdownInProgress', 'The server is in quiesce mode and will shut down', ['RetryableWriteError', 'NoWritesPerformed']);
-    expect(classifier.classify(error)).toMatchObject({ disposition: 'transient', notProcessed: true });
+  it('TransientTransactionError, sent by the server or added by the driver, is transient write_conflict and aborted', async () => {
+    const client = connect();
+    const inTransaction = async () => {
+      const session = client.startSession();
+      session.startTransaction();
+      try {
+        return await thrown(() => users(client).insertOne({ email: 'ada@example.com' }, { session }));
+      } finally {
+        await session.abortTransaction();
+        await session.endSession();
+      }
+    };
+    server.script('insert', mongoReply.commandError(112, 'WriteConflict', 'Caused by :: Write conflict during plan execution', ['TransientTransactionError']), mongoReply.closeSocket());
+    const sent = await inTransaction();
+    expect(identity(sent)).toEqual({ name: 'MongoServerError', code: 112, labels: ['TransientTransactionError'] });
+    expect(verdict(sent)).toEqual({ disposition: 'transient', category: 'write_conflict', notProcessed: true });
+    const added = await inTransaction(); // the socket closed: the driver labels the error itself
+    expect(identity(added)).toEqual({ name: 'MongoNetworkError', code: undefined, labels: ['TransientTransactionError'] });
+    expect(verdict(added)).toEqual({ disposition: 'transient', category: 'write_conflict', notProcessed: true });
   });
 
-  it('auth failures are permanent, a bad value recoverable', () => {
-    expect(classifier.classify(serverError(18, 'AuthenticationFailed', 'Authentication failed.'))).toMatchObject({ disposition: 'permanent', category: 'auth' });
-    expect(classifier.classify(serverError(13, 'Unauthorized', 'not authorized on shop to execute command'))).toMatchObject({ disposition: 'permanent', category: 'auth' });
-    expect(classifier.classify(serverError(121, 'DocumentValidationFailure', 'Document failed validation'))).toMatchObject({ disposition: 'recoverable', category: 'invalid_request' });
+  it('a commit that fails with ShutdownInProgress gets the driver\'s UnknownTransactionCommitResult label: transient unavailable, maybe committed', async () => {
+    const client = connect();
+    const session = client.startSession();
+    server.script('insert', mongoReply.ok({ n: 1 }));
+    const shuttingDown = mongoReply.commandError(91, 'ShutdownInProgress', 'The server is in quiesce mode and will shut down', ['RetryableWriteError']);
+    server.script('commitTransaction', shuttingDown, shuttingDown); // the driver retries a commit once, even with retryWrites: false
+    session.startTransaction();
+    await users(client).insertOne({ email: 'ada@example.com' }, { session });
+    const error = await thrown(() => session.commitTransaction());
+    await session.endSession();
+    expect(identity(error)).toEqual({ name: 'MongoServerError', code: 91, labels: ['RetryableWriteError', 'UnknownTransactionCommitResult'] });
+    expect(verdict(error)).toEqual({ disposition: 'transient', category: 'unavailable', notProcessed: undefined });
+    expect(server.count('commitTransaction')).toBe(2);
   });
 
-  it("the driver's own errors: no server selectable (never sent), network before and after the handshake, a closed client", () => {
-    const selection = new MongoServerSelectionError('Server selection timed out after 30000 ms', { type: 'Unknown', servers: new Map(), stale: false, compatible: true, heartbeatFrequencyMS: 10000, localThresholdMS: 15, setName: null, maxElectionId: null, maxSetVersion: null, commonWireVersion: 0, logicalSessionTimeoutMinutes: null } as never);
-    expect(classifier.classify(selection)).toMatchObject({ disposition: 'transient', category: 'unavailable', notProcessed: true });
-    expect(strict.classify(selection).disposition).toBe('transient');
-    expect(classifier.classify(new MongoNetworkError('connect ECONNREFUSED', { beforeHandshake: true }))).toMatchObject({ disposition: 'transient', category: 'network', notProcessed: true });
-    const midway = classifier.classify(new MongoNetworkError('connection 3 to 127.0.0.1:27017 closed'));
-    expect(midway).toMatchObject({ disposition: 'transient', category: 'network' });
-    expect(midway.notProcessed).toBeUndefined();
-    expect(classifier.classify(new MongoNetworkTimeoutError('connection timed out'))).toMatchObject({ disposition: 'transient', category: 'timeout' });
-    expect(classifier.classify(new MongoTopologyClosedError())).toMatchObject({ disposition: 'permanent', category: 'client_closed' });
+  it('a commit whose write concern times out carries only the UnknownTransactionCommitResult label: transient unavailable, maybe committed', async () => {
+    const client = connect();
+    const session = client.startSession();
+    server.script('insert', mongoReply.ok({ n: 1 }));
+    server.script('commitTransaction', mongoReply.writeConcernError(64, 'WriteConcernFailed', 'waiting for replication timed out', { errInfo: { wtimeout: true } }));
+    session.startTransaction();
+    await users(client).insertOne({ email: 'ada@example.com' }, { session });
+    const error = await thrown(() => session.commitTransaction());
+    await session.endSession();
+    expect(identity(error)).toEqual({ name: 'MongoWriteConcernError', code: 64, labels: ['UnknownTransactionCommitResult'] });
+    expect(classifier.classify(error).reason).toBe('MongoDB UnknownTransactionCommitResult'); // the label decides, not the wording
+    expect(verdict(error)).toEqual({ disposition: 'transient', category: 'unavailable', notProcessed: undefined });
+  });
+
+  it('nobody listening: MongoServerSelectionError is transient unavailable and never sent', async () => {
+    const nobody = `mongodb://127.0.0.1:${await freePort()}/?directConnection=true`;
+    const error = await thrown(() => findAda(users(connect({ serverSelectionTimeoutMS: 150 }, nobody))));
+    expect(identity(error)).toEqual({ name: 'MongoServerSelectionError', code: undefined, labels: [] });
+    expect((error as Error).message).toMatch(/ECONNREFUSED/);
+    expect(verdict(error)).toEqual({ disposition: 'transient', category: 'unavailable', notProcessed: true });
+  });
+
+  it('no pooled connection in time: MongoWaitQueueTimeoutError is transient timeout and never sent', async () => {
+    const collection = users(connect({ maxPoolSize: 1, waitQueueTimeoutMS: 100 }));
+    server.script('find', mongoReply.hang());
+    void findAda(collection).catch(() => {}); // holds the only connection until the client closes
+    await waitFor('the first find to reach the server', () => server.count('find') === 1);
+    const error = await thrown(() => findAda(collection));
+    expect(identity(error)).toEqual({ name: 'MongoWaitQueueTimeoutError', code: undefined, labels: [] });
+    expect(verdict(error)).toEqual({ disposition: 'transient', category: 'timeout', notProcessed: true });
+    expect(server.count('find')).toBe(1);
+  });
+
+  it('no reply within socketTimeoutMS: MongoNetworkTimeoutError is transient timeout, maybe processed', async () => {
+    server.script('find', mongoReply.hang());
+    const error = await thrown(() => findAda(users(connect({ socketTimeoutMS: 100 }))));
+    expect(identity(error)).toEqual({ name: 'MongoNetworkTimeoutError', code: undefined, labels: [] });
+    expect(verdict(error)).toEqual({ disposition: 'transient', category: 'timeout', notProcessed: undefined });
+  });
+
+  it('a handshake that times out (beforeHandshake) is transient timeout and never sent', async () => {
+    const collection = users(connect({ connectTimeoutMS: 100 }));
+    server.script('find', mongoReply.hang());
+    void findAda(collection).catch(() => {}); // keeps the pooled connection busy until the client closes
+    await waitFor('the first find to reach the server', () => server.count('find') === 1);
+    server.hangNewHandshakes();
+    const error = await thrown(() => findAda(collection)); // needs a new connection, whose handshake hangs
+    // Driver 7 reads a connection that times out in its handshake as an overloaded server.
+    expect(identity(error)).toEqual({ name: 'MongoNetworkTimeoutError', code: undefined, labels: ['HandshakeError', 'RetryableError', 'SystemOverloadedError'] });
+    expect((error as { beforeHandshake?: boolean }).beforeHandshake).toBe(true);
+    expect(verdict(error)).toEqual({ disposition: 'transient', category: 'timeout', notProcessed: true });
+    expect(server.count('find')).toBe(1);
+  });
+
+  it('a client closed under a running command or a pending server selection is permanent client_closed', async () => {
+    const client = connect();
+    server.script('find', mongoReply.hang());
+    const running = thrown(() => findAda(users(client)));
+    await waitFor('the find to reach the server', () => server.count('find') === 1);
+    await client.close();
+    const interrupted = await running;
+    expect(identity(interrupted)).toEqual({ name: 'MongoClientClosedError', code: undefined, labels: [] });
+    expect(verdict(interrupted)).toEqual({ disposition: 'permanent', category: 'client_closed', notProcessed: undefined });
+
+    const selecting = connect();
+    const pending = thrown(() => findAda(users(selecting)));
+    await selecting.close(); // before any server was selected
+    const closed = await pending;
+    expect(identity(closed)).toEqual({ name: 'MongoTopologyClosedError', code: undefined, labels: [] });
+    expect(verdict(closed)).toEqual({ disposition: 'permanent', category: 'client_closed', notProcessed: undefined });
+  });
+
+  it("with the driver's defaults it retries once itself: the server sees two attempts, and the error after them classifies the same", async () => {
+    const notPrimary = mongoReply.commandError(10107, 'NotWritablePrimary', 'not primary', ['RetryableWriteError']);
+    server.script('insert', notPrimary, notPrimary);
+    server.script('find', mongoReply.commandError(91, 'ShutdownInProgress', 'quiesce'), mongoReply.commandError(91, 'ShutdownInProgress', 'quiesce'));
+    const collection = users(connect({ retryReads: true, retryWrites: true }));
+    expect(verdict(await thrown(() => insertAda(collection)))).toEqual({ disposition: 'transient', category: 'unavailable', notProcessed: undefined });
+    expect(verdict(await thrown(() => findAda(collection)))).toEqual({ disposition: 'transient', category: 'unavailable', notProcessed: undefined });
+    expect([server.count('insert'), server.count('find')]).toEqual([2, 2]);
+  });
+
+  it('in the pipeline, a stepped-down primary is retried (even with unknownDisposition permanent) and a duplicate key is not (even by default)', async () => {
+    const pipeline = new HealingPipeline({ classifier: strict, retry: { maxAttempts: 3, minDelayMs: 0 } });
+    const collection = users();
+    server.script('insert', mongoReply.commandError(10107, 'NotWritablePrimary', 'not primary', ['RetryableWriteError']), mongoReply.ok({ n: 1 }));
+    const healed = await pipeline.execute(() => insertAda(collection), {});
+    expect(healed.status).toBe('ok');
+    expect(server.count('insert')).toBe(2);
+
+    server.script('insert', mongoReply.writeError(11000, dupKey));
+    const byDefault = new HealingPipeline({ retry: { maxAttempts: 3, minDelayMs: 0 } }); // unknown errors would be retried here
+    const duplicate = await byDefault.execute(() => insertAda(collection), {});
+    expect(duplicate.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'permanent' });
+    expect(server.count('insert')).toBe(3);
   });
 });

@@ -136,6 +136,27 @@ describe.skipIf(!available)('PostgreSQL errors through pg, classified', { timeou
     expect(verdict(databaseError)).toEqual({ disposition: 'permanent', category: 'not_found', notProcessed: undefined });
   });
 
+  it("pg's own errors without a code: no pooled connection in time, a client whose connection broke; both transient and never sent", async () => {
+    const pool = new pg.Pool({ ...server.config(), max: 1, connectionTimeoutMillis: 200 });
+    pool.on('error', () => {});
+    const busy = await pool.connect(); // the pool's only connection
+    const poolError = await thrown(() => pool.query('SELECT 1'));
+    busy.release();
+    await pool.end();
+    expect((poolError as Error).message).toBe('timeout exceeded when trying to connect');
+    expect(verdict(poolError)).toEqual({ disposition: 'transient', category: 'timeout', notProcessed: true });
+
+    const [victim, admin] = [await connect(), await connect()];
+    const { rows } = await victim.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const ended = new Promise((resolve) => victim.once('end', resolve)); // after its 'error' (57P01)
+    await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+    await ended;
+    const brokenError = await thrown(() => victim.query('SELECT 1'));
+    expect((brokenError as Error).message).toBe('Client has encountered a connection error and is not queryable');
+    expect(verdict(brokenError)).toEqual({ disposition: 'transient', category: 'network', notProcessed: true });
+    expect(strict.classify(brokenError).disposition).toBe('transient');
+  });
+
   it('a refused connection is transient network and provably not processed', async () => {
     const refused = new pg.Client(server.config({ port: await freePort() }));
     const error = await thrown(() => refused.connect());
