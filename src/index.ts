@@ -11,9 +11,9 @@ export { withSelfHealing, type SelfHealingDecorator } from './pipeline/with-self
 export type { HealingResult, HealingAction, HealingActionKind, GiveUpReason } from './pipeline/healing-result.js';
 export type { HealingStrategy, StrategyContext, StrategyAction, NextStrategy, Outcome } from './pipeline/strategy.js';
 export { oneRecoveryPerKey } from './shared-recovery/one-recovery-per-key.js';
-export type {
-  HealingOptions, RetryOptions, AttemptContext, FallbackContext, HealingFunction, FallbackFunction, ProposalGuard, ArgsSchema,
-} from './pipeline/options.js';
+export type { HealingOptions, AttemptContext, FallbackContext, HealingFunction, FallbackFunction } from './pipeline/options.js';
+export type { RetryOptions } from './retry/retry-options.js';
+export type { ProposalGuard, ArgsSchema } from './reflect/reflect-options.js';
 
 export { ErrorClassifier } from './classify/error-classifier.js';
 export type { Classification, ClassificationRule, Classifier, Disposition, ErrorMatcher } from './classify/classification.js';
@@ -37,11 +37,14 @@ export {
   NoLastGoodResultError, type Fallback, type FallbackProvider, type StaticFallback, type LastGoodFallback,
 } from './fallback/fallback-kinds.js';
 export type { HedgeOptions } from './hedge/hedge-options.js';
-export { Bulkhead, type BulkheadConfig } from './bulkhead/bulkhead.js';
+export { Bulkhead } from './bulkhead/bulkhead.js';
+export type { BulkheadConfig } from './bulkhead/bulkhead-options.js';
 export { BulkheadRejectedError, isBulkheadRejectedError } from './bulkhead/bulkhead-rejected-error.js';
 export { GracefulDegradation } from './degrade/graceful-degradation.js';
-export { DegradableFeature, type FeatureConfig, type FeatureEvents } from './degrade/degradable-feature.js';
-export { AdaptiveHealing, type AdaptiveConfig } from './adaptive/adaptive-healing.js';
+export { DegradableFeature, type FeatureEvents } from './degrade/degradable-feature.js';
+export type { FeatureConfig } from './degrade/feature-options.js';
+export { AdaptiveHealing } from './adaptive/adaptive-healing.js';
+export type { AdaptiveConfig } from './adaptive/adaptive-options.js';
 export { SlidingWindowRetryBudget, type RetryBudget } from './budget/retry-budget.js';
 export type { HealingLogger } from './observe/logger.js';
 export { systemClock, sleep, type Clock } from './clock.js';

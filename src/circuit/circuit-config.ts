@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Classification } from '../classify/classification.js';
 import { parseWith } from '../config/parse.js';
+import type { Assert, Same } from '../config/same-type.js';
 import { rampConfigSchema, type RampConfig } from '../core/traffic-ramp.js';
 import { breakDurationSchema, configuredBreak, oneBreakDuration, type BreakDurationSetting } from './break-duration.js';
 
@@ -215,3 +216,8 @@ export function resolveCircuitBreakerConfig(config: CircuitBreakerConfig | undef
   }
   return shared;
 }
+
+// The interfaces keep their field docs (a derived type would lose them in the .d.ts); these keep
+// them and the schemas the same (docs/design.md, "Options types and their schemas").
+type _Config = Assert<Same<CircuitBreakerConfig, z.input<typeof circuitBreakerConfigSchema>>>;
+type _Policy = Assert<Same<{ policy: CircuitPolicy }, { policy: z.input<typeof policySchema> }>>;
