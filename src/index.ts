@@ -16,9 +16,9 @@ export { reconfigure } from './recovery-strategies/reconfigure.js';
 export { isolate } from './recovery-strategies/isolate.js';
 export { escalate } from './recovery-strategies/escalate.js';
 export { SafetyPolicy } from './safety/safety-policy.js';
-export type {
-  HealingOptions, RetryOptions, AttemptContext, FallbackContext, HealingFunction, FallbackFunction, ProposalGuard, ArgsSchema,
-} from './pipeline/options.js';
+export type { HealingOptions, AttemptContext, FallbackContext, HealingFunction, FallbackFunction } from './pipeline/options.js';
+export type { RetryOptions } from './retry/retry-options.js';
+export type { ProposalGuard, ArgsSchema } from './reflect/reflect-options.js';
 
 export { ErrorClassifier } from './classify/error-classifier.js';
 export type { Classification, ClassificationRule, Classifier, Disposition, ErrorMatcher } from './classify/classification.js';
@@ -42,11 +42,14 @@ export {
   NoLastGoodResultError, type Fallback, type FallbackProvider, type StaticFallback, type LastGoodFallback,
 } from './fallback/fallback-kinds.js';
 export type { HedgeOptions } from './hedge/hedge-options.js';
-export { Bulkhead, type BulkheadConfig } from './bulkhead/bulkhead.js';
+export { Bulkhead } from './bulkhead/bulkhead.js';
+export type { BulkheadConfig } from './bulkhead/bulkhead-options.js';
 export { BulkheadRejectedError, isBulkheadRejectedError } from './bulkhead/bulkhead-rejected-error.js';
 export { GracefulDegradation } from './degrade/graceful-degradation.js';
-export { DegradableFeature, type FeatureConfig, type FeatureEvents } from './degrade/degradable-feature.js';
-export { AdaptiveHealing, type AdaptiveConfig } from './adaptive/adaptive-healing.js';
+export { DegradableFeature, type FeatureEvents } from './degrade/degradable-feature.js';
+export type { FeatureConfig } from './degrade/feature-options.js';
+export { AdaptiveHealing } from './adaptive/adaptive-healing.js';
+export type { AdaptiveConfig } from './adaptive/adaptive-options.js';
 export { SlidingWindowRetryBudget, type RetryBudget } from './budget/retry-budget.js';
 export type { HealingLogger } from './observe/logger.js';
 export { systemClock, sleep, type Clock } from './clock.js';

@@ -1,6 +1,6 @@
 import { Listeners } from '../circuit/circuit-events.js';
-import { adaptiveConfigSchema } from '../config/options-schema.js';
 import { parseWith } from '../config/parse.js';
+import { adaptiveConfigSchema, type AdaptiveConfig } from './adaptive-options.js';
 
 /**
  * The healing actions whose success is tracked per error category.
@@ -11,22 +11,6 @@ import { parseWith } from '../config/parse.js';
  * @inline
  */
 export type AdaptiveAction = 'retry' | 'reflect' | 'fallback';
-
-/**
- * Settings of {@link AdaptiveHealing}.
- * @example
- * ```ts
- * const config: AdaptiveConfig = { window: 20, escalateAfter: 50, escalateWindowMs: 60_000 };
- * ```
- */
-export interface AdaptiveConfig {
-  /** How many recent tries of an action per category are judged (N). Default 10. */
-  window?: number;
-  /** Failed executions of one category and circuit within `escalateWindowMs` that raise `escalate`. Default 20. */
-  escalateAfter?: number;
-  /** The window for `escalateAfter`, in ms; also the least time between two `escalate`s for one key. Default 60 000. */
-  escalateWindowMs?: number;
-}
 
 /**
  * How one healing action has done for one error category over its recent tries.

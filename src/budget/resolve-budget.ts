@@ -1,9 +1,9 @@
 import type { CircuitBreakerRegistry } from '../circuit/registry.js';
 import type { Clock } from '../clock.js';
-import { retryBudgetConfigSchema } from '../config/options-schema.js';
 import { parseWith } from '../config/parse.js';
 import { HealingConfigError } from '../errors.js';
-import { SlidingWindowRetryBudget, type RetryBudget, type RetryBudgetConfig } from './retry-budget.js';
+import { SlidingWindowRetryBudget, type RetryBudget } from './retry-budget.js';
+import { retryBudgetConfigSchema, type RetryBudgetConfig } from './retry-budget-options.js';
 
 /** Budgets built from a config object: one per object, so a pipeline's overrides share its budget. */
 const pipelineBudgets = new WeakMap<object, RetryBudget>();

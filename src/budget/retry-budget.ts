@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import { retryBudgetConfigSchema } from '../config/options-schema.js';
 import { parseWith } from '../config/parse.js';
+import { retryBudgetConfigSchema, type RetryBudgetConfig } from './retry-budget-options.js';
 
 /**
  * Limits retries to a share of recent traffic, so that an outage does not multiply the load on
@@ -22,26 +22,6 @@ export interface RetryBudget {
   deposit(): void | PromiseLike<unknown>;
   /** Takes one retry from the budget; `false` when it is spent (then the retry does not happen). */
   tryWithdraw(): boolean | PromiseLike<boolean>;
-}
-
-/**
- * Settings of the built-in sliding-window budget.
- *
- * @example
- * ```ts
- * const config: RetryBudgetConfig = { ratio: 0.1, minRetries: 10, windowMs: 10_000, scope: 'circuit' };
- * ```
- * @inline
- */
-export interface RetryBudgetConfig {
-  /** Retries allowed per call of base traffic in the window: 0.1 means at most 10 % extra load. Default 0.1. */
-  ratio?: number;
-  /** Retries always allowed per window, so that a quiet service can still retry. Default 10. */
-  minRetries?: number;
-  /** The window "recent" means, in ms. Default 10 000. */
-  windowMs?: number;
-  /** One budget for the pipeline (`'pipeline'`, the default) or one per `circuitName` (`'circuit'`). */
-  scope?: 'pipeline' | 'circuit';
 }
 
 /** Buckets per window: the window slides in steps of a tenth. */

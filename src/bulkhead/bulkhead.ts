@@ -1,23 +1,7 @@
 import type { Clock } from '../clock.js';
-import { bulkheadConfigSchema } from '../config/options-schema.js';
 import { parseWith } from '../config/parse.js';
+import { bulkheadConfigSchema, type BulkheadConfig } from './bulkhead-options.js';
 import type { BulkheadRejection } from './bulkhead-rejected-error.js';
-
-/**
- * Settings of a {@link Bulkhead}.
- * @example
- * ```ts
- * const config: BulkheadConfig = { maxConcurrent: 10, maxQueue: 20, queueTimeoutMs: 1_000 };
- * ```
- */
-export interface BulkheadConfig {
-  /** Executions allowed to run at once. */
-  maxConcurrent: number;
-  /** Executions allowed to wait for a slot; more are refused at once (`full`). Default 0. */
-  maxQueue?: number;
-  /** The longest wait in the queue, in ms; then refused (`queue_timeout`). Default: no limit. */
-  queueTimeoutMs?: number;
-}
 
 /**
  * What waiting for a bulkhead slot ended with.

@@ -1,4 +1,5 @@
-import { Bulkhead, type BulkheadConfig } from './bulkhead.js';
+import { Bulkhead } from './bulkhead.js';
+import type { BulkheadConfig } from './bulkhead-options.js';
 
 /**
  * One bulkhead per config object, so a pipeline and its overrides share it. Configs given per

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Classification } from '../classify/classification.js';
 import { parseWith } from '../config/parse.js';
+import type { Assert, Same } from '../config/same-type.js';
+import { fn, MAX_MS } from '../config/schema-helpers.js';
 import { rampConfigSchema, type RampConfig } from '../core/traffic-ramp.js';
 import { breakDurationSchema, configuredBreak, oneBreakDuration, type BreakDurationSetting } from './break-duration.js';
 
@@ -133,32 +135,30 @@ export interface ResolvedCircuitBreakerConfig {
   readonly ramp: Readonly<RampConfig> | undefined;
 }
 
-const MAX_MS = 2 ** 31 - 1;
-const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', `expected ${what}`);
 // A percent, as in resilience4j and opossum. Below 1 is refused: 0.5 is almost always a fraction
 // meant as "half" (cockatiel's habit), and would silently mean 0.5 %.
 export const percent = z.number()
   .min(1, 'is a percent from 1 to 100 (50 opens at half the calls failing); a fraction such as 0.5 would mean 0.5 %')
   .max(100, 'is a percent from 1 to 100');
 
-const policySchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('consecutive') }),
-  z.strictObject({
-    type: z.literal('count'),
-    windowSize: z.number().int().min(1).max(100_000),
-    minimumCalls: z.number().int().min(1).optional(),
-    failureRateThreshold: percent,
-  }).refine((p) => p.minimumCalls === undefined || p.minimumCalls <= p.windowSize, {
-    message: 'minimumCalls cannot exceed windowSize (the window would never hold enough calls)', path: ['minimumCalls'],
-  }),
-  z.strictObject({
-    type: z.literal('time'),
-    windowMs: z.number().min(1).max(MAX_MS),
-    buckets: z.number().int().min(1).max(1_000).optional(),
-    minimumCalls: z.number().int().min(1).optional(),
-    failureRateThreshold: percent,
-  }),
-], { error: 'expected a policy with type "consecutive", "count" or "time"' });
+const consecutivePolicySchema = z.strictObject({ type: z.literal('consecutive') });
+const countWindowPolicySchema = z.strictObject({
+  type: z.literal('count'),
+  windowSize: z.number().int().min(1).max(100_000),
+  minimumCalls: z.number().int().min(1).optional(),
+  failureRateThreshold: percent,
+}).refine((p) => p.minimumCalls === undefined || p.minimumCalls <= p.windowSize, {
+  message: 'minimumCalls cannot exceed windowSize (the window would never hold enough calls)', path: ['minimumCalls'],
+});
+const timeWindowPolicySchema = z.strictObject({
+  type: z.literal('time'),
+  windowMs: z.number().min(1).max(MAX_MS),
+  buckets: z.number().int().min(1).max(1_000).optional(),
+  minimumCalls: z.number().int().min(1).optional(),
+  failureRateThreshold: percent,
+});
+const policySchema = z.discriminatedUnion('type', [consecutivePolicySchema, countWindowPolicySchema, timeWindowPolicySchema],
+  { error: 'expected a policy with type "consecutive", "count" or "time"' });
 
 export const circuitBreakerConfigSchema = z.strictObject({
   failureThreshold: z.number().int().min(1).optional(),
@@ -169,7 +169,7 @@ export const circuitBreakerConfigSchema = z.strictObject({
   successThreshold: z.number().int().min(1).optional(),
   probeTimeoutMs: z.number().min(1).max(MAX_MS).optional(),
   slowCallMs: z.number().min(0).max(MAX_MS).optional(),
-  shouldTrip: fn<ResolvedCircuitBreakerConfig['shouldTrip']>('a function (error, classification) => boolean').optional(),
+  shouldTrip: fn<(error: unknown, classification: Classification) => boolean>('a function (error, classification) => boolean').optional(),
   parent: z.string().min(1).optional(),
   ramp: rampConfigSchema.optional(),
 }).refine(...oneBreakDuration).refine((c) => c.successThreshold === undefined || c.successThreshold <= (c.halfOpenMaxCalls ?? 1), {
@@ -215,3 +215,10 @@ export function resolveCircuitBreakerConfig(config: CircuitBreakerConfig | undef
   }
   return shared;
 }
+
+// The interfaces keep their field docs (a derived type would lose them in the .d.ts); these keep
+// them and the schemas the same (docs/design.md, "Options types and their schemas").
+type _Config = Assert<Same<CircuitBreakerConfig, z.input<typeof circuitBreakerConfigSchema>>>;
+type _Consecutive = Assert<Same<ConsecutivePolicy, z.input<typeof consecutivePolicySchema>>>;
+type _Count = Assert<Same<CountWindowPolicy, z.input<typeof countWindowPolicySchema>>>;
+type _Time = Assert<Same<TimeWindowPolicy, z.input<typeof timeWindowPolicySchema>>>;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import { parseWith } from '../config/parse.js';
+import type { Assert, Same } from '../config/same-type.js';
+import { MAX_MS } from '../config/schema-helpers.js';
 import type { CircuitEvents } from './circuit-events.js';
 
 const registryOptionsSchema = z.strictObject({
@@ -10,7 +12,7 @@ const registryOptionsSchema = z.strictObject({
     'expected a Clock with now(), setTimeout() and clearTimeout()',
   ).optional(),
   maxBreakers: z.number().int().min(1).optional(),
-  idleTimeoutMs: z.number().min(1).max(2 ** 31 - 1).optional(),
+  idleTimeoutMs: z.number().min(1).max(MAX_MS).optional(),
 });
 
 /**
@@ -32,6 +34,8 @@ export interface CircuitBreakerRegistryOptions {
    */
   idleTimeoutMs?: number;
 }
+
+type _Check = Assert<Same<CircuitBreakerRegistryOptions, z.input<typeof registryOptionsSchema>>>;
 
 /** Registry options, validated, with their defaults filled in. */
 export interface ResolvedRegistryOptions {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Assert, Same } from '../config/same-type.js';
 
 /**
  * A traffic ramp: after a dependency comes back, admit a share of the calls that rises linearly
@@ -25,6 +26,8 @@ export const rampConfigSchema = z.strictObject({
     .min(1, 'is a percent from 1 to 100 (10 admits a tenth of the calls at first); a fraction such as 0.1 would mean 0.1 %')
     .max(100, 'is a percent from 1 to 100').optional(),
 });
+
+type _Check = Assert<Same<RampConfig, z.input<typeof rampConfigSchema>>>;
 
 /**
  * One ramp in progress. Admission is deterministic, not random: every call adds the current share

@@ -1,36 +1,7 @@
 import { Listeners } from '../circuit/circuit-events.js';
 import { withinTimeout, type Clock } from '../clock.js';
 import { TrafficRamp, type RampConfig } from '../core/traffic-ramp.js';
-
-/**
- * How a feature degrades: off after `failureThreshold` consecutive failed calls, back on when a
- * health check passes (checked at most every `checkIntervalMs` while off), serving `fallback`
- * meanwhile.
- *
- * @example
- * ```ts
- * const config: FeatureConfig<Product[]> = { failureThreshold: 3, healthCheck: () => recs.ping(), checkIntervalMs: 30_000, fallback: [] };
- * ```
- */
-export interface FeatureConfig<T = unknown> {
-  /** What a call of the feature resolves with while it is off. */
-  fallback: T;
-  /** Consecutive failed executions that switch the feature off. Default 3. */
-  failureThreshold?: number;
-  /** Resolves when the dependency is healthy again (a throw, a rejection or `false` means not yet). */
-  healthCheck: (signal: AbortSignal) => unknown;
-  /** Least time between two health checks while off, in ms. Default 30 000. */
-  checkIntervalMs?: number;
-  /** A health check taking longer fails, in ms. Default 10 000. */
-  checkTimeoutMs?: number;
-  /**
-   * When a passing health check switches the feature back on, send a share of calls to fn that
-   * rises from `startPercent` (default 10) to 100 % over `durationMs`; the rest keep being served
-   * the fallback (a `'degraded'` action with reason `feature_ramping`). Default: no ramp. Switching
-   * it on by hand (`enable()`) does not ramp.
-   */
-  ramp?: RampConfig;
-}
+import type { FeatureConfig } from './feature-options.js';
 
 /**
  * A feature switching off or on: what `disabled` and `enabled` listeners receive.

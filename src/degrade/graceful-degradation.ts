@@ -1,9 +1,9 @@
 import { Listeners } from '../circuit/circuit-events.js';
 import { systemClock, type Clock } from '../clock.js';
-import { featureConfigSchema } from '../config/options-schema.js';
 import { parseWith } from '../config/parse.js';
 import { HealingConfigError } from '../errors.js';
-import { DegradableFeature, type FeatureConfig, type FeatureEvents } from './degradable-feature.js';
+import { DegradableFeature, type FeatureEvents } from './degradable-feature.js';
+import { featureConfigSchema, type FeatureConfig } from './feature-options.js';
 
 /**
  * Named features that switch themselves off after failures and back on after a health check:
@@ -34,8 +34,9 @@ export class GracefulDegradation {
     if (typeof name !== 'string' || name === '') throw new HealingConfigError('name', 'expected a non-empty feature name');
     const existing = this.features.get(name);
     if (existing !== undefined) return existing as DegradableFeature<T>;
-    const valid = parseWith(featureConfigSchema, config, `features.${name}`) as FeatureConfig<T>;
-    const feature = new DegradableFeature(name, valid, this.clock, this.listeners);
+    const valid = parseWith(featureConfigSchema, config, `features.${name}`);
+    // zod passes the fallback through as it is (`unknown` to the schema); its type is the caller's T.
+    const feature = new DegradableFeature(name, { ...valid, fallback: config.fallback }, this.clock, this.listeners);
     this.features.set(name, feature as DegradableFeature);
     return feature;
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SlidingWindowRetryBudget, type RetryBudget } from '../budget/retry-budget.js';
 import { systemClock, unrefTimer, type Clock } from '../clock.js';
-import { retryBudgetConfigSchema } from '../config/options-schema.js';
+import { retryBudgetConfigSchema } from '../budget/retry-budget-options.js';
 import { parseWith } from '../config/parse.js';
 import { MemoryStateStore } from './memory-state-store.js';
 import type { StateStore, WindowSpec } from './state-store.js';

@@ -1,3 +1,7 @@
+import { z } from 'zod';
+import { positiveMs } from '../config/schema-helpers.js';
+import type { Assert, Same } from '../config/same-type.js';
+
 /**
  * Hedging: when an attempt is still running after `delayMs`, start a second one (`'attempt'`,
  * the default) or the first fallback (`'fallback'`) alongside it; the first success wins and the
@@ -15,3 +19,11 @@ export interface HedgeOptions {
   /** What races the slow attempt. Default `'attempt'`. */
   with?: 'attempt' | 'fallback';
 }
+
+/** The schema of the `hedge` option. */
+export const hedgeOptionsSchema = z.strictObject({
+  delayMs: positiveMs,
+  with: z.enum(['attempt', 'fallback']).optional(),
+});
+
+type _Check = Assert<Same<HedgeOptions, z.input<typeof hedgeOptionsSchema>>>;

@@ -1,8 +1,9 @@
 import { AdaptiveHealing } from '../adaptive/adaptive-healing.js';
 import { Bulkhead } from '../bulkhead/bulkhead.js';
+import { bulkheadConfigSchema } from '../bulkhead/bulkhead-options.js';
+import { retryBudgetConfigSchema } from '../budget/retry-budget-options.js';
 import type { CircuitBreakerRegistry } from '../circuit/registry.js';
 import type { z } from 'zod';
-import { bulkheadConfigSchema, retryBudgetConfigSchema } from '../config/options-schema.js';
 import { parseWith } from '../config/parse.js';
 import { configDifference } from '../core/config-difference.js';
 import { HealingConfigError } from '../errors.js';
@@ -33,7 +34,7 @@ const keptByRegistry = new WeakMap<CircuitBreakerRegistry, Map<string, Kept>>();
  * @throws {HealingConfigError} naming the option, when there is no name or the name already has another config.
  */
 export function keepStateByName(merged: HealingOptions, overrides: HealingOptions, base: HealingOptions, name: string | undefined, registry: CircuitBreakerRegistry): void {
-  const kept = (option: string, what: string, config: unknown, value?: () => unknown, schema?: z.ZodType): unknown => {
+  const kept = <T>(option: string, what: string, config: T, value?: () => T, schema?: z.ZodType): T => {
     // A bad config gets the schema's precise message, never the refusal's or the conflict's.
     const check = schema === undefined ? undefined : () => parseWith(schema, config, option);
     const key = `${option}\u0000${name}`;
@@ -46,13 +47,13 @@ export function keepStateByName(merged: HealingOptions, overrides: HealingOption
   };
   const { bulkhead, retryBudget, fallback } = overrides;
   if (bulkhead !== undefined && bulkhead !== base.bulkhead && !(bulkhead instanceof Bulkhead)) {
-    merged.bulkhead = kept('bulkhead', "a bulkhead's slots and queue", bulkhead, undefined, bulkheadConfigSchema) as HealingOptions['bulkhead'];
+    merged.bulkhead = kept('bulkhead', "a bulkhead's slots and queue", bulkhead, undefined, bulkheadConfigSchema);
   }
   if (retryBudget !== undefined && retryBudget !== base.retryBudget && isPipelineBudgetConfig(retryBudget)) {
-    merged.retryBudget = kept('retryBudget', "a retry budget's window of calls", retryBudget, undefined, retryBudgetConfigSchema) as HealingOptions['retryBudget'];
+    merged.retryBudget = kept('retryBudget', "a retry budget's window of calls", retryBudget, undefined, retryBudgetConfigSchema);
   }
   if (overrides.adaptive === true) {
-    merged.adaptive = kept('adaptive', 'what adaptive healing learned', true, () => new AdaptiveHealing()) as AdaptiveHealing;
+    merged.adaptive = kept<boolean | AdaptiveHealing>('adaptive', 'what adaptive healing learned', true, () => new AdaptiveHealing());
   }
   if (fallback !== undefined && typeof fallback !== 'function' && fallback !== base.fallback) {
     const indexes = lastGoodIndexes(fallback);
@@ -60,23 +61,23 @@ export function keepStateByName(merged: HealingOptions, overrides: HealingOption
       const list = (Array.isArray(fallback) ? [...fallback] : [fallback]) as Fallback[];
       for (const index of indexes) {
         const option = Array.isArray(fallback) ? `fallback.${index}` : 'fallback';
-        list[index] = kept(option, 'the results a lastGood fallback serves', list[index]) as Fallback;
+        list[index] = kept(option, 'the results a lastGood fallback serves', list[index]!);
       }
       merged.fallback = Array.isArray(fallback) ? list : list[0];
     }
   }
 }
 
-function keep(
-  registry: CircuitBreakerRegistry, option: string, key: string, name: string, config: unknown, value: (() => unknown) | undefined, check: (() => unknown) | undefined,
-): unknown {
+function keep<T>(
+  registry: CircuitBreakerRegistry, option: string, key: string, name: string, config: T, value: (() => T) | undefined, check: (() => unknown) | undefined,
+): T {
   let byKey = keptByRegistry.get(registry);
   if (byKey === undefined) keptByRegistry.set(registry, (byKey = new Map()));
   const found = byKey.get(key);
   if (found === undefined) {
-    const made: Kept = { config, value: value === undefined ? config : value() };
-    byKey.set(key, made);
-    return made.value;
+    const made = value === undefined ? config : value();
+    byKey.set(key, { config, value: made });
+    return made;
   }
   const difference = configDifference(found.config, config);
   if (difference !== undefined) {
@@ -84,7 +85,8 @@ function keep(
     throw new HealingConfigError(option, `"${name}" already keeps its state with another config: ${difference}. ` +
       'Give every call of one name the same config, or another name for another config');
   }
-  return found.value;
+  // Kept under this option's key, so made for this option: of its type.
+  return found.value as T;
 }
 
 function hasState(value: unknown, method: string): boolean {

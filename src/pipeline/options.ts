@@ -5,13 +5,17 @@ import type { Clock } from '../clock.js';
 import type { HealingLogger } from '../observe/logger.js';
 import type { RedactionOptions } from '../observe/redaction.js';
 import type { Reflector, ReflectionSpend } from '../reflect/reflector.js';
-import type { RetryBudget, RetryBudgetConfig } from '../budget/retry-budget.js';
+import type { RetryBudget } from '../budget/retry-budget.js';
+import type { RetryBudgetConfig } from '../budget/retry-budget-options.js';
 import type { CompensateFunction, RollbackOptions } from '../recover/rollback-options.js';
 import type { Fallback } from '../fallback/fallback-kinds.js';
-import type { Bulkhead, BulkheadConfig } from '../bulkhead/bulkhead.js';
+import type { Bulkhead } from '../bulkhead/bulkhead.js';
+import type { BulkheadConfig } from '../bulkhead/bulkhead-options.js';
 import type { DegradableFeature } from '../degrade/degradable-feature.js';
 import type { HedgeOptions } from '../hedge/hedge-options.js';
 import type { AdaptiveHealing } from '../adaptive/adaptive-healing.js';
+import type { ArgsSchema, ProposalGuard } from '../reflect/reflect-options.js';
+import type { RetryOptions } from '../retry/retry-options.js';
 import type { HealingStrategy } from './strategy.js';
 
 /**
@@ -59,62 +63,6 @@ export type HealingFunction<A, R> = (args: A, ctx: AttemptContext) => R | Promis
  * ```
  */
 export type FallbackFunction<A, R> = (args: A, ctx: FallbackContext) => R | PromiseLike<R>;
-
-/**
- * Jitter spreads retries of many clients apart: `full` waits a random time in [0, delay],
- * `equal` in [delay/2, delay], `none` waits exactly `delay`. `true` means `full`.
- * @example
- * ```ts
- * const retry: RetryOptions = { jitter: 'equal' };
- * ```
- * @inline
- */
-export type Jitter = 'full' | 'equal' | 'none' | boolean;
-
-/**
- * How transient failures are retried.
- *
- * @example
- * ```ts
- * const retry: RetryOptions = { maxAttempts: 5, minDelayMs: 100, maxDelayMs: 5_000, maxElapsedMs: 20_000 };
- * ```
- */
-export interface RetryOptions {
-  /** Every call of fn counts, the first included. Default 3 (or `SELF_HEALING_RETRY_MAX_ATTEMPTS`). */
-  maxAttempts?: number;
-  /** The first backoff delay, in ms. Default 100. */
-  minDelayMs?: number;
-  /** The longest backoff delay, in ms (a server's `Retry-After` may exceed it). Default 30 000. */
-  maxDelayMs?: number;
-  /** Growth of the delay per retry. Default 2. */
-  factor?: number;
-  /** Default `'full'`. */
-  jitter?: Jitter;
-  /** A budget for the whole execution, waits included; a wait that would pass it gives up. Default: none. */
-  maxElapsedMs?: number;
-  /** The longest `Retry-After` honoured; a longer one gives up at once. Default 60 000. */
-  maxRetryAfterMs?: number;
-}
-
-/**
- * A schema reflected args must pass: a zod schema, or anything with zod's `safeParse`.
- * @example
- * ```ts
- * const argsSchema: ArgsSchema = z.object({ date: z.iso.date() });
- * ```
- */
-export interface ArgsSchema {
-  safeParse(value: unknown): { success: boolean; data?: unknown; error?: unknown };
-}
-
-/**
- * A last check on a reflected proposal, after `mutablePaths` and `argsSchema`: `true` lets it run.
- * @example
- * ```ts
- * const accept: ProposalGuard<Transfer> = (original, proposed) => proposed.amount <= original.amount;
- * ```
- */
-export type ProposalGuard<A> = (original: A, proposed: A) => boolean | PromiseLike<boolean>;
 
 /**
  * Options of `executeWithHealing`, `new HealingPipeline(...)` and `withSelfHealing`. All optional.

@@ -11,7 +11,8 @@ import type { HealingLogger } from '../observe/logger.js';
 import { Redaction } from '../observe/redaction.js';
 import { parsePath, type ArgPath } from '../core/arg-paths.js';
 import type { Reflector, ReflectionSpend } from '../reflect/reflector.js';
-import type { HealingOptions, ProposalGuard } from './options.js';
+import type { ProposalGuard } from '../reflect/reflect-options.js';
+import type { HealingOptions } from './options.js';
 import { checkPlanOptions, type CheckedStrategy, type HealingStrategy } from './strategy.js';
 import { compilePipeline, type CompiledPipeline } from './compile.js';
 import { resolveRetryBudget } from '../budget/resolve-budget.js';
@@ -144,11 +145,11 @@ function resolveSettings(options: HealingOptions, env: EnvironmentSettings): Omi
     safety: options.safety,
     limitsAttempts: options.timeoutMs !== undefined || options.deadlineMs !== undefined,
     extendsAttemptEnd: lastGoodCaches.length > 0 || options.hedge?.with === 'fallback',
-    reflector: options.reflector as Reflector | undefined,
+    reflector: options.reflector,
     argsSchema: options.argsSchema,
     maxReflections: options.maxReflections ?? 2,
     mutablePaths: options.mutablePaths?.map(parsePath),
-    accept: options.accept as ProposalGuard<unknown> | undefined,
+    accept: options.accept,
     reflectionTimeoutMs: options.reflectionTimeoutMs ?? 30_000,
     reflectionBudget: options.reflectionBudget,
     mayReflect: options.idempotent !== false || options.reflectNonIdempotent === true,

@@ -1,3 +1,7 @@
+import { z } from 'zod';
+import { fn } from '../config/schema-helpers.js';
+import type { Assert, Same } from '../config/same-type.js';
+
 /**
  * How to undo the effects of a failed call by restoring a snapshot. `snapshot(args)` runs once
  * before the first attempt; `restore(snapshot, error)` runs once when the call cannot succeed,
@@ -31,3 +35,16 @@ export interface RollbackOptions<A = any, S = any> {
  * @inline
  */
 export type CompensateFunction<A = any> = (error: Error, args: A) => unknown;
+
+/** The schema of the `rollback` option. */
+export const rollbackOptionsSchema = z.strictObject({
+  snapshot: fn<(args: unknown) => unknown>('a function snapshot(args)'),
+  restore: fn<(snapshot: unknown, error: Error) => unknown>('a function restore(snapshot, error)'),
+  betweenAttempts: z.boolean().optional(),
+});
+
+// Generic in the args and the snapshot: checked with both `unknown`, what the schema can know.
+type _Check = Assert<Same<RollbackOptions<unknown, unknown>, z.input<typeof rollbackOptionsSchema>>>;
+
+/** The schema of the `compensate` option. */
+export const compensateOption = fn<CompensateFunction<unknown>>('a function compensate(error, args)');

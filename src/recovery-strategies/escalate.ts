@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fn } from '../config/options-schema.js';
+import { fn } from '../config/schema-helpers.js';
 import { parseWith } from '../config/parse.js';
 import { messageOf } from '../errors.js';
 import { executionOf } from '../pipeline/custom-strategies.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { unrefTimer } from '../clock.js';
-import { fn } from '../config/options-schema.js';
+import { fn } from '../config/schema-helpers.js';
 import { parseWith } from '../config/parse.js';
 import { HealingConfigError } from '../errors.js';
 import { executionOf } from '../pipeline/custom-strategies.js';

@@ -1,5 +1,5 @@
 import type { Classification } from '../classify/classification.js';
-import type { ArgsSchema } from '../pipeline/options.js';
+import type { ArgsSchema } from './reflect-options.js';
 
 /**
  * One earlier reflection of the same execution, given to the reflector so it does not propose

@@ -1,4 +1,4 @@
-import type { ArgsSchema } from '../pipeline/options.js';
+import type { ArgsSchema } from './reflect-options.js';
 import { readPath, type ArgPath } from '../core/arg-paths.js';
 import { toPlainData } from './plain-data.js';
 import type { Reflector, ReflectionRequest } from './reflector.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Classification } from '../classify/classification.js';
-import { fn } from '../config/options-schema.js';
+import { fn } from '../config/schema-helpers.js';
 import { parseWith } from '../config/parse.js';
 
 /**

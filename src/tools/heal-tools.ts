@@ -1,8 +1,9 @@
 import { HealingConfigError, HealingError } from '../errors.js';
-import { hasMethods } from '../config/options-schema.js';
+import { hasMethods } from '../config/schema-helpers.js';
 import { suggestionFor } from '../config/suggest-option.js';
 import { HealingPipeline } from '../pipeline/healing-pipeline.js';
-import type { ArgsSchema, AttemptContext, HealingOptions } from '../pipeline/options.js';
+import type { AttemptContext, HealingOptions } from '../pipeline/options.js';
+import type { ArgsSchema } from '../reflect/reflect-options.js';
 import { mergeOptions, validateOptions } from '../pipeline/plan.js';
 import { withOwnState } from './per-tool-state.js';
 
