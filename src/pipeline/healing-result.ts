@@ -89,6 +89,8 @@ export interface HealingAction {
   disposition?: Disposition;
   /** The wait before the next attempt (`retry`). */
   delayMs?: number;
+  /** How long a recovery strategy took to heal or fail (`strategy_result`), in ms. */
+  durationMs?: number;
   /**
    * Why: the give-up reason, why a reflection proposal was rejected, which undo step ran
    * (`rollback`: `restore`, `compensate`, `snapshot`), why the bulkhead refused (`full`,
@@ -102,7 +104,7 @@ export interface HealingAction {
   circuit?: string;
   /** Index of the fallback (`fallback`). */
   fallbackIndex?: number;
-  /** The fallback's `name`, when it has one (`fallback`). */
+  /** The fallback's `name`, when it has one (`fallback`); the strategy's name (`strategy_result`). */
   provider?: string;
   /** The fallback's `cost`, when it has one (`fallback`). */
   cost?: number;

@@ -41,6 +41,11 @@ export interface StatisticsCounters {
   recoveries: Partial<Record<HealingAction['kind'], RecoveryStats>>;
   /** Failed attempts and refusals by error category (`network`, `rate_limit`, `circuit_open`, ...). */
   errorsByCategory: Record<string, number>;
+  /**
+   * How each recovery strategy that `chooseByResults` offered a failure to has done, per error
+   * category, since the statistics started (`strategy_result` actions).
+   */
+  strategies: Array<{ category: string; strategy: string; tries: number; successes: number; successRate: number; meanRecoveryMs: number }>;
 }
 
 /**
