@@ -163,11 +163,17 @@ export class Execution {
     if (this.stopReason === 'aborted' && this.plan.signal?.aborted === true) this.fail(this.plan.signal.reason);
     if (this.plan.adaptive !== undefined) learnFrom(this, false);
     const reason = this.stopReason ?? 'exhausted';
+    // The category of the failure it gave up on, so statistics, health and logs can count even a
+    // call that failed at its only attempt (its classification is memoised: no second classify).
+    // A refusal by the open circuit is known without asking the classifier (the refusal path stays cheap).
+    const { category, disposition } = this.refused && this.classification === undefined ? REFUSAL : this.classify();
     this.record({
       kind: 'give_up',
       // After a refusal, the action concerns the attempt that was refused, as `circuit_open` does.
       attempt: this.refused ? this.attempts + 1 : this.attempts,
       reason,
+      category,
+      disposition,
       detail: `${reason}: ${this.stopDetail || 'no further healing possible'}`,
     });
     const result: HealingResult<unknown> = {
@@ -184,6 +190,9 @@ export class Execution {
     return result;
   }
 }
+
+/** How the default classifier sees our own `CircuitOpenError`. */
+const REFUSAL = { category: 'circuit_open', disposition: 'permanent' } as const;
 
 function safeClassify(plan: ExecutionPlan, error: Error): Classification {
   try {

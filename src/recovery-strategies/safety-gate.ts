@@ -12,9 +12,12 @@ export type Failure = Extract<Outcome, { ok: false }>;
  * `false`; the caller then returns the failure as it is.
  */
 export async function mayAct(ctx: StrategyContext, strategy: string, risk: Risk, failure: Failure): Promise<boolean> {
-  const policy = executionOf(ctx)?.plan.safety;
+  const run = executionOf(ctx);
+  const policy = run?.plan.safety;
   if (policy === undefined) return true;
-  const escalation = policy.check(strategy, risk, failure.classification, ctx.clock.now());
+  // The component a HealthMonitor tracks the pipeline under by default: its name.
+  const component = run!.plan.options.name ?? run!.plan.circuitName ?? 'default';
+  const escalation = policy.check(strategy, risk, failure.classification, ctx.clock.now(), component);
   if (escalation === undefined) return true;
   const notify = policy.escalate;
   await escalateNow(ctx, escalation.why, 'too_risky', notify === undefined ? undefined : (signal) => notify(escalation, { signal }));

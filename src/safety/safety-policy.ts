@@ -66,10 +66,22 @@ export interface SafetyPolicyOptions {
    */
   recurrence?: { count: number; windowMs: number } | false;
   /**
+   * Where recurring errors are counted: a `HealthMonitor` that tracks the pipelines (or anything
+   * with its `recurringErrors` query). A failure whose category has recurred at least `minCount`
+   * times (default 3) in the failing pipeline's component (its `name`, as `monitor.track` names
+   * it) within the monitor's window gets one risk level less, as `recurrence` does.
+   */
+  health?: { monitor: RecurringErrorsSource; minCount?: number };
+  /**
    * Told about each recovery the policy did not allow (page a human, open a ticket). Awaited,
    * bounded by the caller's signal and the deadline; a throw is ignored.
    */
   escalate?: (escalation: Escalation, info: { readonly signal: AbortSignal }) => unknown;
+}
+
+/** What {@link SafetyPolicyOptions.health} reads: `HealthMonitor.recurringErrors`. */
+interface RecurringErrorsSource {
+  recurringErrors(query: { minCount?: number; component?: string }): ReadonlyArray<{ readonly category: string }>;
 }
 
 const optionsSchema = z.strictObject({
@@ -79,6 +91,11 @@ const optionsSchema = z.strictObject({
     count: z.number().int().min(1).max(10_000),
     windowMs: z.number().positive().max(2 ** 31 - 1),
   })]).optional(),
+  health: z.strictObject({
+    monitor: z.custom<RecurringErrorsSource>((value) => typeof (value as RecurringErrorsSource | undefined)?.recurringErrors === 'function',
+      'expected a HealthMonitor (something with recurringErrors(query))'),
+    minCount: z.number().int().min(1).max(1_000_000).optional(),
+  }).optional(),
   escalate: fn('a function escalate(escalation, { signal })').optional(),
 });
 
@@ -106,6 +123,7 @@ export class SafetyPolicy {
   readonly bySeverity: Readonly<Partial<Record<Severity, Risk>>>;
   readonly recurrence: { readonly count: number; readonly windowMs: number } | undefined;
   readonly escalate: SafetyPolicyOptions['escalate'];
+  readonly health: { readonly monitor: RecurringErrorsSource; readonly minCount: number } | undefined;
   /** Per strategy and category: when it acted, the last `recurrence.count` times. */
   private readonly acted = new Map<string, number[]>();
 
@@ -117,21 +135,27 @@ export class SafetyPolicy {
     this.bySeverity = Object.freeze({ critical: RISKS[Math.min(1, RISKS.indexOf(this.maxRisk))]!, ...valid.bySeverity });
     this.recurrence = valid.recurrence === false ? undefined : valid.recurrence ?? { count: 3, windowMs: 600_000 };
     this.escalate = valid.escalate as SafetyPolicyOptions['escalate'];
+    this.health = valid.health === undefined ? undefined : { monitor: valid.health.monitor, minCount: valid.health.minCount ?? 3 };
   }
 
   /**
-   * Whether `strategy` (of `risk`) may act on a failure classified `classification` at `now`:
-   * `undefined` when it may, else the escalation that replaces it.
+   * Whether `strategy` (of `risk`) may act on a failure classified `classification` at `now`, in
+   * the pipeline (health component) `component`: `undefined` when it may, else the escalation
+   * that replaces it.
    */
-  check(strategy: string, risk: Risk, classification: Classification, now: number): Escalation | undefined {
+  check(strategy: string, risk: Risk, classification: Classification, now: number, component?: string): Escalation | undefined {
     const severity = severityOf(classification);
     let allowed = RISKS.indexOf(this.bySeverity[severity] ?? this.maxRisk);
-    const recurring = this.recurs(strategy, classification.category, now);
-    if (recurring) allowed = Math.max(0, allowed - 1);
+    const recurring = this.recurs(strategy, classification.category, now)
+      ? `, one level less since ${strategy} already acted ${this.recurrence!.count} times on it lately`
+      : this.recursInHealth(classification.category, component)
+        ? `, one level less since ${classification.category} failures keep recurring in "${component}"`
+        : '';
+    if (recurring !== '') allowed = Math.max(0, allowed - 1);
     if (RISKS.indexOf(risk) <= allowed) return undefined;
     const maxRisk = RISKS[allowed]!;
     const why = `${strategy} (risk ${risk}) exceeds the most risk allowed for a ${severity}-severity ${classification.category} failure` +
-      ` (${maxRisk}${recurring ? `, one level less since ${strategy} already acted ${this.recurrence!.count} times on it lately` : ''}): escalated instead`;
+      ` (${maxRisk}${recurring}): escalated instead`;
     return { strategy, risk, maxRisk, severity, category: classification.category, why };
   }
 
@@ -146,6 +170,17 @@ export class SafetyPolicy {
     }
     times.push(now);
     if (times.length > this.recurrence.count) times.shift();
+  }
+
+  /** Whether the health monitor sees `category` recurring in `component`. A monitor that throws counts as no. */
+  private recursInHealth(category: string, component: string | undefined): boolean {
+    const health = this.health;
+    if (health === undefined || component === undefined) return false;
+    try {
+      return health.monitor.recurringErrors({ minCount: health.minCount, component }).some((recurring) => recurring.category === category);
+    } catch {
+      return false;
+    }
   }
 
   private recurs(strategy: string, category: string, now: number): boolean {
