@@ -1,6 +1,7 @@
 import type { Classification, Disposition } from '../classification.js';
 import type { ErrorFacts } from '../error-facts.js';
 import { providerMessageVerdict } from './llm-provider.js';
+import { verdict } from '../verdict.js';
 
 interface StatusMeaning { readonly disposition: Disposition; readonly category: string; readonly notProcessed?: true }
 
@@ -40,18 +41,18 @@ const REFINED_BY_MESSAGE = new Set([400, 403, 413, 429]);
  *
  * @example
  * ```ts
- * statusVerdict(404, 'HTTP 404'); // { disposition: 'permanent', category: 'not_found', reason: 'HTTP 404' }
+ * statusVerdict(404, 'HTTP 404'); // { disposition: 'permanent', category: 'not_found', reason: 'HTTP 404', severity: 'medium' }
  * ```
  */
 export function statusVerdict(status: number, reason: string): Classification | undefined {
   const known = STATUS[status];
   if (known !== undefined) {
-    const verdict: Classification = { disposition: known.disposition, category: known.category, reason };
-    if (known.notProcessed) verdict.notProcessed = true;
-    return verdict;
+    const found = verdict(known.disposition, known.category, reason);
+    if (known.notProcessed) found.notProcessed = true;
+    return found;
   }
-  if (status >= 500 && status !== 505) return { disposition: 'transient', category: 'server_error', reason };
-  if (status >= 400) return { disposition: 'permanent', category: 'client_error', reason };
+  if (status >= 500 && status !== 505) return verdict('transient', 'server_error', reason);
+  if (status >= 400) return verdict('permanent', 'client_error', reason);
   return undefined;
 }
 

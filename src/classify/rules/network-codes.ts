@@ -1,5 +1,6 @@
 import type { Classification } from '../classification.js';
 import { innerError, readProperty } from '../error-facts.js';
+import { verdict } from '../verdict.js';
 
 /** What a connection-level code means: its category, and whether it proves nothing was sent. */
 interface CodeMeaning { readonly category: 'network' | 'timeout'; readonly notSent: boolean }
@@ -45,10 +46,10 @@ export function isNetworkCode(code: string | undefined): boolean {
 export function networkVerdict(code: string, carrier: unknown, reason = `code ${code}`): Classification | undefined {
   const meaning = meaningOf(code);
   if (meaning === undefined) return undefined;
-  const verdict: Classification = { disposition: 'transient', category: meaning.category, reason };
+  const found = verdict('transient', meaning.category, reason);
   const syscall = readProperty(carrier, 'syscall');
-  if (meaning.notSent || (typeof syscall === 'string' && BEFORE_CONNECTION.has(syscall))) verdict.notProcessed = true;
-  return verdict;
+  if (meaning.notSent || (typeof syscall === 'string' && BEFORE_CONNECTION.has(syscall))) found.notProcessed = true;
+  return found;
 }
 
 /**
