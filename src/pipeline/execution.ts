@@ -1,4 +1,5 @@
 import type { Classification } from '../classify/classification.js';
+import { isSeverity } from '../classify/severity.js';
 import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import type { AttemptContextImpl } from '../timeout/attempt-context.js';
 import { messageOf, toError } from '../errors.js';
@@ -163,13 +164,22 @@ export class Execution {
     if (this.stopReason === 'aborted' && this.plan.signal?.aborted === true) this.fail(this.plan.signal.reason);
     if (this.plan.adaptive !== undefined) learnFrom(this, false);
     const reason = this.stopReason ?? 'exhausted';
-    this.record({
+    const giveUp: HealingAction = {
       kind: 'give_up',
       // After a refusal, the action concerns the attempt that was refused, as `circuit_open` does.
       attempt: this.refused ? this.attempts + 1 : this.attempts,
       reason,
       detail: `${reason}: ${this.stopDetail || 'no further healing possible'}`,
-    });
+    };
+    if (this.error !== undefined) {
+      // A refusal is not classified on its way (the open-circuit path stays cheap): its table entry serves.
+      const { category, severity } = this.refused && this.classification === undefined
+        ? { category: 'circuit_open', severity: this.plan.severityOf('circuit_open') }
+        : this.classify();
+      giveUp.category = category;
+      giveUp.severity = severity;
+    }
+    this.record(giveUp);
     const result: HealingResult<unknown> = {
       status: 'error',
       error: this.error!,
@@ -189,11 +199,13 @@ function safeClassify(plan: ExecutionPlan, error: Error): Classification {
   try {
     const verdict = plan.classifier.classify(error);
     if (verdict && (verdict.disposition === 'transient' || verdict.disposition === 'permanent' || verdict.disposition === 'recoverable')) {
-      return verdict;
+      // A classifier of your own may leave severity out: its category's default fills it, on a
+      // copy (the verdict may be a frozen constant), so whatever the pipeline hands on has one.
+      return isSeverity(verdict.severity) ? verdict : { ...verdict, severity: plan.severityOf(String(verdict.category)) };
     }
-    return { disposition: 'permanent', category: 'classifier_error', reason: 'the classifier returned no valid disposition' };
+    return { disposition: 'permanent', category: 'classifier_error', reason: 'the classifier returned no valid disposition', severity: plan.severityOf('classifier_error') };
   } catch {
     // A user classifier that throws must not turn into a rejection; refusing to retry is the safe side.
-    return { disposition: 'permanent', category: 'classifier_error', reason: 'the classifier threw' };
+    return { disposition: 'permanent', category: 'classifier_error', reason: 'the classifier threw', severity: plan.severityOf('classifier_error') };
   }
 }
