@@ -49,7 +49,7 @@ export interface StatisticsCounters {
    */
   strategies: Array<{ category: string; strategy: string; tries: number; successes: number; successRate: number; meanRecoveryMs: number }>;
   /** The same failed attempts and refusals by severity: all four keys, 0 when none. */
-  errorsBySeverity: Record<Severity, number>;
+  errorsBySeverity: { low: number; medium: number; high: number; critical: number };
 }
 
 /**
