@@ -86,10 +86,3 @@ export function severityIn(table: Readonly<Record<string, Severity>>, category: 
 export function defaultSeverity(category: string): Severity {
   return DEFAULT_SEVERITIES[category] ?? FALLBACK_SEVERITY;
 }
-
-/** The more severe of two severities (either may be absent). */
-export function higherSeverity(a: Severity | undefined, b: Severity | undefined): Severity | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return SEVERITIES.indexOf(a) >= SEVERITIES.indexOf(b) ? a : b;
-}
