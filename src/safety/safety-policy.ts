@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Classification } from '../classify/classification.js';
+import { FALLBACK_SEVERITY, isSeverity, type Severity } from '../classify/severity.js';
 import { fn } from '../config/schema-helpers.js';
 import { parseWith } from '../config/parse.js';
 
@@ -12,11 +13,6 @@ import { parseWith } from '../config/parse.js';
  * @inline
  */
 export type Risk = 'none' | 'low' | 'medium' | 'high';
-/**
- * A failure's severity (from its classification), lowest first.
- * @inline
- */
-type Severity = 'low' | 'medium' | 'high' | 'critical';
 
 const RISKS: readonly Risk[] = ['none', 'low', 'medium', 'high'];
 const riskSchema = z.enum(['none', 'low', 'medium', 'high']);
@@ -156,8 +152,7 @@ export class SafetyPolicy {
   }
 }
 
-/** The classification's severity; `medium` when the classifier gave none. */
+/** The classification's severity; `medium` when it has none (a verdict handed in by hand). */
 function severityOf(classification: Classification): Severity {
-  const severity = (classification as { severity?: unknown }).severity;
-  return severity === 'low' || severity === 'high' || severity === 'critical' ? severity : 'medium';
+  return isSeverity(classification.severity) ? classification.severity : FALLBACK_SEVERITY;
 }
