@@ -54,7 +54,7 @@ export interface SafetyPolicyOptions {
    * `maxRisk` if lower): a critical failure gets only low-risk repairs by itself, and the rest
    * goes to a human.
    */
-  bySeverity?: Partial<Record<Severity, Risk>>;
+  bySeverity?: { low?: Risk; medium?: Risk; high?: Risk; critical?: Risk };
   /**
    * A strategy that already acted `count` times on one error category within `windowMs` gets one
    * risk level less from then on: a restart that keeps being needed is not fixing anything.
@@ -99,7 +99,7 @@ const MAX_KEYS = 1_000;
  */
 export class SafetyPolicy {
   readonly maxRisk: Risk;
-  readonly bySeverity: Readonly<Partial<Record<Severity, Risk>>>;
+  readonly bySeverity: Readonly<{ low?: Risk; medium?: Risk; high?: Risk; critical?: Risk }>;
   readonly recurrence: { readonly count: number; readonly windowMs: number } | undefined;
   readonly escalate: SafetyPolicyOptions['escalate'];
   /** Per strategy and category: when it acted, the last `recurrence.count` times. */
