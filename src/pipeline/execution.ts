@@ -164,21 +164,19 @@ export class Execution {
     if (this.stopReason === 'aborted' && this.plan.signal?.aborted === true) this.fail(this.plan.signal.reason);
     if (this.plan.adaptive !== undefined) learnFrom(this, false);
     const reason = this.stopReason ?? 'exhausted';
+    // A refusal is not classified on its way (the open-circuit path stays cheap): its category's severity serves.
+    const unclassifiedRefusal = this.refused && this.classification === undefined;
+    const classification = this.error === undefined || unclassifiedRefusal ? undefined : this.classify();
+    // One literal with every field, so the action is allocated once at its final shape.
     const giveUp: HealingAction = {
       kind: 'give_up',
       // After a refusal, the action concerns the attempt that was refused, as `circuit_open` does.
       attempt: this.refused ? this.attempts + 1 : this.attempts,
       reason,
       detail: `${reason}: ${this.stopDetail || 'no further healing possible'}`,
+      category: unclassifiedRefusal ? 'circuit_open' : classification?.category,
+      severity: unclassifiedRefusal ? this.plan.severityOf('circuit_open') : classification?.severity,
     };
-    if (this.error !== undefined) {
-      // A refusal is not classified on its way (the open-circuit path stays cheap): its table entry serves.
-      const { category, severity } = this.refused && this.classification === undefined
-        ? { category: 'circuit_open', severity: this.plan.severityOf('circuit_open') }
-        : this.classify();
-      giveUp.category = category;
-      giveUp.severity = severity;
-    }
     this.record(giveUp);
     const result: HealingResult<unknown> = {
       status: 'error',
