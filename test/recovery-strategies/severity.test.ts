@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreakerRegistry, ErrorClassifier, HealingPipeline, SafetyPolicy, restart } from '../../src/index.js';
+import { CircuitBreakerRegistry, ErrorClassifier, HealingPipeline, SafetyPolicy, chooseByResults, reconfigure, restart } from '../../src/index.js';
 import { httpError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
@@ -28,5 +28,23 @@ describe('the safety policy reads the classifier\'s severity', () => {
       reason: 'too_risky', category: 'unavailable', severity: 'critical',
       detail: expect.stringContaining('critical-severity unavailable failure'),
     });
+  });
+});
+
+describe('chooseByResults records the failure\'s severity', () => {
+  it('puts the category and severity of the failure on its strategy_result and reconfigure actions', async () => {
+    const clock = new ManualClock();
+    const contextTooLong = () => Object.assign(new Error('maximum context length exceeded'), { status: 400, code: 'context_length_exceeded' });
+    const smaller = reconfigure<{ model: string }>({ name: 'smaller-model', when: () => true, change: () => ({ model: 'small' }) });
+    const pipeline = new HealingPipeline({ clock, registry: new CircuitBreakerRegistry({ clock }), retry: { maxAttempts: 1 }, strategies: [chooseByResults([smaller])] });
+    const result = await pipeline.execute(async ({ model }: { model: string }) => {
+      if (model === 'large') throw contextTooLong();
+      return model;
+    }, { model: 'large' });
+    expect(result.status).toBe('ok');
+    expect(result.healingActions.map((a) => [a.kind, a.category, a.severity])).toEqual([
+      ['reconfigure', 'context_length', 'high'],
+      ['strategy_result', 'context_length', 'high'],
+    ]);
   });
 });
