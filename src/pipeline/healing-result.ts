@@ -1,4 +1,5 @@
 import type { Disposition } from '../classify/classification.js';
+import type { Severity } from '../classify/severity.js';
 
 /**
  * What kind of healing step an action records. `'rollback'` is one undo step (`reason` says
@@ -87,6 +88,12 @@ export interface HealingAction {
   /** Category of the error that led to the action (`rate_limit`, `network`, ...). */
   category?: string;
   disposition?: Disposition;
+  /**
+   * Severity of that error (`'low' | 'medium' | 'high' | 'critical'`): on every action that
+   * follows a classified failure (`retry`, `reflect`, `fallback`, `timeout`, `circuit_open`) and
+   * on the closing `give_up`, whose `category` and `severity` are the final error's.
+   */
+  severity?: Severity;
   /** The wait before the next attempt (`retry`). */
   delayMs?: number;
   /** How long a recovery strategy took to heal or fail (`strategy_result`), in ms. */

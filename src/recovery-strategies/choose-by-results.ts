@@ -81,7 +81,7 @@ export function chooseByResults<A = any, R = any>(
     async execute(ctx, next) {
       let outcome: Outcome<R> = await next();
       if (outcome.ok) return outcome;
-      const category = outcome.classification.category;
+      const { category, severity } = outcome.classification;
       const run = executionOf(ctx);
       for (const index of scores.rank(category, names)) {
         if (ctx.signal.aborted) return outcome;
@@ -114,7 +114,7 @@ export function chooseByResults<A = any, R = any>(
         if (!acted && result === failed && (run?.actions.length ?? 0) === recorded) continue;
         const durationMs = ctx.clock.now() - started;
         scores.record(category, candidate.name, result.ok, durationMs);
-        ctx.record({ kind: 'strategy_result', provider: candidate.name, category, succeeded: result.ok, durationMs,
+        ctx.record({ kind: 'strategy_result', provider: candidate.name, category, severity, succeeded: result.ok, durationMs,
           detail: `${candidate.name} ${result.ok ? 'healed' : 'did not heal'} a ${category} failure in ${durationMs} ms` });
         outcome = result;
         // A candidate that stopped healing (an escalation), or the caller's abort or deadline, ends the choice.

@@ -20,7 +20,7 @@ export async function mayAct(ctx: StrategyContext, strategy: string, risk: Risk,
   const escalation = policy.check(strategy, risk, failure.classification, ctx.clock.now(), component);
   if (escalation === undefined) return true;
   const notify = policy.escalate;
-  await escalateNow(ctx, escalation.why, 'too_risky', notify === undefined ? undefined : (signal) => notify(escalation, { signal }));
+  await escalateNow(ctx, failure, escalation.why, 'too_risky', notify === undefined ? undefined : (signal) => notify(escalation, { signal }));
   return false;
 }
 
@@ -30,13 +30,15 @@ export function noteActed(ctx: StrategyContext, strategy: string, failure: Failu
 }
 
 /**
- * Hands the problem on: records an `'escalate'` action (`reason`, `detail`), emits the
+ * Hands the problem on: records an `'escalate'` action (`reason`, `detail`, and the failure's
+ * `category` and `severity`), emits the
  * pipeline's `escalate` event, awaits `notify` (bounded by the caller's signal and the deadline;
  * a throw is ignored: the escalation is recorded either way) and stops healing, so no further
  * attempt starts; rollback and fallbacks still run.
  */
-export async function escalateNow(ctx: StrategyContext, detail: string, reason: string, notify?: (signal: AbortSignal) => unknown): Promise<void> {
-  ctx.record({ kind: 'escalate', reason, detail });
+export async function escalateNow(ctx: StrategyContext, failure: Failure, detail: string, reason: string, notify?: (signal: AbortSignal) => unknown): Promise<void> {
+  const { category, severity } = failure.classification;
+  ctx.record({ kind: 'escalate', reason, category, severity, detail });
   const run = executionOf(ctx);
   if (run !== undefined) run.hub?.escalate(run, detail);
   if (notify !== undefined) {

@@ -105,6 +105,7 @@ async function waitBeforeRetry(run: Execution): Promise<boolean> {
     attempt: run.attempts,
     category: classification.category,
     disposition: 'transient',
+    severity: classification.severity,
     delayMs,
     detail: `${classification.reason} (${classification.category}): retrying in ${delayMs} ms` +
       (retryAfterMs !== undefined ? ' as Retry-After asked' : ''),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Classification } from '../classify/classification.js';
+import { FALLBACK_SEVERITY, isSeverity, type Severity } from '../classify/severity.js';
 import { fn } from '../config/schema-helpers.js';
 import { parseWith } from '../config/parse.js';
 
@@ -12,11 +13,6 @@ import { parseWith } from '../config/parse.js';
  * @inline
  */
 export type Risk = 'none' | 'low' | 'medium' | 'high';
-/**
- * A failure's severity (from its classification), lowest first.
- * @inline
- */
-type Severity = 'low' | 'medium' | 'high' | 'critical';
 
 const RISKS: readonly Risk[] = ['none', 'low', 'medium', 'high'];
 const riskSchema = z.enum(['none', 'low', 'medium', 'high']);
@@ -58,7 +54,7 @@ export interface SafetyPolicyOptions {
    * `maxRisk` if lower): a critical failure gets only low-risk repairs by itself, and the rest
    * goes to a human.
    */
-  bySeverity?: Partial<Record<Severity, Risk>>;
+  bySeverity?: { low?: Risk; medium?: Risk; high?: Risk; critical?: Risk };
   /**
    * A strategy that already acted `count` times on one error category within `windowMs` gets one
    * risk level less from then on: a restart that keeps being needed is not fixing anything.
@@ -120,7 +116,7 @@ const MAX_KEYS = 1_000;
  */
 export class SafetyPolicy {
   readonly maxRisk: Risk;
-  readonly bySeverity: Readonly<Partial<Record<Severity, Risk>>>;
+  readonly bySeverity: Readonly<{ low?: Risk; medium?: Risk; high?: Risk; critical?: Risk }>;
   readonly recurrence: { readonly count: number; readonly windowMs: number } | undefined;
   readonly escalate: SafetyPolicyOptions['escalate'];
   readonly health: { readonly monitor: RecurringErrorsSource; readonly minCount: number } | undefined;
@@ -191,8 +187,7 @@ export class SafetyPolicy {
   }
 }
 
-/** The classification's severity; `medium` when the classifier gave none. */
+/** The classification's severity; `medium` when it has none (a verdict handed in by hand). */
 function severityOf(classification: Classification): Severity {
-  const severity = (classification as { severity?: unknown }).severity;
-  return severity === 'low' || severity === 'high' || severity === 'critical' ? severity : 'medium';
+  return isSeverity(classification.severity) ? classification.severity : FALLBACK_SEVERITY;
 }

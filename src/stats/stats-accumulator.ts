@@ -1,7 +1,8 @@
+import { FALLBACK_SEVERITY, SEVERITIES, type Severity } from '../classify/severity.js';
 import type { HealingAction, HealingResult } from '../pipeline/healing-result.js';
+import type { StatisticsCounters, RecoveryStats } from './statistics-types.js';
 
 type ActionKind = HealingAction['kind'];
-import type { StatisticsCounters, RecoveryStats } from './statistics-types.js';
 
 /** Actions that report on a step rather than heal: not counted as recoveries. */
 const NOT_RECOVERIES: ReadonlySet<ActionKind> = new Set(['give_up', 'timeout', 'circuit_open', 'strategy_result']);
@@ -21,6 +22,7 @@ export class StatsAccumulator {
   private readonly errors = new Map<string, number>();
   /** Per (category, strategy), from `strategy_result` actions: tries, successes, total recovery time. */
   private readonly strategies = new Map<string, { category: string; strategy: string; tries: number; successes: number; durationMs: number }>();
+  private readonly bySeverity: Record<Severity, number> = { low: 0, medium: 0, high: 0, critical: 0 };
 
   recordOutcome(result: HealingResult<unknown>): void {
     this.calls++;
@@ -58,8 +60,10 @@ export class StatsAccumulator {
     totals.durationMs += durationMs ?? 0;
   }
 
-  recordError(category: string): void {
+  recordError(category: string, severity: Severity | undefined): void {
     this.errors.set(category, (this.errors.get(category) ?? 0) + 1);
+    // An event from an older or foreign pipeline may lack it (or carry another word): counted as a category of its own would be.
+    this.bySeverity[severity !== undefined && SEVERITIES.includes(severity) ? severity : FALLBACK_SEVERITY]++;
   }
 
   toJSON(): StatisticsCounters {
@@ -81,6 +85,7 @@ export class StatsAccumulator {
       errorsByCategory: Object.fromEntries(this.errors),
       strategies: [...this.strategies.values()].map(({ category, strategy, tries, successes, durationMs }) =>
         ({ category, strategy, tries, successes, successRate: successes / tries, meanRecoveryMs: durationMs / tries })),
+      errorsBySeverity: { ...this.bySeverity },
     };
   }
 }
