@@ -75,7 +75,10 @@ export interface SafetyPolicyOptions {
   escalate?: (escalation: Escalation, info: { readonly signal: AbortSignal }) => unknown;
 }
 
-/** What {@link SafetyPolicyOptions.health} reads: `HealthMonitor.recurringErrors`. */
+/**
+ * What {@link SafetyPolicyOptions.health} reads: `HealthMonitor.recurringErrors`.
+ * @inline
+ */
 interface RecurringErrorsSource {
   recurringErrors(query: { minCount?: number; component?: string }): ReadonlyArray<{ readonly category: string }>;
 }
