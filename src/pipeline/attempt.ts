@@ -119,6 +119,7 @@ function refuse(run: Execution, breaker: CircuitBreakerLike): typeof REFUSED {
   const state = breaker.state;
   // A closed breaker that refuses is ramping up (only a CircuitBreaker with a `ramp` does).
   const rampPercent = state === 'CLOSED' ? (breaker as { rampingPercent?: number | null }).rampingPercent ?? null : null;
+  if (rampPercent !== null) run.rampRefused = true;
   run.fail(CircuitOpenError.create(breaker.name, remainingOpenMs, rampPercent));
   run.record({
     kind: 'circuit_open',

@@ -39,6 +39,8 @@ export class Execution {
   /** True when the last attempt was refused by the open circuit (fn not called). */
   refused = false;
   circuitTriggered = false;
+  /** Set (only then) when a breaker ramping up after a recovery refused: the dependency is not down. */
+  declare rampRefused: boolean | undefined;
   fallbackServed = false;
   /** Set by the fallback that served (read only then, so no field is initialised for it). */
   declare servedBy: string | undefined;
