@@ -60,11 +60,16 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
    */
   canExecute(): boolean {
     const parent = this.parent;
-    if (parent !== undefined && !parent.admitChild()) return this.reject('parent-open');
+    if (parent !== undefined) {
+      // An open child refuses before it asks the parent, so its refusals spend none of a ramping
+      // parent's share (which paces the calls that reach the parent's dependency).
+      if (this.state === 'OPEN') return this.reject(this.forced === 'OPEN' ? 'isolated' : 'open');
+      if (!parent.admitChild()) return this.reject('parent-open');
+    }
     const state = this.state;
     if (state === 'CLOSED' && (this.ramp === undefined || this.rampAdmits())) return true;
     if (state === 'HALF_OPEN' && this.takeProbeSlot()) return true;
-    parent?.releasePermission();
+    parent?.withdrawAdmission();
     return this.reject(this.forced === 'OPEN' ? 'isolated' : state === 'OPEN' ? 'open' : state === 'CLOSED' ? 'ramping' : 'half-open-full');
   }
 
@@ -209,8 +214,18 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
     // A ramping parent ramps its children's calls too: together they are its traffic.
     if (state === 'CLOSED' && (this.ramp === undefined || this.rampAdmits())) return true;
     if (state === 'HALF_OPEN' && this.takeProbeSlot()) return true;
-    parent?.releasePermission();
+    parent?.withdrawAdmission();
     return false;
+  }
+
+  /**
+   * A call this (parent) breaker admitted that a child then refused: as if it had never been
+   * offered, so the child's refusals neither hold a probe slot nor spend the ramp's share.
+   */
+  private withdrawAdmission(): void {
+    if (this.current === 'HALF_OPEN') this.settleProbe();
+    else this.ramp?.refund();
+    this.parent?.withdrawAdmission();
   }
 
   private reject(reason: CircuitRejection['reason']): false {

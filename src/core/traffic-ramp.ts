@@ -37,6 +37,8 @@ type _Check = Assert<Same<RampConfig, z.input<typeof rampConfigSchema>>>;
  */
 export class TrafficRamp {
   private credit = 0;
+  /** The share the last admitted call added, for {@link refund}. */
+  private lastShare = 0;
 
   constructor(
     private readonly startedAt: number,
@@ -63,10 +65,17 @@ export class TrafficRamp {
 
   /** Decides one call at `now`. */
   admit(now: number): boolean {
-    this.credit += this.share(now);
+    const share = this.share(now);
+    this.credit += share;
     // The epsilon keeps sums such as ten times 0.1 from missing the one call they add up to.
     if (this.credit < 1 - 1e-9) return false;
     this.credit -= 1;
+    this.lastShare = share;
     return true;
+  }
+
+  /** Undoes the last admission: the call was refused further on (a child breaker) and never ran. */
+  refund(): void {
+    this.credit += 1 - this.lastShare;
   }
 }

@@ -49,8 +49,9 @@ export function levelWithHysteresis(rate: number, current: HealthLevel, threshol
   let index = LEVELS.indexOf(current);
   const target = LEVELS.indexOf(raw);
   if (target >= index) return raw;
-  // Step down while the rate is clear of the threshold of the level it would leave.
-  while (index > target && rate < thresholds[LEVELS[index] as Exclude<HealthLevel, 'healthy'>] - hysteresis) index--;
+  // Step down while the rate is clear of the threshold of the level it would leave. No failures
+  // at all always clears it: a hysteresis as wide as the threshold must not pin a level forever.
+  while (index > target && (rate === 0 || rate < thresholds[LEVELS[index] as Exclude<HealthLevel, 'healthy'>] - hysteresis)) index--;
   return LEVELS[index]!;
 }
 

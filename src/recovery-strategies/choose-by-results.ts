@@ -4,6 +4,9 @@ import { HealingConfigError, toError } from '../errors.js';
 import { executionOf } from '../pipeline/custom-strategies.js';
 import type { HealingStrategy, NextStrategy, Outcome } from '../pipeline/strategy.js';
 import { StrategyScores, type StrategyScore } from './strategy-scores.js';
+import type { Execution } from '../pipeline/execution.js';
+import type { Risk } from '../safety/safety-policy.js';
+import { componentOf } from './safety-gate.js';
 
 /**
  * Options of {@link chooseByResults}.
@@ -83,9 +86,19 @@ export function chooseByResults<A = any, R = any>(
       if (outcome.ok) return outcome;
       const { category, severity } = outcome.classification;
       const run = executionOf(ctx);
-      for (const index of scores.rank(category, names)) {
+      // Each candidate starts from the call's own args, not from what a failed candidate tried.
+      const originalArgs = ctx.args;
+      // Candidates the safety policy would not let act are offered last (one of them then
+      // escalates), so an allowed candidate gets its chance first and a refusal is never scored.
+      const order = scores.rank(category, names);
+      const firstFailure = outcome;
+      const refused = order.filter((index) => tooRisky(run, candidates[index]!, firstFailure, ctx.clock.now()));
+      const allowed = order.filter((index) => !refused.includes(index));
+      for (const index of [...allowed, ...refused.slice(0, 1)]) {
         if (ctx.signal.aborted) return outcome;
         const candidate = candidates[index]!;
+        const gated = refused.includes(index);
+        if (run !== undefined) run.args = originalArgs;
         const failed: Outcome<R> = outcome;
         let calledNext = false;
         // The candidate sees the failure as if it had run the rest: its first `next()` hands back
@@ -113,6 +126,7 @@ export function chooseByResults<A = any, R = any>(
         // recording an action (an escalation), is acting too.
         if (!acted && result === failed && (run?.actions.length ?? 0) === recorded) continue;
         const durationMs = ctx.clock.now() - started;
+        if (gated) return result; // it escalated instead of acting: nothing to learn about it
         scores.record(category, candidate.name, result.ok, durationMs);
         ctx.record({ kind: 'strategy_result', provider: candidate.name, category, severity, succeeded: result.ok, durationMs,
           detail: `${candidate.name} ${result.ok ? 'healed' : 'did not heal'} a ${category} failure in ${durationMs} ms` });
@@ -123,4 +137,12 @@ export function chooseByResults<A = any, R = any>(
       return outcome;
     },
   };
+}
+
+/** Whether the pipeline's safety policy would refuse `candidate` (by its `risk`) on `failure`. */
+function tooRisky(run: Execution | undefined, candidate: HealingStrategy, failure: Extract<Outcome, { ok: false }>, now: number): boolean {
+  const policy = run?.plan.safety;
+  const risk = (candidate as { risk?: unknown }).risk;
+  if (run === undefined || policy === undefined || typeof risk !== 'string') return false;
+  return policy.check(candidate.name, risk as Risk, failure.classification, now, componentOf(run)) !== undefined;
 }

@@ -36,7 +36,7 @@ const optionsSchema = z.strictObject({
  * the pipeline's `escalate` event, awaits `notify`, and stops healing (give-up `stopped`);
  * fallbacks still serve. Risk `'none'`: it is what the safety policy falls back to. Put it first
  * (outermost) in `strategies` to catch what the others could not fix; a failure the policy
- * already escalated in this execution is not escalated twice.
+ * already escalated to its own `escalate` callback in this execution is not paged twice.
  *
  * @throws {HealingConfigError} for bad options.
  * @example
@@ -56,8 +56,9 @@ export function escalate<A = any, R = any>(options: EscalateOptions = {}): Heali
       const outcome = await next();
       if (outcome.ok || ctx.signal.aborted || (valid.when !== undefined && !valid.when(outcome))) return outcome;
       const run = executionOf(ctx);
-      // One escalation per execution: a safety policy inside may have escalated this failure already.
-      if (run?.actions.some((action) => action.kind === 'escalate') === true) return outcome;
+      // One page per execution: a safety policy inside may have escalated this failure already, and
+      // told someone (`succeeded`). One that told nobody (no callback) leaves the paging to this one.
+      if (run?.actions.some((action) => action.kind === 'escalate' && action.succeeded === true) === true) return outcome;
       const redact = run === undefined ? (text: string) => text : (text: string) => run.redact(text);
       const detail = `${name}: a ${outcome.classification.category} failure after ${ctx.attempts} attempt(s) handed to a human: ${redact(messageOf(outcome.error))}`;
       const notify = valid.notify;

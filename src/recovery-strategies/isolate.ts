@@ -75,9 +75,13 @@ export function isolate<A = any, R = any>(options: IsolateOptions): HealingStrat
       const run = executionOf(ctx);
       const breaker = run?.breaker as (Partial<Isolatable> & object) | undefined;
       if (breaker === undefined || typeof breaker.isolate !== 'function' || held.has(breaker)) return outcome;
-      if (!(await mayAct(ctx, name, risk, outcome))) return outcome;
-      const hold = breaker.isolate();
+      // Taken before the policy is asked, so concurrent failures isolate once between them.
       held.add(breaker);
+      if (!(await mayAct(ctx, name, risk, outcome))) {
+        held.delete(breaker);
+        return outcome;
+      }
+      const hold = breaker.isolate();
       noteActed(ctx, name, outcome);
       unrefTimer(ctx.clock.setTimeout(() => {
         held.delete(breaker);

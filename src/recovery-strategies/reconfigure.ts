@@ -67,20 +67,25 @@ export function reconfigure<A = any, R = any>(options: ReconfigureOptions<A>): H
   const name = valid.name ?? 'reconfigure';
   const risk = valid.risk ?? 'low';
   const maxTimes = valid.maxTimes ?? 1;
+  /** Reconfigurations so far per execution (weak: an execution that ended is forgotten). */
+  const timesIn = new WeakMap<object, number>();
   return {
     name,
     risk,
     placement: valid.placement ?? 'execution',
     async execute(ctx, next) {
       let outcome: Outcome<R> = await next();
-      for (let times = 0; times < maxTimes; times++) {
-        if (outcome.ok || ctx.signal.aborted || !valid.when(outcome)) return outcome;
+      // Counted per execution, also when placed around each attempt.
+      const run = executionOf(ctx);
+      let local = 0; // outside a pipeline (a test double's ctx): per call
+      for (;;) {
+        const times = run === undefined ? local : (timesIn.get(run) ?? 0);
+        if (times >= maxTimes || outcome.ok || ctx.signal.aborted || !valid.when(outcome)) return outcome;
         const failure = outcome;
         if (!(await mayAct(ctx, name, risk, failure))) return failure;
         const before = ctx.args;
         let after: A | typeof ABANDONED;
         try {
-          const run = executionOf(ctx);
           const pending = valid.change(before, failure);
           after = run === undefined ? await pending : await boundedWait(run, `${name}'s change(args)`, pending);
         } catch (thrown) {
@@ -90,12 +95,13 @@ export function reconfigure<A = any, R = any>(options: ReconfigureOptions<A>): H
           return failure;
         }
         if (after === ABANDONED) return failure;
+        if (run !== undefined) timesIn.set(run, times + 1);
+        else local++;
         noteActed(ctx, name, failure);
         ctx.record({ kind: 'reconfigure', category: failure.classification.category, severity: failure.classification.severity,
           detail: valid.describe?.(before, after) ?? `${name} after a ${failure.classification.category} failure: running again with new args` });
         outcome = await next(after);
       }
-      return outcome;
     },
   };
 }

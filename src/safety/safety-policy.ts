@@ -69,10 +69,13 @@ export interface SafetyPolicyOptions {
    */
   health?: { monitor: RecurringErrorsSource; minCount?: number };
   /**
-   * Told about each recovery the policy did not allow (page a human, open a ticket). Awaited,
-   * bounded by the caller's signal and the deadline; a throw is ignored.
+   * Told about the recoveries the policy did not allow (page a human, open a ticket): once per
+   * strategy, error category and pipeline per `escalateIntervalMs`. Awaited, bounded by the
+   * caller's signal, the deadline and 10 s (then its signal aborts); a throw is ignored.
    */
   escalate?: (escalation: Escalation, info: { readonly signal: AbortSignal }) => unknown;
+  /** Least time between two `escalate` calls for one strategy, category and pipeline, in ms. Default 60 000. */
+  escalateIntervalMs?: number;
 }
 
 /**
@@ -96,6 +99,7 @@ const optionsSchema = z.strictObject({
     minCount: z.number().int().min(1).max(1_000_000).optional(),
   }).optional(),
   escalate: fn('a function escalate(escalation, { signal })').optional(),
+  escalateIntervalMs: z.number().min(0).max(2 ** 31 - 1).optional(),
 });
 
 /** The most keys whose recurrence is remembered; the oldest is forgotten first. */
@@ -123,8 +127,12 @@ export class SafetyPolicy {
   readonly recurrence: { readonly count: number; readonly windowMs: number } | undefined;
   readonly escalate: SafetyPolicyOptions['escalate'];
   readonly health: { readonly monitor: RecurringErrorsSource; readonly minCount: number } | undefined;
-  /** Per strategy and category: when it acted, the last `recurrence.count` times. */
+  /** Least time between two `escalate` callbacks for one strategy, category and pipeline, in ms. */
+  readonly escalateIntervalMs: number;
+  /** Per strategy, category and pipeline: when it acted, the last `recurrence.count` times. */
   private readonly acted = new Map<string, number[]>();
+  /** Per strategy, category and pipeline: when `escalate` was last called (bounded like `acted`). */
+  private readonly told = new Map<string, number>();
 
   /** @throws {HealingConfigError} naming the invalid option. */
   constructor(options: SafetyPolicyOptions = {}) {
@@ -135,6 +143,7 @@ export class SafetyPolicy {
     this.recurrence = valid.recurrence === false ? undefined : valid.recurrence ?? { count: 3, windowMs: 600_000 };
     this.escalate = valid.escalate as SafetyPolicyOptions['escalate'];
     this.health = valid.health === undefined ? undefined : { monitor: valid.health.monitor, minCount: valid.health.minCount ?? 3 };
+    this.escalateIntervalMs = valid.escalateIntervalMs ?? 60_000;
   }
 
   /**
@@ -145,7 +154,7 @@ export class SafetyPolicy {
   check(strategy: string, risk: Risk, classification: Classification, now: number, component?: string): Escalation | undefined {
     const severity = severityOf(classification);
     let allowed = RISKS.indexOf(this.bySeverity[severity] ?? this.maxRisk);
-    const recurring = this.recurs(strategy, classification.category, now)
+    const recurring = this.recurs(keyOf(strategy, classification.category, component), now)
       ? `, one level less since ${strategy} already acted ${this.recurrence!.count} times on it lately`
       : this.recursInHealth(classification.category, component)
         ? `, one level less since ${classification.category} failures keep recurring in "${component}"`
@@ -158,10 +167,14 @@ export class SafetyPolicy {
     return { strategy, risk, maxRisk, severity, category: classification.category, why };
   }
 
-  /** Notes that `strategy` acted on `category` at `now` (for `recurrence`). */
-  noteActed(strategy: string, category: string, now: number): void {
+  /**
+   * Notes that `strategy` acted on `category` in the pipeline `component` at `now` (for
+   * `recurrence`: each pipeline keeps its own count, so three tools restarted once each are not
+   * one restart that keeps failing).
+   */
+  noteActed(strategy: string, category: string, now: number, component?: string): void {
     if (this.recurrence === undefined) return;
-    const key = `${strategy}\u0000${category}`;
+    const key = keyOf(strategy, category, component);
     let times = this.acted.get(key);
     if (times === undefined) {
       if (this.acted.size >= MAX_KEYS) this.acted.delete(this.acted.keys().next().value!);
@@ -182,12 +195,29 @@ export class SafetyPolicy {
     }
   }
 
-  private recurs(strategy: string, category: string, now: number): boolean {
+  /**
+   * Whether to call `escalate` for this escalation: once per strategy, category and pipeline per
+   * `escalateIntervalMs`, so an outage failing a hundred calls at once pages once, not a hundred times.
+   */
+  shouldNotify(strategy: string, category: string, component: string | undefined, now: number): boolean {
+    const key = keyOf(strategy, category, component);
+    const last = this.told.get(key);
+    if (last !== undefined && now - last < this.escalateIntervalMs) return false;
+    if (last === undefined && this.told.size >= MAX_KEYS) this.told.delete(this.told.keys().next().value!);
+    this.told.set(key, now);
+    return true;
+  }
+
+  private recurs(key: string, now: number): boolean {
     const recurrence = this.recurrence;
     if (recurrence === undefined) return false;
-    const times = this.acted.get(`${strategy}\u0000${category}`);
+    const times = this.acted.get(key);
     return times !== undefined && times.length >= recurrence.count && now - times[0]! <= recurrence.windowMs;
   }
+}
+
+function keyOf(strategy: string, category: string, component: string | undefined): string {
+  return `${strategy}\u0000${category}\u0000${component ?? ''}`;
 }
 
 /** The classification's severity; `medium` when it has none (a verdict handed in by hand). */

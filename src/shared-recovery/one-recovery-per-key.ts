@@ -149,7 +149,9 @@ export function oneRecoveryPerKey<A = any, R = any>(
         const outcome = await next();
         if (outcome.ok || ctx.signal.aborted || !qualifies(outcome)) return outcome;
         const failure = outcome;
-        if (hooks?.guard !== undefined && !(await hooks.guard(ctx, failure))) return outcome;
+        // Only an execution that would start the recovery asks: one that joins a recovery in flight
+        // (or finds one done) does not add to what the recovery risks.
+        if (hooks?.guard !== undefined && flights.wouldRun(on, epoch) && !(await hooks.guard(ctx, failure))) return outcome;
         const step = flights.onFailure(on, epoch, () =>
           runRecovery((signal) => recover(failure, { key: on, args: ctx.args, signal }), ctx.clock, timeoutMs, `the recovery of "${on}"`)
             .then((end) => {

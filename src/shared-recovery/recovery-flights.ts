@@ -44,6 +44,12 @@ export class RecoveryFlights {
     this.#dropIfIdle(key, state);
   }
 
+  /** Whether a failure of an attempt that entered at `epoch` would start a recovery of `key` now. */
+  wouldRun(key: string, epoch: number): boolean {
+    const state = this.#keys.get(key);
+    return state === undefined || (state.flight === undefined && state.recovered <= epoch);
+  }
+
   /**
    * What a qualifying failure of an attempt that entered at `epoch` does: join the recovery in
    * flight (`wait`); skip recovering when one succeeded after the attempt started, since the

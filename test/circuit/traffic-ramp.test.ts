@@ -120,6 +120,25 @@ describe('traffic ramp after a breaker recovers', () => {
     expect(await admittedPerSecond(child, clock, 1)).toEqual([10]);
   });
 
+  it('a ramping parent\'s share is not spent on calls an open child refuses', async () => {
+    const clock = new ManualClock();
+    const registry = new CircuitBreakerRegistry({ clock });
+    const parent = registry.get('provider', { ...config, ramp: { durationMs: 10_000, startPercent: 50 } });
+    const chat = registry.get('provider/chat', { parent: 'provider', failureThreshold: 1, breakDurationMs: 60_000 });
+    const embed = registry.get('provider/embed', { parent: 'provider' });
+    await openAndRecover(parent, clock);
+    chat.isolate(); // chat is refused whatever the parent says
+    let embedded = 0;
+    for (let i = 0; i < 100; i++) {
+      expect(chat.canExecute()).toBe(false);
+      if (embed.canExecute()) {
+        embedded++;
+        embed.recordSuccess();
+      }
+    }
+    expect(embedded).toBe(50); // half of embed's calls, as the ramp says
+  });
+
   it('through a pipeline, the calls a ramp refuses are served by the fallback, and say why', async () => {
     const clock = new ManualClock();
     const registry = new CircuitBreakerRegistry({ clock });

@@ -79,6 +79,15 @@ describe('alert thresholds with hysteresis', () => {
     expect(monitor.componentHealth('api')!.level).toBe('degraded');
   });
 
+  it('a hysteresis as wide as the threshold does not pin a level: no failures at all always clears it', async () => {
+    const clock = new ManualClock();
+    const monitor = new HealthMonitor({ clock, hysteresis: 0.05, windowMs: 1_000 });
+    record(monitor, 'api', 10, 90); // 10 %: degraded
+    expect(monitor.componentHealth('api')!.level).toBe('degraded');
+    await clock.advance(1_000); // the window empties
+    expect(monitor.componentHealth('api')!.level).toBe('healthy');
+  });
+
   it('refuses a hysteresis outside 0..1', () => {
     expect(() => new HealthMonitor({ hysteresis: -0.1 })).toThrow(HealingConfigError);
     expect(() => new HealthMonitor({ hysteresis: 2 })).toThrow(/hysteresis/);

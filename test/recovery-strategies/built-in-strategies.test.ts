@@ -115,7 +115,28 @@ describe('reconfigure', () => {
   });
 });
 
+describe('reconfigure placed around each attempt', () => {
+  it('still reconfigures at most maxTimes per execution', async () => {
+    let calls = 0;
+    const once = reconfigure({ when: () => true, change: (args: { n: number }) => ({ n: args.n + 1 }), maxTimes: 1, placement: 'attempt' });
+    const result = await executeWithHealing(async (_args: { n: number }): Promise<string> => { calls++; throw httpError(503); }, { n: 0 },
+      { clock: new ManualClock(), retry: { maxAttempts: 4, minDelayMs: 0 }, strategies: [once] });
+    expect(result.healingActions.filter((a) => a.kind === 'reconfigure')).toHaveLength(1);
+    expect(calls).toBe(5); // 4 attempts, one of them run twice (before and after the reconfiguration)
+  });
+});
+
 describe('isolate', () => {
+  it('concurrent failures isolate the circuit once between them', async () => {
+    const clock = new ManualClock();
+    const registry = new CircuitBreakerRegistry({ clock });
+    registry.get('search', { failureThreshold: 1_000 });
+    const search = new HealingPipeline({ clock, registry, circuitName: 'search', retry: { maxAttempts: 1 },
+      safety: new SafetyPolicy({ maxRisk: 'medium', recurrence: { count: 2, windowMs: 600_000 } }), strategies: [isolate({ durationMs: 1_000 })] });
+    const results = await Promise.all(Array.from({ length: 3 }, () => search.execute(async (): Promise<string> => { throw httpError(503); })));
+    expect(results.flatMap((r) => r.healingActions.filter((a) => a.kind === 'isolate'))).toHaveLength(1);
+  });
+
   it('forces the circuit open for durationMs after a failing execution; the others are served by the fallback; then it carries on', async () => {
     const clock = new ManualClock();
     const registry = new CircuitBreakerRegistry({ clock });
@@ -159,6 +180,26 @@ describe('escalate', () => {
     // Other failures pass through untouched.
     await payments.execute(async () => { throw httpError(404); });
     expect(paged).toHaveLength(1);
+  });
+
+  it('a notify that hangs ends at the deadline, and without a signal or deadline at its own 10 s limit', async () => {
+    const clock = new ManualClock();
+    let aborted: unknown;
+    const hangs = escalate({ notify: (_escalation, { signal }) => new Promise(() => { signal.addEventListener('abort', () => { aborted = signal.reason; }); }) });
+    const byDeadline = executeWithHealing(async (): Promise<string> => { throw httpError(404); }, undefined, { clock, strategies: [hangs], deadlineMs: 1_000 });
+    await flushMicrotasks();
+    await clock.advance(1_000);
+    expect((await byDeadline).healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'deadline' });
+
+    let settled = false;
+    const unbounded = executeWithHealing(async (): Promise<string> => { throw httpError(404); }, undefined, { clock, strategies: [hangs] });
+    void unbounded.then(() => { settled = true; });
+    await clock.advance(9_999);
+    expect(settled).toBe(false);
+    await clock.advance(1);
+    expect((await unbounded).healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'stopped' });
+    expect((aborted as Error).message).toBe('the escalation passed 10000 ms');
+    expect(clock.timerCount).toBe(0);
   });
 
   it('a notify that hangs is bounded by the caller\'s abort', async () => {
@@ -241,19 +282,71 @@ describe('SafetyPolicy', () => {
     expect(restarts).toBe(4);
   });
 
-  it('an outer escalate does not escalate again what the policy already escalated', async () => {
+  it('an outer escalate does not page again what the policy already told someone, and pages what it told no one', async () => {
     const paged: string[] = [];
-    const safety = new SafetyPolicy({ maxRisk: 'low' });
-    const pipeline = new HealingPipeline({
+    const told: string[] = [];
+    const build = (safety: SafetyPolicy) => new HealingPipeline({
       clock: new ManualClock(), safety, retry: { maxAttempts: 1 },
       strategies: [escalate({ notify: ({ detail }) => { paged.push(detail); } }), restart({ restart: () => {} })],
     });
-    const result = await pipeline.execute(async (): Promise<string> => { throw httpError(503); });
-    expect(result.healingActions.filter((a) => a.kind === 'escalate').map((a) => a.reason)).toEqual(['too_risky']);
-    expect(paged).toEqual([]);
+    const withPager = build(new SafetyPolicy({ maxRisk: 'low', escalate: ({ why }) => { told.push(why); } }));
+    const result = await withPager.execute(async (): Promise<string> => { throw httpError(503); });
+    expect(result.healingActions.filter((a) => a.kind === 'escalate').map((a) => `${a.reason} ${a.succeeded}`)).toEqual(['too_risky true']);
+    expect([told.length, paged.length]).toEqual([1, 0]);
     // A failure no strategy escalated still reaches the outer escalate.
-    await pipeline.execute(async (): Promise<string> => { throw httpError(404); });
+    await withPager.execute(async (): Promise<string> => { throw httpError(404); });
     expect(paged).toHaveLength(1);
+
+    // A policy with no callback of its own told no one: the outer escalate pages.
+    const silent = build(new SafetyPolicy({ maxRisk: 'low' }));
+    const unpaged = await silent.execute(async (): Promise<string> => { throw httpError(503); });
+    expect(unpaged.healingActions.filter((a) => a.kind === 'escalate').map((a) => `${a.reason} ${a.succeeded}`)).toEqual(['too_risky false', 'escalated true']);
+    expect(paged).toHaveLength(2);
+  });
+
+  it('pages once for an outage that fails many calls at once (per strategy, category and pipeline, per escalateIntervalMs)', async () => {
+    const clock = new ManualClock();
+    const told: string[] = [];
+    const safety = new SafetyPolicy({ maxRisk: 'low', escalate: ({ strategy }) => { told.push(strategy); }, escalateIntervalMs: 60_000 });
+    const pipeline = new HealingPipeline({ clock, safety, retry: { maxAttempts: 1 }, strategies: [restart({ restart: () => {} })] });
+    const results = await Promise.all(Array.from({ length: 20 }, () => pipeline.execute(async (): Promise<string> => { throw httpError(503); })));
+    expect(results.every((r) => r.healingActions.some((a) => a.kind === 'escalate' && a.reason === 'too_risky'))).toBe(true);
+    expect(told).toEqual(['restart']);
+    await clock.advance(60_000);
+    await pipeline.execute(async (): Promise<string> => { throw httpError(503); });
+    expect(told).toEqual(['restart', 'restart']);
+  });
+
+  it('keeps the recurrence count per pipeline: three tools restarted once each are not one restart that keeps failing', async () => {
+    const clock = new ManualClock();
+    const safety = new SafetyPolicy({ maxRisk: 'medium', recurrence: { count: 3, windowMs: 60_000 } });
+    let restarts = 0;
+    const tools = ['a', 'b', 'c', 'd'].map((name) => new HealingPipeline({ name, clock, safety, retry: { maxAttempts: 1 }, strategies: [restart({ restart: () => { restarts++; } })] }));
+    for (const tool of tools) await tool.execute(async (): Promise<string> => { throw httpError(503); });
+    expect(restarts).toBe(4);
+  });
+
+  it('an execution that only waits for a restart already running is not refused by the recurrence limit', async () => {
+    const clock = new ManualClock();
+    const safety = new SafetyPolicy({ maxRisk: 'medium', recurrence: { count: 1, windowMs: 60_000 } });
+    let broken = true;
+    let restarts = 0;
+    const tool = new HealingPipeline({ clock, safety, retry: { maxAttempts: 1 }, strategies: [restart({ restart: async () => {
+      restarts++;
+      await sleep(clock, 50);
+      broken = false;
+    } })] });
+    const call = async () => { if (broken) throw networkError('ECONNREFUSED'); return 'ok'; };
+    const first = tool.execute(call);
+    await flushMicrotasks();
+    const second = tool.execute(call); // fails while the first one's restart runs: it waits for it
+    await flushMicrotasks();
+    await clock.advance(50);
+    expect((await first).status).toBe('ok');
+    const waited = await second;
+    expect(waited.status).toBe('ok');
+    expect(waited.healingActions.map((a) => `${a.kind}:${a.reason}`)).toEqual(['restart:waited']);
+    expect(restarts).toBe(1);
   });
 
   it('refuses bad options, and something that is not a policy', () => {

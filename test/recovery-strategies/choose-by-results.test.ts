@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  HealingPipeline, HealingStatistics, chooseByResults, escalate, reconfigure, sleep, type HealingResult,
+  HealingPipeline, HealingStatistics, SafetyPolicy, chooseByResults, escalate, reconfigure, restart, sleep, type HealingResult,
 } from '../../src/index.js';
 import { configError } from '../helpers/config-error.js';
 import { httpError } from '../helpers/errors.js';
@@ -89,6 +89,32 @@ describe('chooseByResults', () => {
     const chooser = chooseByResults([notMine, smaller]);
     const result = await new HealingPipeline({ clock, retry: { maxAttempts: 1 }, strategies: [chooser] }).execute(complete, { model: 'large', prompt: 'a very long conversation' });
     expect(tried(result)).toEqual(['smaller-model:healed']);
+    expect(chooser.scores().map((s) => s.strategy)).toEqual(['smaller-model']);
+  });
+
+  it('each candidate starts from the call\'s own args, not from what a failed candidate tried', async () => {
+    const clock = new ManualClock();
+    const { calls, complete, trim, smaller } = setup(clock);
+    const result = await new HealingPipeline({ clock, retry: { maxAttempts: 1 }, strategies: [chooseByResults([trim, smaller])] })
+      .execute(complete, { model: 'large', prompt: 'a very long conversation' });
+    expect(result).toMatchObject({ status: 'ok', args: { model: 'small', prompt: 'a very long conversation' } });
+    expect(calls).toEqual(['large:24', 'large:12', 'small:24']);
+  });
+
+  it('offers a candidate the safety policy refuses only after the allowed ones, and never scores it', async () => {
+    const clock = new ManualClock();
+    const { complete, smaller } = setup(clock);
+    let restarts = 0;
+    const risky = restart<Args>({ name: 'restart-model-server', risk: 'high', restart: () => { restarts++; }, when: () => true });
+    const chooser = chooseByResults([risky, smaller]);
+    const llm = new HealingPipeline({ clock, safety: new SafetyPolicy({ maxRisk: 'medium' }), retry: { maxAttempts: 1 }, strategies: [chooser] });
+    const healed = await llm.execute(complete, { model: 'large', prompt: 'a very long conversation' });
+    expect(healed).toMatchObject({ status: 'ok', result: 'small answered' });
+    expect(tried(healed)).toEqual(['smaller-model:healed']);
+    expect(restarts).toBe(0);
+    // When no allowed candidate heals, the refused one is offered and escalates; it is not scored.
+    const failing = await llm.execute(async (): Promise<string> => { throw contextTooLong(); }, { model: 'small', prompt: 'x' });
+    expect(failing.healingActions.some((a) => a.kind === 'escalate' && a.reason === 'too_risky')).toBe(true);
     expect(chooser.scores().map((s) => s.strategy)).toEqual(['smaller-model']);
   });
 
