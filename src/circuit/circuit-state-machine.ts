@@ -118,8 +118,7 @@ export abstract class CircuitStateMachine {
   protected rampPercent(): number | null {
     const ramp = this.ramp;
     if (ramp === undefined || this.forced !== undefined || this.current !== 'CLOSED') return null;
-    const now = this.host.clock.now();
-    return ramp.over(now) ? null : Math.round(ramp.share(now) * 100);
+    return ramp.percent(this.host.clock.now());
   }
 
   /** Frees a probe slot: outcomes do not say which probe they end, so the oldest settles. */

@@ -63,6 +63,14 @@ export class TrafficRamp {
     return this.startShare + (1 - this.startShare) * (Math.max(0, elapsed) / this.durationMs);
   }
 
+  /**
+   * The share admitted at `now` in whole percent, or `null` once the ramp is over. At most 99
+   * while it lasts: a ramp that still refuses some calls never reads "100 %".
+   */
+  percent(now: number): number | null {
+    return this.over(now) ? null : Math.min(99, Math.round(this.share(now) * 100));
+  }
+
   /** Decides one call at `now`. */
   admit(now: number): boolean {
     const share = this.share(now);

@@ -95,8 +95,7 @@ export class DegradableFeature<T = unknown> {
   get rampingPercent(): number | null {
     const ramp = this.ramp;
     if (ramp === undefined || !this.on) return null;
-    const now = this.clock.now();
-    return ramp.over(now) ? null : Math.round(ramp.share(now) * 100);
+    return ramp.percent(this.clock.now());
   }
 
   /** Records a successful call: the failure count starts again. */
