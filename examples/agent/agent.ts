@@ -48,7 +48,11 @@ function scriptedModel() {
     const failed = messages.at(-1)?.content.startsWith('error:') === true;
     const step = PLAN[turn++];
     if (step === undefined || failed) {
-      return { answer: failed ? 'Booked Hotel Bristol for 2026-12-11; the payment is pending: a human has been asked to look at it.' : 'All done.' };
+      // The answer says what the tools really did: the booking they confirmed, the payment's fate.
+      const booking = messages.find((message) => message.role === 'tool' && message.content.startsWith('booked '))?.content;
+      const paid = messages.some((message) => message.role === 'tool' && message.content.startsWith('charged '));
+      return { answer: `${booking === undefined ? 'Nothing is booked' : `${booking[0]!.toUpperCase()}${booking.slice(1)}`}; ` +
+        (paid ? 'paid.' : 'the payment is pending: a human has been asked to look at it.') };
     }
     return step;
   };
@@ -181,7 +185,7 @@ export async function agentScenario(options: ScenarioOptions = {}): Promise<Scen
   expect.equal('payments worker restarts (too risky: escalated instead)', paymentRestarts, 0);
   expect.equal('escalations', escalated.length, 1);
   expect.that('the escalation says why', escalated[0]?.includes('restart-payments-worker (risk high) exceeds the most risk allowed') === true, escalated);
-  expect.that('the agent tells the user', answer.includes('a human has been asked'), answer);
+  expect.equal('the answer', answer, 'Booked Hotel Bristol for 2026-12-11; the payment is pending: a human has been asked to look at it.');
   return expect.report('an agent whose tools crash, rate-limit, get malformed args, overflow the context and stay down');
 }
 
