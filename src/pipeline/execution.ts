@@ -8,6 +8,8 @@ import type { RedactedValue } from '../observe/redaction.js';
 import type { ReflectionHistoryEntry } from '../reflect/reflector.js';
 import type { RecoveryState } from '../recover/rollback-step.js';
 import { learnFrom } from '../adaptive/learn.js';
+import { systemClock } from '../clock.js';
+import { keepShape } from '../core/keep-shape.js';
 import type { GiveUpReason, HealingAction, HealingResult } from './healing-result.js';
 import type { HealingFunction } from './options.js';
 import type { ExecutionPlan } from './plan.js';
@@ -184,6 +186,11 @@ export class Execution {
     return result;
   }
 }
+
+// Every call builds an execution: its map must survive a full GC between calls (see keep-shape.ts).
+// Built by the real constructor from the fields it reads, with the value kinds of a real call
+// (a clock reading, no breaker, nobody listening), so it has the map real executions have.
+keepShape(new Execution({ clock: systemClock, circuitName: undefined, hub: undefined } as unknown as ExecutionPlan, () => undefined, undefined));
 
 function safeClassify(plan: ExecutionPlan, error: Error): Classification {
   try {

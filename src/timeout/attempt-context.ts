@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { AttemptTimeoutError } from '../errors.js';
 import type { AttemptContext } from '../pipeline/options.js';
+import { keepShape } from '../core/keep-shape.js';
 
 /**
  * The context of one attempt. Its signal is created only when something needs it (fn reads it,
@@ -126,6 +127,9 @@ export class AttemptContextImpl implements AttemptContext {
     return controller;
   }
 }
+
+// Every attempt builds a context: its map must survive a full GC between calls (see keep-shape.ts).
+keepShape(new AttemptContextImpl(0, undefined));
 
 /**
  * Settles with `promise`, or rejects with the signal's reason as soon as it aborts, whichever
