@@ -1,13 +1,14 @@
 import type { Clock } from '../clock.js';
 import { AttemptTimeoutError } from '../errors.js';
 import type { AttemptContext } from '../pipeline/options.js';
-import { keepShape } from '../core/keep-shape.js';
 
 /**
  * The context of one attempt. Its signal is created only when something needs it (fn reads it,
  * or a timeout or caller signal must reach fn), so an attempt that needs none allocates none.
  */
 export class AttemptContextImpl implements AttemptContext {
+  /** Held so the map of attempt contexts outlives a full GC between calls: see `Execution.idle`. */
+  static readonly idle = new AttemptContextImpl(0, undefined);
   readonly attempt: number;
   /** With `timeoutGraceMs`: fn settled within the grace period after its timeout (set only then). */
   declare stoppedInGrace: boolean | undefined;
@@ -127,9 +128,6 @@ export class AttemptContextImpl implements AttemptContext {
     return controller;
   }
 }
-
-// Every attempt builds a context: its map must survive a full GC between calls (see keep-shape.ts).
-keepShape(new AttemptContextImpl(0, undefined));
 
 /**
  * Settles with `promise`, or rejects with the signal's reason as soon as it aborts, whichever
