@@ -23,7 +23,7 @@ export class Execution {
    * the field initialisers build only while some object has it, and optimised code refers to it
    * weakly: after a full GC with no execution in flight, the map was collected and every
    * optimised function of the call path thrown away (measured on the healed path: the next 3,000
-   * or so calls ran 2-4x slower while V8 optimised them again). Built by the real constructor
+   * or so calls ran about 2-4x slower while V8 optimised them again). Built by the real constructor
    * with the value kinds of a real call (a clock reading, no breaker, nobody listening), so it
    * has the map real executions have. `AttemptContextImpl.idle` does the same for attempts.
    */
