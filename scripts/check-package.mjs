@@ -14,13 +14,16 @@
 //      from ESM, CJS and TypeScript (node16 ESM and CJS, bundler); the `self-healing/http` subpath
 //      serves the main entry's registry from ESM, CJS and TypeScript; the `self-healing/tools`
 //      subpath heals a tool from ESM, CJS and TypeScript (bundler)
+//   5. the first hour: in a new directory, `npm init -y`, install the tarball, paste the README's
+//      first example into index.mjs and run it (its fetch fails offline: it must still end with
+//      its status line, exit 0 and print nothing on stderr)
 //
 // Prints one line per check and a summary; exits 1 if any check failed. Temp dirs are removed.
 // Usage: npm run check:package [-- --verbose]   (--verbose prints every command's output)
 
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -297,6 +300,27 @@ async function checkConsumer(name, tarball, oldNodePromise) {
   }
 }
 
+/** The README's first code block, pasted as a new user would into a fresh `npm init -y` project. */
+async function checkReadmeFirstExample(tarball) {
+  const dir = join(work, 'first-hour');
+  await mkdir(dir, { recursive: true });
+  const init = await npm(['init', '-y', '--loglevel=error'], { cwd: dir });
+  report('first hour: npm init -y', init.code === 0, init.ms, { output: outputOf(init) });
+  if (init.code !== 0) return;
+  const install = await heavy(() => npm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball], { cwd: dir }));
+  report('first hour: npm install <tarball>', install.code === 0, install.ms, { output: outputOf(install) });
+  if (install.code !== 0) return;
+  const readme = await readFile(join(root, 'README.md'), 'utf8');
+  const first = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (first === undefined) return report('first hour: the README has a first ts example', false, 0);
+  await writeFile(join(dir, 'index.mjs'), first);
+  const result = await run(process.execPath, ['index.mjs'], { cwd: dir, timeoutMs: 30_000 });
+  // Its last line is `console.log(result.status, result.attempts, ...)`: ok or error, then the attempts.
+  const statusLine = result.stdout.split('\n').find((line) => /^(ok|error) \d+ /.test(line));
+  const ok = result.code === 0 && statusLine !== undefined && result.stderr === '';
+  report('first hour: node index.mjs (the README\'s first example)', ok, result.ms, { note: statusLine, output: ok ? result.stdout : [outputOf(result), `exit code ${result.code}`].join('\n') });
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -328,6 +352,7 @@ async function main() {
   const oldNode = installOldNode();
   await Promise.all([
     lint(tarball),
+    checkReadmeFirstExample(tarball),
     oldNode,
     ...Object.keys(CONSUMERS).filter((name) => present.has(name)).map((name) => checkConsumer(name, tarball, oldNode)),
   ]);

@@ -15,6 +15,7 @@ export { restart } from './recovery-strategies/restart.js';
 export { reconfigure } from './recovery-strategies/reconfigure.js';
 export { isolate } from './recovery-strategies/isolate.js';
 export { escalate } from './recovery-strategies/escalate.js';
+export { chooseByResults } from './recovery-strategies/choose-by-results.js';
 export { SafetyPolicy } from './safety/safety-policy.js';
 export type { HealingOptions, AttemptContext, FallbackContext, HealingFunction, FallbackFunction } from './pipeline/options.js';
 export type { RetryOptions } from './retry/retry-options.js';

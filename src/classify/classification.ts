@@ -1,3 +1,5 @@
+import type { Severity } from './severity.js';
+
 /**
  * What to do about a failure.
  * - `transient`: the same call may succeed later; retry with backoff.
@@ -16,8 +18,8 @@ export type Disposition = 'transient' | 'permanent' | 'recoverable';
  *
  * @example
  * ```ts
- * const { disposition, category, retryAfterMs, reason } = classifier.classify(error);
- * // 'transient', 'rate_limit', 2000, 'HTTP 429'
+ * const { disposition, category, severity, retryAfterMs, reason } = classifier.classify(error);
+ * // 'transient', 'rate_limit', 'low', 2000, 'HTTP 429'
  * ```
  */
 export interface Classification {
@@ -34,6 +36,14 @@ export interface Classification {
    * non-idempotent call again cannot do its work twice.
    */
   notProcessed?: boolean;
+  /**
+   * How bad it is: `'low' | 'medium' | 'high' | 'critical'`, by category unless a rule or the
+   * classifier's `severity` option set it. {@link ErrorClassifier} always sets it, and the
+   * pipeline gives a verdict of your own {@link Classifier} without one its category's default,
+   * so every classification the pipeline hands on (actions, events, `Outcome`, `shouldTrip`)
+   * has one.
+   */
+  severity?: Severity;
 }
 
 /**
@@ -59,6 +69,7 @@ export type ErrorMatcher =
  * @example
  * ```ts
  * classifier.addRule({ match: /quota exceeded/i, disposition: 'permanent', category: 'quota' });
+ * classifier.addRule({ match: /ledger mismatch/i, disposition: 'permanent', category: 'ledger', severity: 'critical' });
  * ```
  */
 export interface ClassificationRule {
@@ -66,6 +77,8 @@ export interface ClassificationRule {
   disposition: Disposition;
   /** Defaults to `custom`. */
   category?: string;
+  /** Defaults to the category's severity (the classifier's `severity` option, else the built-in table; `medium` for a category of your own). */
+  severity?: Severity;
 }
 
 /**

@@ -24,8 +24,9 @@ export const degradeStrategy: AroundStrategy = {
     }
     const ok = await next(run);
     // A call the bulkhead shed never reached fn and says nothing about the feature's health. A
-    // breaker's refusal does: the dependency is down. The caller's abort says nothing either.
-    if (run.attempts === 0 && !run.circuitTriggered) return ok;
+    // breaker's refusal does: the dependency is down; not a ramp's, which only paces a recovered
+    // one. The caller's abort says nothing either.
+    if (run.attempts === 0 && (!run.circuitTriggered || run.rampRefused === true)) return ok;
     if (ok && run.servedBy === undefined) feature.recordSuccess();
     else if (run.plan.signal?.aborted !== true) feature.recordFailure();
     return ok;

@@ -1,4 +1,5 @@
 import type { CircuitRejection, CircuitStateChange } from '../circuit/circuit-events.js';
+import type { Severity } from '../classify/severity.js';
 import type { HealingAction, HealingResult } from '../pipeline/healing-result.js';
 
 /**
@@ -24,6 +25,7 @@ export interface PipelineEventBase {
  * @example
  * ```ts
  * pipeline.on('attempt', ({ attempt, ok, durationMs, category }) => histogram.record(durationMs, { ok, category }));
+ * pipeline.on('attempt', ({ ok, severity }) => !ok && severity === 'critical' && pager.trigger('critical failure'));
  * ```
  */
 export interface AttemptEvent extends PipelineEventBase {
@@ -34,6 +36,8 @@ export interface AttemptEvent extends PipelineEventBase {
   durationMs: number;
   /** The error's category (`network`, `rate_limit`, ...) when it failed. */
   category?: string;
+  /** The error's severity (`'low' | 'medium' | 'high' | 'critical'`) when it failed. */
+  severity?: Severity;
   /** The redacted message of the error when it failed. */
   error?: string;
 }
@@ -81,6 +85,8 @@ export interface EscalateEvent extends PipelineEventBase {
   attempt: number;
   /** The redacted message of the error that led to it. */
   error?: string;
+  /** That error's severity (`'low' | 'medium' | 'high' | 'critical'`): a pager's priority. */
+  severity?: Severity;
 }
 
 /**

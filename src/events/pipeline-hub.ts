@@ -67,7 +67,9 @@ export class PipelineHub {
       attempt: run.attempts, ok, durationMs: at - run.attemptStartedAt,
     };
     if (!ok && run.error !== undefined) {
-      payload.category = run.classify().category;
+      const { category, severity } = run.classify();
+      payload.category = category;
+      payload.severity = severity;
       payload.error = run.redact(messageOf(run.error));
     }
     this.emit('attempt', payload);
@@ -100,7 +102,10 @@ export class PipelineHub {
     const payload: PipelineEvents['escalate'] = {
       pipeline: this.pipeline, circuit: run.plan.circuitName, executionId: run.executionId, at: run.plan.clock.now(), reason, attempt: run.attempts,
     };
-    if (run.error !== undefined) payload.error = run.redact(messageOf(run.error));
+    if (run.error !== undefined) {
+      payload.error = run.redact(messageOf(run.error));
+      payload.severity = run.classify().severity;
+    }
     this.emit('escalate', payload);
   }
 

@@ -21,9 +21,9 @@ export async function runFallbacks(run: Execution): Promise<boolean> {
   const { plan } = run;
   if (plan.fallbacks.length === 0 || run.stopReason === 'aborted') return false;
   const primary = run.error!;
-  const { category } = run.classify();
+  const { category, severity } = run.classify();
   if (plan.adaptive?.shouldSkip(category, 'fallback') === true) {
-    run.record({ kind: 'fallback', attempt: run.attempts, category, succeeded: false, reason: 'adaptive',
+    run.record({ kind: 'fallback', attempt: run.attempts, category, severity, succeeded: false, reason: 'adaptive',
       detail: `fallbacks skipped: they have not served a ${category} failure in their last ${plan.adaptive.window} tries` });
     return false;
   }
@@ -41,13 +41,13 @@ export async function runFallbacks(run: Execution): Promise<boolean> {
       run.value = served;
       run.fallbackServed = true;
       run.servedBy = fallback.name ?? `fallback #${index + 1}`;
-      run.record(withProvider(fallback, { kind: 'fallback', attempt: run.attempts, category, fallbackIndex: index, succeeded: true,
+      run.record(withProvider(fallback, { kind: 'fallback', attempt: run.attempts, category, severity, fallbackIndex: index, succeeded: true,
         detail: `${label} served the call after the primary failed (${run.stopReason ?? 'unknown'})` }));
       return true;
     } catch (thrown) {
       const error = toError(thrown);
       failures.push(error);
-      run.record(withProvider(fallback, { kind: 'fallback', attempt: run.attempts, category, fallbackIndex: index, succeeded: false, error: run.redact(messageOf(error)),
+      run.record(withProvider(fallback, { kind: 'fallback', attempt: run.attempts, category, severity, fallbackIndex: index, succeeded: false, error: run.redact(messageOf(error)),
         detail: `${label} failed` }));
     }
   }

@@ -1,3 +1,4 @@
+import type { Severity } from '../classify/severity.js';
 import type { Clock } from '../clock.js';
 import { levelWithHysteresis, LEVELS, worstLevel, type HealthLevel, type HealthThresholds } from './health-level.js';
 import type { CheckResult, ComponentHealth, HealthAlert, HealthCheck, RecurringError } from './health-types.js';
@@ -53,11 +54,14 @@ export class ComponentTracker {
     return [...this.components.keys()];
   }
 
-  /** Records one call now (a non-finite duration counts as 0), with the error categories it met. */
-  record(name: string, outcome: { ok: boolean; durationMs: number }, categories?: readonly string[]): void {
+  /**
+   * Records one call now (a non-finite duration counts as 0), with the error categories it met
+   * and, for a failure, how severe it was.
+   */
+  record(name: string, outcome: { ok: boolean; durationMs: number; severity?: Severity | undefined }, categories?: readonly string[]): void {
     const component = this.componentFor(name);
     const now = this.clock.now();
-    component.window.record(now, outcome.ok === true, Number.isFinite(outcome.durationMs) ? outcome.durationMs : 0, categories);
+    component.window.record(now, outcome.ok === true, Number.isFinite(outcome.durationMs) ? outcome.durationMs : 0, categories, outcome.severity);
     this.evaluate(name, component, now, 'error-rate');
   }
 
@@ -117,7 +121,10 @@ export class ComponentTracker {
     // The check decides when its level is the worse one.
     const checkDecides = LEVELS.indexOf(checkLevel) > LEVELS.indexOf(rateLevel);
     if (level !== component.level) {
-      const alert: HealthAlert = { component: name, from: component.level, to: level, errorRate, cause: checkDecides || cause === 'check' ? 'check' : 'error-rate', at: now };
+      const alert: HealthAlert = {
+        component: name, from: component.level, to: level, errorRate, cause: checkDecides || cause === 'check' ? 'check' : 'error-rate',
+        severity: component.window.highestSeverity(now), at: now,
+      };
       component.level = level;
       this.onLevelChange(alert);
     }

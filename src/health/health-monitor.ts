@@ -1,5 +1,7 @@
+import type { Severity } from '../classify/severity.js';
 import type { Clock } from '../clock.js';
 import { HealingConfigError } from '../errors.js';
+import type { HealingResult } from '../pipeline/healing-result.js';
 import type { ObservablePipeline } from '../stats/healing-statistics.js';
 import { Listeners } from '../core/listeners.js';
 import { CheckSchedule, runCheck } from './health-checks.js';
@@ -77,13 +79,14 @@ export class HealthMonitor {
 
   /**
    * Records one call of a component by hand (a tracked pipeline does this for every execution),
-   * with the error category (or categories) it met, which {@link recurringErrors} counts.
+   * with the error category (or categories) it met, which {@link recurringErrors} counts, and a
+   * failure's `severity`, which makes the component's alerts carry the highest one in the window.
    * @example
    * ```ts
-   * monitor.record('s3', { ok: false, durationMs: 1_250, category: 'timeout' });
+   * monitor.record('s3', { ok: false, durationMs: 1_250, category: 'timeout', severity: 'medium' });
    * ```
    */
-  record(name: string, outcome: { ok: boolean; durationMs: number; category?: string | readonly string[] }): void {
+  record(name: string, outcome: { ok: boolean; durationMs: number; category?: string | readonly string[]; severity?: Severity | undefined }): void {
     const category = outcome.category;
     this.components.record(name, outcome, category === undefined ? undefined : typeof category === 'string' ? [category] : category);
   }
@@ -111,8 +114,11 @@ export class HealthMonitor {
   track(pipeline: ObservablePipeline, component: string = pipeline?.name): () => void {
     if (typeof pipeline?.on !== 'function') throw new HealingConfigError('pipeline', 'expected a HealingPipeline (something with on(event, listener))');
     this.register(component);
-    const outcome = ({ result }: { result: { status: 'ok' | 'error'; durationMs: number; healingActions: ReadonlyArray<{ category?: string }> } }) =>
-      this.components.record(component, { ok: result.status === 'ok', durationMs: result.durationMs }, categoriesMet(result.healingActions));
+    // A failed execution ends with its `give_up`, which carries the final error's severity.
+    const outcome = ({ result }: { result: HealingResult<unknown> }) => this.components.record(component, result.status === 'ok'
+      ? { ok: true, durationMs: result.durationMs }
+      : { ok: false, durationMs: result.durationMs, severity: result.healingActions[result.healingActions.length - 1]?.severity },
+    categoriesMet(result.healingActions));
     const offSuccess = pipeline.on('success', outcome);
     const offFailure = pipeline.on('failure', outcome);
     return () => {

@@ -1,3 +1,4 @@
+import type { Severity } from '../classify/severity.js';
 import type { HealthLevel } from './health-level.js';
 import type { LatencyPercentiles } from './sample-window.js';
 
@@ -92,6 +93,7 @@ export interface SystemHealth {
  * @example
  * ```ts
  * monitor.onAlert(({ component, from, to }) => slack.post(`${component}: ${from} -> ${to}`));
+ * monitor.onAlert(({ component, severity }) => severity === 'critical' && pager.trigger(component));
  * ```
  */
 export interface HealthAlert {
@@ -102,6 +104,12 @@ export interface HealthAlert {
   errorRate: number;
   /** `check` when a custom check decided it, else `error-rate`. */
   cause: 'error-rate' | 'check';
+  /**
+   * The highest severity (`'low' | 'medium' | 'high' | 'critical'`) among the component's failed
+   * calls in the window, or `null` when none says (no failure, or failures recorded without one).
+   * A tracked pipeline's failure has its `give_up`'s severity.
+   */
+  severity: Severity | null;
   at: number;
 }
 

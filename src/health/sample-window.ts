@@ -1,3 +1,5 @@
+import { SEVERITIES, type Severity } from '../classify/severity.js';
+
 /**
  * Latency percentiles of a component's calls in the window, in ms (`null` without calls).
  * @example
@@ -16,7 +18,8 @@ export interface LatencyPercentiles {
 
 /**
  * The outcomes of one component's recent calls: at most `capacity`, none older than the window.
- * A ring of parallel arrays, so recording allocates nothing once it is full.
+ * A ring of parallel arrays, so recording allocates nothing once it is full. Failures are also
+ * counted by severity rank, so the highest severity in the window is four reads, not a scan.
  */
 export class SampleWindow {
   private readonly at: number[] = [];
@@ -24,21 +27,34 @@ export class SampleWindow {
   private readonly durationMs: number[] = [];
   /** The error categories an execution met (failures only; `undefined` for most samples). */
   private readonly categories: Array<readonly string[] | undefined> = [];
+  /** A failure's severity rank (index in SEVERITIES), -1 for a success or a failure without one. */
+  private readonly rank: number[] = [];
+  private readonly failuresByRank = [0, 0, 0, 0];
   private head = 0;
   private size = 0;
   private failureCount = 0;
 
   constructor(private readonly capacity: number, private readonly windowMs: number) {}
 
-  record(at: number, ok: boolean, durationMs: number, categories?: readonly string[]): void {
+  record(at: number, ok: boolean, durationMs: number, categories?: readonly string[], severity?: Severity): void {
     if (this.size === this.capacity) this.dropOldest();
     const index = (this.head + this.size) % this.capacity;
+    const rank = ok || severity === undefined ? -1 : SEVERITIES.indexOf(severity);
     this.at[index] = at;
     this.ok[index] = ok;
     this.durationMs[index] = durationMs;
     this.categories[index] = categories;
+    this.rank[index] = rank;
     this.size++;
     if (!ok) this.failureCount++;
+    if (rank >= 0) this.failuresByRank[rank]!++;
+  }
+
+  /** The highest severity among the failures in the window ending at `now`, or `null`. */
+  highestSeverity(now: number): Severity | null {
+    this.prune(now);
+    for (let rank = SEVERITIES.length - 1; rank >= 0; rank--) if (this.failuresByRank[rank]! > 0) return SEVERITIES[rank]!;
+    return null;
   }
 
   /** Calls and failures in the window ending at `now`. */
@@ -90,6 +106,8 @@ export class SampleWindow {
   private dropOldest(): void {
     if (!this.ok[this.head]) this.failureCount--;
     this.categories[this.head] = undefined;
+    const rank = this.rank[this.head]!;
+    if (rank >= 0) this.failuresByRank[rank]!--;
     this.head = (this.head + 1) % this.capacity;
     this.size--;
   }

@@ -147,7 +147,7 @@ export function createHealingHandler(options: HealingHandlerOptions): HealingHtt
     return health === undefined ? problem(404, `no component named ${JSON.stringify(name ?? raw)}`) : json(200, health);
   };
   const routes: Route[] = [
-    { method: 'GET', pattern: /^\/?$/, run: () => page(basePath, refreshMs, parsed.history !== undefined) },
+    { method: 'GET', pattern: /^\/?$/, run: () => page(basePath, refreshMs, parsed.history !== undefined, parsed.statistics !== undefined) },
     { method: 'GET', pattern: /^\/health$/, run: (_match, request) => {
       const component = componentOf(request);
       if (component instanceof Response) return component;
@@ -233,9 +233,9 @@ function authorise(request: Request, authToken: string | undefined): Response | 
   return undefined;
 }
 
-function page(basePath: string, refreshMs: number, history: boolean): Response {
+function page(basePath: string, refreshMs: number, history: boolean, stats: boolean): Response {
   const nonce = randomBytes(16).toString('base64');
-  return new Response(statusPage({ basePath, refreshMs, nonce, history }), {
+  return new Response(statusPage({ basePath, refreshMs, nonce, history, stats }), {
     status: 200,
     headers: {
       'content-type': 'text/html; charset=utf-8',

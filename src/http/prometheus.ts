@@ -69,6 +69,9 @@ export function renderPrometheus(sources: { registry: HandlerRegistry; statistic
       rows.flatMap(([pipeline, stats]) => Object.entries(stats.recoveries).map(([action, r]): [Labels, number] => [{ pipeline, action }, r!.successful])));
     out.family('self_healing_pipeline_errors_total', 'counter', 'Failed attempts and refusals by error category.',
       rows.flatMap(([pipeline, stats]) => Object.entries(stats.errorsByCategory).map(([category, n]): [Labels, number] => [{ pipeline, category }, n])));
+    // A statistics object of your own (HandlerStatistics) may predate severity: then the family is empty.
+    out.family('self_healing_pipeline_errors_by_severity_total', 'counter', 'Failed attempts and refusals by severity.',
+      rows.flatMap(([pipeline, stats]) => Object.entries(stats.errorsBySeverity ?? {}).map(([severity, n]): [Labels, number] => [{ pipeline, severity }, n])));
   }
 
   if (sources.monitor !== undefined) {

@@ -7,8 +7,8 @@ import { HISTORY_SCRIPT, HISTORY_SECTIONS, HISTORY_STYLE } from './history/histo
  * circuit or pipeline name cannot inject markup. The nonce ties the inline code to the response's
  * Content-Security-Policy.
  */
-export function statusPage(options: { basePath: string; refreshMs: number; nonce: string; history?: boolean }): string {
-  const config = JSON.stringify({ base: options.basePath, refreshMs: options.refreshMs, history: options.history === true }).replace(/</g, '\\u003c');
+export function statusPage(options: { basePath: string; refreshMs: number; nonce: string; history?: boolean; stats?: boolean }): string {
+  const config = JSON.stringify({ base: options.basePath, refreshMs: options.refreshMs, history: options.history === true, stats: options.stats === true }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -45,6 +45,10 @@ ${HISTORY_SECTIONS}
   <section><h2>Circuits now <span class="detail">(worst first)</span></h2>
     <table><thead><tr><th>circuit</th><th>state</th><th class="num">error rate</th><th class="num">successes</th><th class="num">failures</th><th class="num">rejected</th></tr></thead>
     <tbody id="circuits"></tbody></table><button class="more" id="more-now" data-more="now" hidden></button>
+  </section>
+  <section id="strategies-section" hidden><h2>Recovery strategies by error category <span class="detail">(what chooseByResults learned)</span></h2>
+    <table><thead><tr><th>pipeline</th><th>category</th><th>strategy</th><th class="num">tries</th><th class="num">success rate</th><th class="num">mean recovery</th></tr></thead>
+    <tbody id="strategies"></tbody></table>
   </section>
   <section><h2>Recent healing actions</h2>
     <table><thead><tr><th>time</th><th>pipeline</th><th>circuit</th><th>outcome</th><th>actions</th></tr></thead>
@@ -152,11 +156,29 @@ function renderRecoveries(recoveries) {
     return tr;
   }));
 }
+function renderStrategies(stats) {
+  const rows = [];
+  for (const [pipeline, counters] of Object.entries((stats && stats.pipelines) || {})) {
+    for (const s of counters.strategies || []) rows.push({ pipeline, ...s });
+  }
+  $("strategies-section").hidden = rows.length === 0;
+  // Best first within each pipeline and category: the order chooseByResults tries them in.
+  rows.sort((a, b) => (a.pipeline < b.pipeline ? -1 : a.pipeline > b.pipeline ? 1 : 0) || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0) || b.successRate - a.successRate);
+  $("strategies").replaceChildren(...rows.map((s) => {
+    const tr = document.createElement("tr");
+    tr.dataset.strategy = s.pipeline + "/" + s.category + "/" + s.strategy;
+    tr.append(cell(s.pipeline), cell(s.category), cell(s.strategy), cell(String(s.tries), "num"),
+      cell((s.successRate * 100).toFixed(0) + " %", "num"), cell(Math.round(s.meanRecoveryMs) + " ms", "num"));
+    return tr;
+  }));
+}
 ${HISTORY_SCRIPT}
 async function refresh() {
   try {
-    const [circuits, recoveries, health, history] = await Promise.all([getJson("/circuits"), getJson("/recoveries"), getJson("/health"), config.history ? getJson("/history") : undefined]);
+    const [circuits, recoveries, health, history, stats] = await Promise.all([getJson("/circuits"), getJson("/recoveries"), getJson("/health"),
+      config.history ? getJson("/history") : undefined, config.stats ? getJson("/stats") : undefined]);
     renderCircuits(circuits || []);
+    renderStrategies(stats);
     renderHistory(history);
     renderRecoveries(recoveries);
     const system = $("system");

@@ -20,7 +20,8 @@ const LEVEL: Record<HealingActionKind | 'restart' | 'reconfigure' | 'isolate' | 
 };
 
 /**
- * Writes one pino-style line for a healing action: `logger.info({ kind, circuit, attempt, ... }, detail)`.
+ * Writes one pino-style line for a healing action: `logger.info({ kind, circuit, attempt, severity, ... }, detail)`,
+ * at its kind's level, or at `error` when the error that led to it is `critical`.
  * A logger that throws is ignored: logging must never break the call it describes.
  */
 export function logAction(logger: HealingLogger, action: HealingAction, pipeline?: string): void {
@@ -28,7 +29,8 @@ export function logAction(logger: HealingLogger, action: HealingAction, pipeline
     const { detail, ...fields } = action;
     // `pipeline` (the pipeline's `name` option, when set) matches the events', metrics' and statistics' label.
     const head = pipeline === undefined ? { healing: true } : { healing: true, pipeline };
-    logger[LEVEL[action.kind as keyof typeof LEVEL] ?? 'info']({ ...head, ...fields }, `self-healing ${action.kind}: ${detail}`);
+    const level = action.severity === 'critical' ? 'error' : (LEVEL[action.kind as keyof typeof LEVEL] ?? 'info');
+    logger[level]({ ...head, ...fields }, `self-healing ${action.kind}: ${detail}`);
   } catch {
     // deliberately ignored, see above
   }

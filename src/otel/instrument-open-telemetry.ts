@@ -55,7 +55,8 @@ interface PendingEvent {
  * - A counter `self_healing.healing.events` of healing actions, and histograms
  *   `self_healing.attempt.duration` and `self_healing.execution.duration` (ms).
  * - Attributes `self_healing.pipeline`, `self_healing.circuit`, `self_healing.category` and
- *   `self_healing.action`. Error messages are the redacted ones.
+ *   `self_healing.action`; `self_healing.severity` on the healing-events counter and on the
+ *   attempt and action span events. Error messages are the redacted ones.
  *
  * @example
  * ```ts
@@ -92,6 +93,7 @@ export function instrumentOpenTelemetry(pipeline: ObservablePipeline, options: O
     attemptDuration.record(event.durationMs, attributes);
     const spanAttributes: OtelAttributes = { 'self_healing.attempt': event.attempt, 'self_healing.outcome': attributes['self_healing.outcome']!, 'self_healing.duration_ms': event.durationMs };
     if (event.category !== undefined) spanAttributes['self_healing.category'] = event.category;
+    if (event.severity !== undefined) spanAttributes['self_healing.severity'] = event.severity;
     if (event.error !== undefined) spanAttributes['self_healing.error'] = event.error;
     buffer(event.executionId, { name: 'self-healing.attempt', attributes: spanAttributes, at: event.at });
   };
@@ -99,9 +101,10 @@ export function instrumentOpenTelemetry(pipeline: ObservablePipeline, options: O
   const onAction = ({ action, pipeline: name, circuit, executionId, at }: ActionEvent) => {
     const attributes = withCircuit({ 'self_healing.pipeline': name, 'self_healing.action': action.kind }, circuit);
     if (action.category !== undefined) attributes['self_healing.category'] = action.category;
+    if (action.severity !== undefined) attributes['self_healing.severity'] = action.severity;
     healingEvents.add(1, attributes);
     const spanAttributes: OtelAttributes = { 'self_healing.action': action.kind, 'self_healing.attempt': action.attempt, 'self_healing.detail': action.detail };
-    for (const key of ['category', 'reason', 'error'] as const) if (action[key] !== undefined) spanAttributes[`self_healing.${key}`] = action[key]!;
+    for (const key of ['category', 'severity', 'reason', 'error'] as const) if (action[key] !== undefined) spanAttributes[`self_healing.${key}`] = action[key]!;
     if (action.delayMs !== undefined) spanAttributes['self_healing.delay_ms'] = action.delayMs;
     buffer(executionId, { name: `self-healing.${action.kind}`, attributes: spanAttributes, at });
   };

@@ -88,6 +88,7 @@ export function endAttempt(run: Execution, ok: boolean): boolean {
       kind: 'timeout',
       attempt: run.attempts,
       category: 'timeout',
+      severity: run.plan.severityOf('timeout'),
       detail: `attempt ${run.attempts} passed its ${run.error.timeoutMs} ms limit and ` +
         (run.attemptContext?.stoppedInGrace === true ? 'stopped within the grace period' : 'was abandoned'),
     });
@@ -118,11 +119,13 @@ function refuse(run: Execution, breaker: CircuitBreakerLike): typeof REFUSED {
   const state = breaker.state;
   // A closed breaker that refuses is ramping up (only a CircuitBreaker with a `ramp` does).
   const rampPercent = state === 'CLOSED' ? (breaker as { rampingPercent?: number | null }).rampingPercent ?? null : null;
+  if (rampPercent !== null) run.rampRefused = true;
   run.fail(CircuitOpenError.create(breaker.name, remainingOpenMs, rampPercent));
   run.record({
     kind: 'circuit_open',
     attempt: run.attempts + 1,
     category: 'circuit_open',
+    severity: run.plan.severityOf('circuit_open'),
     detail: rampPercent === null
       ? `circuit "${breaker.name}" (${state}) refused attempt ${run.attempts + 1} without calling fn`
       : `circuit "${breaker.name}" is ramping up after a recovery (admitting ${rampPercent} % of calls): refused attempt ${run.attempts + 1} without calling fn`,

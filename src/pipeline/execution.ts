@@ -1,4 +1,5 @@
 import type { Classification } from '../classify/classification.js';
+import { isSeverity } from '../classify/severity.js';
 import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import type { AttemptContextImpl } from '../timeout/attempt-context.js';
 import { messageOf, toError } from '../errors.js';
@@ -49,6 +50,8 @@ export class Execution {
   /** True when the last attempt was refused by the open circuit (fn not called). */
   refused = false;
   circuitTriggered = false;
+  /** Set (only then) when a breaker ramping up after a recovery refused: the dependency is not down. */
+  declare rampRefused: boolean | undefined;
   fallbackServed = false;
   /** Set by the fallback that served (read only then, so no field is initialised for it). */
   declare servedBy: string | undefined;
@@ -174,13 +177,23 @@ export class Execution {
     if (this.stopReason === 'aborted' && this.plan.signal?.aborted === true) this.fail(this.plan.signal.reason);
     if (this.plan.adaptive !== undefined) learnFrom(this, false);
     const reason = this.stopReason ?? 'exhausted';
-    this.record({
+    // The category of the failure it gave up on, so statistics, health and logs can count even a
+    // call that failed at its only attempt (its classification is memoised: no second classify).
+    // A refusal is not classified on its way (the open-circuit path stays cheap): its category's severity serves.
+    const unclassifiedRefusal = this.refused && this.classification === undefined;
+    const classification = this.error === undefined || unclassifiedRefusal ? undefined : this.classify();
+    // One literal with every field, so the action is allocated once at its final shape.
+    const giveUp: HealingAction = {
       kind: 'give_up',
       // After a refusal, the action concerns the attempt that was refused, as `circuit_open` does.
       attempt: this.refused ? this.attempts + 1 : this.attempts,
       reason,
       detail: `${reason}: ${this.stopDetail || 'no further healing possible'}`,
-    });
+      category: unclassifiedRefusal ? 'circuit_open' : classification?.category,
+      disposition: unclassifiedRefusal ? 'permanent' : classification?.disposition,
+      severity: unclassifiedRefusal ? this.plan.severityOf('circuit_open') : classification?.severity,
+    };
+    this.record(giveUp);
     const result: HealingResult<unknown> = {
       status: 'error',
       error: this.error!,
@@ -200,11 +213,13 @@ function safeClassify(plan: ExecutionPlan, error: Error): Classification {
   try {
     const verdict = plan.classifier.classify(error);
     if (verdict && (verdict.disposition === 'transient' || verdict.disposition === 'permanent' || verdict.disposition === 'recoverable')) {
-      return verdict;
+      // A classifier of your own may leave severity out: its category's default fills it, on a
+      // copy (the verdict may be a frozen constant), so whatever the pipeline hands on has one.
+      return isSeverity(verdict.severity) ? verdict : { ...verdict, severity: plan.severityOf(String(verdict.category)) };
     }
-    return { disposition: 'permanent', category: 'classifier_error', reason: 'the classifier returned no valid disposition' };
+    return { disposition: 'permanent', category: 'classifier_error', reason: 'the classifier returned no valid disposition', severity: plan.severityOf('classifier_error') };
   } catch {
     // A user classifier that throws must not turn into a rejection; refusing to retry is the safe side.
-    return { disposition: 'permanent', category: 'classifier_error', reason: 'the classifier threw' };
+    return { disposition: 'permanent', category: 'classifier_error', reason: 'the classifier threw', severity: plan.severityOf('classifier_error') };
   }
 }

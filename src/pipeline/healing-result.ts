@@ -1,4 +1,5 @@
 import type { Disposition } from '../classify/classification.js';
+import type { Severity } from '../classify/severity.js';
 
 /**
  * What kind of healing step an action records. `'rollback'` is one undo step (`reason` says
@@ -87,8 +88,16 @@ export interface HealingAction {
   /** Category of the error that led to the action (`rate_limit`, `network`, ...). */
   category?: string;
   disposition?: Disposition;
+  /**
+   * Severity of that error (`'low' | 'medium' | 'high' | 'critical'`): on every action that
+   * follows a classified failure (`retry`, `reflect`, `fallback`, `timeout`, `circuit_open`) and
+   * on the closing `give_up`, whose `category` and `severity` are the final error's.
+   */
+  severity?: Severity;
   /** The wait before the next attempt (`retry`). */
   delayMs?: number;
+  /** How long a recovery strategy took to heal or fail (`strategy_result`), in ms. */
+  durationMs?: number;
   /**
    * Why: the give-up reason, why a reflection proposal was rejected, which undo step ran
    * (`rollback`: `restore`, `compensate`, `snapshot`), why the bulkhead refused (`full`,
@@ -102,7 +111,7 @@ export interface HealingAction {
   circuit?: string;
   /** Index of the fallback (`fallback`). */
   fallbackIndex?: number;
-  /** The fallback's `name`, when it has one (`fallback`). */
+  /** The fallback's `name`, when it has one (`fallback`); the strategy's name (`strategy_result`). */
   provider?: string;
   /** The fallback's `cost`, when it has one (`fallback`). */
   cost?: number;

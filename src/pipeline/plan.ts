@@ -1,6 +1,7 @@
 import type { SafetyPolicy } from '../safety/safety-policy.js';
 import type { Classifier } from '../classify/classification.js';
 import { ErrorClassifier } from '../classify/error-classifier.js';
+import { defaultSeverity, type Severity } from '../classify/severity.js';
 import { getDefaultRegistry, type CircuitBreakerRegistry } from '../circuit/registry.js';
 import type { Clock } from '../clock.js';
 import type { EnvironmentSettings } from '../config/environment.js';
@@ -69,6 +70,8 @@ export interface ExecutionPlan {
   readonly mayReflect: boolean;
   readonly redaction: Redaction;
   readonly classifier: Classifier;
+  /** The severity of a category for actions recorded without classifying (`timeout`, `circuit_open`): the classifier's table. */
+  readonly severityOf: (category: string) => Severity;
   readonly registry: CircuitBreakerRegistry;
   readonly circuitName: string | undefined;
   readonly fallbacks: ReadonlyArray<ResolvedFallback>;
@@ -120,6 +123,7 @@ function resolveSettings(options: HealingOptions, env: EnvironmentSettings): Omi
   const bulkhead = resolveBulkhead(options.bulkhead);
   const fallbacks = resolveFallbacks(options.fallback, clock);
   options.strategies?.forEach((strategy, index) => (strategy as CheckedStrategy)[checkPlanOptions]?.(options, `strategies[${index}]`));
+  const classifier = options.classifier ?? (sharedClassifier ??= new ErrorClassifier());
   const lastGoodCaches = fallbacks.flatMap((fallback) => (fallback.cache === undefined ? [] : [fallback.cache]));
   return {
     options,
@@ -154,7 +158,8 @@ function resolveSettings(options: HealingOptions, env: EnvironmentSettings): Omi
     reflectionBudget: options.reflectionBudget,
     mayReflect: options.idempotent !== false || options.reflectNonIdempotent === true,
     redaction: Redaction.from(options.redact),
-    classifier: options.classifier ?? (sharedClassifier ??= new ErrorClassifier()),
+    classifier,
+    severityOf: classifier instanceof ErrorClassifier ? (category) => classifier.severityOf(category) : defaultSeverity,
     registry,
     circuitName: options.circuitName,
     fallbacks,

@@ -61,7 +61,7 @@ export function escalate<A = any, R = any>(options: EscalateOptions = {}): Heali
       const redact = run === undefined ? (text: string) => text : (text: string) => run.redact(text);
       const detail = `${name}: a ${outcome.classification.category} failure after ${ctx.attempts} attempt(s) handed to a human: ${redact(messageOf(outcome.error))}`;
       const notify = valid.notify;
-      await escalateNow(ctx, detail, 'escalated', notify === undefined ? undefined : (signal) => notify({ detail, failure: outcome }, { signal }));
+      await escalateNow(ctx, outcome, detail, 'escalated', notify === undefined ? undefined : (signal) => notify({ detail, failure: outcome }, { signal }));
       return outcome;
     },
   };

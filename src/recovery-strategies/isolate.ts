@@ -83,7 +83,7 @@ export function isolate<A = any, R = any>(options: IsolateOptions): HealingStrat
         held.delete(breaker);
         hold.release();
       }, valid.durationMs));
-      ctx.record({ kind: 'isolate', category: outcome.classification.category,
+      ctx.record({ kind: 'isolate', category: outcome.classification.category, severity: outcome.classification.severity,
         detail: `${name}: forced circuit "${run!.plan.circuitName}" open for ${valid.durationMs} ms after a ${outcome.classification.category} failure` });
       return outcome;
     },

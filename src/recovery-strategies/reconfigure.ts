@@ -91,7 +91,7 @@ export function reconfigure<A = any, R = any>(options: ReconfigureOptions<A>): H
         }
         if (after === ABANDONED) return failure;
         noteActed(ctx, name, failure);
-        ctx.record({ kind: 'reconfigure', category: failure.classification.category,
+        ctx.record({ kind: 'reconfigure', category: failure.classification.category, severity: failure.classification.severity,
           detail: valid.describe?.(before, after) ?? `${name} after a ${failure.classification.category} failure: running again with new args` });
         outcome = await next(after);
       }

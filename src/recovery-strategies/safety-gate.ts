@@ -12,12 +12,15 @@ export type Failure = Extract<Outcome, { ok: false }>;
  * `false`; the caller then returns the failure as it is.
  */
 export async function mayAct(ctx: StrategyContext, strategy: string, risk: Risk, failure: Failure): Promise<boolean> {
-  const policy = executionOf(ctx)?.plan.safety;
+  const run = executionOf(ctx);
+  const policy = run?.plan.safety;
   if (policy === undefined) return true;
-  const escalation = policy.check(strategy, risk, failure.classification, ctx.clock.now());
+  // The component a HealthMonitor tracks the pipeline under by default: its name.
+  const component = run!.plan.options.name ?? run!.plan.circuitName ?? 'default';
+  const escalation = policy.check(strategy, risk, failure.classification, ctx.clock.now(), component);
   if (escalation === undefined) return true;
   const notify = policy.escalate;
-  await escalateNow(ctx, escalation.why, 'too_risky', notify === undefined ? undefined : (signal) => notify(escalation, { signal }));
+  await escalateNow(ctx, failure, escalation.why, 'too_risky', notify === undefined ? undefined : (signal) => notify(escalation, { signal }));
   return false;
 }
 
@@ -27,13 +30,15 @@ export function noteActed(ctx: StrategyContext, strategy: string, failure: Failu
 }
 
 /**
- * Hands the problem on: records an `'escalate'` action (`reason`, `detail`), emits the
+ * Hands the problem on: records an `'escalate'` action (`reason`, `detail`, and the failure's
+ * `category` and `severity`), emits the
  * pipeline's `escalate` event, awaits `notify` (bounded by the caller's signal and the deadline;
  * a throw is ignored: the escalation is recorded either way) and stops healing, so no further
  * attempt starts; rollback and fallbacks still run.
  */
-export async function escalateNow(ctx: StrategyContext, detail: string, reason: string, notify?: (signal: AbortSignal) => unknown): Promise<void> {
-  ctx.record({ kind: 'escalate', reason, detail });
+export async function escalateNow(ctx: StrategyContext, failure: Failure, detail: string, reason: string, notify?: (signal: AbortSignal) => unknown): Promise<void> {
+  const { category, severity } = failure.classification;
+  ctx.record({ kind: 'escalate', reason, category, severity, detail });
   const run = executionOf(ctx);
   if (run !== undefined) run.hub?.escalate(run, detail);
   if (notify !== undefined) {

@@ -29,7 +29,7 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
   const usage = (run.reflectionUsage ??= { tokens: 0, costUsd: 0 });
   const unrepaired = (why: string) => run.stop('unrepaired', `${classification.reason} (${classification.category}) needs different arguments and ${why}`);
   const note = (reason: string, detail: string, succeeded = false) =>
-    run.record({ kind: 'reflect', attempt: run.attempts, succeeded, reason, category: classification.category, detail });
+    run.record({ kind: 'reflect', attempt: run.attempts, succeeded, reason, category: classification.category, severity: classification.severity, detail });
 
   while (run.reflections < plan.maxReflections) {
     const spent: ReflectionSpend = { reflections: run.reflections, tokens: usage.tokens, costUsd: usage.costUsd };

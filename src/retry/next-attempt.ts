@@ -125,6 +125,7 @@ function waitBeforeRetry(run: Execution): boolean | Promise<boolean> {
     attempt: run.attempts,
     category: classification.category,
     disposition: 'transient',
+    severity: classification.severity,
     delayMs,
     detail: `${classification.reason} (${classification.category}): retrying in ${delayMs} ms` +
       (retryAfterMs !== undefined ? ' as Retry-After asked' : ''),

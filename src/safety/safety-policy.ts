@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Classification } from '../classify/classification.js';
+import { FALLBACK_SEVERITY, isSeverity, type Severity } from '../classify/severity.js';
 import { fn } from '../config/schema-helpers.js';
 import { parseWith } from '../config/parse.js';
 
@@ -12,11 +13,6 @@ import { parseWith } from '../config/parse.js';
  * @inline
  */
 export type Risk = 'none' | 'low' | 'medium' | 'high';
-/**
- * A failure's severity (from its classification), lowest first.
- * @inline
- */
-type Severity = 'low' | 'medium' | 'high' | 'critical';
 
 const RISKS: readonly Risk[] = ['none', 'low', 'medium', 'high'];
 const riskSchema = z.enum(['none', 'low', 'medium', 'high']);
@@ -58,7 +54,7 @@ export interface SafetyPolicyOptions {
    * `maxRisk` if lower): a critical failure gets only low-risk repairs by itself, and the rest
    * goes to a human.
    */
-  bySeverity?: Partial<Record<Severity, Risk>>;
+  bySeverity?: { low?: Risk; medium?: Risk; high?: Risk; critical?: Risk };
   /**
    * A strategy that already acted `count` times on one error category within `windowMs` gets one
    * risk level less from then on: a restart that keeps being needed is not fixing anything.
@@ -66,10 +62,25 @@ export interface SafetyPolicyOptions {
    */
   recurrence?: { count: number; windowMs: number } | false;
   /**
+   * Where recurring errors are counted: a `HealthMonitor` that tracks the pipelines (or anything
+   * with its `recurringErrors` query). A failure whose category has recurred at least `minCount`
+   * times (default 3) in the failing pipeline's component (its `name`, as `monitor.track` names
+   * it) within the monitor's window gets one risk level less, as `recurrence` does.
+   */
+  health?: { monitor: RecurringErrorsSource; minCount?: number };
+  /**
    * Told about each recovery the policy did not allow (page a human, open a ticket). Awaited,
    * bounded by the caller's signal and the deadline; a throw is ignored.
    */
   escalate?: (escalation: Escalation, info: { readonly signal: AbortSignal }) => unknown;
+}
+
+/**
+ * What {@link SafetyPolicyOptions.health} reads: `HealthMonitor.recurringErrors`.
+ * @inline
+ */
+interface RecurringErrorsSource {
+  recurringErrors(query: { minCount?: number; component?: string }): ReadonlyArray<{ readonly category: string }>;
 }
 
 const optionsSchema = z.strictObject({
@@ -79,6 +90,11 @@ const optionsSchema = z.strictObject({
     count: z.number().int().min(1).max(10_000),
     windowMs: z.number().positive().max(2 ** 31 - 1),
   })]).optional(),
+  health: z.strictObject({
+    monitor: z.custom<RecurringErrorsSource>((value) => typeof (value as RecurringErrorsSource | undefined)?.recurringErrors === 'function',
+      'expected a HealthMonitor (something with recurringErrors(query))'),
+    minCount: z.number().int().min(1).max(1_000_000).optional(),
+  }).optional(),
   escalate: fn('a function escalate(escalation, { signal })').optional(),
 });
 
@@ -103,9 +119,10 @@ const MAX_KEYS = 1_000;
  */
 export class SafetyPolicy {
   readonly maxRisk: Risk;
-  readonly bySeverity: Readonly<Partial<Record<Severity, Risk>>>;
+  readonly bySeverity: Readonly<{ low?: Risk; medium?: Risk; high?: Risk; critical?: Risk }>;
   readonly recurrence: { readonly count: number; readonly windowMs: number } | undefined;
   readonly escalate: SafetyPolicyOptions['escalate'];
+  readonly health: { readonly monitor: RecurringErrorsSource; readonly minCount: number } | undefined;
   /** Per strategy and category: when it acted, the last `recurrence.count` times. */
   private readonly acted = new Map<string, number[]>();
 
@@ -117,21 +134,27 @@ export class SafetyPolicy {
     this.bySeverity = Object.freeze({ critical: RISKS[Math.min(1, RISKS.indexOf(this.maxRisk))]!, ...valid.bySeverity });
     this.recurrence = valid.recurrence === false ? undefined : valid.recurrence ?? { count: 3, windowMs: 600_000 };
     this.escalate = valid.escalate as SafetyPolicyOptions['escalate'];
+    this.health = valid.health === undefined ? undefined : { monitor: valid.health.monitor, minCount: valid.health.minCount ?? 3 };
   }
 
   /**
-   * Whether `strategy` (of `risk`) may act on a failure classified `classification` at `now`:
-   * `undefined` when it may, else the escalation that replaces it.
+   * Whether `strategy` (of `risk`) may act on a failure classified `classification` at `now`, in
+   * the pipeline (health component) `component`: `undefined` when it may, else the escalation
+   * that replaces it.
    */
-  check(strategy: string, risk: Risk, classification: Classification, now: number): Escalation | undefined {
+  check(strategy: string, risk: Risk, classification: Classification, now: number, component?: string): Escalation | undefined {
     const severity = severityOf(classification);
     let allowed = RISKS.indexOf(this.bySeverity[severity] ?? this.maxRisk);
-    const recurring = this.recurs(strategy, classification.category, now);
-    if (recurring) allowed = Math.max(0, allowed - 1);
+    const recurring = this.recurs(strategy, classification.category, now)
+      ? `, one level less since ${strategy} already acted ${this.recurrence!.count} times on it lately`
+      : this.recursInHealth(classification.category, component)
+        ? `, one level less since ${classification.category} failures keep recurring in "${component}"`
+        : '';
+    if (recurring !== '') allowed = Math.max(0, allowed - 1);
     if (RISKS.indexOf(risk) <= allowed) return undefined;
     const maxRisk = RISKS[allowed]!;
     const why = `${strategy} (risk ${risk}) exceeds the most risk allowed for a ${severity}-severity ${classification.category} failure` +
-      ` (${maxRisk}${recurring ? `, one level less since ${strategy} already acted ${this.recurrence!.count} times on it lately` : ''}): escalated instead`;
+      ` (${maxRisk}${recurring}): escalated instead`;
     return { strategy, risk, maxRisk, severity, category: classification.category, why };
   }
 
@@ -148,6 +171,17 @@ export class SafetyPolicy {
     if (times.length > this.recurrence.count) times.shift();
   }
 
+  /** Whether the health monitor sees `category` recurring in `component`. A monitor that throws counts as no. */
+  private recursInHealth(category: string, component: string | undefined): boolean {
+    const health = this.health;
+    if (health === undefined || component === undefined) return false;
+    try {
+      return health.monitor.recurringErrors({ minCount: health.minCount, component }).some((recurring) => recurring.category === category);
+    } catch {
+      return false;
+    }
+  }
+
   private recurs(strategy: string, category: string, now: number): boolean {
     const recurrence = this.recurrence;
     if (recurrence === undefined) return false;
@@ -156,8 +190,7 @@ export class SafetyPolicy {
   }
 }
 
-/** The classification's severity; `medium` when the classifier gave none. */
+/** The classification's severity; `medium` when it has none (a verdict handed in by hand). */
 function severityOf(classification: Classification): Severity {
-  const severity = (classification as { severity?: unknown }).severity;
-  return severity === 'low' || severity === 'high' || severity === 'critical' ? severity : 'medium';
+  return isSeverity(classification.severity) ? classification.severity : FALLBACK_SEVERITY;
 }

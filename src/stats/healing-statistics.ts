@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseWith } from '../config/parse.js';
 import { HealingConfigError } from '../errors.js';
 import type { PipelineEvents } from '../events/pipeline-events.js';
+import type { Severity } from '../classify/severity.js';
 import type { HealingResult } from '../pipeline/healing-result.js';
 import type { StatisticsCounters, RecoveryRecord, StatisticsSnapshot } from './statistics-types.js';
 import { RecentRing } from './recent-ring.js';
@@ -52,7 +53,7 @@ const MAX_DETAIL = 200;
 
 /**
  * Counts what pipelines do: calls, successes, healed calls, retries, recoveries by action, errors
- * by category, per pipeline, per circuit and per component, plus a bounded ring of the most
+ * by category and by severity, per pipeline, per circuit and per component, plus a bounded ring of the most
  * recent recoveries. It listens to pipeline events, so pipelines it does not track pay nothing.
  *
  * @example
@@ -96,10 +97,10 @@ export class HealingStatistics {
       pipeline.on('success', outcome),
       pipeline.on('failure', outcome),
       pipeline.on('attempt', (event) => {
-        if (!event.ok) this.recordError(event.category ?? 'unknown', { pipeline: event.pipeline, circuit: event.circuit, component });
+        if (!event.ok) this.recordError(event.category ?? 'unknown', event.severity, { pipeline: event.pipeline, circuit: event.circuit, component });
       }),
       pipeline.on('action', ({ action, pipeline: name, circuit }) => {
-        if (action.kind === 'circuit_open') this.recordError('circuit_open', { pipeline: name, circuit, component });
+        if (action.kind === 'circuit_open') this.recordError('circuit_open', action.severity, { pipeline: name, circuit, component });
       }),
     ];
     return () => offs.forEach((off) => off());
@@ -121,11 +122,12 @@ export class HealingStatistics {
       healed: result.healed,
       attempts: result.attempts,
       durationMs: result.durationMs,
-      actions: result.healingActions.map(({ kind, attempt, detail, category, reason, error }) => ({
+      actions: result.healingActions.map(({ kind, attempt, detail, category, severity, reason, error }) => ({
         kind,
         attempt,
         detail: detail.length > MAX_DETAIL ? `${cutAtTokenBoundary(detail, MAX_DETAIL)}…` : detail,
         ...(category === undefined ? {} : { category }),
+        ...(severity === undefined ? {} : { severity }),
         ...(reason === undefined ? {} : { reason }),
         ...(error === undefined ? {} : { error }),
       })),
@@ -184,8 +186,8 @@ export class HealingStatistics {
     return true;
   }
 
-  private recordError(category: string, labels: StatisticsLabels): void {
-    this.forEach(labels, (accumulator) => accumulator.recordError(category));
+  private recordError(category: string, severity: Severity | undefined, labels: StatisticsLabels): void {
+    this.forEach(labels, (accumulator) => accumulator.recordError(category, severity));
   }
 
   private forEach(labels: StatisticsLabels, update: (accumulator: StatsAccumulator) => void): void {

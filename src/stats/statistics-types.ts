@@ -1,3 +1,4 @@
+import type { Severity } from '../classify/severity.js';
 import type { HealingAction } from '../pipeline/healing-result.js';
 
 /**
@@ -20,7 +21,8 @@ export interface RecoveryStats {
  * Counters of one pipeline, circuit or component, as plain JSON.
  * @example
  * ```ts
- * const { calls, successRate, retryRate } = statistics.stats().circuits['payments']!;
+ * const { calls, successRate, retryRate, errorsBySeverity } = statistics.stats().circuits['payments']!;
+ * if (errorsBySeverity.critical > 0) pager.trigger('critical errors on payments');
  * ```
  */
 export interface StatisticsCounters {
@@ -41,6 +43,13 @@ export interface StatisticsCounters {
   recoveries: Partial<Record<HealingAction['kind'], RecoveryStats>>;
   /** Failed attempts and refusals by error category (`network`, `rate_limit`, `circuit_open`, ...). */
   errorsByCategory: Record<string, number>;
+  /**
+   * How each recovery strategy that `chooseByResults` offered a failure to has done, per error
+   * category, since the statistics started (`strategy_result` actions).
+   */
+  strategies: Array<{ category: string; strategy: string; tries: number; successes: number; successRate: number; meanRecoveryMs: number }>;
+  /** The same failed attempts and refusals by severity: all four keys, 0 when none. */
+  errorsBySeverity: { low: number; medium: number; high: number; critical: number };
 }
 
 /**
@@ -61,7 +70,7 @@ export interface RecoveryRecord {
   attempts: number;
   durationMs: number;
   /** Its healing actions (errors already redacted), without their free-text `detail` beyond 200 characters. */
-  actions: Array<{ kind: HealingAction['kind']; attempt: number; detail: string; category?: string; reason?: string; error?: string }>;
+  actions: Array<{ kind: HealingAction['kind']; attempt: number; detail: string; category?: string; severity?: Severity; reason?: string; error?: string }>;
 }
 
 /**

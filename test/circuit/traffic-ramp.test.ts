@@ -160,6 +160,21 @@ describe('traffic ramp after a breaker recovers', () => {
   });
 });
 
+describe('a breaker\'s ramp and a feature together', () => {
+  it('calls the ramp refuses do not count against the feature: the dependency is not down', async () => {
+    const clock = new ManualClock();
+    const registry = new CircuitBreakerRegistry({ clock });
+    const breaker = registry.get('recs', { failureThreshold: 3, breakDurationMs: 5_000, ramp: { durationMs: 10_000, startPercent: 10 } });
+    await openAndRecover(breaker, clock);
+    const recs = new GracefulDegradation({ clock }).define('recs', { fallback: ['bestsellers'], failureThreshold: 2, healthCheck: () => true });
+    const pipeline = new HealingPipeline({ clock, registry, circuitName: 'recs', feature: recs, retry: { maxAttempts: 1 } });
+    const results = [];
+    for (let i = 0; i < 10; i++) results.push(await pipeline.execute(async () => ['personal pick']));
+    expect(results.filter((r) => r.healingActions[0]?.kind === 'circuit_open')).toHaveLength(9);
+    expect(recs.enabled).toBe(true);
+  });
+});
+
 describe('traffic ramp when a degraded feature comes back', () => {
   it('sends a rising share of calls to fn after a passing health check; the rest keep the fallback', async () => {
     const clock = new ManualClock();

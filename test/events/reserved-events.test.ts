@@ -35,7 +35,7 @@ describe('rollback and escalate events', () => {
     run.hub!.escalate(run, 'needs a human');
     expect(seen).toEqual([{
       pipeline: 'orders', circuit: 'warehouse', executionId: 1, at: expect.any(Number),
-      reason: 'needs a human', attempt: 3, error: 'api_key=[REDACTED] refused',
+      reason: 'needs a human', attempt: 3, error: 'api_key=[REDACTED] refused', severity: 'medium',
     }]);
   });
 });

@@ -93,9 +93,9 @@ describe('docs/grafana-dashboard.json', () => {
   it('reads only metric names that GET /metrics exports, and charts every family it exports', async () => {
     const text = await scrape();
     const exported = exportedNames(text);
-    // All 18 families of src/http/prometheus.ts have samples in this scrape, so none goes unchecked.
+    // All 19 families of src/http/prometheus.ts have samples in this scrape, so none goes unchecked.
     const families = text.split('\n').filter((line) => line.startsWith('# TYPE ')).map((line) => line.split(' ')[2]!);
-    expect(families).toHaveLength(18);
+    expect(families).toHaveLength(19);
     expect(exported).toEqual(new Set(families));
     expect(unexported(dashboard, exported)).toEqual([]);
     const used = new Set(queries(dashboard).flatMap((q) => q.names));

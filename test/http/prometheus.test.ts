@@ -49,6 +49,9 @@ describe('GET /metrics', () => {
     expect(sample(families, 'self_healing_pipeline_calls_total', { pipeline: 'checkout' })).toBe(2);
     expect(sample(families, 'self_healing_pipeline_recoveries_total', { pipeline: 'checkout', action: 'retry' })).toBe(2);
     expect(sample(families, 'self_healing_pipeline_errors_total', { pipeline: 'checkout', category: 'network' })).toBe(1);
+    expect(sample(families, 'self_healing_pipeline_errors_by_severity_total', { pipeline: 'checkout', severity: 'low' })).toBe(1);    // ECONNRESET
+    expect(sample(families, 'self_healing_pipeline_errors_by_severity_total', { pipeline: 'checkout', severity: 'medium' })).toBe(1); // the 503
+    expect(sample(families, 'self_healing_pipeline_errors_by_severity_total', { pipeline: 'checkout', severity: 'critical' })).toBe(0);
     expect(sample(families, 'self_healing_component_latency_ms', { component: 'db', quantile: '0.5' })).toBe(50);
     expect(sample(families, 'self_healing_component_health', { component: 'db', level: 'healthy' })).toBe(1);
     expect(sample(families, 'self_healing_system_health', { level: monitor.systemHealth().level })).toBe(1);

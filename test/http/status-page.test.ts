@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createHealingHandler } from '../../src/http/index.js';
-import { CircuitBreakerRegistry, HealingPipeline, HealingStatistics } from '../../src/index.js';
+import { CircuitBreakerRegistry, HealingPipeline, HealingStatistics, chooseByResults, reconfigure } from '../../src/index.js';
 import { failing, httpError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { browserTestsRun, sharedBrowser, watchProblems } from './browser.js';
@@ -45,6 +45,35 @@ describe.runIf(browserTestsRun)('status page in headless Chromium', () => {
 
       mkdirSync('test-output', { recursive: true });
       await page.screenshot({ path: 'test-output/status-page.png', fullPage: true });
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  }, 30_000);
+
+  it('lists how each recovery strategy did per error category, best first, as chooseByResults tries them', async () => {
+    const statistics = new HealingStatistics();
+    const isContextLength = ({ classification }: { classification: { category: string } }) => classification.category === 'context_length';
+    const trim = reconfigure<{ model: string }>({ name: 'trim-context', when: isContextLength, change: (args) => ({ ...args }) });
+    const smaller = reconfigure<{ model: string }>({ name: 'smaller-model', when: isContextLength, change: () => ({ model: 'small' }) });
+    const llm = new HealingPipeline({ name: 'llm', clock: new ManualClock(), retry: { maxAttempts: 1 }, strategies: [chooseByResults([trim, smaller])] });
+    statistics.track(llm);
+    const complete = async ({ model }: { model: string }) => {
+      if (model === 'large') throw Object.assign(new Error('maximum context length exceeded'), { status: 400, code: 'context_length_exceeded' });
+      return 'ok';
+    };
+    for (let i = 0; i < 3; i++) await llm.execute(complete, { model: 'large' });
+    const server = await serve(createHealingHandler({ registry: new CircuitBreakerRegistry(), statistics, refreshMs: 250 }));
+    const page = await browser().newPage({ viewport: { width: 1100, height: 640 } });
+    const problems = watchProblems(page);
+    try {
+      await page.goto(`${server.url}/`);
+      const rows = page.locator('#strategies tr');
+      await expect.poll(() => rows.count()).toBe(2);
+      expect(await rows.nth(0).locator('td').allTextContents()).toEqual(['llm', 'context_length', 'smaller-model', '3', '100 %', '0 ms']);
+      expect(await rows.nth(1).locator('td').allTextContents()).toEqual(['llm', 'context_length', 'trim-context', '1', '0 %', '0 ms']);
+      expect(await page.locator('#strategies-section').isVisible()).toBe(true);
+      expect(problems).toEqual([]);
     } finally {
       await page.close();
       await server.close();

@@ -73,6 +73,20 @@ describe('instrumentOpenTelemetry', () => {
     expect(JSON.stringify(span!.events)).not.toContain('abcdefghijklmnop');
   });
 
+  it('puts the severity on the healing-events counter and on the attempt and action span events', async () => {
+    const { spans, tracerProvider, meterProvider, metric } = setup();
+    const pipeline = new HealingPipeline({ name: 'checkout', retry: { minDelayMs: 0, maxAttempts: 2 } });
+    stops.push(instrumentOpenTelemetry(pipeline, { tracerProvider, meterProvider }).stop);
+    await pipeline.execute(failing([httpError(429), httpError(401)], 1), {});
+    const counter = (await metric('self_healing.healing.events')) as SumMetricData;
+    const bySeverity = Object.fromEntries(counter.dataPoints.map((p) => [p.attributes['self_healing.action'], p.attributes['self_healing.severity']]));
+    expect(bySeverity).toEqual({ retry: 'low', give_up: 'high' });
+    const [span] = spans.getFinishedSpans();
+    expect(span!.events.map((e) => [e.name, e.attributes?.['self_healing.severity']])).toEqual([
+      ['self-healing.attempt', 'low'], ['self-healing.retry', 'low'], ['self-healing.attempt', 'high'], ['self-healing.give_up', 'high'],
+    ]);
+  });
+
   it('counts healing events and records attempt and execution durations with pipeline, circuit, category and action', async () => {
     const { tracerProvider, meterProvider, metric } = setup();
     const pipeline = new HealingPipeline({ name: 'checkout', circuitName: 'payments', registry: new CircuitBreakerRegistry(), retry: { minDelayMs: 0, maxAttempts: 2 }, fallback: () => 'cached' });

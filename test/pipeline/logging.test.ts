@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { executeWithHealing, type HealingLogger } from '../../src/index.js';
+import { ErrorClassifier, executeWithHealing, type HealingLogger } from '../../src/index.js';
 import { failing, httpError } from '../helpers/errors.js';
 
 function capture() {
@@ -31,6 +31,16 @@ describe('logging', () => {
     await executeWithHealing(failing([httpError(401)], 1), {}, { logger });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 40, kind: 'give_up', reason: 'permanent' });
+  });
+
+  it('writes each action\'s severity on its line, and logs a critical one at error level', async () => {
+    const { logger, lines } = capture();
+    const classifier = new ErrorClassifier({ severity: { auth: 'critical' } });
+    await executeWithHealing(failing([httpError(503), httpError(401)], 1), {}, { logger, classifier, retry: { minDelayMs: 0, maxAttempts: 3 } });
+    expect(lines.map(({ level, kind, category, severity }) => [level, kind, category, severity])).toEqual([
+      [30, 'retry', 'unavailable', 'medium'],
+      [50, 'give_up', 'auth', 'critical'],
+    ]);
   });
 
   it('accepts anything with pino level methods, and logs nothing on the happy path', async () => {

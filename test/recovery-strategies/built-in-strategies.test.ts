@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CircuitBreakerRegistry, HealingPipeline, SafetyPolicy, escalate, executeWithHealing, isolate, reconfigure, restart, sleep,
+  CircuitBreakerRegistry, HealingPipeline, HealthMonitor, SafetyPolicy, escalate, executeWithHealing, isolate, reconfigure, restart, sleep,
   type HealingResult,
 } from '../../src/index.js';
 import { configError } from '../helpers/config-error.js';
@@ -219,6 +219,25 @@ describe('SafetyPolicy', () => {
     // Once the recurrences age out of the window, the restart is allowed again.
     await clock.advance(60_000);
     await pipeline.execute(async () => { throw httpError(503); });
+    expect(restarts).toBe(4);
+  });
+
+  it('lowers the limit one level for an error category that keeps recurring in the pipeline\'s health component', async () => {
+    const clock = new ManualClock();
+    const monitor = new HealthMonitor({ clock, windowMs: 60_000 });
+    const safety = new SafetyPolicy({ maxRisk: 'medium', recurrence: false, health: { monitor, minCount: 3 } });
+    let restarts = 0;
+    const tools = new HealingPipeline({ name: 'tools', clock, safety, retry: { maxAttempts: 1 }, strategies: [restart({ restart: () => { restarts++; } })] });
+    monitor.track(tools);
+    for (let i = 0; i < 3; i++) await tools.execute(async (): Promise<string> => { throw httpError(503); });
+    expect(restarts).toBe(3);
+    expect(monitor.recurringErrors()).toMatchObject([{ component: 'tools', category: 'unavailable', count: 3 }]);
+    const fourth = await tools.execute(async (): Promise<string> => { throw httpError(503); });
+    expect(restarts).toBe(3);
+    expect(fourth.healingActions.find((a) => a.kind === 'escalate')!.detail)
+      .toBe('restart (risk medium) exceeds the most risk allowed for a medium-severity unavailable failure (low, one level less since unavailable failures keep recurring in "tools"): escalated instead');
+    // Another category is not recurring there: restart may act on it.
+    await tools.execute(async (): Promise<string> => { throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }); });
     expect(restarts).toBe(4);
   });
 

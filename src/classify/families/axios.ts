@@ -2,6 +2,7 @@ import type { Disposition } from '../classification.js';
 import type { ClientFamily } from './client-family.js';
 import { readProperty } from '../error-facts.js';
 import { lookUp } from './family-verdict.js';
+import { verdict } from '../verdict.js';
 
 /** What axios's own codes mean; one table, read by both `claims` and `classify`. */
 const CODES: Readonly<Record<string, readonly [Disposition, string]>> = {
@@ -26,6 +27,6 @@ export const axiosFamily: ClientFamily = {
     const meaning = lookUp(CODES, facts.code);
     if (meaning === undefined || readProperty(error, 'isAxiosError') !== true) return undefined;
     const [disposition, category] = meaning;
-    return { disposition, category, reason: category === 'timeout' ? `axios timeout (${facts.code})` : `axios ${facts.code}` };
+    return verdict(disposition, category, category === 'timeout' ? `axios timeout (${facts.code})` : `axios ${facts.code}`);
   },
 };

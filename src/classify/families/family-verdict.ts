@@ -1,5 +1,6 @@
 import type { Classification, Disposition } from '../classification.js';
 import { readProperty } from '../error-facts.js';
+import { verdict } from '../verdict.js';
 
 /**
  * Small readers and a verdict builder shared by the client families, so each family file holds
@@ -43,7 +44,7 @@ export function readStrings(error: unknown, key: string, limit = 32): string[] {
  * run again.
  */
 export function familyVerdict(disposition: Disposition, category: string, reason: string, notProcessed = false): Classification {
-  const classification: Classification = { disposition, category, reason };
+  const classification: Classification = verdict(disposition, category, reason);
   if (notProcessed) classification.notProcessed = true;
   return classification;
 }

@@ -1,5 +1,6 @@
 import type { ClientFamily } from './client-family.js';
 import { networkCodeIn } from '../rules/network-codes.js';
+import { verdict } from '../verdict.js';
 
 /** What each runtime's fetch says when the network fails (they all throw a plain `TypeError`). */
 const FETCH_NETWORK_MESSAGE = /^(fetch failed|failed to fetch|network ?error|networkerror when attempting to fetch resource\.?|load failed|terminated|network connection was lost\.?)$/i;
@@ -17,6 +18,6 @@ export const fetchFamily: ClientFamily = {
   classify(_error, facts) {
     if (facts.name !== 'TypeError' || !FETCH_NETWORK_MESSAGE.test(facts.message.trim())) return undefined;
     return networkCodeIn(_error, `fetch (${facts.message.trim()})`) ??
-      { disposition: 'transient', category: 'network', reason: 'fetch network failure' };
+      verdict('transient', 'network', 'fetch network failure');
   },
 };

@@ -1,5 +1,6 @@
 import type { ClientFamily } from './client-family.js';
 import { readProperty } from '../error-facts.js';
+import { verdict } from '../verdict.js';
 
 /** got's timeout phases before a connection exists: a timeout in one proves nothing was sent. */
 const BEFORE_CONNECTION = new Set(['lookup', 'connect', 'secureConnect']);
@@ -19,11 +20,11 @@ export const gotFamily: ClientFamily = {
     if (facts.name === 'TimeoutError') {
       const event = readProperty(error, 'event');
       const phase = typeof event === 'string' ? event : 'request';
-      const verdict = { disposition: 'transient' as const, category: 'timeout', reason: `got timeout in phase ${phase}` };
-      return BEFORE_CONNECTION.has(phase) ? { ...verdict, notProcessed: true } : verdict;
+      const found = verdict('transient', 'timeout', `got timeout in phase ${phase}`);
+      return BEFORE_CONNECTION.has(phase) ? { ...found, notProcessed: true } : found;
     }
-    if (facts.code === 'ERR_BODY_PARSE_FAILURE') return { disposition: 'transient', category: 'malformed_response', reason: 'got ERR_BODY_PARSE_FAILURE' };
-    if (facts.code === 'ERR_TOO_MANY_REDIRECTS') return { disposition: 'permanent', category: 'redirect_loop', reason: 'got ERR_TOO_MANY_REDIRECTS' };
+    if (facts.code === 'ERR_BODY_PARSE_FAILURE') return verdict('transient', 'malformed_response', 'got ERR_BODY_PARSE_FAILURE');
+    if (facts.code === 'ERR_TOO_MANY_REDIRECTS') return verdict('permanent', 'redirect_loop', 'got ERR_TOO_MANY_REDIRECTS');
     return undefined;
   },
 };

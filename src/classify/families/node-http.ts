@@ -1,4 +1,5 @@
 import type { ClientFamily } from './client-family.js';
+import { verdict } from '../verdict.js';
 
 /**
  * `node:http` and `node:https`: connection failures are system errors (`ECONNREFUSED`,
@@ -12,6 +13,6 @@ export const nodeHttpFamily: ClientFamily = {
   claims: (facts) => facts.code !== undefined && facts.code.startsWith('HPE_'),
   classify(_error, facts) {
     if (facts.code === undefined || !facts.code.startsWith('HPE_')) return undefined;
-    return { disposition: 'transient', category: 'protocol_error', reason: `node:http ${facts.code} (the response could not be parsed)` };
+    return verdict('transient', 'protocol_error', `node:http ${facts.code} (the response could not be parsed)`);
   },
 };

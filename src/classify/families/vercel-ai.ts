@@ -4,6 +4,7 @@ import { readProperty } from '../error-facts.js';
 import { providerCodeVerdict, providerMessageVerdict } from '../rules/llm-provider.js';
 import { networkCodeIn } from '../rules/network-codes.js';
 import { statusVerdict } from '../rules/http-status.js';
+import { verdict } from '../verdict.js';
 
 /** The provider's own error, as the AI SDK parsed it from the body (`data.error`). */
 function providerVerdict(error: unknown): Classification | undefined {
@@ -24,7 +25,7 @@ export const vercelAiFamily: ClientFamily = {
   name: 'Vercel AI SDK',
   claims: (facts) => facts.name === 'AI_APICallError' || facts.name === 'AI_LoadAPIKeyError',
   classify(error, facts) {
-    if (facts.name === 'AI_LoadAPIKeyError') return { disposition: 'permanent', category: 'auth', reason: 'AI SDK AI_LoadAPIKeyError' };
+    if (facts.name === 'AI_LoadAPIKeyError') return verdict('permanent', 'auth', 'AI SDK AI_LoadAPIKeyError');
     if (facts.name !== 'AI_APICallError') return undefined;
     const provider = providerVerdict(error) ?? providerMessageVerdict(facts.message, 'AI SDK');
     if (provider !== undefined) return provider;
@@ -33,13 +34,13 @@ export const vercelAiFamily: ClientFamily = {
       // The SDK retries 408, 409, 429 and 5xx; where the status rule would not (a 409), follow it.
       const byStatus = statusVerdict(facts.status, `AI SDK HTTP ${facts.status} (isRetryable)`);
       return retryable && byStatus !== undefined && byStatus.disposition !== 'transient'
-        ? { disposition: 'transient', category: byStatus.category, reason: byStatus.reason }
+        ? verdict('transient', byStatus.category, byStatus.reason)
         : undefined;
     }
     const network = networkCodeIn(readProperty(error, 'cause'), 'AI SDK APICallError');
     if (network !== undefined) return network;
     return retryable
-      ? { disposition: 'transient', category: 'network', reason: 'AI SDK APICallError (isRetryable)' }
+      ? verdict('transient', 'network', 'AI SDK APICallError (isRetryable)')
       : undefined;
   },
 };

@@ -1,6 +1,8 @@
 import type { Classification, Disposition } from '../classification.js';
 import type { ErrorFacts } from '../error-facts.js';
 import { providerMessageVerdict } from './llm-provider.js';
+import { defaultSeverity, type Severity } from '../severity.js';
+import { verdict } from '../verdict.js';
 
 interface StatusMeaning { readonly disposition: Disposition; readonly category: string; readonly notProcessed?: true }
 
@@ -9,7 +11,7 @@ interface StatusMeaning { readonly disposition: Disposition; readonly category: 
  * did not process the request, so a non-idempotent call may run again; no other status proves
  * it (a 503 or a 429 may come after part of the work).
  */
-const STATUS: Readonly<Record<number, StatusMeaning>> = {
+const STATUS: Readonly<Record<number, StatusMeaning & { readonly severity: Severity }>> = withSeverities({
   400: { disposition: 'recoverable', category: 'invalid_request' },
   401: { disposition: 'permanent', category: 'auth' },
   402: { disposition: 'permanent', category: 'quota' },
@@ -29,7 +31,12 @@ const STATUS: Readonly<Record<number, StatusMeaning>> = {
   503: { disposition: 'transient', category: 'unavailable' },
   504: { disposition: 'transient', category: 'timeout' },
   529: { disposition: 'transient', category: 'overloaded' },
-};
+});
+
+/** Each meaning with its category's severity, read once here rather than per classification. */
+function withSeverities(table: Record<number, StatusMeaning>): Record<number, StatusMeaning & { severity: Severity }> {
+  return Object.fromEntries(Object.entries(table).map(([status, meaning]) => [status, { ...meaning, severity: defaultSeverity(meaning.category) }]));
+}
 
 /** Statuses whose message may say more than the status (a context that is too long, a spent credit). */
 const REFINED_BY_MESSAGE = new Set([400, 403, 413, 429]);
@@ -40,18 +47,18 @@ const REFINED_BY_MESSAGE = new Set([400, 403, 413, 429]);
  *
  * @example
  * ```ts
- * statusVerdict(404, 'HTTP 404'); // { disposition: 'permanent', category: 'not_found', reason: 'HTTP 404' }
+ * statusVerdict(404, 'HTTP 404'); // { disposition: 'permanent', category: 'not_found', reason: 'HTTP 404', severity: 'medium' }
  * ```
  */
 export function statusVerdict(status: number, reason: string): Classification | undefined {
   const known = STATUS[status];
   if (known !== undefined) {
-    const verdict: Classification = { disposition: known.disposition, category: known.category, reason };
-    if (known.notProcessed) verdict.notProcessed = true;
-    return verdict;
+    const found: Classification = { disposition: known.disposition, category: known.category, reason, severity: known.severity };
+    if (known.notProcessed) found.notProcessed = true;
+    return found;
   }
-  if (status >= 500 && status !== 505) return { disposition: 'transient', category: 'server_error', reason };
-  if (status >= 400) return { disposition: 'permanent', category: 'client_error', reason };
+  if (status >= 500 && status !== 505) return verdict('transient', 'server_error', reason);
+  if (status >= 400) return verdict('permanent', 'client_error', reason);
   return undefined;
 }
 

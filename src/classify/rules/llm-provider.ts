@@ -1,4 +1,5 @@
 import type { Classification, Disposition } from '../classification.js';
+import { verdict } from '../verdict.js';
 
 /**
  * What LLM providers' error codes and wording say beyond their HTTP status, shared by the
@@ -42,13 +43,13 @@ export function isProviderCode(code: unknown): boolean {
 export function providerCodeVerdict(code: unknown, label: string): Classification | undefined {
   if (!isProviderCode(code)) return undefined;
   const [disposition, category] = PROVIDER_CODES[code as string]!;
-  return { disposition, category, reason: `${label} ${code}` };
+  return verdict(disposition, category, `${label} ${code}`);
 }
 
 /** The verdict for a provider's wording (context too long, credit spent); `undefined` for other text. */
 export function providerMessageVerdict(message: string, label: string): Classification | undefined {
   for (const [pattern, disposition, category] of PROVIDER_MESSAGES) {
-    if (pattern.test(message)) return { disposition, category, reason: `${label}: ${category.replace('_', ' ')}` };
+    if (pattern.test(message)) return verdict(disposition, category, `${label}: ${category.replace('_', ' ')}`);
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import type { Classification, Disposition } from '../classification.js';
 import { statusVerdict } from './http-status.js';
 import { providerMessageVerdict } from './llm-provider.js';
 import { networkVerdict } from './network-codes.js';
+import { verdict } from '../verdict.js';
 
 /** A status written in the message with its reason phrase: "404 Not Found", "503 Service Unavailable". */
 const STATUS_WITH_PHRASE = /\b([45]\d\d) (?:Bad Request|Unauthorized|Payment Required|Forbidden|Not Found|Method Not Allowed|Not Acceptable|Request Timeout|Conflict|Gone|Payload Too Large|Content Too Large|Unprocessable (?:Entity|Content)|Too Early|Too Many Requests|Internal Server Error|Not Implemented|Bad Gateway|Service Unavailable|Gateway Timeout)\b/i;
@@ -39,7 +40,7 @@ export function classifyByMessage(message: string): Classification | undefined {
   const code = CODE_IN_MESSAGE.exec(message)?.[1];
   if (code !== undefined) return networkVerdict(code, undefined, `code ${code} in the message`);
   for (const [pattern, disposition, category] of MESSAGE_PATTERNS) {
-    if (pattern.test(message)) return { disposition, category, reason: `message matches ${pattern.source.slice(0, 40)}` };
+    if (pattern.test(message)) return verdict(disposition, category, `message matches ${pattern.source.slice(0, 40)}`);
   }
   return undefined;
 }

@@ -1,11 +1,15 @@
 import type { Classification } from '../classification.js';
 import { innerError, readProperty } from '../error-facts.js';
+import { defaultSeverity, type Severity } from '../severity.js';
 
-/** What a connection-level code means: its category, and whether it proves nothing was sent. */
-interface CodeMeaning { readonly category: 'network' | 'timeout'; readonly notSent: boolean }
+/**
+ * What a connection-level code means: its category (and that category's severity, read once
+ * here rather than per classification), and whether it proves nothing was sent.
+ */
+interface CodeMeaning { readonly category: 'network' | 'timeout'; readonly severity: Severity; readonly notSent: boolean }
 
-const network = (notSent = false): CodeMeaning => ({ category: 'network', notSent });
-const timeout = (notSent = false): CodeMeaning => ({ category: 'timeout', notSent });
+const network = (notSent = false): CodeMeaning => ({ category: 'network', severity: defaultSeverity('network'), notSent });
+const timeout = (notSent = false): CodeMeaning => ({ category: 'timeout', severity: defaultSeverity('timeout'), notSent });
 
 /**
  * Connection-level failures, all transient. `notSent` codes come from name resolution or from
@@ -45,10 +49,10 @@ export function isNetworkCode(code: string | undefined): boolean {
 export function networkVerdict(code: string, carrier: unknown, reason = `code ${code}`): Classification | undefined {
   const meaning = meaningOf(code);
   if (meaning === undefined) return undefined;
-  const verdict: Classification = { disposition: 'transient', category: meaning.category, reason };
+  const found: Classification = { disposition: 'transient', category: meaning.category, reason, severity: meaning.severity };
   const syscall = readProperty(carrier, 'syscall');
-  if (meaning.notSent || (typeof syscall === 'string' && BEFORE_CONNECTION.has(syscall))) verdict.notProcessed = true;
-  return verdict;
+  if (meaning.notSent || (typeof syscall === 'string' && BEFORE_CONNECTION.has(syscall))) found.notProcessed = true;
+  return found;
 }
 
 /**

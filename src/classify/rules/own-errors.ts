@@ -1,6 +1,7 @@
 import { AttemptTimeoutError, CircuitOpenError } from '../../errors.js';
 import type { Classification } from '../classification.js';
 import type { ErrorFacts } from '../error-facts.js';
+import { verdict } from '../verdict.js';
 
 /**
  * The caller's own abort, as each client reports it: fetch, undici, ky, the Vercel AI SDK, the
@@ -39,11 +40,11 @@ function isCircuitOpen(error: unknown): boolean {
  * it stays a transient timeout.
  */
 export function classifyOwnErrors(error: unknown, facts: ErrorFacts): Classification | undefined {
-  if (isAttemptTimeout(error)) return { disposition: 'transient', category: 'timeout', reason: 'attempt timed out' };
-  if (isCircuitOpen(error)) return { disposition: 'permanent', category: 'circuit_open', reason: 'circuit open' };
+  if (isAttemptTimeout(error)) return verdict('transient', 'timeout', 'attempt timed out');
+  if (isCircuitOpen(error)) return verdict('permanent', 'circuit_open', 'circuit open');
   const { className } = facts;
   const sign = ABORT_NAMES.has(facts.name) ? facts.name
     : facts.code !== undefined && ABORT_CODES.has(facts.code) ? facts.code
       : ABORT_NAMES.has(className) ? className : undefined;
-  return sign === undefined ? undefined : { disposition: 'permanent', category: 'aborted', reason: `the caller aborted (${sign})` };
+  return sign === undefined ? undefined : verdict('permanent', 'aborted', `the caller aborted (${sign})`);
 }

@@ -2,6 +2,7 @@ import type { Classification } from '../classification.js';
 import type { ErrorFacts } from '../error-facts.js';
 import { readHeader } from '../headers.js';
 import { statusVerdict } from './http-status.js';
+import { verdict } from '../verdict.js';
 
 /**
  * The server's own word, in the `x-should-retry` response header (OpenAI and Anthropic send it;
@@ -14,7 +15,7 @@ export function classifyByShouldRetry(facts: ErrorFacts): Classification | undef
   if (value !== 'true' && value !== 'false') return undefined;
   const byStatus = facts.status === undefined ? undefined : statusVerdict(facts.status, '');
   const reason = `x-should-retry: ${value}` + (facts.status === undefined ? '' : ` (HTTP ${facts.status})`);
-  if (value === 'true') return { disposition: 'transient', category: byStatus?.category ?? 'server_says_retry', reason };
+  if (value === 'true') return verdict('transient', byStatus?.category ?? 'server_says_retry', reason);
   if (byStatus !== undefined && byStatus.disposition !== 'transient') return undefined;
-  return { disposition: 'permanent', category: byStatus?.category ?? 'server_says_no_retry', reason };
+  return verdict('permanent', byStatus?.category ?? 'server_says_no_retry', reason);
 }

@@ -2,10 +2,7 @@ import type { Classification } from '../classification.js';
 import { isInstance } from '../../core/guards.js';
 import type { ErrorFacts } from '../error-facts.js';
 import { readProperty } from '../error-facts.js';
-
-function verdict(disposition: Classification['disposition'], category: string, reason: string): Classification {
-  return { disposition, category, reason };
-}
+import { verdict } from '../verdict.js';
 
 function isZodLikeError(error: unknown, facts: ErrorFacts): boolean {
   return facts.name === 'ZodError' || facts.name === '$ZodError' ||

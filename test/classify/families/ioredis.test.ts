@@ -45,15 +45,20 @@ describe.skipIf(!hasRedisServer())('Redis errors through ioredis, classified', (
     await other.ping();
     const script = runner.eval('local i = 0 while true do i = i + 1 end', 0).catch((error: unknown) => error);
     let busy: unknown;
+    let key = '';
+    let probe = 0;
+    // A SET may reach the server before the script starts (two connections: no order between
+    // them), and then it runs: each probe writes its own key, and the one answered BUSY is checked.
     await waitFor('a BUSY reply', async () => {
-      busy = await other.set('busy:written', '1').catch((error: unknown) => error);
+      key = `busy:written:${probe++}`;
+      busy = await other.set(key, '1').catch((error: unknown) => error);
       return busy instanceof ReplyError && (busy as Error).message.startsWith('BUSY');
     });
     await other.script('KILL');
     await script;
     expect(verdict(busy)).toEqual({ disposition: 'transient', category: 'unavailable', notProcessed: true });
     expect(strict.classify(busy).disposition).toBe('transient');
-    expect(await other.get('busy:written')).toBeNull(); // notProcessed holds: the SET never ran
+    expect(await other.get(key)).toBeNull(); // notProcessed holds: the SET answered BUSY never ran
   });
 
   it('WRONGTYPE, NOSCRIPT and a syntax error are permanent', async () => {
