@@ -73,7 +73,7 @@ export class CircuitOpenError extends Error {
 
   private constructor(circuit: string, retryAfterMs: number, rampPercent: number | null) {
     super(rampPercent === null
-      ? `Circuit "${circuit}" is open: the call was refused without running it`
+      ? openMessage(circuit)
       : `Circuit "${circuit}" is ramping up after a recovery (admitting ${rampPercent} % of calls): the call was refused without running it`);
     this.circuit = circuit;
     this.retryAfterMs = retryAfterMs;
@@ -84,6 +84,22 @@ export class CircuitOpenError extends Error {
     return withoutStack(() => new CircuitOpenError(circuit, retryAfterMs, rampPercent));
   }
 }
+
+/**
+ * The message of a refusal by an open circuit, one string per circuit while it keeps refusing:
+ * every refusal's actions redact this message, and the redaction remembers the last one it did,
+ * which an identical string (not merely an equal one built anew) finds without comparing text.
+ */
+function openMessage(circuit: string): string {
+  if (circuit !== lastOpenCircuit) {
+    lastOpenMessage = `Circuit "${circuit}" is open: the call was refused without running it`;
+    lastOpenCircuit = circuit;
+  }
+  return lastOpenMessage;
+}
+
+let lastOpenCircuit: string | undefined;
+let lastOpenMessage = '';
 
 /**
  * Thrown when a registry already holds `maxBreakers` breakers and none is idle enough to evict:

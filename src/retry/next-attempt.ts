@@ -5,6 +5,7 @@ import { reflectOnFailure } from '../reflect/reflect-step.js';
 import { restoreBeforeRetry } from '../recover/rollback-step.js';
 import { adaptiveReasonToStop } from '../adaptive/learn.js';
 import { withdrawSafely } from '../budget/use-budget.js';
+import type { RetryBudget } from '../budget/retry-budget.js';
 import { backoffDelay } from './backoff.js';
 
 /**
@@ -65,28 +66,47 @@ function describeReflection(run: Execution): string {
 /**
  * Decides whether and how the next attempt happens, and prepares it: a transient failure waits
  * (Retry-After, else backoff with jitter), a recoverable one gets repaired args from the
- * reflector. Resolves `false`, with the reason on `run`, when healing is over.
+ * reflector. Gives `false`, with the reason on `run`, when healing is over.
+ *
+ * Synchronous unless something really waits (a budget, a reflection, a backoff over 0 ms, a
+ * restore), so a zero-delay retry costs no promise and no turn of the microtask queue.
+ * `checked`: the caller has just found no {@link reasonNotToRetry} on this same failure.
  */
-export async function prepareNextAttempt(run: Execution): Promise<boolean> {
-  const stopReason = reasonNotToRetry(run);
+export function prepareNextAttempt(run: Execution, checked = false): boolean | Promise<boolean> {
+  const stopReason = checked ? undefined : reasonNotToRetry(run);
   if (stopReason !== undefined) return run.stop(stopReason, explain(run, stopReason));
   const { plan } = run;
   const futile = plan.adaptive === undefined ? undefined : adaptiveReasonToStop(run);
   if (futile !== undefined) return run.stop('adaptive', futile);
-  if (plan.retryBudget !== undefined && !(await withdrawSafely(run, plan.retryBudget))) {
+  return plan.retryBudget === undefined ? waitOrReflect(run) : withdrawThenPrepare(run, plan.retryBudget);
+}
+
+async function withdrawThenPrepare(run: Execution, budget: RetryBudget): Promise<boolean> {
+  if (!(await withdrawSafely(run, budget))) {
     // An abort or the deadline while the budget answered has said why already.
     if (run.stopReason !== undefined) return false;
     return run.stop('budget', `the retry budget is spent (too many retries among recent calls); last: ${describeError(run)}`);
   }
-  const prepared = run.classify().disposition === 'recoverable' ? await reflectOnFailure(run) : await waitBeforeRetry(run);
-  if (!prepared) return false;
+  return waitOrReflect(run);
+}
+
+function waitOrReflect(run: Execution): boolean | Promise<boolean> {
+  const prepared = run.classify().disposition === 'recoverable' ? reflectOnFailure(run) : waitBeforeRetry(run);
+  if (prepared === true) return afterWait(run);
+  if (prepared === false) return false;
+  return prepared.then((ready) => ready && afterWait(run));
+}
+
+/** The checks after the wait (or the reflection): the deadline, then the restore between attempts. */
+function afterWait(run: Execution): boolean | Promise<boolean> {
+  const { plan } = run;
   if (plan.deadlineMs !== undefined && run.elapsedMs() >= plan.deadlineMs) {
     return run.stop('deadline', `deadlineMs (${plan.deadlineMs} ms) is spent`);
   }
   return plan.rollback?.betweenAttempts === true ? restoreBeforeRetry(run) : true;
 }
 
-async function waitBeforeRetry(run: Execution): Promise<boolean> {
+function waitBeforeRetry(run: Execution): boolean | Promise<boolean> {
   const { plan } = run;
   const classification = run.classify();
   const { retryAfterMs } = classification;
@@ -110,7 +130,16 @@ async function waitBeforeRetry(run: Execution): Promise<boolean> {
     detail: `${classification.reason} (${classification.category}): retrying in ${delayMs} ms` +
       (retryAfterMs !== undefined ? ' as Retry-After asked' : ''),
   });
-  if (!(await sleep(plan.clock, delayMs, plan.signal))) return run.stop('aborted', 'the caller aborted during the backoff wait');
+  // No wait to make (what `sleep` does for 0 ms, without its promise): only an abort stops here.
+  if (delayMs <= 0) return plan.signal?.aborted === true ? abortedInWait(run) : afterSleep(run);
+  return sleep(plan.clock, delayMs, plan.signal).then((slept) => (slept ? afterSleep(run) : abortedInWait(run)));
+}
+
+function afterSleep(run: Execution): true {
   run.retries++;
   return true;
+}
+
+function abortedInWait(run: Execution): false {
+  return run.stop('aborted', 'the caller aborted during the backoff wait');
 }

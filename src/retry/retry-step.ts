@@ -25,14 +25,19 @@ export function mayRetry(run: Execution): boolean {
  * (no injected clock), caps every wait at its `maxTimeout` (a long Retry-After cannot be
  * honoured) and copies and validates its options and freezes two contexts per failed attempt.
  * The attempt function is passed in so that this folder never imports the pipeline at run time.
+ * Its first preparation skips the check {@link mayRetry} has just made on the same failure.
  */
 export async function retryWithHealing(run: Execution, attempt: Step): Promise<boolean> {
   for (let iteration = 1; iteration < run.plan.maxAttempts; iteration++) {
-    if (run.stopReason !== undefined || !(await prepareNextAttempt(run))) return stopped(run);
+    if (run.stopReason !== undefined) return stopped(run);
+    // The first preparation follows mayRetry's check of this same failure at once: not checked twice.
+    const prepared = prepareNextAttempt(run, iteration === 1);
+    if (prepared === false || (prepared !== true && !(await prepared))) return stopped(run);
     // After an abort nothing new starts, whatever was awaited in between (an undo runs to its end).
     // (The result's error becomes the abort reason when the execution finishes.)
     if (run.plan.signal?.aborted === true) return run.stop('aborted', 'the caller aborted before the next attempt');
-    if (await attempt(run)) return true;
+    const done = attempt(run);
+    if (done === true || (done !== false && await done)) return true;
   }
   return stopped(run);
 }

@@ -7,6 +7,8 @@ import type { AttemptContext } from '../pipeline/options.js';
  * or a timeout or caller signal must reach fn), so an attempt that needs none allocates none.
  */
 export class AttemptContextImpl implements AttemptContext {
+  /** Held so the map of attempt contexts outlives a full GC between calls: see `Execution.idle`. */
+  static readonly idle = new AttemptContextImpl(0, undefined);
   readonly attempt: number;
   /** With `timeoutGraceMs`: fn settled within the grace period after its timeout (set only then). */
   declare stoppedInGrace: boolean | undefined;
