@@ -116,7 +116,8 @@ function refuse(run: Execution, breaker: CircuitBreakerLike): typeof REFUSED {
   run.refused = true;
   run.circuitTriggered = true;
   const remainingOpenMs = breaker.remainingOpenMs();
-  const state = breaker.state;
+  // Time left in the break means OPEN: the usual refusal reads the clock once here, not twice.
+  const state = remainingOpenMs > 0 ? 'OPEN' : breaker.state;
   // A closed breaker that refuses is ramping up (only a CircuitBreaker with a `ramp` does).
   const rampPercent = state === 'CLOSED' ? (breaker as { rampingPercent?: number | null }).rampingPercent ?? null : null;
   if (rampPercent !== null) run.rampRefused = true;
