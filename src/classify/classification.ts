@@ -94,4 +94,10 @@ export interface ClassificationRule {
  */
 export interface Classifier {
   classify(error: unknown): Classification;
+  /**
+   * The severity of a category, for what the pipeline classifies without asking (an open
+   * circuit's refusal). Optional: without it the built-in table serves. A wrapper around an
+   * `ErrorClassifier` should pass its own on.
+   */
+  severityOf?(category: string): Severity;
 }

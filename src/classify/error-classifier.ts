@@ -149,7 +149,9 @@ export class ErrorClassifier implements Classifier {
    * const { disposition } = classifier.classify(new TypeError('fetch failed')); // 'transient'
    * ```
    */
-  classify(error: unknown): Classification & { severity: Severity } {
+  // Declared `Classification` (its `severity` is always set here), so a subclass may override it
+  // with the plain `Classification` type.
+  classify(error: unknown): Classification {
     const facts = readErrorFacts(error);
     let classification: Classification | undefined;
     for (let index = 0; index < this.rules.length && !classification; index++) {

@@ -18,20 +18,35 @@ type OptionalKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? K : never }[k
 
 type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
 
+/** `any` is assignable both ways to everything: it must only match `any`. */
+type IsAny<T> = 0 extends 1 & T ? true : false;
+
 /** An object worth comparing key by key: not a function, an array or a union. */
 type IsRecord<T> = [T] extends [object]
   ? [T] extends [(...args: never[]) => unknown] ? false : [T] extends [readonly unknown[]] ? false : IsUnion<T> extends true ? false : true
   : false;
 
+/** Each object member of the union A has a `Same` partner in B. */
+type Covered<A, B> = [A] extends [never]
+  ? true
+  : (A extends unknown ? (IsRecord<A> extends true ? (true extends (B extends unknown ? Same<A, B> : never) ? true : false) : true) : never) extends true
+    ? true
+    : false;
+
 /**
- * Per key, the same property: nested plain objects are compared key by key too, since mutual
- * assignability alone cannot tell `{ a?: number }` from `{}`.
+ * The same value type: `any` only against `any`; arrays by their elements; plain objects key by
+ * key; a union of objects member by member (each must have a partner on the other side), since
+ * mutual assignability alone cannot tell `{ a?: number }` from `{}` in any of those places.
  */
-type SameProperty<A, B> = IsRecord<NonNullable<A>> extends true
-  ? IsRecord<NonNullable<B>> extends true
-    ? Mutual<A | undefined, B | undefined> extends true ? Same<NonNullable<A>, NonNullable<B>> : false
-    : false
-  : Mutual<A, B>;
+type SameValue<A, B> =
+  IsAny<A> extends true ? IsAny<B> : IsAny<B> extends true ? false :
+  Mutual<A, B> extends false ? false :
+  [A] extends [readonly (infer EA)[]] ? ([B] extends [readonly (infer EB)[]] ? SameValue<EA, EB> : false) :
+  IsRecord<A> extends true ? (IsRecord<B> extends true ? Same<A, B> : false) :
+  IsUnion<A> extends true ? ([Covered<A, B>, Covered<B, A>] extends [true, true] ? true : false) : true;
+
+/** Per key, the same property, whether it may be `undefined` included. */
+type SameProperty<A, B> = Mutual<A | undefined, B | undefined> extends true ? SameValue<NonNullable<A>, NonNullable<B>> : false;
 
 /**
  * `true` when A and B have the same keys, the same optional keys and, key by key, types each

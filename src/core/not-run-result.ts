@@ -10,7 +10,10 @@ export function notRunResult(args: unknown, error: Error, reason: GiveUpReason, 
     error,
     attempts: 0,
     healed: false,
-    healingActions: [{ kind: 'give_up', attempt: 0, reason, detail: `${reason}: ${detail}` }],
+    // A call that never ran was not classified; an abort is known, and is what a batch stops for.
+    healingActions: [reason === 'aborted'
+      ? { kind: 'give_up', attempt: 0, reason, category: 'aborted', disposition: 'permanent', severity: 'low', detail: `${reason}: ${detail}` }
+      : { kind: 'give_up', attempt: 0, reason, detail: `${reason}: ${detail}` }],
     circuitBreakerTriggered: false,
     args,
     durationMs: 0,

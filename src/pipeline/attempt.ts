@@ -88,7 +88,8 @@ export function endAttempt(run: Execution, ok: boolean): boolean {
       kind: 'timeout',
       attempt: run.attempts,
       category: 'timeout',
-      severity: run.plan.severityOf('timeout'),
+      // The classification's (memoised: the retry loop and give_up classify this error anyway), so a rule's severity holds.
+      severity: run.classify().severity,
       detail: `attempt ${run.attempts} passed its ${run.error.timeoutMs} ms limit and ` +
         (run.attemptContext?.stoppedInGrace === true ? 'stopped within the grace period' : 'was abandoned'),
     });

@@ -91,7 +91,8 @@ export interface HealingAction {
   /**
    * Severity of that error (`'low' | 'medium' | 'high' | 'critical'`): on every action that
    * follows a classified failure (`retry`, `reflect`, `fallback`, `timeout`, `circuit_open`) and
-   * on the closing `give_up`, whose `category` and `severity` are the final error's.
+   * on the closing `give_up`, whose `category` and `severity` are the final error's (a call that
+   * never ran, such as a transaction step refused after a failure, has none unless it was aborted).
    */
   severity?: Severity;
   /** The wait before the next attempt (`retry`). */

@@ -1,7 +1,7 @@
 import type { SafetyPolicy } from '../safety/safety-policy.js';
 import type { Classifier } from '../classify/classification.js';
 import { ErrorClassifier } from '../classify/error-classifier.js';
-import { defaultSeverity, type Severity } from '../classify/severity.js';
+import { defaultSeverity, isSeverity, type Severity } from '../classify/severity.js';
 import { getDefaultRegistry, type CircuitBreakerRegistry } from '../circuit/registry.js';
 import type { Clock } from '../clock.js';
 import type { EnvironmentSettings } from '../config/environment.js';
@@ -159,7 +159,8 @@ function resolveSettings(options: HealingOptions, env: EnvironmentSettings): Omi
     mayReflect: options.idempotent !== false || options.reflectNonIdempotent === true,
     redaction: Redaction.from(options.redact),
     classifier,
-    severityOf: classifier instanceof ErrorClassifier ? (category) => classifier.severityOf(category) : defaultSeverity,
+    // Duck-typed, so a wrapper classifier, or another copy of the package's, is asked too.
+    severityOf: typeof classifier.severityOf === 'function' ? (category) => severityOrDefault(classifier, category) : defaultSeverity,
     registry,
     circuitName: options.circuitName,
     fallbacks,
@@ -175,4 +176,14 @@ function resolveSettings(options: HealingOptions, env: EnvironmentSettings): Omi
 function placed(strategies: ReadonlyArray<HealingStrategy> | undefined, placement: 'execution' | 'attempt'): ReadonlyArray<HealingStrategy> | undefined {
   const here = strategies?.filter((strategy) => (strategy.placement ?? 'execution') === placement);
   return here === undefined || here.length === 0 ? undefined : here;
+}
+
+/** A classifier's own severity for `category`; the built-in table's when it throws or answers nonsense. */
+function severityOrDefault(classifier: { severityOf?(category: string): unknown }, category: string): Severity {
+  try {
+    const severity = classifier.severityOf!(category);
+    return isSeverity(severity) ? severity : defaultSeverity(category);
+  } catch {
+    return defaultSeverity(category);
+  }
 }

@@ -164,22 +164,24 @@ export function oneRecoveryPerKey<A = any, R = any>(
               }
               return end;
             }));
+        // The failure's category and severity on every action, as the other recovery steps carry them.
+        const { category, severity } = failure.classification;
         if (step.step === 'recovered') {
-          ctx.record({ kind, reason: 'recovered', detail: `"${on}" was recovered while this attempt ran: retrying without a new recovery` });
+          ctx.record({ kind, reason: 'recovered', category, severity, detail: `"${on}" was recovered while this attempt ran: retrying without a new recovery` });
           return next();
         }
         if (step.step === 'run') hooks?.ran?.(ctx, failure);
         // Recorded before the wait: after an abort or the deadline the execution may be over.
         ctx.record(step.step === 'run'
-          ? { kind, reason: 'ran', detail: `running the recovery of "${on}" for the executions failing on it` }
-          : { kind, reason: 'waited', detail: `waiting for the recovery of "${on}" another execution started` });
+          ? { kind, reason: 'ran', category, severity, detail: `running the recovery of "${on}" for the executions failing on it` }
+          : { kind, reason: 'waited', category, severity, detail: `waiting for the recovery of "${on}" another execution started` });
         const end = await boundedWait(run, `the recovery of "${on}"`, step.flight);
         // Abandoned: the caller aborted or the deadline passed; the execution is stopped (and on
         // abort its error becomes the abort reason). The recovery goes on for the others.
         if (end === ABANDONED) return outcome;
         if (!end.ok) {
           const detail = `the recovery of "${on}" failed: ${run.redact(messageOf(end.error))}`;
-          ctx.record({ kind, reason: 'failed', succeeded: false, detail });
+          ctx.record({ kind, reason: 'failed', succeeded: false, category, severity, detail });
           ctx.stop(detail);
           return outcome;
         }

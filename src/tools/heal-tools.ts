@@ -144,10 +144,14 @@ function healTool(name: string, tool: ToolLike, shared: HealingOptions, own: Hea
   if (own !== undefined) validateOptions(own, `tools.${name}`);
   const schema = isZodLike(tool.inputSchema) ? tool.inputSchema : isZodLike(tool.parameters) ? tool.parameters : undefined;
   const defaults: HealingOptions = schema === undefined ? { circuitName: `tool:${name}` } : { circuitName: `tool:${name}`, argsSchema: schema };
-  const pipeline = new HealingPipeline(mergeOptions(mergeOptions(defaults, withOwnState(shared)), own ?? {}));
+  const options = mergeOptions(mergeOptions(defaults, withOwnState(shared)), own ?? {});
+  const pipeline = new HealingPipeline(options);
+  // A signal in the options (a shutdown) still holds when the caller gives its own: either ends the call.
+  const configured = options.signal;
 
   async function healedExecute(this: unknown, args: unknown, callOptions?: { abortSignal?: AbortSignal }): Promise<unknown> {
-    const signal = callOptions?.abortSignal;
+    const caller = callOptions?.abortSignal;
+    const signal = caller === undefined ? undefined : configured === undefined ? caller : AbortSignal.any([configured, caller]);
     const result = await pipeline.execute(
       (attemptArgs: unknown, attempt: AttemptContext) => execute.call(this, attemptArgs, { ...callOptions, abortSignal: attempt.signal }),
       args,

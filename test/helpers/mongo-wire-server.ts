@@ -109,8 +109,11 @@ export class MongoWireServer {
 
   /** Stops listening and destroys every open connection. */
   async close(): Promise<void> {
+    // Stop accepting first: a connection accepted between the destroys and the close would keep
+    // close() waiting.
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closed;
   }
 
   private serve(socket: Socket): void {

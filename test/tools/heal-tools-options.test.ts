@@ -73,6 +73,24 @@ describe('healTools: the tools it returns', () => {
     expect(healed.search.inputSchema).toBe(schema);
   });
 
+  it('a signal in the shared options still ends the call when the caller gives its own abortSignal', async () => {
+    const { clock, registry } = fresh();
+    const shutdown = new AbortController();
+    let calls = 0;
+    const tools = healTools({
+      search: { description: 'search', execute: (async () => { calls++; throw unavailable(); }) as Execute<string> },
+    }, { clock, registry, signal: shutdown.signal, retry: { maxAttempts: 5, minDelayMs: 60_000 } });
+    const caller = new AbortController();
+    const pending = tools.search.execute({}, { ...callOptions, abortSignal: caller.signal });
+    const failure = pending.catch((error: unknown) => error);
+    await clock.advance(0);
+    shutdown.abort(new Error('shutting down'));
+    const error = await failure;
+    expect(error).toBeInstanceOf(HealingError);
+    expect((error as HealingError).result).toMatchObject({ attempts: 1, error: { message: 'shutting down' } });
+    expect(calls).toBe(1);
+  });
+
   it('rejects with a HealingError whose cause is the tool\'s error', async () => {
     const { clock, registry } = fresh();
     const failure = Object.assign(new Error('HTTP 404: no such city'), { status: 404 });

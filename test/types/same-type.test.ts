@@ -38,6 +38,17 @@ type _Nested = Assert<Same<Omit<Written, 'window'> & { window?: { ms: number } }
 // @ts-expect-error a callback whose signature the schema does not state
 type _Callback = Assert<Same<Written, Omit<Input, 'onRetry'> & { onRetry?: (...args: never[]) => unknown }>>;
 
+// Arrays, `any` and unions of objects are compared inside too.
+type Listed = { items?: ReadonlyArray<{ name: string; priority?: number }> };
+type ListedSchema = { items?: ReadonlyArray<{ name: string }> };
+type _SameList = Assert<Same<Listed, Listed>>;
+// @ts-expect-error an optional field added to the elements of an array
+type _ArrayElement = Assert<Same<Listed, ListedSchema>>;
+// @ts-expect-error `any` matches only `any`
+type _Any = Assert<Same<{ name?: any }, { name?: string }>>;
+// @ts-expect-error an optional field added to one object member of a union
+type _UnionMember = Assert<Same<{ redact?: false | { keys?: string[]; paths?: string[] } }, { redact?: false | { keys?: string[] } }>>;
+
 it('is a compile-time check only (tsc runs it)', () => {
   expect(schema.safeParse({ maxAttempts: 3, window: { ms: 10 } }).success).toBe(true);
 });

@@ -92,7 +92,12 @@ describe.skipIf(!available)('Prisma Client errors through a real generated clien
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    [server, generated] = await Promise.all([PostgresServer.start(), generatePrismaClient(MODELS)]);
+    // Settled one by one, so whichever started is stopped by afterAll even when the other failed.
+    const [started, made] = await Promise.allSettled([PostgresServer.start(), generatePrismaClient(MODELS)]);
+    if (started.status === 'fulfilled') server = started.value;
+    if (made.status === 'fulfilled') generated = made.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (made.status === 'rejected') throw made.reason;
     admin = await server.connect();
     for (const sql of TABLES) await admin.query(sql);
   }, 90_000);
@@ -100,8 +105,11 @@ describe.skipIf(!available)('Prisma Client errors through a real generated clien
   afterAll(async () => {
     for (const client of clients) await client.$disconnect().catch(() => {});
     await admin?.end().catch(() => {});
-    await server?.stop();
-    generated?.remove();
+    try {
+      await server?.stop();
+    } finally {
+      generated?.remove();
+    }
   });
 
   async function connect(url = server.url(), pool: Record<string, unknown> = {}): Promise<Client> {
@@ -218,9 +226,13 @@ describe.skipIf(!available)('Prisma Client errors through a real generated clien
       await new Promise<void>((resolve) => (release = resolve));
     });
     await Promise.race([held, transaction]); // the pool's only connection is in the transaction
-    const error = await thrown(() => db.user.findMany());
-    release();
-    await transaction;
+    let error: unknown;
+    try {
+      error = await thrown(() => db.user.findMany());
+    } finally {
+      release(); // whatever happened, the transaction ends and does not reject unhandled later
+      await transaction;
+    }
     expect((error as Error).message).toBe('timeout exceeded when trying to connect');
     expect(verdict(error)).toEqual({ disposition: 'transient', category: 'timeout', notProcessed: true });
   });
@@ -239,10 +251,10 @@ describe.skipIf(!available)('Prisma Client errors through a real generated clien
     const { code } = error as { code?: unknown };
     if (code === 'P1017') {
       expect((error as Error).message).toMatch(/Server has closed the connection/);
-      expect(verdict(error)).toMatchObject({ disposition: 'transient', category: 'network' });
+      expect(verdict(error)).toEqual({ disposition: 'transient', category: 'network', notProcessed: undefined });
     } else if (code === 'P2039') {
       expect((error as Error).message).toMatch(/57P01/);
-      expect(verdict(error)).toMatchObject({ disposition: 'transient' });
+      expect(verdict(error)).toEqual({ disposition: 'transient', category: 'unavailable', notProcessed: undefined });
     } else {
       expect((error as Error).message).toBe('Client has encountered a connection error and is not queryable');
       expect(verdict(error)).toEqual({ disposition: 'transient', category: 'network', notProcessed: true });
