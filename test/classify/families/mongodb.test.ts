@@ -94,6 +94,11 @@ describe('MongoDB errors through the real mongodb driver, classified', { timeout
       { name: 'MongoServerError', code: 14, labels: [] }, { disposition: 'recoverable', category: 'invalid_request', notProcessed: undefined }],
     ['DocumentValidationFailure 121 on an insert', 'insert', mongoReply.writeError(121, 'Document failed validation', { errInfo: { failingDocumentId: 1, details: { operatorName: '$jsonSchema' } } }), insertAda,
       { name: 'MongoServerError', code: 121, labels: [] }, { disposition: 'recoverable', category: 'invalid_request', notProcessed: undefined }],
+    // A code the family does not list: the server's labels decide.
+    ['an unlisted code labelled SystemOverloadedError', 'find', mongoReply.commandError(462, 'IngressRequestRateLimitExceeded', 'too many requests', ['SystemOverloadedError', 'RetryableError']), findAda,
+      { name: 'MongoServerError', code: 462, labels: ['RetryableError', 'SystemOverloadedError'] }, { disposition: 'transient', category: 'rate_limit', notProcessed: undefined }],
+    ['an unlisted code labelled RetryableError', 'find', mongoReply.commandError(999_001, 'SomethingNew', 'try again', ['RetryableError']), findAda,
+      { name: 'MongoServerError', code: 999_001, labels: ['RetryableError'] }, { disposition: 'transient', category: 'unavailable', notProcessed: undefined }],
     ['the socket closed mid-command (MongoNetworkError)', 'find', mongoReply.closeSocket(), findAda,
       { name: 'MongoNetworkError', code: undefined, labels: [] }, { disposition: 'transient', category: 'network', notProcessed: undefined }],
   ])('%s', async (_, command, reply, run, thrownAs, expected) => {
@@ -109,6 +114,8 @@ describe('MongoDB errors through the real mongodb driver, classified', { timeout
     const error = await thrown(() => findAda(users(connect({}, `mongodb://ada:wrong@127.0.0.1:${server.port}/?directConnection=true`))));
     expect(identity(error)).toEqual({ name: 'MongoServerError', code: 18, labels: ['HandshakeError'] });
     expect(verdict(error)).toEqual({ disposition: 'permanent', category: 'auth', notProcessed: undefined });
+    // The MongoDB code decides, not the words "Authentication failed" (a generic rule reads those too).
+    expect(classifier.classify(error).reason).toBe('MongoDB code 18 (AuthenticationFailed)');
     expect(server.count('find')).toBe(0);
   });
 

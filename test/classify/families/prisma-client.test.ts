@@ -138,6 +138,7 @@ describe.skipIf(!available)('Prisma Client errors through a real generated clien
     const wrongPassword = await thrown(async () => (await connect(server.url({ password: 'wrong' }))).user.findMany());
     expect(codeOf(wrongPassword)).toEqual({ name: 'PrismaClientKnownRequestError', code: 'P1000' });
     expect(verdict(wrongPassword)).toEqual({ disposition: 'permanent', category: 'auth', notProcessed: undefined });
+    expect(classifier.classify(wrongPassword).reason).toMatch(/P1000/); // Prisma's code decides, not the message's words
     const noDatabase = await thrown(async () => (await connect(server.url({ database: 'no_such_db' }))).user.findMany());
     expect(codeOf(noDatabase)).toEqual({ name: 'PrismaClientKnownRequestError', code: 'P1003' });
     expect(verdict(noDatabase)).toEqual({ disposition: 'permanent', category: 'not_found', notProcessed: undefined });
