@@ -95,8 +95,8 @@ describe('MongoDB errors through the real mongodb driver, classified', { timeout
     ['DocumentValidationFailure 121 on an insert', 'insert', mongoReply.writeError(121, 'Document failed validation', { errInfo: { failingDocumentId: 1, details: { operatorName: '$jsonSchema' } } }), insertAda,
       { name: 'MongoServerError', code: 121, labels: [] }, { disposition: 'recoverable', category: 'invalid_request', notProcessed: undefined }],
     // A code the family does not list: the server's labels decide.
-    ['an unlisted code labelled SystemOverloadedError', 'find', mongoReply.commandError(462, 'IngressRequestRateLimitExceeded', 'too many requests', ['SystemOverloadedError', 'RetryableError']), findAda,
-      { name: 'MongoServerError', code: 462, labels: ['RetryableError', 'SystemOverloadedError'] }, { disposition: 'transient', category: 'rate_limit', notProcessed: undefined }],
+    ['an unlisted code labelled SystemOverloadedError', 'find', mongoReply.commandError(999_002, 'SomethingElse', 'refused for now', ['SystemOverloadedError', 'RetryableError']), findAda,
+      { name: 'MongoServerError', code: 999_002, labels: ['RetryableError', 'SystemOverloadedError'] }, { disposition: 'transient', category: 'rate_limit', notProcessed: undefined }],
     ['an unlisted code labelled RetryableError', 'find', mongoReply.commandError(999_001, 'SomethingNew', 'try again', ['RetryableError']), findAda,
       { name: 'MongoServerError', code: 999_001, labels: ['RetryableError'] }, { disposition: 'transient', category: 'unavailable', notProcessed: undefined }],
     ['the socket closed mid-command (MongoNetworkError)', 'find', mongoReply.closeSocket(), findAda,
