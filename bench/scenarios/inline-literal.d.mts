@@ -1,0 +1,5 @@
+import type { CircuitBreakerRegistry, executeWithHealing } from '../../src/index.js';
+
+export declare function callWithLiteral(
+  run: typeof executeWithHealing, fn: () => Promise<number>, registry: CircuitBreakerRegistry,
+): ReturnType<typeof executeWithHealing<undefined, Promise<number>>>;
