@@ -151,17 +151,6 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
     return this.ramp === undefined ? null : this.rampPercent();
   }
 
-  /**
-   * `remainingOpenMs()` as of the state read that just refused a call (the pipeline asks it right
-   * after `canExecute()` returned false, in the same synchronous step): no second clock read.
-   * @internal
-   */
-  remainingAtRefusal(): number {
-    if (this.forced !== undefined || this.current !== 'OPEN') return 0;
-    const remaining = this.openUntil - this.openReadAt;
-    return remaining > 0 ? remaining : 0;
-  }
-
   /** How long until an open breaker admits a probe, in ms (0 unless `OPEN`). */
   remainingOpenMs(): number {
     if (this.forced !== undefined || this.current !== 'OPEN') return 0;

@@ -34,8 +34,6 @@ export abstract class CircuitStateMachine {
   protected consecutiveFailures = 0;
   protected openedAt = -1;
   protected openUntil = 0;
-  /** When the state was last read while `OPEN`: a refusal's time left is taken from it, not from another clock read. */
-  protected openReadAt = 0;
   protected openings = 0;
   /** Start times of the half-open probes in flight, oldest first (created when half-open). */
   protected probes: number[] | undefined = undefined;
@@ -59,11 +57,7 @@ export abstract class CircuitStateMachine {
   /** The current state, moving `OPEN` to `HALF_OPEN` once the break has passed. */
   get state(): CircuitState {
     if (this.forced !== undefined) return this.forced;
-    if (this.current === 'OPEN') {
-      const now = this.host.clock.now();
-      this.openReadAt = now;
-      if (now >= this.openUntil) this.transition('HALF_OPEN', 'recovery-timeout', this.openUntil);
-    }
+    if (this.current === 'OPEN' && this.host.clock.now() >= this.openUntil) this.transition('HALF_OPEN', 'recovery-timeout', this.openUntil);
     return this.current;
   }
 

@@ -1,5 +1,4 @@
 import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
-import { CircuitBreaker } from '../circuit/circuit-breaker.js';
 import { AttemptTimeoutError, CircuitOpenError } from '../errors.js';
 import { attemptLimitMs } from '../timeout/attempt-limit.js';
 import { hedge } from '../hedge/hedge.js';
@@ -117,8 +116,7 @@ function countsAgainst(breaker: CircuitBreakerLike, run: Execution): boolean {
 function refuse(run: Execution, breaker: CircuitBreakerLike): typeof REFUSED {
   run.refused = true;
   run.circuitTriggered = true;
-  // Our own breaker answers from the clock reading of the refusal itself; any other one is asked.
-  const remainingOpenMs = breaker instanceof CircuitBreaker ? breaker.remainingAtRefusal() : breaker.remainingOpenMs();
+  const remainingOpenMs = breaker.remainingOpenMs();
   // Time left in the break means OPEN: the usual refusal reads the clock once here, not twice.
   const state = remainingOpenMs > 0 ? 'OPEN' : breaker.state;
   // A closed breaker that refuses is ramping up (only a CircuitBreaker with a `ramp` does).
