@@ -106,12 +106,9 @@ export abstract class CircuitStateMachine {
   protected rampAdmits(): boolean {
     const ramp = this.ramp;
     if (ramp === undefined || this.forced !== undefined) return true;
-    const now = this.host.clock.now();
-    if (ramp.over(now)) {
-      this.ramp = undefined;
-      return true;
-    }
-    return ramp.admit(now);
+    const decision = ramp.decide(this.host.clock.now());
+    if (decision === 'over') this.ramp = undefined;
+    return decision !== 'refuse';
   }
 
   /** The percent of calls the ramp admits now, or `null` when the breaker is not ramping. */

@@ -71,8 +71,17 @@ export class TrafficRamp {
     return this.over(now) ? null : Math.min(99, Math.round(this.share(now) * 100));
   }
 
-  /** Decides one call at `now`. */
-  admit(now: number): boolean {
+  /**
+   * Decides one call at `now`: `'over'` once the ramp has run its course (the owner drops it and
+   * admits everything from then on), else whether this call is admitted.
+   */
+  decide(now: number): 'over' | 'admit' | 'refuse' {
+    if (this.over(now)) return 'over';
+    return this.admit(now) ? 'admit' : 'refuse';
+  }
+
+  /** Adds the current share to the credit; admits the call when a whole call's credit is there. */
+  private admit(now: number): boolean {
     const share = this.share(now);
     this.credit += share;
     // The epsilon keeps sums such as ten times 0.1 from missing the one call they add up to.

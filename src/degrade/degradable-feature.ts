@@ -83,12 +83,9 @@ export class DegradableFeature<T = unknown> {
     if (!this.enabled) return 'off';
     const ramp = this.ramp;
     if (ramp === undefined) return 'on';
-    const now = this.clock.now();
-    if (ramp.over(now)) {
-      this.ramp = undefined;
-      return 'on';
-    }
-    return ramp.admit(now) ? 'on' : 'ramping';
+    const decision = ramp.decide(this.clock.now());
+    if (decision === 'over') this.ramp = undefined;
+    return decision === 'refuse' ? 'ramping' : 'on';
   }
 
   /** The percent of calls sent to fn now while ramping up after a recovery, else `null`. */

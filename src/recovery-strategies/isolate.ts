@@ -5,7 +5,7 @@ import { parseWith } from '../config/parse.js';
 import { HealingConfigError } from '../errors.js';
 import { executionOf } from '../pipeline/custom-strategies.js';
 import { checkPlanOptions, type CheckedStrategy, type HealingStrategy } from '../pipeline/strategy.js';
-import type { Risk } from '../safety/safety-policy.js';
+import { riskSchema, type Risk } from '../safety/safety-policy.js';
 import { restartable } from './restart.js';
 import { mayAct, noteActed, type Failure } from './safety-gate.js';
 
@@ -31,7 +31,7 @@ interface IsolateOptions {
 const optionsSchema = z.strictObject({
   durationMs: z.number().positive().max(2 ** 31 - 1),
   when: fn('a function when(failure) returning whether to isolate').optional(),
-  risk: z.enum(['none', 'low', 'medium', 'high']).optional(),
+  risk: riskSchema.optional(),
   name: z.string().min(1).max(200).optional(),
 }, { error: 'expected options { durationMs, when?, risk?, name? }' });
 

@@ -4,7 +4,7 @@ import { parseWith } from '../config/parse.js';
 import { messageOf, toError } from '../errors.js';
 import { executionOf } from '../pipeline/custom-strategies.js';
 import type { HealingStrategy, Outcome } from '../pipeline/strategy.js';
-import type { Risk } from '../safety/safety-policy.js';
+import { riskSchema, type Risk } from '../safety/safety-policy.js';
 import { ABANDONED, boundedWait } from '../timeout/bounded-wait.js';
 import { mayAct, noteActed, type Failure } from './safety-gate.js';
 
@@ -42,7 +42,7 @@ const optionsSchema = z.strictObject({
   describe: fn('a function describe(before, after) returning a sentence').optional(),
   maxTimes: z.number().int().min(1).max(100).optional(),
   placement: z.enum(['execution', 'attempt']).optional(),
-  risk: z.enum(['none', 'low', 'medium', 'high']).optional(),
+  risk: riskSchema.optional(),
   name: z.string().min(1).max(200).optional(),
 }, { error: 'expected options { when, change, describe?, maxTimes?, placement?, risk?, name? }' });
 

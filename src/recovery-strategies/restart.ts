@@ -4,7 +4,7 @@ import { parseWith } from '../config/parse.js';
 import { isCircuitOpenError } from '../errors.js';
 import { executionOf } from '../pipeline/custom-strategies.js';
 import type { HealingStrategy, StrategyContext } from '../pipeline/strategy.js';
-import type { Risk } from '../safety/safety-policy.js';
+import { riskSchema, type Risk } from '../safety/safety-policy.js';
 import { oneRecoveryPerKey, recoveryHooks, type RecoveryHooks } from '../shared-recovery/one-recovery-per-key.js';
 import { mayAct, noteActed, type Failure } from './safety-gate.js';
 
@@ -34,7 +34,6 @@ interface RestartOptions<A> {
   name?: string;
 }
 
-const riskSchema = z.enum(['none', 'low', 'medium', 'high']);
 const optionsSchema = z.strictObject({
   restart: fn('a function restart(failure, { key, args, signal })'),
   when: fn('a function when(failure) returning whether the failure calls for a restart').optional(),

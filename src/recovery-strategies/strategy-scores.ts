@@ -1,3 +1,5 @@
+import { setWithin } from '../core/bounded-map.js';
+
 /**
  * How one recovery strategy has done on one error category lately.
  * @example
@@ -32,11 +34,7 @@ export class StrategyScores {
 
   record(category: string, strategy: string, ok: boolean, durationMs: number): void {
     const key = `${category}\u0000${strategy}`;
-    let entry = this.byKey.get(key);
-    if (entry === undefined) {
-      if (this.byKey.size >= MAX_KEYS) this.byKey.delete(this.byKey.keys().next().value!);
-      this.byKey.set(key, (entry = { ok: [], ms: [], next: 0, category, strategy }));
-    }
+    const entry = this.byKey.get(key) ?? setWithin(this.byKey, key, { ok: [], ms: [], next: 0, category, strategy }, MAX_KEYS);
     entry.ok[entry.next] = ok;
     entry.ms[entry.next] = Math.max(0, durationMs);
     entry.next = (entry.next + 1) % this.window;

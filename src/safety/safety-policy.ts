@@ -3,6 +3,7 @@ import type { Classification } from '../classify/classification.js';
 import { FALLBACK_SEVERITY, isSeverity, type Severity } from '../classify/severity.js';
 import { fn } from '../config/schema-helpers.js';
 import { parseWith } from '../config/parse.js';
+import { setWithin } from '../core/bounded-map.js';
 
 /**
  * How much harm a recovery strategy can do when it is wrong, lowest first.
@@ -15,7 +16,8 @@ import { parseWith } from '../config/parse.js';
 export type Risk = 'none' | 'low' | 'medium' | 'high';
 
 const RISKS: readonly Risk[] = ['none', 'low', 'medium', 'high'];
-const riskSchema = z.enum(['none', 'low', 'medium', 'high']);
+/** The options schema of a `risk`, for the strategies that take one. */
+export const riskSchema = z.enum(RISKS as ['none', 'low', 'medium', 'high']);
 
 /**
  * A recovery the safety policy did not allow, handed to `escalate` (and recorded as an
@@ -175,11 +177,7 @@ export class SafetyPolicy {
   noteActed(strategy: string, category: string, now: number, component?: string): void {
     if (this.recurrence === undefined) return;
     const key = keyOf(strategy, category, component);
-    let times = this.acted.get(key);
-    if (times === undefined) {
-      if (this.acted.size >= MAX_KEYS) this.acted.delete(this.acted.keys().next().value!);
-      this.acted.set(key, (times = []));
-    }
+    const times = this.acted.get(key) ?? setWithin(this.acted, key, [], MAX_KEYS);
     times.push(now);
     if (times.length > this.recurrence.count) times.shift();
   }
@@ -203,8 +201,7 @@ export class SafetyPolicy {
     const key = keyOf(strategy, category, component);
     const last = this.told.get(key);
     if (last !== undefined && now - last < this.escalateIntervalMs) return false;
-    if (last === undefined && this.told.size >= MAX_KEYS) this.told.delete(this.told.keys().next().value!);
-    this.told.set(key, now);
+    setWithin(this.told, key, now, MAX_KEYS);
     return true;
   }
 
