@@ -22,7 +22,7 @@ export const bulkheadStrategy: AroundStrategy = {
       }
     }
     if (admission === 'aborted') {
-      run.fail(run.plan.signal!.reason);
+      run.fail(run.signal!.reason);
       return run.stop('aborted', 'the caller aborted while the call waited for a bulkhead slot');
     }
     if (admission === 'deadline') {
@@ -48,7 +48,8 @@ export const bulkheadStrategy: AroundStrategy = {
  * counts from the call: the queue is part of the execution's time (the rule of timeout/bounded-wait.ts).
  */
 async function waitForSlot(run: Execution): Promise<Admission | 'deadline'> {
-  const { bulkhead, deadlineMs, clock, signal } = run.plan;
+  const { bulkhead, deadlineMs, clock } = run.plan;
+  const { signal } = run;
   if (deadlineMs === undefined) return bulkhead!.wait(clock, signal);
   const controller = new AbortController();
   const forward = () => controller.abort(signal!.reason);

@@ -1,119 +1,188 @@
 /**
- * Whether two option values get the same verdict from the options schema, so that a call whose
- * options look like ones accepted a moment ago skips zod (the options written inline in every
- * call of `executeWithHealing`, a new object each time, cost microseconds each to parse).
+ * Recognises options written inline in every call (a new object each time, of one shape) as
+ * options accepted a moment ago, so zod is not run again: each call of
+ * `executeWithHealing(fn, args, { ...options })` would otherwise pay microseconds to parse them.
  *
- * They do when the schema could not tell them apart: the same key names; equal primitive values
- * (a range or an enum may refuse one); a function against a function (the schema checks
- * `typeof === 'function'`, never which function); an `AbortSignal` against an `AbortSignal` and a
- * `RegExp` against a `RegExp` (it checks `instanceof`); plain objects and arrays compared the
- * same way, recursively, with their keys in the same order. Any other object (a registry, a
- * classifier, a Bulkhead, a zod schema) must be the very same object, because the schema checks
- * its class or its methods.
+ * Two option values get the same verdict from the options schema when it could not tell them
+ * apart: the same key names in the same order; equal primitive values (a range or an enum may
+ * refuse one); a function against a function (the schema checks `typeof === 'function'`, never
+ * which function); an `AbortSignal` against an `AbortSignal` and a `RegExp` against a `RegExp`
+ * (it checks `instanceof`); plain objects and arrays compared the same way, recursively. Any other
+ * object (a registry, a classifier, a Bulkhead, a zod schema) must be the very same object,
+ * because the schema checks its class or its methods.
+ *
+ * The accepted options are kept as an {@link OptionsTemplate}: a snapshot of their values (so a
+ * later change to the caller's object cannot pass for what was accepted) with each level's key
+ * list and prototype worked out once. Matching a call's options against it allocates nothing:
+ * it walks them with `for...in`, which V8 serves from the object shape's enum cache.
  */
-export function sameShape(a: unknown, b: unknown): boolean {
-  return walk(a, b, 0) !== OTHER;
-}
 
-/** What {@link walk} found: the schema could tell the two apart, they are the same values, or of one shape only. */
+/** What a match found: the schema could tell the two apart, they are the same values, or of one shape only. */
 const OTHER = 0;
 const SAME = 1;
 const SHAPE = 2;
 
-/**
- * Compares per-call options with a copy of earlier ones (see {@link copyPlain}) as
- * {@link sameShape} does, and says more: `-1` when the schema could tell them apart, else a mask
- * of the top-level keys whose values are of the same shape but not the same (a new arrow
- * function, another signal): bit `i` for `keys[i]`, bit 30 for any other key. `0` means the
- * options hold the very same values, so whatever was built from the earlier ones fits these.
- */
-export function compareShape(copy: object, options: object, keys: readonly string[]): number {
-  if (plainProto(copy) === undefined || plainProto(options) !== plainProto(copy)) return -1;
-  const names = Object.keys(copy);
-  const others = Object.keys(options);
-  if (names.length !== others.length) return -1;
-  let differ = 0;
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    if (others[i] !== name) return -1; // another key order: rare, and the schema's to judge
-    const found = walk((copy as Record<string, unknown>)[name], (options as Record<string, unknown>)[name], 1);
-    if (found === OTHER) return -1;
-    if (found === SHAPE) {
-      const bit = keys.indexOf(name);
-      differ |= bit === -1 ? 1 << 30 : 1 << bit;
-    }
-  }
-  return differ;
-}
-
-/**
- * Walks two values side by side, allocating nothing but the key lists V8 keeps cached per object
- * shape. Plain objects are compared key by key in their order (a literal written in one place
- * always has one order), before any `instanceof`, which is slow on plain objects.
- */
-function walk(a: unknown, b: unknown, depth: number): number {
-  if (Object.is(a, b)) return SAME; // not ===: 0 and -0 may get different verdicts
-  const type = typeof a;
-  if (type !== typeof b) return OTHER;
-  if (type === 'function') return SHAPE;
-  if (type !== 'object' || a === null || b === null) return OTHER;
-  if (depth >= MAX_DEPTH) return OTHER;
-  const proto = plainProto(a as object);
-  if (proto !== undefined) {
-    if (plainProto(b as object) !== proto) return OTHER;
-    const names = Object.keys(a as object);
-    const others = Object.keys(b as object);
-    if (names.length !== others.length) return OTHER;
-    let found = SAME;
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i]!;
-      if (others[i] !== name) return OTHER;
-      const inner = walk((a as Record<string, unknown>)[name], (b as Record<string, unknown>)[name], depth + 1);
-      if (inner === OTHER) return OTHER;
-      if (inner === SHAPE) found = SHAPE;
-    }
-    return found;
-  }
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length || a.length > MAX_ITEMS) return OTHER;
-    let found = SAME;
-    for (let i = 0; i < a.length; i++) {
-      const inner = walk(a[i], b[i], depth + 1);
-      if (inner === OTHER) return OTHER;
-      if (inner === SHAPE) found = SHAPE;
-    }
-    return found;
-  }
-  if (a instanceof AbortSignal) return b instanceof AbortSignal ? SHAPE : OTHER;
-  if (a instanceof RegExp) return b instanceof RegExp ? SHAPE : OTHER;
-  return OTHER; // any other object must be the very same one (the `===` above)
-}
-
-/** `Object.prototype` or `null` for a plain object (its prototype), `undefined` for anything else. */
-function plainProto(value: object): object | null | undefined {
-  if (Array.isArray(value)) return undefined;
-  const proto = Object.getPrototypeOf(value) as object | null;
-  return proto === Object.prototype || proto === null ? proto : undefined;
-}
+/** What a template node holds. */
+const VALUE = 0; //    a primitive, or an object that must be the very same
+const FUNCTION = 1; // any function matches (the same one is SAME)
+const SIGNAL = 2; //   any AbortSignal
+const REGEXP = 3; //   any RegExp
+const PLAIN = 4; //    a plain object: keys in order, each a node
+const ARRAY = 5; //    an array: items in order, each a node
+const NEVER = 6; //    longer than we compare: the schema judges
 
 /** Deeper options are not ours (a fallback `value` holding a document): let the schema judge. */
 const MAX_DEPTH = 6;
 const MAX_ITEMS = 64;
 
-/** A copy of the plain objects and arrays in `value`; everything else by reference. */
-export function copyPlain(value: unknown, depth = 0): unknown {
-  if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return value;
-  if (Array.isArray(value)) return value.map((item) => copyPlain(item, depth + 1));
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  const copy: Record<string, unknown> = proto === null ? Object.create(null) : {};
-  for (const name in value) {
-    if (!Object.hasOwn(value, name)) continue;
-    const field = copyPlain((value as Record<string, unknown>)[name], depth + 1);
-    // An own `__proto__` key (from JSON.parse) must stay a key, never become a prototype; any other
-    // key is assigned plainly, which keeps the copy a fast object to walk.
-    if (name === '__proto__') Object.defineProperty(copy, name, { value: field, enumerable: true, writable: true, configurable: true });
-    else copy[name] = field;
+/** One value of the snapshot. One class for every kind, so the matcher's loads stay monomorphic. */
+class ShapeNode {
+  constructor(
+    readonly kind: number,
+    /** VALUE, FUNCTION, SIGNAL, REGEXP: the value accepted. PLAIN: its prototype (`Object.prototype` or `null`). */
+    readonly value: unknown,
+    /** PLAIN: the key names in order. */
+    readonly keys: readonly string[] | undefined,
+    /** PLAIN and ARRAY: one node per key or item. */
+    readonly children: readonly ShapeNode[] | undefined,
+  ) {}
+}
+
+/**
+ * A snapshot of options the schema accepted, to tell later options of the same shape in one walk.
+ *
+ * @example
+ * ```ts
+ * const template = OptionsTemplate.of({ retry: { maxAttempts: 3 }, fallback: () => 0 }, ['fallback']);
+ * template.match({ retry: { maxAttempts: 3 }, fallback: () => 1 }); // 1: bit 0, a new `fallback` function
+ * template.match({ retry: { maxAttempts: 4 }, fallback: () => 1 }); // -1: the schema must judge
+ * ```
+ */
+export class OptionsTemplate {
+  private constructor(
+    private readonly root: ShapeNode,
+    /** Per top-level key: the bit {@link match} sets when its value is of the same shape but not the same. */
+    private readonly bits: readonly number[],
+  ) {}
+
+  /**
+   * The template of `options` (a plain object), with bit `i` for `rebindable[i]` and bit 30 for
+   * any other top-level key. `undefined` when `options` is not a plain object.
+   * @throws whatever a getter of `options` throws.
+   */
+  static of(options: object, rebindable: readonly string[]): OptionsTemplate | undefined {
+    const root = snapshot(options, 0);
+    if (root.kind !== PLAIN) return undefined;
+    const bits = root.keys!.map((name) => {
+      const index = rebindable.indexOf(name);
+      return index === -1 ? 1 << 30 : 1 << index;
+    });
+    return new OptionsTemplate(root, bits);
   }
-  return copy;
+
+  /**
+   * `-1` when the schema could tell `options` apart from the snapshot; else a mask of the
+   * top-level keys whose values are of the same shape but not the same (a new arrow function,
+   * another signal). `0` means the very same values, so whatever was built from the snapshot
+   * fits `options`.
+   * @throws whatever a getter (or a Proxy trap) of `options` throws.
+   */
+  match(options: object): number {
+    const { root, bits } = this;
+    if (plainProto(options) !== root.value) return -1;
+    const keys = root.keys!;
+    const children = root.children!;
+    let differ = 0;
+    let index = 0;
+    for (const name in options) {
+      if (name !== keys[index]) return -1; // another key, or another key order: the schema's to judge
+      const found = matchNode(children[index]!, (options as Record<string, unknown>)[name]);
+      if (found === OTHER) return -1;
+      if (found === SHAPE) differ |= bits[index]!;
+      index++;
+    }
+    return index === keys.length ? differ : -1;
+  }
+}
+
+/**
+ * Whether the schema could not tell `a` from `b` (see the module's comment).
+ * @example
+ * ```ts
+ * sameShape({ fallback: () => 0 }, { fallback: () => 1 }); // true
+ * ```
+ */
+export function sameShape(a: unknown, b: unknown): boolean {
+  return matchNode(snapshot(a, 0), b) !== OTHER;
+}
+
+function snapshot(value: unknown, depth: number): ShapeNode {
+  if (typeof value === 'function') return new ShapeNode(FUNCTION, value, undefined, undefined);
+  // Deeper than we compare, an object is kept by reference: only the very same one matches.
+  if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return new ShapeNode(VALUE, value, undefined, undefined);
+  if (Array.isArray(value)) {
+    if (value.length > MAX_ITEMS) return new ShapeNode(NEVER, undefined, undefined, undefined);
+    return new ShapeNode(ARRAY, undefined, undefined, value.map((item) => snapshot(item, depth + 1)));
+  }
+  const proto = plainProto(value);
+  if (proto !== undefined) {
+    const keys = Object.keys(value);
+    return new ShapeNode(PLAIN, proto, keys, keys.map((name) => snapshot((value as Record<string, unknown>)[name], depth + 1)));
+  }
+  if (value instanceof AbortSignal) return new ShapeNode(SIGNAL, value, undefined, undefined);
+  if (value instanceof RegExp) return new ShapeNode(REGEXP, value, undefined, undefined);
+  return new ShapeNode(VALUE, value, undefined, undefined); // any other object must be the very same one
+}
+
+function matchNode(node: ShapeNode, value: unknown): number {
+  switch (node.kind) {
+    case VALUE:
+      return Object.is(node.value, value) ? SAME : OTHER; // not ===: 0 and -0 may get different verdicts
+    case FUNCTION:
+      return node.value === value ? SAME : typeof value === 'function' ? SHAPE : OTHER;
+    case SIGNAL:
+      return node.value === value ? SAME : value instanceof AbortSignal ? SHAPE : OTHER;
+    case REGEXP:
+      return node.value === value ? SAME : value instanceof RegExp ? SHAPE : OTHER;
+    case PLAIN: {
+      if (value === null || typeof value !== 'object' || plainProto(value) !== node.value) return OTHER;
+      const keys = node.keys!;
+      const children = node.children!;
+      let found = SAME;
+      let index = 0;
+      for (const name in value) {
+        if (name !== keys[index]) return OTHER;
+        const inner = matchNode(children[index]!, (value as Record<string, unknown>)[name]);
+        if (inner === OTHER) return OTHER;
+        if (inner === SHAPE) found = SHAPE;
+        index++;
+      }
+      return index === keys.length ? found : OTHER;
+    }
+    case ARRAY: {
+      const children = node.children!;
+      if (!Array.isArray(value) || value.length !== children.length) return OTHER;
+      let found = SAME;
+      for (let index = 0; index < children.length; index++) {
+        const inner = matchNode(children[index]!, value[index]);
+        if (inner === OTHER) return OTHER;
+        if (inner === SHAPE) found = SHAPE;
+      }
+      return found;
+    }
+    default:
+      return OTHER;
+  }
+}
+
+/** `Object.prototype` or `null` for a plain object (its prototype), `undefined` for anything else. */
+function plainProto(value: object): object | null | undefined {
+  // `__proto__` is Object.prototype's accessor, which V8 compiles to a load of the object's
+  // prototype: about 10 times cheaper than Object.getPrototypeOf, a call into the runtime. Where
+  // the accessor is not in the chain (a null prototype, `node --disable-proto=delete`), it is
+  // undefined and Object.getPrototypeOf answers.
+  const fast = (value as { __proto__?: unknown }).__proto__;
+  const proto = fast === Object.prototype ? fast : (Object.getPrototypeOf(value) as object | null);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  return Array.isArray(value) ? undefined : proto;
 }

@@ -28,7 +28,7 @@ export const degradeStrategy: AroundStrategy = {
     // one. The caller's abort says nothing either.
     if (run.attempts === 0 && (!run.circuitTriggered || run.rampRefused === true)) return ok;
     if (ok && run.servedBy === undefined) feature.recordSuccess();
-    else if (run.plan.signal?.aborted !== true) feature.recordFailure();
+    else if (run.signal?.aborted !== true) feature.recordFailure();
     return ok;
   },
 };

@@ -19,7 +19,8 @@ const NEVER_ABORTED = new AbortController().signal;
  */
 export async function runFallbacks(run: Execution): Promise<boolean> {
   const { plan } = run;
-  if (plan.fallbacks.length === 0 || run.stopReason === 'aborted') return false;
+  const fallbacks = run.fallbacks();
+  if (fallbacks.length === 0 || run.stopReason === 'aborted') return false;
   const primary = run.error!;
   const { category, severity } = run.classify();
   if (plan.adaptive?.shouldSkip(category, 'fallback') === true) {
@@ -28,11 +29,11 @@ export async function runFallbacks(run: Execution): Promise<boolean> {
     return false;
   }
   const failures: Error[] = [primary];
-  for (let index = 0; index < plan.fallbacks.length; index++) {
+  for (let index = 0; index < fallbacks.length; index++) {
     // After an abort nothing new starts (one can land while an undo step runs: they are never cut short).
-    if (plan.signal?.aborted === true) return run.stop('aborted', `the caller aborted before fallback #${index + 1} ran`);
-    const ctx: FallbackContext = { attempt: run.attempts, signal: plan.signal ?? NEVER_ABORTED, error: failures[failures.length - 1]! };
-    const fallback = plan.fallbacks[index]!;
+    if (run.signal?.aborted === true) return run.stop('aborted', `the caller aborted before fallback #${index + 1} ran`);
+    const ctx: FallbackContext = { attempt: run.attempts, signal: run.signal ?? NEVER_ABORTED, error: failures[failures.length - 1]! };
+    const fallback = fallbacks[index]!;
     const label = fallback.name === undefined ? `fallback #${index + 1}` : `fallback #${index + 1} "${fallback.name}"`;
     try {
       // A fallback that ignores the caller's signal must not hold the caller after an abort or the deadline.

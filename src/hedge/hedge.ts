@@ -41,7 +41,7 @@ export function hedge(run: Execution, first: PromiseLike<unknown>): Promise<unkn
         // The fallback served: the result says so, and the breaker and lastGood cache ignore it.
         run.hedgeServedByFallback = true;
         run.fallbackServed = true;
-        run.servedBy = plan.fallbacks[0]!.name ?? 'fallback #1';
+        run.servedBy = run.fallbacks()[0]!.name ?? 'fallback #1';
       }
       resolve(value);
     };
@@ -65,12 +65,12 @@ export function hedge(run: Execution, first: PromiseLike<unknown>): Promise<unkn
       let second: unknown;
       try {
         if (options.with === 'fallback') {
-          const fallback = plan.fallbacks[0]!;
-          hedgeContext = new AttemptContextImpl(attempt, plan.signal);
+          const fallback = run.fallbacks()[0]!;
+          hedgeContext = new AttemptContextImpl(attempt, run.signal);
           const ctx: FallbackContext = { attempt, signal: hedgeContext.signal, error: new Error(`attempt ${attempt} was slower than ${options.delayMs} ms`) };
           second = fallback.call(run.args, ctx);
         } else {
-          hedgeContext = new AttemptContextImpl(attempt, plan.signal);
+          hedgeContext = new AttemptContextImpl(attempt, run.signal);
           if (plan.limitsAttempts) hedgeContext.startTimeout(plan.clock, attemptLimitMs(run));
           second = run.fn(run.args, hedgeContext);
         }

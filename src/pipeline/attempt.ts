@@ -39,7 +39,7 @@ export function startAttempt(run: Execution): unknown {
   run.refused = false;
   const { plan } = run;
   if (breaker?.needsDuration === true || run.hub?.wantsAttempts() === true) run.attemptStartedAt = plan.clock.now();
-  const ctx = new AttemptContextImpl(++run.attempts, plan.signal);
+  const ctx = new AttemptContextImpl(++run.attempts, run.signal);
   run.attemptContext = ctx;
   if (plan.limitsAttempts) ctx.startTimeout(plan.clock, attemptLimitMs(run));
   try {
@@ -99,7 +99,7 @@ export function endAttempt(run: Execution, ok: boolean): boolean {
   if (breaker !== undefined) {
     const durationMs = breaker.needsDuration === true ? run.plan.clock.now() - run.attemptStartedAt : undefined;
     if (ok) breaker.recordSuccess(durationMs);
-    else if (run.plan.signal?.aborted !== true && countsAgainst(breaker, run)) breaker.recordFailure(run.error, durationMs);
+    else if (run.signal?.aborted !== true && countsAgainst(breaker, run)) breaker.recordFailure(run.error, durationMs);
     else breaker.releasePermission();
   }
   return ok;
@@ -113,7 +113,8 @@ function countsAgainst(breaker: CircuitBreakerLike, run: Execution): boolean {
   return breaker.shouldTrip !== undefined ? breaker.shouldTrip(run.error, classification) : classification.disposition === 'transient';
 }
 
-function refuse(run: Execution, breaker: CircuitBreakerLike): typeof REFUSED {
+/** Records the open circuit's refusal of the next attempt on `run` (fn not called). */
+export function refuse(run: Execution, breaker: CircuitBreakerLike): typeof REFUSED {
   run.refused = true;
   run.circuitTriggered = true;
   const remainingOpenMs = breaker.remainingOpenMs();

@@ -24,6 +24,23 @@ export type PipelineShape = Pick<ExecutionPlan, 'feature' | 'fallbacks' | 'bulkh
  * explains each.
  */
 export function compilePipeline(plan: PipelineShape): CompiledPipeline {
+  return chain(strategiesOf(plan), runAttempt);
+}
+
+/**
+ * For a plan whose strategies all act only after a failure, around the attempt itself (retry and
+ * fallbacks, the most common plan): the pipeline from a failed or refused first attempt on. The
+ * first-attempt lane (first-attempt.ts) runs that attempt without an {@link Execution} and hands
+ * one over to this only when the attempt did not succeed. `undefined` for any other plan.
+ */
+export function compileAfterFirstAttempt(plan: PipelineShape): CompiledPipeline | undefined {
+  const strategies = strategiesOf(plan);
+  const afterFailure = strategies.every((strategy) => !('run' in strategy) && strategy.before === undefined);
+  return afterFailure ? (fuse(strategies as FailureStrategy[], runAttempt, true, true) as CompiledPipeline) : undefined;
+}
+
+/** The configured strategies, outermost first. */
+function strategiesOf(plan: PipelineShape): BuiltInStrategy[] {
   const order: Array<BuiltInStrategy | false> = [
     plan.feature !== undefined && degradeStrategy, //         1. degrade: while the feature is off, its fallback serves
     plan.fallbacks.length > 0 && fallbackStrategy, //         2. fallback: when the rest cannot succeed
@@ -35,7 +52,7 @@ export function compilePipeline(plan: PipelineShape): CompiledPipeline {
     ...(plan.attemptStrategies ?? []).map(asPipelineStrategy), //            8. your 'attempt' strategies
   ];
   //                                                          9. the attempt: circuit -> timeout -> hedge -> fn (attempt.ts)
-  return chain(order.filter((strategy): strategy is BuiltInStrategy => strategy !== false), runAttempt);
+  return order.filter((strategy): strategy is BuiltInStrategy => strategy !== false);
 }
 
 /** Chains `strategies` (outermost first) around `inner`, from the inside out; the outermost finishes the execution. */
@@ -65,35 +82,39 @@ function chain(strategies: readonly BuiltInStrategy[], inner: Step): CompiledPip
  * execution has not healed. When the rest is the attempt itself, it is awaited inline, so a call
  * that succeeds at once costs one async frame in all and builds no error.
  */
-function fuse(strategies: readonly FailureStrategy[], inner: Step, finishes: boolean) {
+function fuse(strategies: readonly FailureStrategy[], inner: Step, finishes: boolean, afterFirstAttempt = false) {
   const inlineAttempt = inner === runAttempt;
   return async (run: Execution): Promise<boolean | HealingResult<unknown>> => {
     let entered = strategies.length;
-    for (let index = 0; index < strategies.length; index++) {
-      const before = strategies[index]!.before;
-      if (before === undefined) continue;
-      const ready = before(run);
-      if (ready === false || (ready !== true && !(await ready))) {
-        entered = index; // this one failed the execution: only the strategies outside it handle that
-        break;
-      }
-    }
     let ok = false;
-    if (entered === strategies.length) {
-      if (inlineAttempt) {
-        const pending = startAttempt(run);
-        if (pending !== REFUSED) {
-          try {
-            run.value = isThenable(pending) ? await pending : pending;
-            ok = true;
-          } catch (thrown) {
-            run.fail(thrown);
-          }
-          endAttempt(run, ok);
+    // After a first attempt that failed (or was refused) outside (`compileAfterFirstAttempt`),
+    // every strategy has been entered and none has a `before`: straight to the healing.
+    if (!afterFirstAttempt) {
+      for (let index = 0; index < strategies.length; index++) {
+        const before = strategies[index]!.before;
+        if (before === undefined) continue;
+        const ready = before(run);
+        if (ready === false || (ready !== true && !(await ready))) {
+          entered = index; // this one failed the execution: only the strategies outside it handle that
+          break;
         }
-      } else {
-        const done = inner(run);
-        ok = done === true || (done !== false && await done);
+      }
+      if (entered === strategies.length) {
+        if (inlineAttempt) {
+          const pending = startAttempt(run);
+          if (pending !== REFUSED) {
+            try {
+              run.value = isThenable(pending) ? await pending : pending;
+              ok = true;
+            } catch (thrown) {
+              run.fail(thrown);
+            }
+            endAttempt(run, ok);
+          }
+        } else {
+          const done = inner(run);
+          ok = done === true || (done !== false && await done);
+        }
       }
     }
     // Awaited only when a strategy has something to do: a refusal or a permanent failure with no
@@ -105,4 +126,3 @@ function fuse(strategies: readonly FailureStrategy[], inner: Step, finishes: boo
     return finishes ? run.finish(ok) : ok;
   };
 }
-

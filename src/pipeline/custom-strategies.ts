@@ -20,7 +20,7 @@ export function asPipelineStrategy(strategy: HealingStrategy): AroundStrategy {
 
 async function runStrategy(run: Execution, strategy: HealingStrategy, inner: Step): Promise<boolean> {
   const next: NextStrategy = async (args) => {
-    const signal = run.plan.signal;
+    const signal = run.signal;
     // After an abort nothing new starts: fn is not called again, whatever the strategy asks.
     if (signal?.aborted === true) {
       run.fail(signal.reason);
@@ -36,10 +36,10 @@ async function runStrategy(run: Execution, strategy: HealingStrategy, inner: Ste
   try {
     const returned = strategy.execute(new Context(run, strategy), next);
     // A strategy is user code: the caller's abort ends the wait for it, as for fn.
-    outcome = isThenable(returned) ? await (run.plan.signal === undefined ? returned : raceWithSignal(returned, run.plan.signal)) : returned;
+    outcome = isThenable(returned) ? await (run.signal === undefined ? returned : raceWithSignal(returned, run.signal)) : returned;
   } catch (thrown) {
     run.fail(thrown);
-    if (run.plan.signal?.aborted === true) run.stop('aborted', 'the caller aborted');
+    if (run.signal?.aborted === true) run.stop('aborted', 'the caller aborted');
     return false;
   }
   return adopt(run, strategy, outcome);
@@ -90,7 +90,7 @@ class Context implements StrategyContext {
 
   get args(): unknown { return this.#run.args; }
   get attempts(): number { return this.#run.attempts; }
-  get signal(): AbortSignal { return this.#run.plan.signal ?? NEVER_ABORTED; }
+  get signal(): AbortSignal { return this.#run.signal ?? NEVER_ABORTED; }
   get clock() { return this.#run.plan.clock; }
   get deadline(): number | undefined {
     const { deadlineMs } = this.#run.plan;

@@ -11,7 +11,9 @@ import type { RecoveryState } from '../recover/rollback-step.js';
 import { learnFrom } from '../adaptive/learn.js';
 import { systemClock } from '../clock.js';
 import type { GiveUpReason, HealingAction, HealingResult } from './healing-result.js';
-import type { HealingFunction } from './options.js';
+import type { HealingFunction, HealingOptions } from './options.js';
+import { resolveFallbacks, type ResolvedFallback } from '../fallback/fallback-kinds.js';
+import { REBIND_FALLBACK, REBIND_SIGNAL } from './recent-plans.js';
 import type { ExecutionPlan } from './plan.js';
 
 /**
@@ -31,6 +33,10 @@ export class Execution {
   static readonly idle = new Execution({ clock: systemClock, circuitName: undefined, hub: undefined } as unknown as ExecutionPlan, () => undefined, undefined);
   readonly plan: ExecutionPlan;
   readonly fn: HealingFunction<unknown, unknown>;
+  /** The caller's signal: the plan's, or the one given with this call's options. */
+  readonly signal: AbortSignal | undefined;
+  /** A `fallback` given with this call's options in place of the plan's (its shape, a new function); usually none. */
+  private readonly callFallback: HealingOptions['fallback'];
   readonly startedAt: number;
   readonly breaker: CircuitBreakerLike | undefined;
   /** The pipeline's listeners, only when someone listened as the execution started. */
@@ -73,13 +79,37 @@ export class Execution {
   /** The redacted args, for the args they were made of (reflection replaces the args). */
   private declare redacted: { of: unknown; view: RedactedValue } | undefined;
 
-  /** Made when the call comes in, so `durationMs` and `deadlineMs` count a bulkhead queue too. */
-  constructor(plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown) {
+  /** The fallbacks resolved from {@link callFallback}, on first use (only a failure needs them). */
+  private declare ownFallbacks: ReadonlyArray<ResolvedFallback> | undefined;
+
+  /**
+   * Made when the call comes in, so `durationMs` and `deadlineMs` count a bulkhead queue too.
+   * `call` and `rebind` (the `REBIND_*` bits of recent-plans.ts): options written in the call
+   * that share `plan` with earlier ones of their shape, and which of their values are the call's own.
+   */
+  constructor(
+    plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, call?: HealingOptions, rebind = 0, started?: FirstAttemptStart,
+  ) {
     this.plan = plan;
     this.fn = fn;
     this.args = args;
+    if (call === undefined) {
+      this.signal = plan.signal;
+      this.callFallback = undefined;
+    } else {
+      this.signal = (rebind & REBIND_SIGNAL) !== 0 ? call.signal : plan.signal;
+      this.callFallback = (rebind & REBIND_FALLBACK) !== 0 ? call.fallback : undefined;
+    }
+    if (started !== undefined) {
+      // Taken over from the first-attempt lane, which ran only when nobody listened.
+      this.startedAt = started.startedAt;
+      this.breaker = started.breaker;
+      this.hub = undefined;
+      this.executionId = 0;
+      return;
+    }
     this.startedAt = plan.clock.now();
-    this.breaker = plan.circuitName === undefined ? undefined : (plan.registry.find(plan.circuitName) ?? plan.registry.get(plan.circuitName));
+    this.breaker = breakerOf(plan);
     const hub = plan.hub;
     if (hub !== undefined && !hub.listeners.idle) {
       this.hub = hub;
@@ -88,6 +118,12 @@ export class Execution {
       this.hub = undefined;
       this.executionId = 0;
     }
+  }
+
+  /** The fallbacks of this call: the plan's, or those written in the call's own options. */
+  fallbacks(): ReadonlyArray<ResolvedFallback> {
+    if (this.callFallback === undefined) return this.plan.fallbacks;
+    return (this.ownFallbacks ??= resolveFallbacks(this.callFallback, this.plan.clock));
   }
 
   /** Records a failed attempt (or refusal); the error is classified lazily, once. */
@@ -174,7 +210,7 @@ export class Execution {
       return result;
     }
     // An aborted execution's error is always the abort reason, wherever the abort landed.
-    if (this.stopReason === 'aborted' && this.plan.signal?.aborted === true) this.fail(this.plan.signal.reason);
+    if (this.stopReason === 'aborted' && this.signal?.aborted === true) this.fail(this.signal.reason);
     if (this.plan.adaptive !== undefined) learnFrom(this, false);
     const reason = this.stopReason ?? 'exhausted';
     // The category of the failure it gave up on, so statistics, health and logs can count even a
@@ -207,6 +243,17 @@ export class Execution {
     if (this.hub !== undefined) this.hub.finished(this, result);
     return result;
   }
+}
+
+/** The breaker of the plan's `circuitName` (created in its registry on first use), or `undefined`. */
+export function breakerOf(plan: ExecutionPlan): CircuitBreakerLike | undefined {
+  return plan.circuitName === undefined ? undefined : (plan.registry.find(plan.circuitName) ?? plan.registry.get(plan.circuitName));
+}
+
+/** What the first-attempt lane hands over with an execution it could not finish itself. */
+export interface FirstAttemptStart {
+  readonly startedAt: number;
+  readonly breaker: CircuitBreakerLike | undefined;
 }
 
 function safeClassify(plan: ExecutionPlan, error: Error): Classification {

@@ -44,6 +44,8 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
   /** The options of the last call with overrides, and their plan: a loop reusing one object hits here. */
   private lastOverrides: HealingOptions | undefined;
   private lastPlan: ExecutionPlan | undefined;
+  /** What `lastOverrides` bring their own of, over `lastPlan` (the `REBIND_*` bits of recent-plans.ts). */
+  private lastRebind = 0;
 
   /** @throws {HealingConfigError} naming the invalid option or environment variable. */
   // NoInfer: the types come from the type arguments only, never from the options' callbacks, so
@@ -101,15 +103,16 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
     if (typeof fn !== 'function') {
       return Promise.reject(new HealingConfigError('fn', `expected the function to heal, got ${fn === null ? 'null' : typeof fn}`));
     }
-    let plan = this.plan;
-    if (overrides !== undefined) {
-      try {
-        plan = this.planFor(overrides);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    if (overrides === undefined) return runExecution(this.plan, fn as HealingFunction<unknown, unknown>, args) as Promise<HealingResult<Awaited<R>>>;
+    let plan: ExecutionPlan;
+    try {
+      plan = this.planFor(overrides);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return runExecution(plan, fn as HealingFunction<unknown, unknown>, args) as Promise<HealingResult<Awaited<R>>>;
+    // Options written in the call share the plan of their shape; a new fallback or signal is the call's own.
+    const rebind = this.lastRebind;
+    return runExecution(plan, fn as HealingFunction<unknown, unknown>, args, rebind === 0 ? undefined : overrides, rebind) as Promise<HealingResult<Awaited<R>>>;
   }
 
   /**
@@ -178,15 +181,20 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
 
   private planFor(overrides: HealingOptions): ExecutionPlan {
     if (overrides === null || typeof overrides !== 'object') return this.planFor(validateOptions(overrides));
+    // The same object again: its plan, and what it brings its own of (lastRebind), as last time.
     if (overrides === this.lastOverrides) return this.lastPlan!;
     let plan = this.recentPlans.find(overrides);
+    let rebind = 0;
     if (plan === undefined || plan === 'accepted') {
       if (plan === undefined) validateOptions(overrides);
       plan = this.buildPlan(overrides);
       this.recentPlans.remember(overrides, plan);
+    } else {
+      rebind = this.recentPlans.rebind;
     }
     this.lastOverrides = overrides;
     this.lastPlan = plan;
+    this.lastRebind = rebind;
     return plan;
   }
 

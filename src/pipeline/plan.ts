@@ -15,7 +15,7 @@ import type { Reflector, ReflectionSpend } from '../reflect/reflector.js';
 import type { ProposalGuard } from '../reflect/reflect-options.js';
 import type { HealingOptions } from './options.js';
 import { checkPlanOptions, type CheckedStrategy, type HealingStrategy } from './strategy.js';
-import { compilePipeline, type CompiledPipeline } from './compile.js';
+import { compileAfterFirstAttempt, compilePipeline, type CompiledPipeline } from './compile.js';
 import { resolveRetryBudget } from '../budget/resolve-budget.js';
 import type { RetryBudget } from '../budget/retry-budget.js';
 import { resolveTimeouts } from '../timeout/attempt-limit.js';
@@ -86,6 +86,11 @@ export interface ExecutionPlan {
   readonly attemptStrategies: ReadonlyArray<HealingStrategy> | undefined;
   /** The configured strategies in their order, compiled once (compile.ts). */
   readonly pipeline: CompiledPipeline;
+  /**
+   * The pipeline from a failed first attempt on, for plans whose first attempt may run in the
+   * lane of first-attempt.ts (only retry and fallbacks around a plain attempt); else `undefined`.
+   */
+  readonly afterFirstAttempt: CompiledPipeline | undefined;
   /** The pipeline's listeners (set by `HealingPipeline`; `executeWithHealing` has none). */
   readonly hub?: PipelineHub;
 }
@@ -111,10 +116,12 @@ export function mergeOptions(base: HealingOptions, overrides: HealingOptions): H
 /** Builds the plan for already-validated options under the given environment. */
 export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): ExecutionPlan {
   const plan = resolveSettings(options, env);
-  return Object.assign(plan, { pipeline: compilePipeline(plan) });
+  // An attempt with a time limit, a hedge, or more to do on success than the breaker runs on the full path only.
+  const plainAttempt = plan.enabled && !plan.limitsAttempts && plan.hedge === undefined && !plan.extendsAttemptEnd;
+  return Object.assign(plan, { pipeline: compilePipeline(plan), afterFirstAttempt: plainAttempt ? compileAfterFirstAttempt(plan) : undefined });
 }
 
-function resolveSettings(options: HealingOptions, env: EnvironmentSettings): Omit<ExecutionPlan, 'pipeline'> {
+function resolveSettings(options: HealingOptions, env: EnvironmentSettings): Omit<ExecutionPlan, 'pipeline' | 'afterFirstAttempt'> {
   const retry = options.retry ?? {};
   const jitter = retry.jitter === undefined || retry.jitter === true ? 'full' : retry.jitter === false ? 'none' : retry.jitter;
   const registry = options.registry ?? getDefaultRegistry();

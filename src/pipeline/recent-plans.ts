@@ -1,29 +1,32 @@
-import { compareShape, copyPlain } from '../config/shape-key.js';
-import { resolveFallbacks } from '../fallback/fallback-kinds.js';
+import { OptionsTemplate } from '../config/shape-key.js';
 import type { HealingOptions } from './options.js';
 import type { ExecutionPlan } from './plan.js';
 
-/** The keys whose new values a plan can take without being built again: bits 0 and 1 of `compareShape`. */
+/** The keys whose new values a plan can take without being built again: bits 0 and 1 of `OptionsTemplate.match`. */
 const REBINDABLE = ['fallback', 'signal'] as const;
-const FALLBACK = 1 << 0;
-const SIGNAL = 1 << 1;
+/** This call's own `fallback` (a new arrow function written in the call) replaces the plan's. */
+export const REBIND_FALLBACK = 1 << 0;
+/** This call's own `signal` replaces the plan's. */
+export const REBIND_SIGNAL = 1 << 1;
 const ANY_OTHER = 1 << 30;
 
 /**
  * The plans of a pipeline's last few per-call options, found again for options written inline
- * in every call (a new object each time, of one shape). Each is kept with a copy of the options'
- * plain parts, so a later change to the caller's object cannot pass for what was accepted. A
- * match means the schema would accept them too (see `sameShape`), so zod is not run again:
- * - the very same values: the plan itself;
- * - only new functions in `fallback` (an arrow function written in the call) or a new `signal`:
- *   a copy of the plan with those two taken from the call;
+ * in every call (a new object each time, of one shape). Each is kept with a template of the
+ * options (a snapshot: a later change to the caller's object cannot pass for what was accepted).
+ * A match means the schema would accept them too, so zod is not run again:
+ * - the very same values: the plan itself, and {@link rebind} is 0;
+ * - only a new function in `fallback` or a new `signal`: the plan itself, with {@link rebind}
+ *   saying which of the two the execution takes from the call (the plan is shared, never copied);
  * - other new functions (a reflector, an `accept` guard written inline): `'accepted'`, so the
  *   plan is built again, without zod.
  */
 export class RecentPlans {
-  private readonly copies: unknown[] = [];
+  private readonly templates: OptionsTemplate[] = [];
   private readonly plans: ExecutionPlan[] = [];
   private next = 0;
+  /** After a `find` that returned a plan: the `REBIND_*` bits of what the call brings its own of. */
+  rebind = 0;
 
   constructor(private readonly size = 4) {}
 
@@ -31,28 +34,25 @@ export class RecentPlans {
     let differ = -1;
     let index = 0;
     try {
-      for (; index < this.copies.length; index++) {
-        differ = compareShape(this.copies[index] as object, options, REBINDABLE);
+      for (; index < this.templates.length; index++) {
+        differ = this.templates[index]!.match(options);
         if (differ !== -1) break;
       }
     } catch {
       return undefined; // a getter threw or a Proxy refused: the schema reports it
     }
     if (differ === -1) return undefined;
-    const plan = this.plans[index]!;
-    if (differ === 0) return plan;
     if ((differ & ANY_OTHER) !== 0) return 'accepted';
-    if ((differ & FALLBACK) !== 0 && holdsLastGood(options.fallback)) return 'accepted';
-    return {
-      ...plan,
-      fallbacks: (differ & FALLBACK) !== 0 ? resolveFallbacks(options.fallback, plan.clock) : plan.fallbacks,
-      signal: (differ & SIGNAL) !== 0 ? options.signal : plan.signal,
-    };
+    if ((differ & REBIND_FALLBACK) !== 0 && holdsLastGood(options.fallback)) return 'accepted';
+    this.rebind = differ;
+    return this.plans[index]!;
   }
 
   remember(options: HealingOptions, plan: ExecutionPlan): void {
     try {
-      this.copies[this.next] = copyPlain(options);
+      const template = OptionsTemplate.of(options, REBINDABLE);
+      if (template === undefined) return;
+      this.templates[this.next] = template;
       this.plans[this.next] = plan;
       this.next = (this.next + 1) % this.size;
     } catch {

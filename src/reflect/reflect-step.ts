@@ -44,7 +44,7 @@ export async function reflectOnFailure(run: Execution): Promise<boolean> {
     run.reflections++;
     const mutablePaths = plan.mutablePaths ?? pathsFromIssues(run.error);
     const outcome = await callReflector(run, buildRequest(run, classification, history, mutablePaths));
-    if (outcome.kind === 'aborted' || plan.signal?.aborted) return run.stop('aborted', 'the caller aborted during reflection');
+    if (outcome.kind === 'aborted' || run.signal?.aborted) return run.stop('aborted', 'the caller aborted during reflection');
     if (outcome.kind === 'deadline') return run.stop('deadline', `deadlineMs (${plan.deadlineMs} ms) passed while waiting for the reflector`);
     if (outcome.kind === 'timeout') {
       note('timeout', `the reflector did not answer within reflectionTimeoutMs (${plan.reflectionTimeoutMs} ms); reflection ends`);
@@ -108,8 +108,8 @@ function buildRequest(
  */
 async function callReflector(run: Execution, request: Omit<ReflectionRequest, 'signal'>): Promise<ReflectorOutcome> {
   const { plan } = run;
-  if (plan.signal?.aborted) return { kind: 'aborted' };
-  const ctx = new AttemptContextImpl(run.attempts, plan.signal);
+  if (run.signal?.aborted) return { kind: 'aborted' };
+  const ctx = new AttemptContextImpl(run.attempts, run.signal);
   // The deadline bounds reflection too: a hung model must not hold a 500 ms deadline for 30 s.
   const remainingMs = plan.deadlineMs === undefined ? Infinity : plan.deadlineMs - run.elapsedMs();
   const byDeadline = remainingMs < plan.reflectionTimeoutMs;
@@ -120,7 +120,7 @@ async function callReflector(run: Execution, request: Omit<ReflectionRequest, 's
     const called = Promise.resolve().then(() => plan.reflector!({ ...request, signal } as ReflectionRequest));
     return { kind: 'proposal', proposal: await raceWithSignal(called, signal) };
   } catch (thrown) {
-    if (signal.aborted && thrown === signal.reason) return { kind: plan.signal?.aborted ? 'aborted' : byDeadline ? 'deadline' : 'timeout' };
+    if (signal.aborted && thrown === signal.reason) return { kind: run.signal?.aborted ? 'aborted' : byDeadline ? 'deadline' : 'timeout' };
     return { kind: 'threw', error: toError(thrown) };
   } finally {
     ctx.dispose();

@@ -15,7 +15,7 @@ import { backoffDelay } from './backoff.js';
  */
 export function reasonNotToRetry(run: Execution): GiveUpReason | undefined {
   const { plan } = run;
-  if (plan.signal?.aborted) return 'aborted';
+  if (run.signal?.aborted) return 'aborted';
   // An attempt cut at the deadline ends healing for that reason, not for the attempts left.
   if (plan.deadlineMs !== undefined && run.elapsedMs() >= plan.deadlineMs) return 'deadline';
   if (run.refused) return 'circuit_open';
@@ -131,8 +131,8 @@ function waitBeforeRetry(run: Execution): boolean | Promise<boolean> {
       (retryAfterMs !== undefined ? ' as Retry-After asked' : ''),
   });
   // No wait to make (what `sleep` does for 0 ms, without its promise): only an abort stops here.
-  if (delayMs <= 0) return plan.signal?.aborted === true ? abortedInWait(run) : afterSleep(run);
-  return sleep(plan.clock, delayMs, plan.signal).then((slept) => (slept ? afterSleep(run) : abortedInWait(run)));
+  if (delayMs <= 0) return run.signal?.aborted === true ? abortedInWait(run) : afterSleep(run);
+  return sleep(plan.clock, delayMs, run.signal).then((slept) => (slept ? afterSleep(run) : abortedInWait(run)));
 }
 
 function afterSleep(run: Execution): true {

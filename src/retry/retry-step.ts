@@ -35,7 +35,7 @@ export async function retryWithHealing(run: Execution, attempt: Step): Promise<b
     if (prepared === false || (prepared !== true && !(await prepared))) return stopped(run);
     // After an abort nothing new starts, whatever was awaited in between (an undo runs to its end).
     // (The result's error becomes the abort reason when the execution finishes.)
-    if (run.plan.signal?.aborted === true) return run.stop('aborted', 'the caller aborted before the next attempt');
+    if (run.signal?.aborted === true) return run.stop('aborted', 'the caller aborted before the next attempt');
     const done = attempt(run);
     if (done === true || (done !== false && await done)) return true;
   }

@@ -24,7 +24,8 @@ export const ABANDONED: unique symbol = Symbol('abandoned');
  */
 export function boundedWait<T>(run: Execution, what: string, pending: T | PromiseLike<T>): T | Promise<T | typeof ABANDONED> {
   if (!isThenable(pending)) return pending;
-  const { signal, deadlineMs, clock } = run.plan;
+  const { deadlineMs, clock } = run.plan;
+  const { signal } = run;
   if (signal === undefined && deadlineMs === undefined) return Promise.resolve(pending);
   if (signal?.aborted === true) return Promise.resolve(abandon(run, what, pending, 'aborted'));
   const remainingMs = deadlineMs === undefined ? undefined : deadlineMs - run.elapsedMs();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareShape, copyPlain, sameShape } from '../../src/config/shape-key.js';
+import { OptionsTemplate, sameShape } from '../../src/config/shape-key.js';
 import { CircuitBreakerRegistry, executeWithHealing, HealingConfigError, HealingPipeline } from '../../src/index.js';
 
 describe('sameShape', () => {
@@ -36,24 +36,55 @@ describe('sameShape', () => {
   });
 });
 
-describe('compareShape', () => {
+describe('OptionsTemplate', () => {
   const registry = new CircuitBreakerRegistry();
   const keys = ['fallback', 'signal'];
   const literal = (fallback: () => unknown, signal?: AbortSignal) => ({ circuitName: 'weather', registry, retry: { maxAttempts: 4 }, fallback, ...(signal ? { signal } : {}) });
+  const template = (options: object) => OptionsTemplate.of(options, keys)!;
 
   it('says 0 for the very same values, and which rebindable keys hold new functions or signals', () => {
     const fallback = () => 0;
     const signal = new AbortController().signal;
-    expect(compareShape(copyPlain(literal(fallback, signal)) as object, literal(fallback, signal), keys)).toBe(0);
-    expect(compareShape(copyPlain(literal(fallback, signal)) as object, literal(() => 1, signal), keys)).toBe(1);
-    expect(compareShape(copyPlain(literal(fallback, signal)) as object, literal(fallback, new AbortController().signal), keys)).toBe(2);
-    expect(compareShape({ reflector: () => undefined }, { reflector: () => undefined }, keys)).toBe(1 << 30);
+    expect(template(literal(fallback, signal)).match(literal(fallback, signal))).toBe(0);
+    expect(template(literal(fallback, signal)).match(literal(() => 1, signal))).toBe(1);
+    expect(template(literal(fallback, signal)).match(literal(fallback, new AbortController().signal))).toBe(2);
+    expect(template(literal(fallback, signal)).match(literal(() => 1, new AbortController().signal))).toBe(3);
+    expect(template({ reflector: () => undefined }).match({ reflector: () => undefined })).toBe(1 << 30);
   });
 
   it('says -1 for what the schema could tell apart, and for another key order', () => {
-    expect(compareShape({ retry: { maxAttempts: 3 } }, { retry: { maxAttempts: 4 } }, keys)).toBe(-1);
-    expect(compareShape({ a: 1, b: 2 }, { b: 2, a: 1 }, keys)).toBe(-1);
-    expect(compareShape({ registry: new CircuitBreakerRegistry() }, { registry: new CircuitBreakerRegistry() }, keys)).toBe(-1);
+    expect(template({ retry: { maxAttempts: 3 } }).match({ retry: { maxAttempts: 4 } })).toBe(-1);
+    expect(template({ a: 1, b: 2 }).match({ b: 2, a: 1 })).toBe(-1);
+    expect(template({ a: 1, b: 2 }).match({ a: 1 })).toBe(-1);
+    expect(template({ a: 1 }).match({ a: 1, b: 2 })).toBe(-1);
+    expect(template({ registry: new CircuitBreakerRegistry() }).match({ registry: new CircuitBreakerRegistry() })).toBe(-1);
+    expect(template({ retry: { maxAttempts: 3 } }).match({ retry: [3] })).toBe(-1);
+    expect(template({ retry: { maxAttempts: 3 } }).match(Object.assign(Object.create({ inherited: 1 }), { retry: { maxAttempts: 3 } }))).toBe(-1);
+  });
+
+  it('keeps a snapshot: changing the accepted object afterwards does not change what matches', () => {
+    const accepted = { retry: { maxAttempts: 3 }, mutablePaths: ['a'] };
+    const kept = template(accepted);
+    accepted.retry.maxAttempts = 0;
+    accepted.mutablePaths.push('b');
+    expect(kept.match(accepted)).toBe(-1);
+    expect(kept.match({ retry: { maxAttempts: 3 }, mutablePaths: ['a'] })).toBe(0);
+  });
+
+  it('does not match an enumerable key added to Object.prototype (the schema judges instead)', () => {
+    const kept = template({ retry: { maxAttempts: 3 } });
+    (Object.prototype as Record<string, unknown>).polluted = 1;
+    try {
+      expect(kept.match({ retry: { maxAttempts: 3 } })).toBe(-1);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+    expect(kept.match({ retry: { maxAttempts: 3 } })).toBe(0);
+  });
+
+  it('is not made of what is not a plain object', () => {
+    expect(OptionsTemplate.of([], keys)).toBeUndefined();
+    expect(OptionsTemplate.of(new CircuitBreakerRegistry(), keys)).toBeUndefined();
   });
 });
 
@@ -73,6 +104,17 @@ describe('inline options written in every call', () => {
     expect((await executeWithHealing(ok, {}, { circuitName: 'geo', registry, signal: new AbortController().signal })).status).toBe('ok');
     const aborted = await executeWithHealing(ok, {}, { circuitName: 'geo', registry, signal: controller.signal });
     expect(aborted.error).toBe(controller.signal.reason);
+  });
+
+  it('serve a reused object its own fallback after a literal of its shape (the plan is shared, the fallback is the call\'s)', async () => {
+    const pipeline = new HealingPipeline({ retry: { maxAttempts: 1 } });
+    const down = async () => { throw Object.assign(new Error('bad request'), { status: 400 }); };
+    expect((await pipeline.execute(down, {}, { name: 'geo', fallback: () => 'first' })).result).toBe('first');
+    const reused = { name: 'geo', fallback: () => 'reused' };
+    for (let i = 0; i < 3; i++) expect((await pipeline.execute(down, {}, reused)).result).toBe('reused');
+    expect((await pipeline.execute(down, {}, { name: 'geo', fallback: () => 'again' })).result).toBe('again');
+    const served = await pipeline.execute(down, {}, reused);
+    expect([served.result, served.servedBy]).toEqual(['reused', 'fallback #1']);
   });
 
   it('compare with a copy, so a later change to the caller\'s object cannot pass for accepted', async () => {
