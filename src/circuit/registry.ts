@@ -38,6 +38,8 @@ export class CircuitBreakerRegistry {
   private readonly host: { clock: Clock; events: Listeners<CircuitEvents> };
   private lookupsSinceSweep = 0;
   private lastSweepAt = 0;
+  /** What `find` returned last: each execution looks its breaker up by name, mostly the same one again. */
+  private lastFound: CircuitBreakerLike | undefined = undefined;
 
   constructor(options: CircuitBreakerRegistryOptions = {}) {
     const resolved = resolveRegistryOptions(options);
@@ -105,8 +107,15 @@ export class CircuitBreakerRegistry {
 
   /** The breaker named `name`, native or registered, or `undefined`; never creates one. */
   find(name: string): CircuitBreakerLike | undefined {
+    const last = this.lastFound;
+    if (last !== undefined && last.name === name) {
+      if (this.idleTimeoutMs !== undefined && last instanceof CircuitBreaker) this.touch(last);
+      return last;
+    }
     const breaker = this.breakers.get(name);
+    if (breaker === undefined) return undefined;
     if (breaker instanceof CircuitBreaker) this.touch(breaker);
+    this.lastFound = breaker;
     return breaker;
   }
 
@@ -256,6 +265,7 @@ export class CircuitBreakerRegistry {
 
   private remove(name: string, breaker: CircuitBreakerLike, reason: RegistryMembershipEvent['reason']): void {
     this.breakers.delete(name);
+    if (this.lastFound === breaker) this.lastFound = undefined;
     if (breaker instanceof CircuitBreaker && breaker.parent !== undefined) breaker.parent.children--;
     this.events.emit('removed', { name, reason });
   }

@@ -96,7 +96,10 @@ export class OptionsTemplate {
     let index = 0;
     for (const name in options) {
       if (name !== keys[index]) return -1; // another key, or another key order: the schema's to judge
-      const found = matchNode(children[index]!, (options as Record<string, unknown>)[name]);
+      const child = children[index]!;
+      const value = (options as Record<string, unknown>)[name];
+      // A primitive or the very same object (a registry, a classifier), inline: most keys are such.
+      const found = child.kind === VALUE && child.value === value && value !== 0 ? SAME : matchNode(child, value);
       if (found === OTHER) return -1;
       if (found === SHAPE) differ |= bits[index]!;
       index++;
@@ -135,44 +138,45 @@ function snapshot(value: unknown, depth: number): ShapeNode {
 }
 
 function matchNode(node: ShapeNode, value: unknown): number {
-  switch (node.kind) {
-    case VALUE:
-      return Object.is(node.value, value) ? SAME : OTHER; // not ===: 0 and -0 may get different verdicts
-    case FUNCTION:
-      return node.value === value ? SAME : typeof value === 'function' ? SHAPE : OTHER;
-    case SIGNAL:
-      return node.value === value ? SAME : value instanceof AbortSignal ? SHAPE : OTHER;
-    case REGEXP:
-      return node.value === value ? SAME : value instanceof RegExp ? SHAPE : OTHER;
-    case PLAIN: {
-      if (value === null || typeof value !== 'object' || plainProto(value) !== node.value) return OTHER;
-      const keys = node.keys!;
-      const children = node.children!;
-      let found = SAME;
-      let index = 0;
-      for (const name in value) {
-        if (name !== keys[index]) return OTHER;
-        const inner = matchNode(children[index]!, (value as Record<string, unknown>)[name]);
-        if (inner === OTHER) return OTHER;
-        if (inner === SHAPE) found = SHAPE;
-        index++;
-      }
-      return index === keys.length ? found : OTHER;
-    }
-    case ARRAY: {
-      const children = node.children!;
-      if (!Array.isArray(value) || value.length !== children.length) return OTHER;
-      let found = SAME;
-      for (let index = 0; index < children.length; index++) {
-        const inner = matchNode(children[index]!, value[index]);
-        if (inner === OTHER) return OTHER;
-        if (inner === SHAPE) found = SHAPE;
-      }
-      return found;
-    }
-    default:
-      return OTHER;
+  // The common kinds first, as plain comparisons: this runs for every key of every inline call.
+  const kind = node.kind;
+  if (kind === VALUE) return Object.is(node.value, value) ? SAME : OTHER; // not ===: 0 and -0 may get different verdicts
+  if (kind === FUNCTION) return node.value === value ? SAME : typeof value === 'function' ? SHAPE : OTHER;
+  if (kind === PLAIN) return matchPlain(node, value);
+  if (kind === ARRAY) return matchArray(node, value);
+  if (kind === SIGNAL) return node.value === value ? SAME : value instanceof AbortSignal ? SHAPE : OTHER;
+  if (kind === REGEXP) return node.value === value ? SAME : value instanceof RegExp ? SHAPE : OTHER;
+  return OTHER; // NEVER
+}
+
+function matchPlain(node: ShapeNode, value: unknown): number {
+  if (value === null || typeof value !== 'object' || plainProto(value) !== node.value) return OTHER;
+  const keys = node.keys!;
+  const children = node.children!;
+  let found = SAME;
+  let index = 0;
+  for (const name in value) {
+    if (name !== keys[index]) return OTHER;
+    const child = children[index]!;
+    const field = (value as Record<string, unknown>)[name];
+    const inner = child.kind === VALUE && child.value === field && field !== 0 ? SAME : matchNode(child, field);
+    if (inner === OTHER) return OTHER;
+    if (inner === SHAPE) found = SHAPE;
+    index++;
   }
+  return index === keys.length ? found : OTHER;
+}
+
+function matchArray(node: ShapeNode, value: unknown): number {
+  const children = node.children!;
+  if (!Array.isArray(value) || value.length !== children.length) return OTHER;
+  let found = SAME;
+  for (let index = 0; index < children.length; index++) {
+    const inner = matchNode(children[index]!, value[index]);
+    if (inner === OTHER) return OTHER;
+    if (inner === SHAPE) found = SHAPE;
+  }
+  return found;
 }
 
 /** `Object.prototype` or `null` for a plain object (its prototype), `undefined` for anything else. */

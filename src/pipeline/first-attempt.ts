@@ -33,18 +33,20 @@ export function runFirstAttemptLane(
   if (signal !== undefined || (hub !== undefined && !hub.listeners.idle)) return undefined;
   const breaker = breakerOf(plan);
   if (breaker?.needsDuration === true) return undefined; // the breaker times attempts: the full path does
-  return firstAttempt(plan, afterFirstAttempt, fn, args, call, rebind, plan.clock.now(), breaker);
+  const startedAt = plan.clock.now();
+  if (breaker !== undefined && !breaker.canExecute()) {
+    // Refused here, synchronously, so a refusal costs one async step, as on the full path.
+    const run = new Execution(plan, fn, args, call, rebind, { startedAt, breaker });
+    refuse(run, breaker);
+    return afterFirstAttempt(run);
+  }
+  return firstAttempt(plan, afterFirstAttempt, fn, args, call, rebind, startedAt, breaker);
 }
 
 async function firstAttempt(
   plan: ExecutionPlan, afterFirstAttempt: CompiledPipeline, fn: HealingFunction<unknown, unknown>, args: unknown,
   call: HealingOptions | undefined, rebind: number, startedAt: number, breaker: CircuitBreakerLike | undefined,
 ): Promise<HealingResult<unknown>> {
-  if (breaker !== undefined && !breaker.canExecute()) {
-    const run = new Execution(plan, fn, args, call, rebind, { startedAt, breaker });
-    refuse(run, breaker);
-    return afterFirstAttempt(run);
-  }
   const ctx = new AttemptContextImpl(1, undefined);
   let value: unknown;
   try {
@@ -56,7 +58,8 @@ async function firstAttempt(
     run.attemptContext = ctx;
     run.fail(thrown);
     endAttempt(run, false);
-    return afterFirstAttempt(run);
+    // Awaited, not returned: an async function resolving to a promise would take two more turns.
+    return await afterFirstAttempt(run);
   }
   ctx.dispose();
   breaker?.recordSuccess(undefined);

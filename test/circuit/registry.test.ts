@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CircuitBreakerRegistry, getCircuitBreaker, getDefaultRegistry, HealingConfigError, type CircuitBreakerConfig,
+  CircuitBreakerRegistry, getCircuitBreaker, getDefaultRegistry, HealingConfigError, HealingPipeline, type CircuitBreakerConfig,
 } from '../../src/index.js';
 import { configError } from '../helpers/config-error.js';
 
@@ -111,6 +111,19 @@ describe('CircuitBreakerRegistry', () => {
     const fresh = registry.get('api');
     expect(fresh).not.toBe(old);
     expect(fresh.state).toBe('CLOSED');
+  });
+
+  it('never finds a deleted breaker again, even the one found just before', async () => {
+    const registry = new CircuitBreakerRegistry();
+    const pipeline = new HealingPipeline({ circuitName: 'api', registry });
+    await pipeline.execute(async () => 'ok', {});
+    const old = registry.find('api');
+    expect(old).toBeDefined();
+    registry.delete('api');
+    expect(registry.find('api')).toBeUndefined();
+    await pipeline.execute(async () => 'ok', {});
+    expect(registry.find('api')).not.toBe(old);
+    expect(registry.find('api')).toBe(registry.get('api'));
   });
 
   it('closes every breaker with resetAll()', () => {
