@@ -108,15 +108,10 @@ export class CircuitBreakerRegistry {
   /** The breaker named `name`, native or registered, or `undefined`; never creates one. */
   find(name: string): CircuitBreakerLike | undefined {
     const last = this.lastFound;
-    if (last !== undefined && last.name === name) {
-      if (this.idleTimeoutMs !== undefined && last instanceof CircuitBreaker) this.touch(last);
-      return last;
-    }
-    const breaker = this.breakers.get(name);
+    const breaker = last !== undefined && last.name === name ? last : this.breakers.get(name);
     if (breaker === undefined) return undefined;
     if (breaker instanceof CircuitBreaker) this.touch(breaker);
-    this.lastFound = breaker;
-    return breaker;
+    return (this.lastFound = breaker);
   }
 
   /** Whether a breaker named `name` exists. */
