@@ -10,6 +10,7 @@ import { asPipelineStrategy } from './custom-strategies.js';
 import type { Execution } from './execution.js';
 import type { HealingResult } from './healing-result.js';
 import type { ExecutionPlan } from './plan.js';
+import { firstAttemptLane, type FirstAttemptLane } from './first-attempt.js';
 import type { BuiltInStrategy, FailureStrategy, Step } from './step.js';
 
 /** A compiled pipeline: runs an execution through every configured strategy and finishes it. */
@@ -29,14 +30,14 @@ export function compilePipeline(plan: PipelineShape): CompiledPipeline {
 
 /**
  * For a plan whose strategies all act only after a failure, around the attempt itself (retry and
- * fallbacks, the most common plan): the pipeline from a failed or refused first attempt on. The
- * first-attempt lane (first-attempt.ts) runs that attempt without an {@link Execution} and hands
- * one over to this only when the attempt did not succeed. `undefined` for any other plan.
+ * fallbacks, the most common plan): the whole pipeline as a first-attempt lane
+ * (first-attempt.ts), which runs the first attempt before any {@link Execution} exists.
+ * `undefined` for any other plan.
  */
-export function compileAfterFirstAttempt(plan: PipelineShape): CompiledPipeline | undefined {
+export function compileFirstAttemptLane(plan: PipelineShape): FirstAttemptLane | undefined {
   const strategies = strategiesOf(plan);
   const afterFailure = strategies.every((strategy) => !('run' in strategy) && strategy.before === undefined);
-  return afterFailure ? (fuse(strategies as FailureStrategy[], runAttempt, true, true) as CompiledPipeline) : undefined;
+  return afterFailure ? firstAttemptLane(strategies as FailureStrategy[], runAttempt) : undefined;
 }
 
 /** The configured strategies, outermost first. */
@@ -82,43 +83,39 @@ function chain(strategies: readonly BuiltInStrategy[], inner: Step): CompiledPip
  * execution has not healed. When the rest is the attempt itself, it is awaited inline, so a call
  * that succeeds at once costs one async frame in all and builds no error.
  */
-function fuse(strategies: readonly FailureStrategy[], inner: Step, finishes: boolean, afterFirstAttempt = false) {
+function fuse(strategies: readonly FailureStrategy[], inner: Step, finishes: boolean) {
   const inlineAttempt = inner === runAttempt;
   return async (run: Execution): Promise<boolean | HealingResult<unknown>> => {
     let entered = strategies.length;
-    let ok = false;
-    // After a first attempt that failed (or was refused) outside (`compileAfterFirstAttempt`),
-    // every strategy has been entered and none has a `before`: straight to the healing.
-    if (!afterFirstAttempt) {
-      for (let index = 0; index < strategies.length; index++) {
-        const before = strategies[index]!.before;
-        if (before === undefined) continue;
-        const ready = before(run);
-        if (ready === false || (ready !== true && !(await ready))) {
-          entered = index; // this one failed the execution: only the strategies outside it handle that
-          break;
-        }
+    for (let index = 0; index < strategies.length; index++) {
+      const before = strategies[index]!.before;
+      if (before === undefined) continue;
+      const ready = before(run);
+      if (ready === false || (ready !== true && !(await ready))) {
+        entered = index; // this one failed the execution: only the strategies outside it handle that
+        break;
       }
-      if (entered === strategies.length) {
-        if (inlineAttempt) {
-          const pending = startAttempt(run);
-          if (pending !== REFUSED) {
-            try {
-              run.value = isThenable(pending) ? await pending : pending;
-              ok = true;
-            } catch (thrown) {
-              run.fail(thrown);
-            }
-            endAttempt(run, ok);
+    }
+    let ok = false;
+    if (entered === strategies.length) {
+      if (inlineAttempt) {
+        const pending = startAttempt(run);
+        if (pending !== REFUSED) {
+          try {
+            run.value = isThenable(pending) ? await pending : pending;
+            ok = true;
+          } catch (thrown) {
+            run.fail(thrown);
           }
-        } else {
-          const done = inner(run);
-          ok = done === true || (done !== false && await done);
+          endAttempt(run, ok);
         }
+      } else {
+        const done = inner(run);
+        ok = done === true || (done !== false && await done);
       }
     }
     // Awaited only when a strategy has something to do: a refusal or a permanent failure with no
-    // rollback and no fallback settles without another async step.
+    // rollback and no fallback settles without another async step (first-attempt.ts ends the same way).
     for (let index = entered - 1; index >= 0 && !ok; index--) {
       const healed = strategies[index]!.onFailure?.(run, inner);
       ok = healed === true || (healed !== undefined && healed !== false && await healed);

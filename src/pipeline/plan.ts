@@ -15,7 +15,8 @@ import type { Reflector, ReflectionSpend } from '../reflect/reflector.js';
 import type { ProposalGuard } from '../reflect/reflect-options.js';
 import type { HealingOptions } from './options.js';
 import { checkPlanOptions, type CheckedStrategy, type HealingStrategy } from './strategy.js';
-import { compileAfterFirstAttempt, compilePipeline, type CompiledPipeline } from './compile.js';
+import { compileFirstAttemptLane, compilePipeline, type CompiledPipeline } from './compile.js';
+import type { FirstAttemptLane } from './first-attempt.js';
 import { resolveRetryBudget } from '../budget/resolve-budget.js';
 import type { RetryBudget } from '../budget/retry-budget.js';
 import { resolveTimeouts } from '../timeout/attempt-limit.js';
@@ -87,10 +88,10 @@ export interface ExecutionPlan {
   /** The configured strategies in their order, compiled once (compile.ts). */
   readonly pipeline: CompiledPipeline;
   /**
-   * The pipeline from a failed first attempt on, for plans whose first attempt may run in the
-   * lane of first-attempt.ts (only retry and fallbacks around a plain attempt); else `undefined`.
+   * The pipeline as a lane entered before the execution exists (first-attempt.ts), for plans of
+   * only retry and fallbacks around a plain attempt; else `undefined`.
    */
-  readonly afterFirstAttempt: CompiledPipeline | undefined;
+  readonly firstAttemptLane: FirstAttemptLane | undefined;
   /** The pipeline's listeners (set by `HealingPipeline`; `executeWithHealing` has none). */
   readonly hub?: PipelineHub;
 }
@@ -118,10 +119,10 @@ export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): 
   const plan = resolveSettings(options, env);
   // An attempt with a time limit, a hedge, or more to do on success than the breaker runs on the full path only.
   const plainAttempt = plan.enabled && !plan.limitsAttempts && plan.hedge === undefined && !plan.extendsAttemptEnd;
-  return Object.assign(plan, { pipeline: compilePipeline(plan), afterFirstAttempt: plainAttempt ? compileAfterFirstAttempt(plan) : undefined });
+  return Object.assign(plan, { pipeline: compilePipeline(plan), firstAttemptLane: plainAttempt ? compileFirstAttemptLane(plan) : undefined });
 }
 
-function resolveSettings(options: HealingOptions, env: EnvironmentSettings): Omit<ExecutionPlan, 'pipeline' | 'afterFirstAttempt'> {
+function resolveSettings(options: HealingOptions, env: EnvironmentSettings): Omit<ExecutionPlan, 'pipeline' | 'firstAttemptLane'> {
   const retry = options.retry ?? {};
   const jitter = retry.jitter === undefined || retry.jitter === true ? 'full' : retry.jitter === false ? 'none' : retry.jitter;
   const registry = options.registry ?? getDefaultRegistry();
