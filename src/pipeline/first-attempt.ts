@@ -6,7 +6,7 @@ import { breakerOf, Execution } from './execution.js';
 import type { HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
 import type { ExecutionPlan } from './plan.js';
-import { REBIND_SIGNAL } from './recent-plans.js';
+import { REBIND_FALLBACK, REBIND_SIGNAL } from './recent-plans.js';
 import type { FailureStrategy, Step } from './step.js';
 
 /**
@@ -15,8 +15,7 @@ import type { FailureStrategy, Step } from './step.js';
  * by `compileFirstAttemptLane` into `plan.firstAttemptLane`.
  */
 export type FirstAttemptLane = (
-  plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, call: HealingOptions | undefined, rebind: number,
-  startedAt: number, breaker: CircuitBreakerLike | undefined,
+  plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, call: HealingOptions | undefined, breaker: CircuitBreakerLike | undefined,
 ) => Promise<HealingResult<unknown>>;
 
 /**
@@ -35,7 +34,8 @@ export function runFirstAttemptLane(
   if (signal !== undefined || (hub !== undefined && !hub.listeners.idle)) return undefined;
   const breaker = breakerOf(plan);
   if (breaker?.needsDuration === true) return undefined; // the breaker times attempts: the full path does
-  return lane(plan, fn, args, call, rebind, plan.clock.now(), breaker);
+  // Without a signal (checked above), only a fallback can be the call's own.
+  return lane(plan, fn, args, (rebind & REBIND_FALLBACK) === 0 ? undefined : call, breaker);
 }
 
 /**
@@ -49,7 +49,9 @@ export function runFirstAttemptLane(
  * the fused step of compile.ts does (so a healed call gets no promise that only wraps another).
  */
 export function firstAttemptLane(strategies: readonly FailureStrategy[], attempt: Step): FirstAttemptLane {
-  return async (plan, fn, args, call, rebind, startedAt, breaker) => {
+  return async (plan, fn, args, call, breaker) => {
+    const startedAt = plan.clock.now();
+    const rebind = call === undefined ? 0 : REBIND_FALLBACK;
     let run: Execution;
     if (breaker !== undefined && !breaker.canExecute()) {
       run = new Execution(plan, fn, args, call, rebind, { startedAt, breaker });
