@@ -34,7 +34,11 @@ export function compilePipeline(plan: PipelineShape): CompiledPipeline {
  * (first-attempt.ts), which runs the first attempt before any {@link Execution} exists.
  * `undefined` for any other plan.
  */
-export function compileFirstAttemptLane(plan: PipelineShape): FirstAttemptLane | undefined {
+export function compileFirstAttemptLane(
+  plan: PipelineShape & Pick<ExecutionPlan, 'enabled' | 'limitsAttempts' | 'hedge' | 'extendsAttemptEnd'>,
+): FirstAttemptLane | undefined {
+  // An attempt with a time limit, a hedge, or more to do on success than the breaker runs on the full path only.
+  if (!plan.enabled || plan.limitsAttempts || plan.hedge !== undefined || plan.extendsAttemptEnd) return undefined;
   const strategies = strategiesOf(plan);
   const afterFailure = strategies.every((strategy) => !('run' in strategy) && strategy.before === undefined);
   return afterFailure ? firstAttemptLane(strategies as FailureStrategy[], runAttempt) : undefined;

@@ -98,7 +98,8 @@ export function isPipelineBudgetConfig(option: NonNullable<HealingOptions['retry
   return !hasState(option, 'tryWithdraw') && (option as { scope?: string }).scope !== 'circuit';
 }
 
-function lastGoodIndexes(fallback: NonNullable<HealingOptions['fallback']>): number[] {
+/** The indexes of the `lastGood` entries of a `fallback` option (one entry or a list). */
+export function lastGoodIndexes(fallback: NonNullable<HealingOptions['fallback']>): number[] {
   const list: ReadonlyArray<unknown> = Array.isArray(fallback) ? fallback : [fallback];
   const found: number[] = [];
   list.forEach((entry, index) => {

@@ -117,9 +117,7 @@ export function mergeOptions(base: HealingOptions, overrides: HealingOptions): H
 /** Builds the plan for already-validated options under the given environment. */
 export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): ExecutionPlan {
   const plan = resolveSettings(options, env);
-  // An attempt with a time limit, a hedge, or more to do on success than the breaker runs on the full path only.
-  const plainAttempt = plan.enabled && !plan.limitsAttempts && plan.hedge === undefined && !plan.extendsAttemptEnd;
-  return Object.assign(plan, { pipeline: compilePipeline(plan), firstAttemptLane: plainAttempt ? compileFirstAttemptLane(plan) : undefined });
+  return Object.assign(plan, { pipeline: compilePipeline(plan), firstAttemptLane: compileFirstAttemptLane(plan) });
 }
 
 function resolveSettings(options: HealingOptions, env: EnvironmentSettings): Omit<ExecutionPlan, 'pipeline' | 'firstAttemptLane'> {

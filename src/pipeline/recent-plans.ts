@@ -1,4 +1,5 @@
 import { OptionsTemplate } from '../config/shape-key.js';
+import { lastGoodIndexes } from './inline-state.js';
 import type { HealingOptions } from './options.js';
 import type { ExecutionPlan } from './plan.js';
 
@@ -63,7 +64,5 @@ export class RecentPlans {
 
 /** A lastGood cache belongs to its entry (kept by name), so such fallbacks go through the whole build. */
 function holdsLastGood(fallback: HealingOptions['fallback']): boolean {
-  if (fallback === undefined || typeof fallback === 'function') return false;
-  const list: readonly unknown[] = Array.isArray(fallback) ? fallback : [fallback];
-  return list.some((entry) => entry !== null && typeof entry === 'object' && 'lastGood' in entry);
+  return fallback !== undefined && typeof fallback !== 'function' && lastGoodIndexes(fallback).length > 0;
 }
