@@ -1,6 +1,7 @@
 import { isInstance } from './core/guards.js';
 import type { HealingResult } from './pipeline/healing-result.js';
 import { cutAtTokenBoundary } from './core/cut-text.js';
+import { LastText } from './core/last-text.js';
 
 /**
  * Builds an error without capturing a stack trace.
@@ -91,15 +92,10 @@ export class CircuitOpenError extends Error {
  * which an identical string (not merely an equal one built anew) finds without comparing text.
  */
 function openMessage(circuit: string): string {
-  if (circuit !== lastOpenCircuit) {
-    lastOpenMessage = `Circuit "${circuit}" is open: the call was refused without running it`;
-    lastOpenCircuit = circuit;
-  }
-  return lastOpenMessage;
+  return openMessages.of(circuit) ?? openMessages.keep(`Circuit "${circuit}" is open: the call was refused without running it`, circuit);
 }
 
-let lastOpenCircuit: string | undefined;
-let lastOpenMessage = '';
+const openMessages = new LastText();
 
 /**
  * Thrown when a registry already holds `maxBreakers` breakers and none is idle enough to evict:

@@ -33,6 +33,12 @@ export interface CircuitBreakerLike {
   reset(): void;
   /** How long until an open breaker admits a probe, in ms (0 unless `OPEN`). */
   remainingOpenMs(): number;
+  /**
+   * Set by `canExecute()` each time it refuses: what `remainingOpenMs()` was at that moment. The
+   * pipeline builds the refusal's `CircuitOpenError` from it instead of reading the clock again;
+   * without it, the pipeline asks `remainingOpenMs()`.
+   */
+  readonly lastRefusalRetryAfterMs?: number;
   /** Counters as plain JSON. */
   stats(): object;
   /** When true, the pipeline times each attempt and passes `durationMs` (for slow-call policies). */

@@ -48,6 +48,14 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
     this.parent = parent;
   }
 
+  /**
+   * What `remainingOpenMs()` was when `canExecute()` last refused, read from the clock once by
+   * that refusal (`remainingOpenMs()` now, when another breaker has refused since).
+   */
+  get lastRefusalRetryAfterMs(): number {
+    return lastRefusal.by === this ? lastRefusal.retryAfterMs : this.remainingOpenMs();
+  }
+
   /** Whether the pipeline must time attempts for this breaker (a `slowCallMs` is set). */
   get needsDuration(): boolean {
     return this.config.slowCallMs !== undefined;
@@ -59,6 +67,12 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
    * admitted call must end with `recordSuccess`, `recordFailure` or `releasePermission`.
    */
   canExecute(): boolean {
+    // The usual refusal (open, within its break) reads the clock once, and keeps what it read for
+    // the refusal's error (`lastRefusalRetryAfterMs`), so the pipeline need not read it again.
+    if (this.current === 'OPEN' && this.forced === undefined) {
+      const remaining = this.openUntil - this.host.clock.now();
+      if (remaining > 0) return this.reject('open', remaining);
+    }
     const parent = this.parent;
     if (parent !== undefined) {
       // An open child refuses before it asks the parent, so its refusals spend none of a ramping
@@ -228,8 +242,11 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
     this.parent?.withdrawAdmission();
   }
 
-  private reject(reason: CircuitRejection['reason']): false {
+  /** Every other refusal: not `OPEN` within a break (isolated, half-open full, ramping, parent open), so 0 ms. */
+  private reject(reason: CircuitRejection['reason'], retryAfterMs = 0): false {
     this.rejections++;
+    lastRefusal.by = this;
+    lastRefusal.retryAfterMs = retryAfterMs;
     if (this.listeners !== undefined || this.host.events.has('reject')) {
       this.emit('reject', { circuit: this.name, state: this.state, reason });
     }
@@ -264,3 +281,10 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
     if (window.record(failed, now) && this.forced === undefined) this.transition('OPEN', 'failure-rate', now);
   }
 }
+
+/**
+ * The last refusal of any breaker, for {@link CircuitBreaker.lastRefusalRetryAfterMs}: the
+ * pipeline reads it right after `canExecute()` refused, so one slot serves every breaker, and an
+ * idle breaker (100,000 of them in a registry) carries no field for it.
+ */
+const lastRefusal: { by: CircuitBreaker | undefined; retryAfterMs: number } = { by: undefined, retryAfterMs: 0 };

@@ -72,7 +72,8 @@ export function hedge(run: Execution, first: PromiseLike<unknown>): Promise<unkn
         } else {
           hedgeContext = new AttemptContextImpl(attempt, run.signal);
           if (plan.limitsAttempts) hedgeContext.startTimeout(plan.clock, attemptLimitMs(run));
-          second = run.fn(run.args, hedgeContext);
+          const fn = run.fn; // called as a plain function, never as a method of the execution
+          second = fn(run.args, hedgeContext);
         }
       } catch (thrown) {
         second = Promise.reject(thrown);

@@ -4,6 +4,7 @@ import { attemptLimitMs } from '../timeout/attempt-limit.js';
 import { hedge } from '../hedge/hedge.js';
 import { AttemptContextImpl, raceWithSignal } from '../timeout/attempt-context.js';
 import { isThenable } from '../core/guards.js';
+import { LastText } from '../core/last-text.js';
 import type { Execution } from './execution.js';
 
 /** Returned by {@link startAttempt} when the open circuit refused the attempt (fn not called). */
@@ -31,7 +32,7 @@ export async function runAttempt(run: Execution): Promise<boolean> {
  * fn's result (a value or a thenable, raced against the attempt's signal when it can abort), or
  * {@link REFUSED}. A synchronous throw from fn comes back as a rejected promise.
  *
- * Split from {@link endAttempt} so the first attempt can be awaited inline by `runExecution`.
+ * Split from {@link endAttempt} so the fused step (compile.ts) can await the first attempt inline.
  */
 export function startAttempt(run: Execution): unknown {
   const breaker = run.breaker;
@@ -44,7 +45,8 @@ export function startAttempt(run: Execution): unknown {
   if (plan.limitsAttempts) ctx.startTimeout(plan.clock, attemptLimitMs(run));
   try {
     if (plan.hedge !== undefined) ctx.useOwnSignal(); // so that a lost hedge race can abort this call
-    const value = run.fn(run.args, ctx);
+    const fn = run.fn; // called as a plain function, never as a method of the execution
+    const value = fn(run.args, ctx);
     if (!isThenable(value)) return value;
     if (!ctx.abortable) return plan.hedge === undefined ? value : hedge(run, value);
     let settles = plan.timeoutGraceMs > 0 ? ctx.raceWithGrace(value, plan.timeoutGraceMs) : raceWithSignal(value, ctx.signal);
@@ -113,11 +115,15 @@ function countsAgainst(breaker: CircuitBreakerLike, run: Execution): boolean {
   return breaker.shouldTrip !== undefined ? breaker.shouldTrip(run.error, classification) : classification.disposition === 'transient';
 }
 
+/** What the last refusal said: a circuit refuses the same way while it stays open. */
+const refusals = new LastText();
+
 /** Records the open circuit's refusal of the next attempt on `run` (fn not called). */
 export function refuse(run: Execution, breaker: CircuitBreakerLike): typeof REFUSED {
   run.refused = true;
   run.circuitTriggered = true;
-  const remainingOpenMs = breaker.remainingOpenMs();
+  // What canExecute() saw as it refused (it has just refused): no second clock reading.
+  const remainingOpenMs = breaker.lastRefusalRetryAfterMs ?? breaker.remainingOpenMs();
   // Time left in the break means OPEN: the usual refusal reads the clock once here, not twice.
   const state = remainingOpenMs > 0 ? 'OPEN' : breaker.state;
   // A closed breaker that refuses is ramping up (only a CircuitBreaker with a `ramp` does).
@@ -130,7 +136,8 @@ export function refuse(run: Execution, breaker: CircuitBreakerLike): typeof REFU
     category: 'circuit_open',
     severity: run.plan.severityOf('circuit_open'),
     detail: rampPercent === null
-      ? `circuit "${breaker.name}" (${state}) refused attempt ${run.attempts + 1} without calling fn`
+      ? refusals.of(breaker.name, state, run.attempts) ??
+        refusals.keep(`circuit "${breaker.name}" (${state}) refused attempt ${run.attempts + 1} without calling fn`, breaker.name, state, run.attempts)
       : `circuit "${breaker.name}" is ramping up after a recovery (admitting ${rampPercent} % of calls): refused attempt ${run.attempts + 1} without calling fn`,
   });
   return REFUSED;

@@ -10,6 +10,7 @@ import type { ReflectionHistoryEntry } from '../reflect/reflector.js';
 import type { RecoveryState } from '../recover/rollback-step.js';
 import { learnFrom } from '../adaptive/learn.js';
 import { systemClock } from '../clock.js';
+import { LastText } from '../core/last-text.js';
 import type { GiveUpReason, HealingAction, HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
 import { resolveFallbacks, type ResolvedFallback } from '../fallback/fallback-kinds.js';
@@ -224,7 +225,7 @@ export class Execution {
       // After a refusal, the action concerns the attempt that was refused, as `circuit_open` does.
       attempt: this.refused ? this.attempts + 1 : this.attempts,
       reason,
-      detail: `${reason}: ${this.stopDetail || 'no further healing possible'}`,
+      detail: giveUps.of(reason, this.stopDetail) ?? giveUps.keep(`${reason}: ${this.stopDetail || 'no further healing possible'}`, reason, this.stopDetail),
       category: unclassifiedRefusal ? 'circuit_open' : classification?.category,
       disposition: unclassifiedRefusal ? 'permanent' : classification?.disposition,
       severity: unclassifiedRefusal ? this.plan.severityOf('circuit_open') : classification?.severity,
@@ -244,6 +245,9 @@ export class Execution {
     return result;
   }
 }
+
+/** The last give-up's detail: a circuit that keeps refusing gives up with the same words (see core/last-text.ts). */
+const giveUps = new LastText();
 
 /** The breaker of the plan's `circuitName` (created in its registry on first use), or `undefined`. */
 export function breakerOf(plan: ExecutionPlan): CircuitBreakerLike | undefined {

@@ -18,24 +18,29 @@ export type FirstAttemptLane = (
   plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, call: HealingOptions | undefined, breaker: CircuitBreakerLike | undefined,
 ) => Promise<HealingResult<unknown>>;
 
+/** What {@link firstAttemptBreaker} says of a call that must take the full pipeline. */
+export const FULL_PATH: unique symbol = Symbol('full path');
+
 /**
- * Runs a call on its plan's first-attempt lane when it qualifies (the plan has one, no caller
- * signal, nobody listening, a breaker that does not time attempts); `undefined` otherwise, so
- * the caller runs the full pipeline.
+ * Whether a call may run on its plan's first-attempt lane (the plan has one, no caller signal,
+ * nobody listening, a breaker that does not time attempts), and if so with which breaker
+ * (`undefined` for a plan without a circuit); {@link FULL_PATH} otherwise.
+ *
+ * It only decides: the caller enters the lane itself, so that fn runs two frames below the
+ * user's call (the lane, then `execute`). Each frame more would take a line of every stack
+ * trace fn's errors capture (`Error.stackTraceLimit` is 10 by default) and about 250 ns to
+ * capture it, on each failure.
  * @throws what finding the breaker throws (a full registry), as `new Execution` would.
  */
-export function runFirstAttemptLane(
-  plan: ExecutionPlan, fn: HealingFunction<unknown, unknown>, args: unknown, call: HealingOptions | undefined, rebind: number,
-): Promise<HealingResult<unknown>> | undefined {
-  const lane = plan.firstAttemptLane;
-  if (lane === undefined) return undefined;
+export function firstAttemptBreaker(
+  plan: ExecutionPlan, call: HealingOptions | undefined, rebind: number,
+): CircuitBreakerLike | undefined | typeof FULL_PATH {
+  if (plan.firstAttemptLane === undefined) return FULL_PATH;
   const signal = call === undefined || (rebind & REBIND_SIGNAL) === 0 ? plan.signal : call.signal;
   const hub = plan.hub;
-  if (signal !== undefined || (hub !== undefined && !hub.listeners.idle)) return undefined;
+  if (signal !== undefined || (hub !== undefined && !hub.listeners.idle)) return FULL_PATH;
   const breaker = breakerOf(plan);
-  if (breaker?.needsDuration === true) return undefined; // the breaker times attempts: the full path does
-  // Without a signal (checked above), only a fallback can be the call's own.
-  return lane(plan, fn, args, (rebind & REBIND_FALLBACK) === 0 ? undefined : call, breaker);
+  return breaker?.needsDuration === true ? FULL_PATH : breaker; // a breaker that times attempts: the full path does
 }
 
 /**

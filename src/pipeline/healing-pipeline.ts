@@ -5,8 +5,10 @@ import { PipelineHub } from '../events/pipeline-hub.js';
 import type { HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
 import { mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
-import { RecentPlans } from './recent-plans.js';
-import { runExecution } from './run-execution.js';
+import { firstAttemptBreaker, FULL_PATH } from './first-attempt.js';
+import { RecentPlans, REBIND_FALLBACK } from './recent-plans.js';
+import { Execution } from './execution.js';
+import { startExecution } from './start-execution.js';
 import { keepStateByName } from './inline-state.js';
 import { AdaptiveHealing } from '../adaptive/adaptive-healing.js';
 import { checkBatchInput, readBatchOptions, runBatch, type BatchOptions, type BatchResult } from '../batch/batch.js';
@@ -103,16 +105,29 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
     if (typeof fn !== 'function') {
       return Promise.reject(new HealingConfigError('fn', `expected the function to heal, got ${fn === null ? 'null' : typeof fn}`));
     }
-    if (overrides === undefined) return runExecution(this.plan, fn as HealingFunction<unknown, unknown>, args) as Promise<HealingResult<Awaited<R>>>;
-    let plan: ExecutionPlan;
+    let plan = this.plan;
+    let call: HealingOptions | undefined;
+    let rebind = 0;
+    let breaker: ReturnType<typeof firstAttemptBreaker>;
     try {
-      plan = this.planFor(overrides);
+      if (overrides !== undefined) {
+        plan = this.planFor(overrides);
+        // Options written in the call share the plan of their shape; a new fallback or signal is the call's own.
+        rebind = this.lastRebind;
+        if (rebind !== 0) call = overrides;
+      }
+      breaker = firstAttemptBreaker(plan, call, rebind);
     } catch (error) {
       return Promise.reject(error);
     }
-    // Options written in the call share the plan of their shape; a new fallback or signal is the call's own.
-    const rebind = this.lastRebind;
-    return runExecution(plan, fn as HealingFunction<unknown, unknown>, args, rebind === 0 ? undefined : overrides, rebind) as Promise<HealingResult<Awaited<R>>>;
+    const run = fn as HealingFunction<unknown, unknown>;
+    if (breaker === FULL_PATH) {
+      const started = startExecution(plan, run, args, call, rebind);
+      return (started instanceof Execution ? plan.pipeline(started) : started) as Promise<HealingResult<Awaited<R>>>;
+    }
+    // Entered here, not through a helper, to keep fn's stack short (see firstAttemptBreaker).
+    // Without a signal (firstAttemptBreaker checked), only a fallback can be the call's own.
+    return plan.firstAttemptLane!(plan, run, args, (rebind & REBIND_FALLBACK) === 0 ? undefined : call, breaker) as Promise<HealingResult<Awaited<R>>>;
   }
 
   /**

@@ -7,6 +7,7 @@ import { adaptiveReasonToStop } from '../adaptive/learn.js';
 import { withdrawSafely } from '../budget/use-budget.js';
 import type { RetryBudget } from '../budget/retry-budget.js';
 import { backoffDelay } from './backoff.js';
+import { LastText } from '../core/last-text.js';
 
 /**
  * Why the current failure cannot be healed by another attempt, whatever the attempt budget, or
@@ -37,7 +38,7 @@ export function explain(run: Execution, reason: GiveUpReason): string {
   switch (reason) {
     case 'aborted': return 'the caller aborted';
     case 'deadline': return `deadlineMs (${run.plan.deadlineMs} ms) is spent; last: ${describeError(run)}`;
-    case 'circuit_open': return `circuit "${run.plan.circuitName}" refused the call`;
+    case 'circuit_open': return refusedCalls.of(run.plan.circuitName) ?? refusedCalls.keep(`circuit "${run.plan.circuitName}" refused the call`, run.plan.circuitName);
     case 'permanent': return run.classify().disposition === 'recoverable'
       ? `${describeError(run)} is an authentication failure: auth errors are never reflected`
       : run.classify().disposition === 'transient'
@@ -49,6 +50,9 @@ export function explain(run: Execution, reason: GiveUpReason): string {
       : `all ${run.plan.maxAttempts} attempts failed; last: ${describeError(run)}`;
   }
 }
+
+/** One sentence per circuit while it keeps refusing (see core/last-text.ts). */
+const refusedCalls = new LastText();
 
 function describeError(run: Execution): string {
   const { category, reason } = run.classify();

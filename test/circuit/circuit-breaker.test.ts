@@ -113,6 +113,34 @@ describe('CircuitBreaker: open', () => {
     expect(breaker.remainingOpenMs()).toBe(40_000);
   });
 
+  it('keeps, with each refusal, how long the break had left when it refused (0 for refusals that are not an open break)', () => {
+    const breaker = registry.get('api', { halfOpenMaxCalls: 1 });
+    fail(breaker, 5);
+    pass(15_000);
+    expect(breaker.canExecute()).toBe(false);
+    expect(breaker.lastRefusalRetryAfterMs).toBe(45_000);
+    pass(44_999);
+    expect(breaker.canExecute()).toBe(false);
+    expect(breaker.lastRefusalRetryAfterMs).toBe(1);
+    pass(1); // the break is over: one probe, then a half-open refusal, which names no wait
+    expect(breaker.canExecute()).toBe(true);
+    expect(breaker.canExecute()).toBe(false);
+    expect(breaker.lastRefusalRetryAfterMs).toBe(0);
+    const isolation = breaker.isolate();
+    expect(breaker.canExecute()).toBe(false);
+    expect(breaker.lastRefusalRetryAfterMs).toBe(0);
+    isolation.release();
+    // Once another breaker has refused, it says what remainingOpenMs() says now.
+    const other = registry.get('other');
+    fail(other, 5);
+    fail(breaker, 1); // the half-open probe failed: open again, for 60 s
+    expect(breaker.canExecute()).toBe(false);
+    expect(other.canExecute()).toBe(false);
+    pass(10_000);
+    expect(breaker.lastRefusalRetryAfterMs).toBe(50_000);
+    expect(other.lastRefusalRetryAfterMs).toBe(60_000); // what it read as it refused
+  });
+
   it('does not push recovery back when late calls report failures while open', () => {
     const breaker = registry.get('api');
     fail(breaker, 5);

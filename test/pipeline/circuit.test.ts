@@ -36,6 +36,33 @@ describe('executions through a named circuit', () => {
     expect(result.healingActions.at(-1)!.reason).toBe('circuit_open');
   });
 
+  it('tells each refusal its own circuit, attempt and wait, however refusals of different circuits alternate', async () => {
+    const { clock, registry, breaker } = setup();
+    const db = registry.get('db', { failureThreshold: 1, breakDurationMs: 30_000 });
+    breaker.recordFailure();
+    breaker.recordFailure();
+    db.recordFailure();
+    const seen: unknown[] = [];
+    for (const circuitName of ['api', 'db', 'api', 'db']) {
+      const result = await executeWithHealing(async () => 'ok', {}, { circuitName, registry });
+      const error = result.status === 'error' ? (result.error as CircuitOpenError) : undefined;
+      seen.push([error?.circuit, error?.retryAfterMs, ...result.healingActions.map((a) => a.detail)]);
+      await clock.advance(1_000);
+    }
+    expect(seen).toEqual([
+      ['api', 10_000, 'circuit "api" (OPEN) refused attempt 1 without calling fn', 'circuit_open: circuit "api" refused the call'],
+      ['db', 29_000, 'circuit "db" (OPEN) refused attempt 1 without calling fn', 'circuit_open: circuit "db" refused the call'],
+      ['api', 8_000, 'circuit "api" (OPEN) refused attempt 1 without calling fn', 'circuit_open: circuit "api" refused the call'],
+      ['db', 27_000, 'circuit "db" (OPEN) refused attempt 1 without calling fn', 'circuit_open: circuit "db" refused the call'],
+    ]);
+    // A refusal later in an execution names its own attempt: the probe (attempt 1) fails and opens it again.
+    await clock.advance(10_000);
+    const later = await executeWithHealing(failing([networkError(), networkError()], 'ok'), {}, {
+      circuitName: 'api', registry, retry: { maxAttempts: 4, minDelayMs: 0 },
+    });
+    expect(later.healingActions.find((a) => a.kind === 'circuit_open')!.detail).toBe('circuit "api" (OPEN) refused attempt 2 without calling fn');
+  });
+
   it('stops retrying when the circuit opens mid-execution, then falls back', async () => {
     const { registry } = setup();
     const fn = failing([networkError(), networkError(), networkError()], 'ok');

@@ -81,4 +81,66 @@ describe('the first-attempt lane', () => {
     await pipeline.execute(async () => 'next', {});
     expect(seen).toEqual([1]);
   });
+
+  it('runs fn two frames below the caller (three through executeWithHealing), so the stack traces of its errors keep the caller frames', async () => {
+    const registry = new CircuitBreakerRegistry();
+    const pipeline = new HealingPipeline({ circuitName: 'lane-stack', registry, retry: { maxAttempts: 2 }, fallback: () => 0 });
+    let stack = '';
+    async function failingCall(): Promise<never> {
+      stack ||= new Error('HTTP 503').stack ?? ''; // the first attempt's: the retry's runs after an await
+      throw httpError(503);
+    }
+    /** The frames between fn's and the caller's, from the stack trace of an error fn created. */
+    const between = (caller: string) => {
+      const frames = stack.split('\n').slice(1).map((line) => line.trim());
+      const fnAt = frames.findIndex((frame) => frame.startsWith('at failingCall '));
+      const callerAt = frames.findIndex((frame) => frame.startsWith(`at ${caller} `));
+      expect(fnAt).toBe(0);
+      expect(callerAt).toBeGreaterThan(fnAt);
+      return callerAt - fnAt - 1;
+    };
+    async function callsExecute() {
+      return pipeline.execute(failingCall);
+    }
+    async function callsExecuteWithHealing() {
+      return executeWithHealing(failingCall, undefined, { circuitName: 'lane-stack', registry, retry: { maxAttempts: 2 }, fallback: () => 0 });
+    }
+    expect((await callsExecute()).status).toBe('ok');
+    expect(between('callsExecute')).toBe(2);
+    stack = '';
+    expect((await callsExecuteWithHealing()).status).toBe('ok');
+    expect(between('callsExecuteWithHealing')).toBe(3);
+    // The full path (a time limit per attempt): the attempt's start and the compiled pipeline.
+    const timed = new HealingPipeline({ circuitName: 'lane-stack', registry, retry: { maxAttempts: 2 }, timeoutMs: 1_000, fallback: () => 0 });
+    async function callsTimedExecute() {
+      return timed.execute(failingCall);
+    }
+    stack = '';
+    expect((await callsTimedExecute()).status).toBe('ok');
+    expect(between('callsTimedExecute')).toBe(3);
+  });
+
+  it('calls fn as a plain function on every path: its this is undefined, never the execution', async () => {
+    const seen: unknown[] = [];
+    function recordsThis(this: unknown) {
+      seen.push(this);
+      return 'ok';
+    }
+    const registry = new CircuitBreakerRegistry();
+    await new HealingPipeline({ registry }).execute(recordsThis); // the lane
+    await new HealingPipeline({ registry, timeoutMs: 1_000 }).execute(recordsThis); // the full path
+    // A hedged call: its first attempt, then the hedge launched while the first is still out.
+    const clock = new ManualClock();
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => { release = resolve; });
+    const hedged = new HealingPipeline({ clock, registry: new CircuitBreakerRegistry({ clock }), hedge: { delayMs: 10 } }).execute(async function (this: unknown) {
+      seen.push(this);
+      await slow;
+      return 'ok';
+    });
+    await clock.advance(10);
+    release();
+    expect((await hedged).status).toBe('ok');
+    expect(seen).toEqual([undefined, undefined, undefined, undefined]);
+  });
 });
