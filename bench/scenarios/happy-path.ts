@@ -3,7 +3,7 @@ import CircuitBreaker from 'opossum';
 import pRetry from 'p-retry';
 import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline, type HealingOptions } from '../../src/index.js';
 import { check, measure } from '../harness.js';
-import { callWithLiteral } from './inline-literal.mjs';
+import { callWithLiteral, callWithLiteralOfNextSite } from './inline-literal.mjs';
 import type { BenchSettings, ScenarioResult } from '../types.js';
 
 /** The call every library wraps: resolves at once. */
@@ -65,6 +65,7 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
       { id: 'ours-ewh', label: 'self-healing executeWithHealing (same options object)', run: () => executeWithHealing(fn, undefined, defaultsOptions) },
       // As the README writes it: a new options literal in every call (a new fallback closure too).
       { id: 'ours-inline', label: 'self-healing executeWithHealing (options literal in the call)', run: () => callWithLiteral(executeWithHealing, fn, inlineRegistry) },
+      { id: 'ours-inline-sites', label: 'self-healing executeWithHealing (literals of 20 call sites in turn)', run: () => callWithLiteralOfNextSite(executeWithHealing, fn, inlineRegistry) },
       { id: 'cockatiel', label: 'cockatiel wrap(retry, circuitBreaker).execute', run: () => cockatiel.execute(fn) },
       { id: 'opossum', label: 'opossum new CircuitBreaker(fn).fire()', run: () => opossum.fire() },
       { id: 'p-retry', label: 'p-retry pRetry(fn, {retries: 2})', run: () => pRetry(fn, { retries: 2 }) },
@@ -80,6 +81,7 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
         'ours: circuitName on its own registry, retry.maxAttempts 3, one fallback (not called).',
         'ours + recovery: the same, plus a retry budget (a deposit per call), a bulkhead slot, a deadline timer per attempt and a lastGood cache write per success.',
         'executeWithHealing (same options object) finds its plan in a one-slot cache; with a literal in the call, the options are matched against a template of the last accepted ones (no zod) and share their plan, the new fallback being the call\'s own.',
+        'literals of 20 call sites: the same literal with one circuitName per call site, the sites called in turn, as an application\'s executeWithHealing calls share the default pipeline; each finds its own plan by its circuit.',
         'The literal is written in plain JavaScript (bench/scenarios/inline-literal.mjs): tsx would wrap its arrow function in a keepNames __name() call, about 190 ns that compiled user code never pays.',
         'opossum runs with its defaults, which arm a 10 s timeout timer on every fire().',
         'floor: what any wrapper that reports durationMs pays (Date.now() twice, one async step, the result object), with nothing else; it bounds every happy-path target from below.',

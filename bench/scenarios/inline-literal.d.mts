@@ -3,3 +3,7 @@ import type { CircuitBreakerRegistry, executeWithHealing } from '../../src/index
 export declare function callWithLiteral(
   run: typeof executeWithHealing, fn: () => Promise<number>, registry: CircuitBreakerRegistry,
 ): ReturnType<typeof executeWithHealing<undefined, Promise<number>>>;
+
+export declare function callWithLiteralOfNextSite(
+  run: typeof executeWithHealing, fn: () => Promise<number>, registry: CircuitBreakerRegistry,
+): ReturnType<typeof executeWithHealing<undefined, Promise<number>>>;

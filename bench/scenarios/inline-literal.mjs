@@ -8,3 +8,12 @@
 export function callWithLiteral(executeWithHealing, fn, registry) {
   return executeWithHealing(fn, undefined, { circuitName: 'bench-happy-inline', registry, retry: { maxAttempts: 3 }, fallback: () => 0 });
 }
+
+/** The same literal as written at 20 call sites, one circuit each, called in turn: they share the default pipeline. */
+const SITES = Array.from({ length: 20 }, (_, site) => `bench-happy-site-${site}`);
+let nextSite = 0;
+export function callWithLiteralOfNextSite(executeWithHealing, fn, registry) {
+  const circuitName = SITES[nextSite];
+  nextSite = (nextSite + 1) % SITES.length;
+  return executeWithHealing(fn, undefined, { circuitName, registry, retry: { maxAttempts: 3 }, fallback: () => 0 });
+}

@@ -1,4 +1,5 @@
 import { OptionsTemplate } from '../config/shape-key.js';
+import { setWithin } from '../core/bounded-map.js';
 import { lastGoodIndexes } from './inline-state.js';
 import type { HealingOptions } from './options.js';
 import type { ExecutionPlan } from './plan.js';
@@ -11,9 +12,18 @@ export const REBIND_FALLBACK = 1 << 0;
 export const REBIND_SIGNAL = 1 << 1;
 const ANY_OTHER = 1 << 30;
 
+/** How many circuits' options shapes a pipeline keeps, and how many shapes per circuit. */
+const MAX_CIRCUITS = 128;
+const SHAPES_PER_CIRCUIT = 4;
+
+interface Remembered {
+  readonly template: OptionsTemplate;
+  readonly plan: ExecutionPlan;
+}
+
 /**
- * The plans of a pipeline's last few per-call options, found again for options written inline
- * in every call (a new object each time, of one shape). Each is kept with a template of the
+ * The plans of a pipeline's recent per-call options, found again for options written inline
+ * (a new object each call, of one shape per call site). Each is kept with a template of the
  * options (a snapshot: a later change to the caller's object cannot pass for what was accepted).
  * A match means the schema would accept them too, so zod is not run again:
  * - the very same values: the plan itself, and {@link rebind} is 0;
@@ -21,41 +31,53 @@ const ANY_OTHER = 1 << 30;
  *   saying which of the two the execution takes from the call (the plan is shared, never copied);
  * - other new functions (a reflector, an `accept` guard written inline): `'accepted'`, so the
  *   plan is built again, without zod.
+ *
+ * `executeWithHealing` calls all over an application share one default pipeline, each with its
+ * own literal, so the templates are kept by `circuitName` (up to 4 shapes for each of 128
+ * circuits, the least recently added circuit forgotten first): each call site finds its own in
+ * one lookup, however many there are, and a loop over one call site matches the last one found
+ * first. (A ring of a few templates made the fifth call site in turn pay zod every call, 10x.)
  */
 export class RecentPlans {
-  private readonly templates: OptionsTemplate[] = [];
-  private readonly plans: ExecutionPlan[] = [];
-  private next = 0;
+  private readonly byCircuit = new Map<unknown, Remembered[]>();
+  private last: Remembered | undefined;
   /** After a `find` that returned a plan: the `REBIND_*` bits of what the call brings its own of. */
   rebind = 0;
 
-  constructor(private readonly size = 4) {}
-
   find(options: HealingOptions): ExecutionPlan | 'accepted' | undefined {
+    let found = this.last;
     let differ = -1;
-    let index = 0;
     try {
-      for (; index < this.templates.length; index++) {
-        differ = this.templates[index]!.match(options);
-        if (differ !== -1) break;
+      if (found !== undefined) differ = found.template.match(options);
+      if (differ === -1) {
+        const shapes = this.byCircuit.get(options.circuitName);
+        if (shapes === undefined) return undefined;
+        for (let index = shapes.length - 1; index >= 0 && differ === -1; index--) {
+          found = shapes[index]!;
+          differ = found.template.match(options);
+        }
       }
     } catch {
       return undefined; // a getter threw or a Proxy refused: the schema reports it
     }
     if (differ === -1) return undefined;
+    this.last = found;
     if ((differ & ANY_OTHER) !== 0) return 'accepted';
     if ((differ & REBIND_FALLBACK) !== 0 && holdsLastGood(options.fallback)) return 'accepted';
     this.rebind = differ;
-    return this.plans[index]!;
+    return found!.plan;
   }
 
+  /** Keeps `plan` for options of the shape of `options` (which the schema has accepted). */
   remember(options: HealingOptions, plan: ExecutionPlan): void {
     try {
       const template = OptionsTemplate.of(options, REBINDABLE);
       if (template === undefined) return;
-      this.templates[this.next] = template;
-      this.plans[this.next] = plan;
-      this.next = (this.next + 1) % this.size;
+      const circuit = options.circuitName;
+      const shapes = this.byCircuit.get(circuit) ?? setWithin(this.byCircuit, circuit, [], MAX_CIRCUITS);
+      if (shapes.length >= SHAPES_PER_CIRCUIT) shapes.shift();
+      this.last = { template, plan };
+      shapes.push(this.last);
     } catch {
       // unreadable: nothing remembered, the schema is asked next time
     }

@@ -106,6 +106,20 @@ describe('inline options written in every call', () => {
     expect(aborted.error).toBe(controller.signal.reason);
   });
 
+  it('serve each of many call sites in turn its own plan and fallback', async () => {
+    const registry = new CircuitBreakerRegistry();
+    const down = async () => { throw Object.assign(new Error('bad request'), { status: 400 }); };
+    const sites = ['geo', 'users', 'billing', 'search', 'mail', 'stock', 'ads'];
+    const seen: unknown[] = [];
+    for (let round = 0; round < 2; round++) {
+      for (const circuitName of sites) {
+        const result = await executeWithHealing(down, {}, { circuitName, registry, retry: { maxAttempts: 1 }, fallback: () => `${circuitName} fallback` });
+        seen.push([result.result, result.healingActions[0]!.circuit]);
+      }
+    }
+    expect(seen).toEqual([...sites, ...sites].map((site) => [`${site} fallback`, site]));
+  });
+
   it('serve a reused object its own fallback after a literal of its shape (the plan is shared, the fallback is the call\'s)', async () => {
     const pipeline = new HealingPipeline({ retry: { maxAttempts: 1 } });
     const down = async () => { throw Object.assign(new Error('bad request'), { status: 400 }); };
