@@ -6,8 +6,8 @@ import { check, measure } from '../harness.js';
 import { callWithLiteral, callWithLiteralOfNextSite } from './inline-literal.mjs';
 import type { BenchSettings, ScenarioResult } from '../types.js';
 
-/** The call every library wraps: resolves at once. */
-const fn = async (): Promise<number> => 1;
+/** The call every library wraps: resolves at once (it takes args and a context, as ours get them). */
+const fn = async (_args?: unknown, _ctx?: unknown): Promise<number> => 1;
 
 /**
  * The least any wrapper that reports a `durationMs` does for a call that succeeds at once: two
@@ -18,6 +18,30 @@ async function floor(): Promise<unknown> {
   const startedAt = Date.now();
   const value = await fn();
   return { status: 'ok', result: value, attempts: 1, healed: false, healingActions: [], circuitBreakerTriggered: false, args: undefined, durationMs: Date.now() - startedAt };
+}
+
+/** fn's context in the minimal wrapper: the attempt number, and a signal made only if fn reads it. */
+class MinimalContext {
+  private controller: AbortController | undefined = undefined;
+  constructor(readonly attempt: number) {}
+  get signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal;
+  }
+}
+
+/**
+ * The floor plus what every call through a named circuit must do whatever the design: ask the
+ * breaker (ours) for permission, give fn a context, record the success. What a target leaves
+ * over this is all a design has for finding the plan of its options and everything else.
+ */
+function minimalWith(breaker: { canExecute(): boolean; recordSuccess(): void }): () => Promise<unknown> {
+  return async () => {
+    const startedAt = Date.now();
+    if (!breaker.canExecute()) throw new Error('the minimal wrapper\'s breaker refused');
+    const value = await fn(undefined, new MinimalContext(1));
+    breaker.recordSuccess();
+    return { status: 'ok', result: value, attempts: 1, healed: false, healingActions: [], circuitBreakerTriggered: false, args: undefined, durationMs: Date.now() - startedAt };
+  };
 }
 
 /** Scenario 1: the cost of wrapping a call that succeeds first time. */
@@ -56,10 +80,14 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
   const withRecovery = await recovery.execute(fn, undefined);
   check(withRecovery.status === 'ok' && withRecovery.attempts === 1 && !withRecovery.healed, 'the pipeline with recovery options did not succeed first time');
 
+  const minimal = minimalWith(new CircuitBreakerRegistry().get('bench-happy-minimal'));
+  check(((await minimal()) as { result: unknown }).result === 1, 'the minimal wrapper did not return the result');
+
   try {
     const rows = await measure([
       { id: 'bare', label: 'bare await fn()', run: () => fn() },
       { id: 'floor', label: 'floor: two clock readings, one await, a result (hand-written)', run: floor },
+      { id: 'minimal', label: 'minimal: the floor + a breaker\'s permission and success + fn\'s context (hand-written)', run: minimal },
       { id: 'ours', label: 'self-healing HealingPipeline.execute', run: () => pipeline.execute(fn, undefined) },
       { id: 'ours-recovery', label: 'self-healing execute + retryBudget, bulkhead, deadlineMs, lastGood', run: () => recovery.execute(fn, undefined) },
       { id: 'ours-ewh', label: 'self-healing executeWithHealing (same options object)', run: () => executeWithHealing(fn, undefined, defaultsOptions) },
@@ -84,6 +112,7 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
         'literals of 20 call sites: the same literal with one circuitName per call site, the sites called in turn, as an application\'s executeWithHealing calls share the default pipeline; each finds its own plan by its circuit.',
         'The literal is written in plain JavaScript (bench/scenarios/inline-literal.mjs): tsx would wrap its arrow function in a keepNames __name() call, about 190 ns that compiled user code never pays.',
         'opossum runs with its defaults, which arm a 10 s timeout timer on every fire().',
+        'minimal: the floor, plus our breaker\'s canExecute() and recordSuccess() and a context object for fn (its signal made on first read): what any design pays for a call through a named circuit, before finding the plan of its options.',
         'floor: what any wrapper that reports durationMs pays (Date.now() twice, one async step, the result object), with nothing else; it bounds every happy-path target from below.',
       ],
     };
