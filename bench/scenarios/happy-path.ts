@@ -1,4 +1,4 @@
-import { circuitBreaker, ConsecutiveBreaker, handleAll, retry, wrap } from 'cockatiel';
+import { circuitBreaker, ConsecutiveBreaker, handleAll, retry, timeout, TimeoutStrategy, wrap } from 'cockatiel';
 import CircuitBreaker from 'opossum';
 import pRetry from 'p-retry';
 import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline, type HealingOptions } from '../../src/index.js';
@@ -73,6 +73,13 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
     retry(handleAll, { maxAttempts: 2 }),
     circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) }),
   );
+  // The README's quick start: a time limit per attempt (a timer, and fn's signal if it reads it).
+  const timedOptions: HealingOptions = { circuitName: 'bench-happy-timed', registry: new CircuitBreakerRegistry(), timeoutMs: 2_000, fallback: () => 0 };
+  const cockatielTimed = wrap(
+    timeout(2_000, TimeoutStrategy.Cooperative),
+    retry(handleAll, { maxAttempts: 2 }),
+    circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) }),
+  );
   const opossum = new CircuitBreaker(fn);
 
   const ours = await pipeline.execute(fn, undefined);
@@ -95,6 +102,8 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
       { id: 'ours-inline', label: 'self-healing executeWithHealing (options literal in the call)', run: () => callWithLiteral(executeWithHealing, fn, inlineRegistry) },
       { id: 'ours-inline-sites', label: 'self-healing executeWithHealing (literals of 20 call sites in turn)', run: () => callWithLiteralOfNextSite(executeWithHealing, fn, inlineRegistry) },
       { id: 'cockatiel', label: 'cockatiel wrap(retry, circuitBreaker).execute', run: () => cockatiel.execute(fn) },
+      { id: 'ours-timed', label: 'self-healing executeWithHealing + timeoutMs 2 s (the README quick start)', run: () => executeWithHealing(fn, undefined, timedOptions) },
+      { id: 'cockatiel-timed', label: 'cockatiel wrap(timeout(2 s), retry, circuitBreaker).execute', run: () => cockatielTimed.execute(fn) },
       { id: 'opossum', label: 'opossum new CircuitBreaker(fn).fire()', run: () => opossum.fire() },
       { id: 'p-retry', label: 'p-retry pRetry(fn, {retries: 2})', run: () => pRetry(fn, { retries: 2 }) },
     ], settings);
@@ -112,6 +121,7 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
         'literals of 20 call sites: the same literal with one circuitName per call site, the sites called in turn, as an application\'s executeWithHealing calls share the default pipeline; each finds its own plan by its circuit.',
         'The literal is written in plain JavaScript (bench/scenarios/inline-literal.mjs): tsx would wrap its arrow function in a keepNames __name() call, about 190 ns that compiled user code never pays.',
         'opossum runs with its defaults, which arm a 10 s timeout timer on every fire().',
+        'the two timed rows arm a 2 s timer per attempt (compare them with each other): ours makes fn\'s AbortSignal only if fn reads it; cockatiel\'s cooperative timeout makes one per call.',
         'minimal: the floor, plus our breaker\'s canExecute() and recordSuccess() and a context object for fn (its signal made on first read): what any design pays for a call through a named circuit, before finding the plan of its options.',
         'floor: what any wrapper that reports durationMs pays (Date.now() twice, one async step, the result object), with nothing else; it bounds every happy-path target from below.',
       ],

@@ -49,7 +49,9 @@ export function startAttempt(run: Execution): unknown {
     const value = fn(run.args, ctx);
     if (!isThenable(value)) return value;
     if (!ctx.abortable) return plan.hedge === undefined ? value : hedge(run, value);
-    let settles = plan.timeoutGraceMs > 0 ? ctx.raceWithGrace(value, plan.timeoutGraceMs) : raceWithSignal(value, ctx.signal);
+    // A hedged attempt is raced against its own signal: a lost hedge race aborts it.
+    let settles = plan.timeoutGraceMs > 0 ? ctx.raceWithGrace(value, plan.timeoutGraceMs)
+      : plan.hedge === undefined ? ctx.race(value) : raceWithSignal(value, ctx.signal);
     if (plan.bulkhead !== undefined) settles = holdSlotIfAbandoned(run, value, settles);
     return plan.hedge === undefined ? settles : hedge(run, settles);
   } catch (thrown) {

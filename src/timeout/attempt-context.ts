@@ -3,8 +3,11 @@ import { AttemptTimeoutError } from '../errors.js';
 import type { AttemptContext } from '../pipeline/options.js';
 
 /**
- * The context of one attempt. Its signal is created only when something needs it (fn reads it,
- * or a timeout or caller signal must reach fn), so an attempt that needs none allocates none.
+ * The context of one attempt. Its signal is created only when something needs it (fn reads it, a
+ * caller's signal must reach fn, a hedge may abort it), so an attempt that needs none allocates
+ * none. A timeout alone needs none: its timer aborts the signal if fn has read it, and ends the
+ * race of {@link race} itself, so the common `timeoutMs` attempt, whose fn may never read its
+ * signal, makes no `AbortController` and adds no listener to any signal.
  */
 export class AttemptContextImpl implements AttemptContext {
   /** Held so the map of attempt contexts outlives a full GC between calls: see `Execution.idle`. */
@@ -17,6 +20,10 @@ export class AttemptContextImpl implements AttemptContext {
   private timer: unknown;
   private clock: Clock | undefined;
   private unlinkCaller: (() => void) | undefined;
+  /** The timeout's error, once its timer has fired. */
+  private declare timedOutWith: AttemptTimeoutError | undefined;
+  /** The reject of {@link race}'s promise, which the timeout calls. */
+  private declare onTimeout: ((error: AttemptTimeoutError) => void) | undefined;
 
   constructor(attempt: number, callerSignal: AbortSignal | undefined) {
     this.attempt = attempt;
@@ -34,11 +41,40 @@ export class AttemptContextImpl implements AttemptContext {
     return this.timer !== undefined || this.callerSignal !== undefined;
   }
 
-  /** Arms the per-attempt timeout: the signal aborts with an {@link AttemptTimeoutError}. */
+  /**
+   * Arms the per-attempt timeout: the signal (made now only with a caller's signal to link, else
+   * when first read) aborts with an {@link AttemptTimeoutError}, and {@link race} rejects with it.
+   */
   startTimeout(clock: Clock, timeoutMs: number): void {
-    const controller = this.ensureController();
+    if (this.callerSignal !== undefined) this.ensureController();
     this.clock = clock;
-    this.timer = clock.setTimeout(() => controller.abort(AttemptTimeoutError.create(timeoutMs)), timeoutMs);
+    this.timer = clock.setTimeout(() => this.expire(timeoutMs), timeoutMs);
+  }
+
+  /**
+   * Settles with fn's `promise`, or rejects as soon as the attempt ends early: with the timeout's
+   * error when only a timeout can end it (no caller signal; not for a hedged attempt, which a
+   * lost race aborts), without listening to any signal; else as {@link raceWithSignal}.
+   * fn's late outcome is observed (never unhandled) and dropped.
+   */
+  race<T>(promise: PromiseLike<T>): Promise<T> {
+    if (this.callerSignal !== undefined || this.timer === undefined) return raceWithSignal(promise, this.signal);
+    const expired = this.timedOutWith;
+    if (expired !== undefined) {
+      Promise.resolve(promise).catch(() => {});
+      return Promise.reject(expired);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.onTimeout = reject;
+      Promise.resolve(promise).then(resolve, reject);
+    });
+  }
+
+  private expire(timeoutMs: number): void {
+    const error = AttemptTimeoutError.create(timeoutMs);
+    this.timedOutWith = error;
+    this.controller?.abort(error);
+    this.onTimeout?.(error);
   }
 
   /**
@@ -116,6 +152,8 @@ export class AttemptContextImpl implements AttemptContext {
     if (this.controller !== undefined) return this.controller;
     const controller = new AbortController();
     this.controller = controller;
+    // Read after its timeout fired: the signal is born aborted, as it would have been.
+    if (this.timedOutWith !== undefined) controller.abort(this.timedOutWith);
     const caller = this.callerSignal;
     if (caller !== undefined) {
       if (caller.aborted) controller.abort(caller.reason);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AttemptTimeoutError, executeWithHealing } from '../../src/index.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
@@ -52,5 +52,52 @@ describe('per-attempt timeout', () => {
     rejectLate(new Error('too late'));
     await new Promise((resolve) => setImmediate(resolve));
     expect(result.error).toBeInstanceOf(AttemptTimeoutError);
+  });
+
+  describe('with no caller signal', () => {
+    const RealAbortController = globalThis.AbortController;
+    let made = 0;
+    /** Counts the AbortControllers made while it is installed. */
+    function countControllers() {
+      made = 0;
+      globalThis.AbortController = class extends RealAbortController {
+        constructor() {
+          super();
+          made++;
+        }
+      };
+    }
+    afterEach(() => {
+      globalThis.AbortController = RealAbortController;
+    });
+
+    it('makes no AbortController for an attempt whose fn never reads its signal, and still abandons it at the timeout', async () => {
+      const clock = new ManualClock();
+      countControllers();
+      expect((await executeWithHealing(async () => 'fast', {}, { clock, timeoutMs: 1_000 })).status).toBe('ok');
+      const pending = executeWithHealing(() => new Promise(() => {}), {}, { clock, timeoutMs: 1_000, retry: { maxAttempts: 1 } });
+      await clock.advance(1_000);
+      const result = await pending;
+      expect(result.error).toBeInstanceOf(AttemptTimeoutError);
+      expect(result.healingActions.map((a) => a.kind)).toEqual(['timeout', 'give_up']);
+      expect(made).toBe(0);
+    });
+
+    it('gives fn that reads its signal only after the timeout a signal aborted with the timeout', async () => {
+      const clock = new ManualClock();
+      countControllers();
+      let readLate!: () => AbortSignal;
+      const pending = executeWithHealing((_args: object, ctx) => {
+        readLate = () => ctx.signal;
+        return new Promise(() => {});
+      }, {}, { clock, timeoutMs: 1_000, retry: { maxAttempts: 1 } });
+      await clock.advance(1_000);
+      const result = await pending;
+      expect(made).toBe(0);
+      const signal = readLate();
+      expect(signal.aborted).toBe(true);
+      expect(signal.reason).toBe(result.error);
+      expect(made).toBe(1);
+    });
   });
 });
