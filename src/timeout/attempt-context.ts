@@ -53,9 +53,10 @@ export class AttemptContextImpl implements AttemptContext {
 
   /**
    * Settles with fn's `promise`, or rejects as soon as the attempt ends early: with the timeout's
-   * error when only a timeout can end it (no caller signal; not for a hedged attempt, which a
-   * lost race aborts), without listening to any signal; else as {@link raceWithSignal}.
-   * fn's late outcome is observed (never unhandled) and dropped.
+   * error when only the timeout can end it (no caller signal), without listening to any signal;
+   * else as {@link raceWithSignal}. fn's late outcome is observed (never unhandled) and dropped.
+   * Not for a hedged attempt, which {@link abort} ends when it loses: race that one against its
+   * signal with {@link raceWithSignal}.
    */
   race<T>(promise: PromiseLike<T>): Promise<T> {
     if (this.callerSignal !== undefined || this.timer === undefined) return raceWithSignal(promise, this.signal);
