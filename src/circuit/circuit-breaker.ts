@@ -69,10 +69,8 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
   canExecute(): boolean {
     // The usual refusal (open, within its break) reads the clock once, and keeps what it read for
     // the refusal's error (`lastRefusalRetryAfterMs`), so the pipeline need not read it again.
-    if (this.current === 'OPEN' && this.forced === undefined) {
-      const remaining = this.openUntil - this.host.clock.now();
-      if (remaining > 0) return this.reject('open', remaining);
-    }
+    const remaining = this.remainingOpenMs(); // 0, without a clock reading, unless OPEN and not forced
+    if (remaining > 0) return this.reject('open', remaining);
     const parent = this.parent;
     if (parent !== undefined) {
       // An open child refuses before it asks the parent, so its refusals spend none of a ramping

@@ -126,7 +126,7 @@ export function refuse(run: Execution, breaker: CircuitBreakerLike): typeof REFU
   run.circuitTriggered = true;
   // What canExecute() saw as it refused (it has just refused): no second clock reading.
   const remainingOpenMs = breaker.lastRefusalRetryAfterMs ?? breaker.remainingOpenMs();
-  // Time left in the break means OPEN: the usual refusal reads the clock once here, not twice.
+  // Time left in the break means OPEN, without asking the breaker's state (which reads the clock).
   const state = remainingOpenMs > 0 ? 'OPEN' : breaker.state;
   // A closed breaker that refuses is ramping up (only a CircuitBreaker with a `ramp` does).
   const rampPercent = state === 'CLOSED' ? (breaker as { rampingPercent?: number | null }).rampingPercent ?? null : null;

@@ -94,13 +94,8 @@ export class Execution {
     this.plan = plan;
     this.fn = fn;
     this.args = args;
-    if (call === undefined) {
-      this.signal = plan.signal;
-      this.callFallback = undefined;
-    } else {
-      this.signal = (rebind & REBIND_SIGNAL) !== 0 ? call.signal : plan.signal;
-      this.callFallback = (rebind & REBIND_FALLBACK) !== 0 ? call.fallback : undefined;
-    }
+    this.signal = signalOf(plan, call, rebind);
+    this.callFallback = call !== undefined && (rebind & REBIND_FALLBACK) !== 0 ? call.fallback : undefined;
     if (started !== undefined) {
       // Taken over from the first-attempt lane, which ran only when nobody listened.
       this.startedAt = started.startedAt;
@@ -252,6 +247,11 @@ const giveUps = new LastText();
 /** The breaker of the plan's `circuitName` (created in its registry on first use), or `undefined`. */
 export function breakerOf(plan: ExecutionPlan): CircuitBreakerLike | undefined {
   return plan.circuitName === undefined ? undefined : (plan.registry.find(plan.circuitName) ?? plan.registry.get(plan.circuitName));
+}
+
+/** The caller's signal of a call: the plan's, or the one in the call's own options when `rebind` says so. */
+export function signalOf(plan: ExecutionPlan, call: HealingOptions | undefined, rebind: number): AbortSignal | undefined {
+  return call === undefined || (rebind & REBIND_SIGNAL) === 0 ? plan.signal : call.signal;
 }
 
 /** What the first-attempt lane hands over with an execution it could not finish itself. */

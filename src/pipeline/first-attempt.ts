@@ -2,11 +2,11 @@ import { isThenable } from '../core/guards.js';
 import { AttemptContextImpl } from '../timeout/attempt-context.js';
 import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import { endAttempt, refuse } from './attempt.js';
-import { breakerOf, Execution } from './execution.js';
+import { breakerOf, Execution, signalOf } from './execution.js';
 import type { HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
 import type { ExecutionPlan } from './plan.js';
-import { REBIND_FALLBACK, REBIND_SIGNAL } from './recent-plans.js';
+import { REBIND_FALLBACK } from './recent-plans.js';
 import type { FailureStrategy, Step } from './step.js';
 
 /**
@@ -36,9 +36,8 @@ export function firstAttemptBreaker(
   plan: ExecutionPlan, call: HealingOptions | undefined, rebind: number,
 ): CircuitBreakerLike | undefined | typeof FULL_PATH {
   if (plan.firstAttemptLane === undefined) return FULL_PATH;
-  const signal = call === undefined || (rebind & REBIND_SIGNAL) === 0 ? plan.signal : call.signal;
   const hub = plan.hub;
-  if (signal !== undefined || (hub !== undefined && !hub.listeners.idle)) return FULL_PATH;
+  if (signalOf(plan, call, rebind) !== undefined || (hub !== undefined && !hub.listeners.idle)) return FULL_PATH;
   const breaker = breakerOf(plan);
   return breaker?.needsDuration === true ? FULL_PATH : breaker; // a breaker that times attempts: the full path does
 }
