@@ -16,13 +16,14 @@ export { reconfigure } from './recovery-strategies/reconfigure.js';
 export { isolate } from './recovery-strategies/isolate.js';
 export { escalate } from './recovery-strategies/escalate.js';
 export { chooseByResults } from './recovery-strategies/choose-by-results.js';
-export { SafetyPolicy } from './safety/safety-policy.js';
+export { SafetyPolicy, type Risk } from './safety/safety-policy.js';
 export type { HealingOptions, AttemptContext, FallbackContext, HealingFunction, FallbackFunction } from './pipeline/options.js';
 export type { RetryOptions } from './retry/retry-options.js';
 export type { ProposalGuard, ArgsSchema } from './reflect/reflect-options.js';
 
 export { ErrorClassifier } from './classify/error-classifier.js';
 export type { Classification, ClassificationRule, Classifier, Disposition, ErrorMatcher } from './classify/classification.js';
+export type { Severity } from './classify/severity.js';
 
 export { CircuitBreaker, type CircuitState, type CircuitBreakerStats } from './circuit/circuit-breaker.js';
 export { CircuitBreakerRegistry, getCircuitBreaker, getDefaultRegistry } from './circuit/registry.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {
   executeWithHealing, HealingPipeline, ErrorClassifier, getCircuitBreaker, HealingError, CircuitBreakerRegistry,
-  HealingStatistics, HealthMonitor,
+  HealingStatistics, HealthMonitor, escalate,
   type HealingResult, type HealingOptions, type HealingFunction, type Classification,
 } from 'self-healing';
 import CircuitBreaker from 'opossum';
@@ -39,6 +39,11 @@ const pipeline = new HealingPipeline({ retry: { maxAttempts: 2 } });
 const breakerName: string = getCircuitBreaker('ts-node16').name;
 const isHealingError: boolean = new Error('x') instanceof HealingError;
 void [classification, pipeline, breakerName, isHealingError];
+
+// declaration: true, as a library built on this one compiles: every type it infers from ours must
+// be nameable, or tsc fails with TS2742 ("cannot be named without a reference to dist/...").
+export const severityOfFailure = classification.severity;
+export const escalation = escalate();
 
 // self-healing/opossum with @types/opossum: the breaker keeps opossum's own type.
 const opossum: CircuitBreaker = createOpossumBreaker(CircuitBreaker, { name: 'ts-node16-esm', volumeThreshold: 1, errorThresholdPercentage: 0, timeout: false });
