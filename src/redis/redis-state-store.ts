@@ -16,7 +16,7 @@ import type { RedisClientLike, RedisSubscriberLike } from './redis-types.js';
  * ```
  */
 export interface RedisStateStoreOptions {
-  /** An ioredis `Redis` or `Cluster` client. Create it with `enableOfflineQueue: false` so commands fail fast while it is disconnected. */
+  /** An ioredis `Redis` or `Cluster` client. Create it with `enableOfflineQueue: false` so commands fail fast while it is disconnected (during its first connection, the store waits for it to be ready). */
   client: RedisClientLike;
   /** The connection that receives state changes. Default `client.duplicate()` (closed by `close()`). */
   subscriber?: RedisSubscriberLike;
@@ -91,6 +91,9 @@ class RedisStateStore implements StateStore {
   /** The connection whose 'message' and 'error' handlers are attached. */
   private listening: RedisSubscriberLike | undefined;
   private readonly listeners = new Set<(key: string, state: SharedCircuitState) => void>();
+  /** Whether the command client has been ready once (see {@link firstConnection}). */
+  private connected = false;
+  private connecting: Promise<void> | undefined;
 
   constructor(options: RedisStateStoreOptions) {
     this.client = options.client;
@@ -122,6 +125,7 @@ class RedisStateStore implements StateStore {
   }
 
   async acquireLease(key: string, lease: string, owner: string, ttlMs: number): Promise<boolean> {
+    if (!this.connected) await this.firstConnection();
     const reply = await this.client.set(`${this.prefix(key)}:lease:${lease}`, owner, 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
     return reply === 'OK';
   }
@@ -149,6 +153,33 @@ class RedisStateStore implements StateStore {
     } else {
       await answeredWithin(subscriber.unsubscribe(this.channel), this.closeTimeoutMs); // the caller's connection: not ours to drop
     }
+  }
+
+  /**
+   * Waits for the command client's first connection to be ready. With `enableOfflineQueue: false`
+   * ioredis rejects a command sent before that, and at startup such a rejection does not mean the
+   * store is unreachable, only not connected yet: a subscriber ready first would have the breaker
+   * read the state on a connection still in its handshake, and start in local mode with a
+   * `storeUnavailable` event. Once the client has been ready, commands fail fast while it
+   * reconnects, as that option asks. Like every store call, the wait is bounded by the caller's
+   * `storeTimeoutMs`; one `'ready'` listener serves every command waiting meanwhile.
+   */
+  private firstConnection(): Promise<void> | void {
+    const client = this.client;
+    const status = client.status;
+    if (status === undefined || status === 'ready' || client.once === undefined) {
+      this.connected = true;
+      return;
+    }
+    // 'wait' (lazyConnect), 'reconnecting', 'end': ioredis answers the command itself.
+    if (status !== 'connecting' && status !== 'connect') return;
+    return (this.connecting ??= new Promise<void>((resolve) => {
+      client.once!('ready', () => {
+        this.connected = true;
+        this.connecting = undefined;
+        resolve();
+      });
+    }));
   }
 
   private prefix(key: string): string {
@@ -194,6 +225,7 @@ class RedisStateStore implements StateStore {
 
   /** EVALSHA, and EVAL once when Redis does not know the script yet (after a restart or a failover). */
   private async run(script: { source: string; sha: string }, key: string, args: Array<string | number>): Promise<unknown> {
+    if (!this.connected) await this.firstConnection();
     try {
       return await this.client.evalsha(script.sha, 1, key, ...args);
     } catch (error) {

@@ -14,6 +14,9 @@ export interface RedisClientLike {
   set(key: string, value: string, millisecondsToken: 'PX', milliseconds: number, nx: 'NX'): Promise<unknown>;
   /** A new connection with the same options (used for the subscriber). */
   duplicate(): RedisSubscriberLike;
+  /** ioredis's connection status; during the first connection the store waits for `'ready'` before a command. */
+  readonly status?: string;
+  once?(event: 'ready', listener: () => void): unknown;
 }
 
 /**

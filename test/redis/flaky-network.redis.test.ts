@@ -121,6 +121,33 @@ describe.skipIf(!hasRedisServer())('fleet mode through a TCP link the test cuts'
     expect(follower.stats()).toMatchObject({ state: 'CLOSED', generation: 0, mode: 'shared' });
   });
 
+  it('joins in shared mode when its command connection gets ready after its subscriber (enableOfflineQueue: false)', async () => {
+    // ioredis refuses a command sent before its connection is ready; at startup that is a store
+    // not connected yet, not an unreachable one, so the breaker must not start in local mode.
+    proxy = await TcpProxy.start(redis.port);
+    cleanup.push(() => proxy.stop());
+    proxy.hold(); // the command connection stays in its handshake until restore()
+    const ns = `flaky-${++namespace}`;
+    const commands = client(proxy.port);
+    const store = createRedisStateStore({ client: commands, subscriber: client(redis.port), namespace: ns });
+    const breaker = new SharedCircuitBreaker('payments', { ...OPTIONS, storeTimeoutMs: CATCH_UP_DEADLINE_MS, store, instanceId: 'late' });
+    const events: string[] = [];
+    breaker.on('storeUnavailable', () => events.push('down'));
+    cleanup.push(async () => {
+      await breaker.close();
+      await store.close();
+    });
+    const admin = client(redis.port);
+    // Subscribed: the join's next step, reading the state, has been sent on the command connection.
+    await waitFor('the subscriber subscribed', async () =>
+      admin.status === 'ready' && ((await admin.pubsub('NUMSUB', `${ns}:state`)) as [string, number])[1] === 1, CATCH_UP_DEADLINE_MS);
+    expect(commands.status).toBe('connect');
+    proxy.restore();
+    await breaker.ready();
+    expect(breaker.stats().mode).toBe('shared');
+    expect(events).toEqual([]);
+  });
+
   it('closes within storeTimeoutMs + closeTimeoutMs when its link stopped answering mid-flush', async () => {
     const { follower, followerStore } = await openPair({ commandsToo: true });
     follower.reset();
