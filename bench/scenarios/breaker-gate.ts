@@ -1,6 +1,8 @@
-import { CircuitBreakerRegistry } from '../../src/index.js';
 import { check, measure } from '../harness.js';
 import type { BenchSettings, ScenarioResult } from '../types.js';
+import { lib } from '../library.js';
+
+const { CircuitBreakerRegistry } = lib;
 
 /**
  * Scenario: the per-call cost of a closed breaker used by hand, `canExecute()` then

@@ -1,6 +1,8 @@
-import { ErrorClassifier } from '../../src/index.js';
 import { check, measure } from '../harness.js';
 import type { BenchSettings, ScenarioResult } from '../types.js';
+import { lib } from '../library.js';
+
+const { ErrorClassifier } = lib;
 
 const RULE_COUNT = 50;
 

@@ -1,6 +1,8 @@
-import { CircuitBreakerRegistry, HealingPipeline } from '../../src/index.js';
 import { check, median } from '../harness.js';
 import type { BenchSettings, Row, ScenarioResult } from '../types.js';
+import { lib } from '../library.js';
+
+const { CircuitBreakerRegistry, HealingPipeline } = lib;
 
 function settledHeap(): number {
   globalThis.gc!();
@@ -8,7 +10,7 @@ function settledHeap(): number {
   return process.memoryUsage().heapUsed;
 }
 
-function pipeline(): HealingPipeline {
+function pipeline(): InstanceType<typeof HealingPipeline> {
   return new HealingPipeline({ circuitName: 'bench-memory', registry: new CircuitBreakerRegistry(), retry: { maxAttempts: 3, minDelayMs: 0 }, fallback: () => 0 });
 }
 

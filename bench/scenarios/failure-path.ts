@@ -1,8 +1,10 @@
 import { circuitBreaker, ConsecutiveBreaker, ConstantBackoff, handleAll, retry, wrap } from 'cockatiel';
 import pRetry from 'p-retry';
-import { CircuitBreakerRegistry, HealingPipeline } from '../../src/index.js';
 import { check, measure } from '../harness.js';
 import type { BenchSettings, ScenarioResult } from '../types.js';
+import { lib } from '../library.js';
+
+const { CircuitBreakerRegistry, HealingPipeline } = lib;
 
 /** A transient failure, built fresh for every failing call as a real one would be. */
 function unavailable(): Error {

@@ -1,11 +1,14 @@
 import { Redis } from 'ioredis';
-import { CircuitBreakerRegistry, executeWithHealing } from '../../src/index.js';
-import { MemoryStateStore, SharedCircuitBreaker } from '../../src/fleet/index.js';
-import { createRedisStateStore, type RedisClientLike } from '../../src/redis/index.js';
+import type { RedisClientLike } from '../../src/redis/index.js';
 import { Dependency, startWorkers, type Worker } from '../../test/redis/fleet.js';
 import { hasRedisServer, RedisServer, waitFor } from '../../test/redis/redis-server.js';
 import { check, measure, median } from '../harness.js';
 import type { BenchSettings, Row, ScenarioResult } from '../types.js';
+import { lib, fleetLib, redisLib } from '../library.js';
+
+const { CircuitBreakerRegistry, executeWithHealing } = lib;
+const { MemoryStateStore, SharedCircuitBreaker } = fleetLib;
+const { createRedisStateStore } = redisLib;
 
 /** An ioredis client that counts the commands the store sends through it. */
 function countingClient(client: Redis): RedisClientLike & { commands: number } {
@@ -41,7 +44,7 @@ export async function fleet(settings: BenchSettings): Promise<ScenarioResult[]> 
   const notes: string[] = [];
   let redis: RedisServer | undefined;
   let client: Redis | undefined;
-  let redisShared: SharedCircuitBreaker | undefined;
+  let redisShared: InstanceType<typeof SharedCircuitBreaker> | undefined;
   let store: ReturnType<typeof createRedisStateStore> | undefined;
   let counting: ReturnType<typeof countingClient> | undefined;
   let redisCalls = 0;

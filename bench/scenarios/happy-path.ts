@@ -1,10 +1,13 @@
 import { circuitBreaker, ConsecutiveBreaker, handleAll, retry, timeout, TimeoutStrategy, wrap } from 'cockatiel';
 import CircuitBreaker from 'opossum';
 import pRetry from 'p-retry';
-import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline, type HealingOptions } from '../../src/index.js';
+import type { HealingOptions } from '../../src/index.js';
 import { check, measure } from '../harness.js';
 import { callWithLiteral, callWithLiteralOfNextSite } from './inline-literal.mjs';
 import type { BenchSettings, ScenarioResult } from '../types.js';
+import { lib } from '../library.js';
+
+const { CircuitBreakerRegistry, executeWithHealing, HealingPipeline } = lib;
 
 /** The call every library wraps: resolves at once (it takes args and a context, as ours get them). */
 const fn = async (_args?: unknown, _ctx?: unknown): Promise<number> => 1;

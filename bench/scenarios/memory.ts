@@ -1,8 +1,10 @@
 import { circuitBreaker, ConsecutiveBreaker, handleAll } from 'cockatiel';
 import CircuitBreaker from 'opossum';
-import { CircuitBreakerRegistry } from '../../src/index.js';
 import { check, median } from '../harness.js';
 import type { BenchSettings, Row, ScenarioResult } from '../types.js';
+import { lib } from '../library.js';
+
+const { CircuitBreakerRegistry } = lib;
 
 const fn = async (): Promise<number> => 1;
 const CONFIG = { failureThreshold: 5, breakDurationMs: 10_000, halfOpenMaxCalls: 1 };

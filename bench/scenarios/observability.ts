@@ -1,6 +1,8 @@
-import { CircuitBreakerRegistry, HealingPipeline, HealingStatistics, HealthMonitor } from '../../src/index.js';
 import { check, measure } from '../harness.js';
 import type { BenchSettings, Candidate, ScenarioResult } from '../types.js';
+import { lib } from '../library.js';
+
+const { CircuitBreakerRegistry, HealingPipeline, HealingStatistics, HealthMonitor } = lib;
 
 const ok = async (): Promise<number> => 1;
 
@@ -13,7 +15,7 @@ function flaky(): () => Promise<number> {
   };
 }
 
-function pipeline(name: string): HealingPipeline {
+function pipeline(name: string): InstanceType<typeof HealingPipeline> {
   return new HealingPipeline({ name, circuitName: name, registry: new CircuitBreakerRegistry(), retry: { maxAttempts: 3, minDelayMs: 0 }, fallback: () => 0 });
 }
 

@@ -1,8 +1,10 @@
 import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleAll } from 'cockatiel';
 import CircuitBreaker from 'opossum';
-import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline, isCircuitOpenError } from '../../src/index.js';
 import { check, measure } from '../harness.js';
 import type { BenchSettings, ScenarioResult } from '../types.js';
+import { lib } from '../library.js';
+
+const { CircuitBreakerRegistry, executeWithHealing, HealingPipeline, isCircuitOpenError } = lib;
 
 const fn = async (): Promise<number> => 1;
 const failing = async (): Promise<never> => {

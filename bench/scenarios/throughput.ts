@@ -1,8 +1,10 @@
 import { circuitBreaker, ConsecutiveBreaker, ConstantBackoff, handleAll, retry, wrap } from 'cockatiel';
 import pRetry from 'p-retry';
-import { CircuitBreakerRegistry, HealingPipeline } from '../../src/index.js';
 import { check, measure } from '../harness.js';
 import type { BenchSettings, ScenarioResult } from '../types.js';
+import { lib } from '../library.js';
+
+const { CircuitBreakerRegistry, HealingPipeline } = lib;
 
 /** One error, made once: the scenario measures the libraries, not the cost of building errors. */
 const UNAVAILABLE = Object.assign(new Error('503 Service Unavailable'), { status: 503 });
