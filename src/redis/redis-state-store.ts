@@ -171,8 +171,10 @@ class RedisStateStore implements StateStore {
       this.connected = true;
       return;
     }
-    // 'wait' (lazyConnect), 'reconnecting', 'end': ioredis answers the command itself.
-    if (status !== 'connecting' && status !== 'connect') return;
+    // lazyConnect: connected on first use, as ioredis itself would (it refuses that command when
+    // its offline queue is off, so the store connects first and waits).
+    if (status === 'wait') connectLazily(client);
+    else if (status !== 'connecting' && status !== 'connect') return; // 'reconnecting', 'end': ioredis answers the command itself
     return (this.connecting ??= new Promise<void>((resolve) => {
       client.once!('ready', () => {
         this.connected = true;
@@ -200,7 +202,9 @@ class RedisStateStore implements StateStore {
   }
 
   private async subscribeWhenReady(subscriber: RedisSubscriberLike): Promise<void> {
-    // A fresh connection (with enableOfflineQueue: false) refuses commands until it is ready.
+    // A fresh connection (with enableOfflineQueue: false) refuses commands until it is ready, and
+    // one made with lazyConnect (a duplicate of such a client too) connects only when asked.
+    if (subscriber.status === 'wait') connectLazily(subscriber);
     if (subscriber.status !== undefined && subscriber.status !== 'ready') await new Promise<void>((resolve) => subscriber.once('ready', resolve));
     await subscriber.subscribe(this.channel);
   }
@@ -233,6 +237,11 @@ class RedisStateStore implements StateStore {
       return this.client.eval(script.source, 1, key, ...args);
     }
   }
+}
+
+/** Starts the connection of a `lazyConnect` client; its failures reach the store as refused commands, and its 'error' events. */
+function connectLazily(connection: { connect?(): Promise<unknown> }): void {
+  connection.connect?.().catch(() => undefined);
 }
 
 /** Whether `reply` settled within `timeoutMs` (a rejection counts as settled). The timer is cleared either way. */

@@ -17,6 +17,8 @@ export interface RedisClientLike {
   /** ioredis's connection status; during the first connection the store waits for `'ready'` before a command. */
   readonly status?: string;
   once?(event: 'ready', listener: () => void): unknown;
+  /** Connects a client made with `lazyConnect: true` (status `'wait'`): the store calls it on first use. */
+  connect?(): Promise<unknown>;
 }
 
 /**
@@ -27,8 +29,10 @@ export interface RedisClientLike {
  * ```
  */
 export interface RedisSubscriberLike {
-  /** ioredis's connection status; the store waits for `'ready'` before subscribing. */
+  /** ioredis's connection status; the store waits for `'ready'` before subscribing (and connects it if `'wait'`). */
   readonly status?: string;
+  /** Connects a connection made with `lazyConnect: true`, which nothing else would connect before the store subscribes. */
+  connect?(): Promise<unknown>;
   subscribe(channel: string): Promise<unknown>;
   unsubscribe(channel: string): Promise<unknown>;
   on(event: 'message', listener: (channel: string, message: string) => void): unknown;

@@ -2,7 +2,7 @@
 // suite; fleet.redis.test.ts fails under CI=true when redis-server is missing).
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SharedCircuitState, StateStore } from '../../src/fleet/index.js';
+import { SharedCircuitBreaker, type SharedCircuitState, type StateStore } from '../../src/fleet/index.js';
 import { createRedisStateStore } from '../../src/redis/index.js';
 import { hasRedisServer, RedisServer, waitFor } from './redis-server.js';
 
@@ -35,6 +35,25 @@ describe.skipIf(!hasRedisServer())('createRedisStateStore on a real redis-server
     stores.push(...made);
     return { a: made[0]!, b: made[1]!, name };
   }
+
+  it.each([false, true])('connects a lazyConnect client itself, so a breaker on it shares state (enableOfflineQueue: %s)', async (offlineQueue) => {
+    // Nothing else connects a lazyConnect client (nor its duplicate, the subscriber) before the
+    // store needs it; the breaker used to stay in local mode for good.
+    const client = new Redis(redis.port, '127.0.0.1', { lazyConnect: true, enableOfflineQueue: offlineQueue });
+    clients.push(client);
+    const store = createRedisStateStore({ client, namespace: `lazy-${++namespace}` });
+    stores.push(store);
+    const breaker = new SharedCircuitBreaker('payments', { store, failureThreshold: 1 });
+    const events: string[] = [];
+    breaker.on('storeUnavailable', () => events.push('down'));
+    await breaker.ready();
+    expect(breaker.stats().mode).toBe('shared');
+    breaker.canExecute();
+    breaker.recordFailure(new Error('503'));
+    await waitFor('the opening stored', async () => (await store.readState('payments')).state.state === 'OPEN');
+    expect(events).toEqual([]);
+    await breaker.close();
+  });
 
   it('sums increments across processes and counts distinct members per field, by Redis time', async () => {
     const { a, b } = pair();
