@@ -156,13 +156,15 @@ class RedisStateStore implements StateStore {
   }
 
   /**
-   * Waits for the command client's first connection to be ready. With `enableOfflineQueue: false`
-   * ioredis rejects a command sent before that, and at startup such a rejection does not mean the
-   * store is unreachable, only not connected yet: a subscriber ready first would have the breaker
-   * read the state on a connection still in its handshake, and start in local mode with a
-   * `storeUnavailable` event. Once the client has been ready, commands fail fast while it
-   * reconnects, as that option asks. Like every store call, the wait is bounded by the caller's
-   * `storeTimeoutMs`; one `'ready'` listener serves every command waiting meanwhile.
+   * Waits for the command client's first connection attempt. With `enableOfflineQueue: false`
+   * ioredis rejects a command sent before the connection is ready, and at startup such a
+   * rejection does not mean the store is unreachable, only not connected yet: a subscriber ready
+   * first would have the breaker read the state on a connection still in its handshake, and start
+   * in local mode with a `storeUnavailable` event. The wait ends with that attempt (`'ready'`, or
+   * `'close'` / `'end'` when it fails, and then the command goes out for ioredis to refuse), so a
+   * store call never waits longer than one connection attempt, even when called directly. Once
+   * the client has been ready, commands fail fast while it reconnects, as that option asks. One
+   * set of listeners serves every command waiting meanwhile.
    */
   private firstConnection(): Promise<void> | void {
     const client = this.client;
@@ -175,12 +177,10 @@ class RedisStateStore implements StateStore {
     // its offline queue is off, so the store connects first and waits).
     if (status === 'wait') connectLazily(client);
     else if (status !== 'connecting' && status !== 'connect') return; // 'reconnecting', 'end': ioredis answers the command itself
-    return (this.connecting ??= new Promise<void>((resolve) => {
-      client.once!('ready', () => {
-        this.connected = true;
-        this.connecting = undefined;
-        resolve();
-      });
+    // `once` is there: checked above.
+    return (this.connecting ??= nextReady(client as Pick<RedisSubscriberLike, 'once' | 'removeListener'>).then((ready) => {
+      this.connecting = undefined;
+      if (ready) this.connected = true;
     }));
   }
 
@@ -189,6 +189,8 @@ class RedisStateStore implements StateStore {
   }
 
   private async startSubscriber(): Promise<void> {
+    // Our own subscriber that ended (its retryStrategy gave up) never connects again: a new one.
+    if (this.ownsSubscriber && this.subscriber?.status === 'end') this.subscriber = undefined;
     const subscriber = (this.subscriber ??= this.client.duplicate());
     if (this.listening === subscriber) return this.subscribeWhenReady(subscriber);
     this.listening = subscriber;
@@ -205,7 +207,11 @@ class RedisStateStore implements StateStore {
     // A fresh connection (with enableOfflineQueue: false) refuses commands until it is ready, and
     // one made with lazyConnect (a duplicate of such a client too) connects only when asked.
     if (subscriber.status === 'wait') connectLazily(subscriber);
-    if (subscriber.status !== undefined && subscriber.status !== 'ready') await new Promise<void>((resolve) => subscriber.once('ready', resolve));
+    const status = subscriber.status;
+    // A failed attempt rejects, so the next rejoin subscribes again (subscribe() forgets a rejection).
+    if (status !== undefined && status !== 'ready' && (status === 'end' || !(await nextReady(subscriber)))) {
+      throw new Error(`the Redis subscriber connection is ${subscriber.status === 'end' ? 'ended' : 'closed'}, not ready`);
+    }
     await subscriber.subscribe(this.channel);
   }
 
@@ -242,6 +248,26 @@ class RedisStateStore implements StateStore {
 /** Starts the connection of a `lazyConnect` client; its failures reach the store as refused commands, and its 'error' events. */
 function connectLazily(connection: { connect?(): Promise<unknown> }): void {
   connection.connect?.().catch(() => undefined);
+}
+
+/**
+ * Resolves `true` on the connection's next `'ready'`, `false` on its `'close'` or `'end'` (the
+ * attempt failed), whichever comes first; the listeners for the others are removed.
+ */
+function nextReady(connection: Pick<RedisSubscriberLike, 'once' | 'removeListener'>): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const settle = (ready: boolean) => () => {
+      connection.removeListener?.('ready', onReady);
+      connection.removeListener?.('close', onClosed);
+      connection.removeListener?.('end', onClosed);
+      resolve(ready);
+    };
+    const onReady = settle(true);
+    const onClosed = settle(false);
+    connection.once('ready', onReady);
+    connection.once('close', onClosed);
+    connection.once('end', onClosed);
+  });
 }
 
 /** Whether `reply` settled within `timeoutMs` (a rejection counts as settled). The timer is cleared either way. */

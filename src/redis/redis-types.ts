@@ -16,7 +16,9 @@ export interface RedisClientLike {
   duplicate(): RedisSubscriberLike;
   /** ioredis's connection status; during the first connection the store waits for `'ready'` before a command. */
   readonly status?: string;
-  once?(event: 'ready', listener: () => void): unknown;
+  /** With `status`: the store waits for the first connection's `'ready'`, or its `'close'` or `'end'`. */
+  once?(event: 'ready' | 'close' | 'end', listener: () => void): unknown;
+  removeListener?(event: 'ready' | 'close' | 'end', listener: () => void): unknown;
   /** Connects a client made with `lazyConnect: true` (status `'wait'`): the store calls it on first use. */
   connect?(): Promise<unknown>;
 }
@@ -37,7 +39,8 @@ export interface RedisSubscriberLike {
   unsubscribe(channel: string): Promise<unknown>;
   on(event: 'message', listener: (channel: string, message: string) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
-  once(event: 'ready', listener: () => void): unknown;
+  once(event: 'ready' | 'close' | 'end', listener: () => void): unknown;
+  removeListener?(event: 'ready' | 'close' | 'end', listener: () => void): unknown;
   quit(): Promise<unknown>;
   /** Drops the connection at once (ioredis); used when `quit()` gets no answer within `closeTimeoutMs`. */
   disconnect?(): void;

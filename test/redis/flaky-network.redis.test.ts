@@ -138,7 +138,8 @@ describe.skipIf(!hasRedisServer())('fleet mode through a TCP link the test cuts'
       await store.close();
     });
     const admin = client(redis.port);
-    // Subscribed: the join's next step, reading the state, has been sent on the command connection.
+    // Redis has the subscription, so the join has moved on to reading the state, on the command
+    // connection still in its handshake.
     await waitFor('the subscriber subscribed', async () =>
       admin.status === 'ready' && ((await admin.pubsub('NUMSUB', `${ns}:state`)) as [string, number])[1] === 1, CATCH_UP_DEADLINE_MS);
     expect(commands.status).toBe('connect');

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SharedCircuitBreaker, type SharedCircuitState, type StateStore } from '../../src/fleet/index.js';
 import { createRedisStateStore } from '../../src/redis/index.js';
-import { hasRedisServer, RedisServer, waitFor } from './redis-server.js';
+import { freePort, hasRedisServer, RedisServer, waitFor } from './redis-server.js';
 
 describe.skipIf(!hasRedisServer())('createRedisStateStore on a real redis-server', () => {
   let redis: RedisServer;
@@ -43,16 +43,36 @@ describe.skipIf(!hasRedisServer())('createRedisStateStore on a real redis-server
     clients.push(client);
     const store = createRedisStateStore({ client, namespace: `lazy-${++namespace}` });
     stores.push(store);
-    const breaker = new SharedCircuitBreaker('payments', { store, failureThreshold: 1 });
-    const events: string[] = [];
-    breaker.on('storeUnavailable', () => events.push('down'));
-    await breaker.ready();
-    expect(breaker.stats().mode).toBe('shared');
-    breaker.canExecute();
-    breaker.recordFailure(new Error('503'));
-    await waitFor('the opening stored', async () => (await store.readState('payments')).state.state === 'OPEN');
-    expect(events).toEqual([]);
-    await breaker.close();
+    // Two fresh connections, one after the other, on a loaded machine: far more than they need.
+    const breaker = new SharedCircuitBreaker('payments', { store, failureThreshold: 1, storeTimeoutMs: 2_000 });
+    try {
+      const events: string[] = [];
+      breaker.on('storeUnavailable', () => events.push('down'));
+      await breaker.ready();
+      expect(breaker.stats().mode).toBe('shared');
+      breaker.canExecute();
+      breaker.recordFailure(new Error('503'));
+      await waitFor('the opening stored', async () => (await store.readState('payments')).state.state === 'OPEN');
+      expect(events).toEqual([]);
+    } finally {
+      await breaker.close();
+    }
+  });
+
+  it.each([
+    ['keeps retrying', () => 50],
+    ['gives up', () => null],
+  ])('a store call during a first connection that fails is refused, never left waiting (retryStrategy %s)', async (_, retryStrategy) => {
+    // Called directly, with no breaker's storeTimeoutMs around it: the wait for the first
+    // connection ends with its attempt, and ioredis refuses the command (offline queue off).
+    const client = new Redis(await freePort(), '127.0.0.1', { enableOfflineQueue: false, retryStrategy });
+    client.on('error', () => undefined);
+    try {
+      const store = createRedisStateStore({ client, namespace: `refused-${++namespace}` });
+      await expect(store.readState('payments')).rejects.toThrow(/enableOfflineQueue|Connection is closed/);
+    } finally {
+      client.disconnect(); // never connected: nothing to QUIT, unlike the suite's other clients
+    }
   });
 
   it('sums increments across processes and counts distinct members per field, by Redis time', async () => {
