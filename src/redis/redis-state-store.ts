@@ -7,6 +7,7 @@ import {
 } from '../fleet/state-store.js';
 import { ADD_TO_WINDOW, COMPARE_AND_SET, READ_STATE } from './lua-scripts.js';
 import type { RedisClientLike, RedisSubscriberLike } from './redis-types.js';
+import { answeredWithin, connectLazily, nextReady } from './connection-waits.js';
 
 /**
  * Options of {@link createRedisStateStore}.
@@ -245,44 +246,6 @@ class RedisStateStore implements StateStore {
   }
 }
 
-/** Starts the connection of a `lazyConnect` client; its failures reach the store as refused commands, and its 'error' events. */
-function connectLazily(connection: { connect?(): Promise<unknown> }): void {
-  connection.connect?.().catch(() => undefined);
-}
-
-/**
- * Resolves `true` on the connection's next `'ready'`, `false` on its `'close'` or `'end'` (the
- * attempt failed), whichever comes first; the listeners for the others are removed.
- */
-function nextReady(connection: Pick<RedisSubscriberLike, 'once' | 'removeListener'>): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const settle = (ready: boolean) => () => {
-      connection.removeListener?.('ready', onReady);
-      connection.removeListener?.('close', onClosed);
-      connection.removeListener?.('end', onClosed);
-      resolve(ready);
-    };
-    const onReady = settle(true);
-    const onClosed = settle(false);
-    connection.once('ready', onReady);
-    connection.once('close', onClosed);
-    connection.once('end', onClosed);
-  });
-}
-
-/** Whether `reply` settled within `timeoutMs` (a rejection counts as settled). The timer is cleared either way. */
-async function answeredWithin(reply: Promise<unknown>, timeoutMs: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-    timer.unref?.();
-  });
-  try {
-    return await Promise.race([reply.then(() => true, () => true), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function pairs(flat: Array<string | number>): Record<string, number> {
   const record: Record<string, number> = {};
