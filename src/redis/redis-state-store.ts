@@ -246,7 +246,6 @@ class RedisStateStore implements StateStore {
   }
 }
 
-
 function pairs(flat: Array<string | number>): Record<string, number> {
   const record: Record<string, number> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) record[String(flat[i])] = Number(flat[i + 1]);
