@@ -22,6 +22,9 @@ function newestSource(dir: string): number {
   return newest;
 }
 
+/** When src/ or the build's config last changed: a build older than this is stale. */
+const sourcesChangedAt = Math.max(newestSource(join(root, 'src')), statSync(join(root, 'tsup.config.ts')).mtimeMs);
+
 function built(entry: string): string {
   const file = join(root, 'dist', `${entry}.js`);
   let builtAt: number;
@@ -30,7 +33,7 @@ function built(entry: string): string {
   } catch {
     throw new Error(`${file} is missing: run \`npm run build\` (\`npm run bench\` builds first)`);
   }
-  if (builtAt < Math.max(newestSource(join(root, 'src')), statSync(join(root, 'tsup.config.ts')).mtimeMs)) {
+  if (builtAt < sourcesChangedAt) {
     throw new Error(`${file} is older than src/ or tsup.config.ts: run \`npm run build\` (\`npm run bench\` builds first)`);
   }
   return new URL(`../dist/${entry}.js`, import.meta.url).href;
