@@ -40,6 +40,7 @@ export class CircuitBreakerRegistry {
   private lastSweepAt = 0;
   /** What `find` returned last: each execution looks its breaker up by name, mostly the same one again. */
   private lastFound: CircuitBreakerLike | undefined = undefined;
+  private removed = 0;
 
   constructor(options: CircuitBreakerRegistryOptions = {}) {
     const resolved = resolveRegistryOptions(options);
@@ -112,6 +113,14 @@ export class CircuitBreakerRegistry {
     if (breaker === undefined) return undefined;
     if (breaker instanceof CircuitBreaker) this.touch(breaker);
     return (this.lastFound = breaker);
+  }
+
+  /**
+   * @internal How many breakers have left this registry (deleted or evicted). A pipeline's plan
+   * keeps the breaker it found by name, and asks again only once this has changed.
+   */
+  get removals(): number {
+    return this.removed;
   }
 
   /** Whether a breaker named `name` exists. */
@@ -260,6 +269,7 @@ export class CircuitBreakerRegistry {
 
   private remove(name: string, breaker: CircuitBreakerLike, reason: RegistryMembershipEvent['reason']): void {
     this.breakers.delete(name);
+    this.removed++;
     if (this.lastFound === breaker) this.lastFound = undefined;
     if (breaker instanceof CircuitBreaker && breaker.parent !== undefined) breaker.parent.children--;
     this.events.emit('removed', { name, reason });

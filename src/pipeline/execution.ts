@@ -14,7 +14,7 @@ import { LastText } from '../core/last-text.js';
 import type { GiveUpReason, HealingAction, HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
 import { resolveFallbacks, type ResolvedFallback } from '../fallback/fallback-kinds.js';
-import { REBIND_FALLBACK, REBIND_SIGNAL } from './recent-plans.js';
+import { Rebind } from './recent-plans.js';
 import type { ExecutionPlan } from './plan.js';
 
 /**
@@ -85,7 +85,7 @@ export class Execution {
 
   /**
    * Made when the call comes in, so `durationMs` and `deadlineMs` count a bulkhead queue too.
-   * `call` and `rebind` (the `REBIND_*` bits of recent-plans.ts): options written in the call
+   * `call` and `rebind` (the `Rebind` bits of recent-plans.ts): options written in the call
    * that share `plan` with earlier ones of their shape, and which of their values are the call's own.
    */
   constructor(
@@ -95,7 +95,7 @@ export class Execution {
     this.fn = fn;
     this.args = args;
     this.signal = signalOf(plan, call, rebind);
-    this.callFallback = call !== undefined && (rebind & REBIND_FALLBACK) !== 0 ? call.fallback : undefined;
+    this.callFallback = call !== undefined && (rebind & Rebind.FALLBACK) !== 0 ? call.fallback : undefined;
     if (started !== undefined) {
       // Taken over from the first-attempt lane, which ran only when nobody listened.
       this.startedAt = started.startedAt;
@@ -251,7 +251,7 @@ export function breakerOf(plan: ExecutionPlan): CircuitBreakerLike | undefined {
 
 /** The caller's signal of a call: the plan's, or the one in the call's own options when `rebind` says so. */
 export function signalOf(plan: ExecutionPlan, call: HealingOptions | undefined, rebind: number): AbortSignal | undefined {
-  return call === undefined || (rebind & REBIND_SIGNAL) === 0 ? plan.signal : call.signal;
+  return call === undefined || (rebind & Rebind.SIGNAL) === 0 ? plan.signal : call.signal;
 }
 
 /** What the first-attempt lane hands over with an execution it could not finish itself. */

@@ -6,7 +6,7 @@ import type { HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
 import { mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
 import { firstAttemptBreaker, FULL_PATH } from './first-attempt.js';
-import { RecentPlans, REBIND_FALLBACK } from './recent-plans.js';
+import { RecentPlans, Rebind } from './recent-plans.js';
 import { Execution } from './execution.js';
 import { startExecution } from './start-execution.js';
 import { keepStateByName } from './inline-state.js';
@@ -43,10 +43,10 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
   private readonly hub: PipelineHub;
   /** Plans of recent per-call options, for options written inline (a new object of one shape each call). */
   private readonly recentPlans = new RecentPlans();
-  /** The options of the last call with overrides, and their plan: a loop reusing one object hits here. */
+  /** The options of the last call with overrides that brought nothing of their own, and their plan: a loop reusing one object hits here. */
   private lastOverrides: HealingOptions | undefined;
   private lastPlan: ExecutionPlan | undefined;
-  /** What `lastOverrides` bring their own of, over `lastPlan` (the `REBIND_*` bits of recent-plans.ts). */
+  /** What the options of the last call bring their own of, over its plan (the `Rebind` bits of recent-plans.ts). */
   private lastRebind = 0;
 
   /** @throws {HealingConfigError} naming the invalid option or environment variable. */
@@ -127,7 +127,7 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
     }
     // Entered here, not through a helper, to keep fn's stack short (see firstAttemptBreaker).
     // Without a signal (firstAttemptBreaker checked), only a fallback can be the call's own.
-    return plan.firstAttemptLane!(plan, run, args, (rebind & REBIND_FALLBACK) === 0 ? undefined : call, breaker) as Promise<HealingResult<Awaited<R>>>;
+    return plan.firstAttemptLane!(plan, run, args, (rebind & Rebind.FALLBACK) === 0 ? undefined : call, breaker) as Promise<HealingResult<Awaited<R>>>;
   }
 
   /**
@@ -196,8 +196,11 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
 
   private planFor(overrides: HealingOptions): ExecutionPlan {
     if (overrides === null || typeof overrides !== 'object') return this.planFor(validateOptions(overrides));
-    // The same object again: its plan, and what it brings its own of (lastRebind), as last time.
-    if (overrides === this.lastOverrides) return this.lastPlan!;
+    // The same object again: its plan, as last time (only objects that bring nothing of their own are kept here).
+    if (overrides === this.lastOverrides) {
+      this.lastRebind = 0;
+      return this.lastPlan!;
+    }
     let plan = this.recentPlans.find(overrides);
     let rebind = 0;
     if (plan === undefined || plan === 'accepted') {
@@ -207,8 +210,12 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
     } else {
       rebind = this.recentPlans.rebind;
     }
-    this.lastOverrides = overrides;
-    this.lastPlan = plan;
+    // A literal written in the call (a new fallback function each time) is never seen again, and
+    // keeping it would cost a write barrier per call: only options that match their plan whole are kept.
+    if (rebind === 0) {
+      this.lastOverrides = overrides;
+      this.lastPlan = plan;
+    }
     this.lastRebind = rebind;
     return plan;
   }

@@ -16,7 +16,7 @@ import type { ProposalGuard } from '../reflect/reflect-options.js';
 import type { HealingOptions } from './options.js';
 import { checkPlanOptions, type CheckedStrategy, type HealingStrategy } from './strategy.js';
 import { compileFirstAttemptLane, compilePipeline, type CompiledPipeline } from './compile.js';
-import type { FirstAttemptLane } from './first-attempt.js';
+import { newLaneGate, type FirstAttemptLane, type LaneGate } from './first-attempt.js';
 import { resolveRetryBudget } from '../budget/resolve-budget.js';
 import type { RetryBudget } from '../budget/retry-budget.js';
 import { resolveTimeouts } from '../timeout/attempt-limit.js';
@@ -92,6 +92,8 @@ export interface ExecutionPlan {
    * only retry and fallbacks around a plain attempt; else `undefined`.
    */
   readonly firstAttemptLane: FirstAttemptLane | undefined;
+  /** Whether calls of this plan take the lane, and with which breaker: decided once (first-attempt.ts). */
+  readonly laneGate: LaneGate;
   /** The pipeline's listeners (set by `HealingPipeline`; `executeWithHealing` has none). */
   readonly hub?: PipelineHub;
 }
@@ -117,10 +119,10 @@ export function mergeOptions(base: HealingOptions, overrides: HealingOptions): H
 /** Builds the plan for already-validated options under the given environment. */
 export function resolvePlan(options: HealingOptions, env: EnvironmentSettings): ExecutionPlan {
   const plan = resolveSettings(options, env);
-  return Object.assign(plan, { pipeline: compilePipeline(plan), firstAttemptLane: compileFirstAttemptLane(plan) });
+  return Object.assign(plan, { pipeline: compilePipeline(plan), firstAttemptLane: compileFirstAttemptLane(plan), laneGate: newLaneGate() });
 }
 
-function resolveSettings(options: HealingOptions, env: EnvironmentSettings): Omit<ExecutionPlan, 'pipeline' | 'firstAttemptLane'> {
+function resolveSettings(options: HealingOptions, env: EnvironmentSettings): Omit<ExecutionPlan, 'pipeline' | 'firstAttemptLane' | 'laneGate'> {
   const retry = options.retry ?? {};
   const jitter = retry.jitter === undefined || retry.jitter === true ? 'full' : retry.jitter === false ? 'none' : retry.jitter;
   const registry = options.registry ?? getDefaultRegistry();

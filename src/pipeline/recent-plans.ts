@@ -6,11 +6,19 @@ import type { ExecutionPlan } from './plan.js';
 
 /** The keys whose new values a plan can take without being built again: bits 0 and 1 of `OptionsTemplate.match`. */
 const REBINDABLE = ['fallback', 'signal'] as const;
-/** This call's own `fallback` (a new arrow function written in the call) replaces the plan's. */
-export const REBIND_FALLBACK = 1 << 0;
-/** This call's own `signal` replaces the plan's. */
-export const REBIND_SIGNAL = 1 << 1;
-const ANY_OTHER = 1 << 30;
+/**
+ * What a call's options bring their own of, over the plan they share with options of their shape.
+ * A `const enum`, so that the build writes the numbers into the hot path: a bundler turns a
+ * module's top-level `const` into a `var`, which V8 loads from the module's context at each use.
+ */
+export const enum Rebind {
+  /** This call's own `fallback` (a new arrow function written in the call) replaces the plan's. */
+  FALLBACK = 1 << 0,
+  /** This call's own `signal` replaces the plan's. */
+  SIGNAL = 1 << 1,
+  /** Any other new value of the same shape (a reflector written inline): the plan is built again. */
+  ANY_OTHER = 1 << 30,
+}
 
 /** How many circuits' options shapes a pipeline keeps, and how many shapes per circuit. */
 const MAX_CIRCUITS = 128;
@@ -41,7 +49,7 @@ interface Remembered {
 export class RecentPlans {
   private readonly byCircuit = new Map<unknown, Remembered[]>();
   private last: Remembered | undefined;
-  /** After a `find` that returned a plan: the `REBIND_*` bits of what the call brings its own of. */
+  /** After a `find` that returned a plan: the {@link Rebind} bits of what the call brings its own of. */
   rebind = 0;
 
   find(options: HealingOptions): ExecutionPlan | 'accepted' | undefined {
@@ -62,8 +70,8 @@ export class RecentPlans {
     }
     if (differ === -1) return undefined;
     this.last = found;
-    if ((differ & ANY_OTHER) !== 0) return 'accepted';
-    if ((differ & REBIND_FALLBACK) !== 0 && holdsLastGood(options.fallback)) return 'accepted';
+    if ((differ & Rebind.ANY_OTHER) !== 0) return 'accepted';
+    if ((differ & Rebind.FALLBACK) !== 0 && holdsLastGood(options.fallback)) return 'accepted';
     this.rebind = differ;
     return found!.plan;
   }

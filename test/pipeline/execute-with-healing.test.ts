@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { executeWithHealing, HealingConfigError, NonErrorThrownError } from '../../src/index.js';
+import { CircuitBreakerRegistry, executeWithHealing, HealingConfigError, NonErrorThrownError, type HealingOptions } from '../../src/index.js';
 import { failing, httpError } from '../helpers/errors.js';
 
 afterEach(() => {
@@ -75,5 +75,19 @@ describe('executeWithHealing', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     const result = await pending;
     expect(result.durationMs).toBe(1_000);
+  });
+
+  it('serves each call its own fallback when literals and one reused options object take turns', async () => {
+    const registry = new CircuitBreakerRegistry();
+    const down = async () => { throw httpError(400); };
+    const reused: HealingOptions = { circuitName: 'turns', registry, retry: { maxAttempts: 1 }, fallback: () => 'reused' };
+    const served: unknown[] = [];
+    for (const label of ['literal 1', 'reused', 'literal 2', 'reused', 'literal 3']) {
+      const result = label === 'reused'
+        ? await executeWithHealing(down, undefined, reused)
+        : await executeWithHealing(down, undefined, { circuitName: 'turns', registry, retry: { maxAttempts: 1 }, fallback: () => label });
+      served.push(result.result);
+    }
+    expect(served).toEqual(['literal 1', 'reused', 'literal 2', 'reused', 'literal 3']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline, type HealingOptions, type HealingResult } from '../../src/index.js';
+import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline, type AttemptContext, type HealingOptions, type HealingResult } from '../../src/index.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { httpError } from '../helpers/errors.js';
 
@@ -142,5 +142,91 @@ describe('the first-attempt lane', () => {
     release();
     expect((await hedged).status).toBe('ok');
     expect(seen).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('gives fn the same context on the lane as on the full path: attempt 1 and a signal that never aborts', async () => {
+    const seen: Array<[number, boolean, boolean]> = [];
+    const contexts: AttemptContext[] = [];
+    const fn = (_args: unknown, ctx: AttemptContext) => {
+      contexts.push(ctx);
+      seen.push([ctx.attempt, ctx.signal instanceof AbortSignal, ctx.signal.aborted]);
+      return 'ok';
+    };
+    const lane = new HealingPipeline({ registry: new CircuitBreakerRegistry() });
+    const full = new HealingPipeline({ registry: new CircuitBreakerRegistry() });
+    full.on('attempt', () => undefined);
+    await lane.execute(fn);
+    await full.execute(fn);
+    expect(seen).toEqual([[1, true, false], [1, true, false]]);
+    // Read again after the call: the same signal, still not aborted.
+    expect(contexts.map((ctx) => [ctx.signal === ctx.signal, ctx.signal.aborted])).toEqual([[true, false], [true, false]]);
+  });
+
+  // The lane's gate keeps each plan's breaker (first-attempt.ts): these are the changes it must see.
+  describe('keeps the breaker it found only while that is still right', () => {
+    it('goes through the new breaker once the one it used was deleted from the registry', async () => {
+      const registry = new CircuitBreakerRegistry();
+      const pipeline = new HealingPipeline({ circuitName: 'swapped', registry, retry: { maxAttempts: 1 } });
+      const reused: HealingOptions = { circuitName: 'swapped-ewh', registry, retry: { maxAttempts: 1 } };
+      expect((await pipeline.execute(async () => 'first')).status).toBe('ok');
+      expect((await executeWithHealing(async () => 'first', undefined, reused)).status).toBe('ok');
+      const before = registry.get('swapped');
+      expect(registry.delete('swapped')).toBe(true);
+      expect(registry.delete('swapped-ewh')).toBe(true);
+      registry.get('swapped').isolate();
+      registry.get('swapped-ewh').isolate();
+
+      const refused = await pipeline.execute(async () => 'never');
+      const refusedEwh = await executeWithHealing(async () => 'never', undefined, reused);
+      expect([refused.status, refused.circuitBreakerTriggered]).toEqual(['error', true]);
+      expect([refusedEwh.status, refusedEwh.circuitBreakerTriggered]).toEqual(['error', true]);
+      expect(before.stats()).toMatchObject({ successes: 1, failures: 0, rejections: 0 });
+    });
+
+    it('marks its breaker used on every call in a registry that evicts idle breakers', async () => {
+      const clock = new ManualClock();
+      const registry = new CircuitBreakerRegistry({ clock, idleTimeoutMs: 1_000 });
+      const pipeline = new HealingPipeline({ circuitName: 'busy', registry, clock });
+      await pipeline.execute(async () => 'ok');
+      await clock.advance(900);
+      await pipeline.execute(async () => 'ok');
+      await clock.advance(200); // 1,100 ms after the first call, 200 ms after the last
+      expect(registry.evictIdle()).toBe(0);
+      expect(registry.has('busy')).toBe(true);
+    });
+
+    it('asks a registered breaker each call whether it times attempts', async () => {
+      const durations: Array<number | undefined> = [];
+      let timesAttempts = false;
+      const registry = new CircuitBreakerRegistry();
+      registry.register({
+        name: 'external',
+        state: 'CLOSED',
+        get needsDuration() { return timesAttempts; },
+        canExecute: () => true,
+        recordSuccess: (durationMs?: number) => { durations.push(durationMs); },
+        recordFailure: () => {},
+        releasePermission: () => {},
+        reset: () => {},
+        remainingOpenMs: () => 0,
+        stats: () => ({}),
+      });
+      const pipeline = new HealingPipeline({ circuitName: 'external', registry });
+      await pipeline.execute(async () => 'ok');
+      timesAttempts = true;
+      await pipeline.execute(async () => 'ok');
+      expect(durations).toHaveLength(2);
+      expect(durations[0]).toBeUndefined();
+      expect(typeof durations[1]).toBe('number');
+    });
+
+    it('takes the full path once someone listens, after calls that took the lane', async () => {
+      const pipeline = new HealingPipeline({ registry: new CircuitBreakerRegistry(), circuitName: 'heard' });
+      await pipeline.execute(async () => 'unheard');
+      const attempts: number[] = [];
+      pipeline.on('attempt', ({ attempt }) => attempts.push(attempt));
+      await pipeline.execute(async () => 'heard');
+      expect(attempts).toEqual([1]);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecentPlans, REBIND_FALLBACK } from '../../src/pipeline/recent-plans.js';
+import { RecentPlans, Rebind } from '../../src/pipeline/recent-plans.js';
 import type { ExecutionPlan } from '../../src/pipeline/plan.js';
 import type { HealingOptions } from '../../src/index.js';
 
@@ -20,7 +20,7 @@ describe('RecentPlans', () => {
     for (let round = 0; round < 3; round++) {
       for (let site = 0; site < 50; site++) {
         expect(recent.find(literal(`site-${site}`))).toBe(plans.get(`site-${site}`));
-        expect(recent.rebind).toBe(REBIND_FALLBACK);
+        expect(recent.rebind).toBe(Rebind.FALLBACK);
       }
     }
     expect(recent.find(literal('site-7', 4))).toBeUndefined(); // another value: the schema judges
