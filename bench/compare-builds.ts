@@ -4,7 +4,8 @@
  * on two days. It builds <revision> (default: 077bc1e, the last commit before the pipeline of
  * composable strategies) in a temporary git worktree, builds the working tree, and times:
  * the happy path, a refusal by an open circuit, and a healed call (one 503, then success, zero
- * delays), through HealingPipeline.execute and executeWithHealing with one reused options object.
+ * delays), through HealingPipeline.execute and executeWithHealing with one reused options object,
+ * and the happy path through executeWithHealing with an options literal written in the call.
  * Ratios below 1 mean the working tree is faster.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { check, measure } from './harness.js';
+import { callWithLiteral } from './scenarios/inline-literal.mjs';
 import { readSettings } from './settings.js';
 import type { Candidate } from './types.js';
 
@@ -55,6 +57,12 @@ function candidatesOf(lib: Library, label: string): Candidate[] {
   return [
     { id: `happy ${label}`, label: `happy path, pipeline.execute (${label})`, run: () => happy.execute(ok, undefined) },
     { id: `happy-ewh ${label}`, label: `happy path, executeWithHealing, reused options (${label})`, run: () => lib.executeWithHealing(ok, undefined, reused) },
+    {
+      id: `happy-literal ${label}`,
+      label: `happy path, executeWithHealing, options literal (${label})`,
+      // From a .mjs file: tsx would wrap the literal's arrow function in a keepNames __name() call.
+      run: () => callWithLiteral(lib.executeWithHealing, ok, registry),
+    },
     { id: `refusal ${label}`, label: `refusal by an open circuit (${label})`, run: () => refusing.execute(ok, undefined) },
     { id: `healed ${label}`, label: `healed call, pipeline.execute (${label})`, run: () => healing.execute(flaky(), undefined) },
     { id: `healed-ewh ${label}`, label: `healed call, executeWithHealing, reused options (${label})`, run: () => lib.executeWithHealing(flaky(), undefined, healingOptions) },
@@ -62,9 +70,11 @@ function candidatesOf(lib: Library, label: string): Candidate[] {
 }
 
 async function selfCheck(lib: Library, label: string): Promise<void> {
-  const [happy, , refusal, healed] = candidatesOf(lib, label);
+  const [happy, , literal, refusal, healed] = candidatesOf(lib, label);
   const h = (await happy!.run()) as { status: string; attempts: number };
   check(h.status === 'ok' && h.attempts === 1, `${label}: the happy path did not succeed first time`);
+  const l = (await literal!.run()) as { status: string; attempts: number };
+  check(l.status === 'ok' && l.attempts === 1, `${label}: the options literal did not succeed first time`);
   const r = (await refusal!.run()) as { status: string; attempts: number };
   check(r.status === 'error' && r.attempts === 0, `${label}: the open circuit did not refuse`);
   const d = (await healed!.run()) as { status: string; attempts: number; healed: boolean };

@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const row = fileURLToPath(new URL('./row.mjs', import.meta.url));
 const N = Number(process.env.N ?? 50_000);
-const ROWS = ['bare', 'floor', 'minimal', 'ours', 'ours-ewh', 'ours-inline', 'cockatiel'];
+const ROWS = ['bare', 'bare-literal', 'floor', 'minimal', 'ours', 'ours-ewh', 'ours-inline', 'cockatiel'];
 
 if (!existsSync(fileURLToPath(new URL('../../dist/index.js', import.meta.url)))) throw new Error('no build: run `npx tsup` first');
 

@@ -37,8 +37,14 @@ const cockatiel = wrap(
   circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) }),
 );
 
+let kept;
 const rows = {
   bare: () => fn(),
+  // The caller's share of the literal row: the same literal made and kept, fn called bare.
+  'bare-literal': () => {
+    kept = { circuitName: 'ours-inline', registry: inlineRegistry, retry: { maxAttempts: 3 }, fallback: () => 0 };
+    return fn();
+  },
   floor,
   minimal,
   ours: () => pipeline.execute(fn, undefined),

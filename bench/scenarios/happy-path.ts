@@ -3,7 +3,7 @@ import CircuitBreaker from 'opossum';
 import pRetry from 'p-retry';
 import type { HealingOptions } from '../../src/index.js';
 import { check, measure } from '../harness.js';
-import { callWithLiteral, callWithLiteralOfNextSite } from './inline-literal.mjs';
+import { bareWithLiteral, callWithLiteral, callWithLiteralOfNextSite } from './inline-literal.mjs';
 import type { BenchSettings, ScenarioResult } from '../types.js';
 import { lib } from '../library.js';
 
@@ -96,6 +96,7 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
   try {
     const rows = await measure([
       { id: 'bare', label: 'bare await fn()', run: () => fn() },
+      { id: 'bare-literal', label: 'bare await fn(), after making the options literal (the caller\'s share)', run: () => bareWithLiteral(fn, inlineRegistry) },
       { id: 'floor', label: 'floor: two clock readings, one await, a result (hand-written)', run: floor },
       { id: 'minimal', label: 'minimal: the floor + a breaker\'s permission and success + fn\'s context (hand-written)', run: minimal },
       { id: 'ours', label: 'self-healing HealingPipeline.execute', run: () => pipeline.execute(fn, undefined) },
@@ -122,6 +123,7 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
         'ours + recovery: the same, plus a retry budget (a deposit per call), a bulkhead slot, a deadline timer per attempt and a lastGood cache write per success.',
         'executeWithHealing (same options object) finds its plan in a one-slot cache; with a literal in the call, the options are matched against a template of the last accepted ones (no zod) and share their plan, the new fallback being the call\'s own.',
         'literals of 20 call sites: the same literal with one circuitName per call site, the sites called in turn, as an application\'s executeWithHealing calls share the default pipeline; each finds its own plan by its circuit.',
+        'bare, after making the options literal: the allocations of the literal row that are the caller\'s (the options, the retry object, the fallback closure), with fn called bare; any library handed that literal pays them.',
         'The literal is written in plain JavaScript (bench/scenarios/inline-literal.mjs): tsx would wrap its arrow function in a keepNames __name() call, about 190 ns that compiled user code never pays.',
         'opossum runs with its defaults, which arm a 10 s timeout timer on every fire().',
         'the two timed rows arm a 2 s timer per attempt (compare them with each other): ours makes fn\'s AbortSignal only if fn reads it; cockatiel\'s cooperative timeout makes one per call.',

@@ -7,3 +7,5 @@ export declare function callWithLiteral(
 export declare function callWithLiteralOfNextSite(
   run: typeof executeWithHealing, fn: () => Promise<number>, registry: CircuitBreakerRegistry,
 ): ReturnType<typeof executeWithHealing<undefined, Promise<number>>>;
+
+export declare function bareWithLiteral(fn: () => Promise<number>, registry: CircuitBreakerRegistry): Promise<number>;

@@ -9,6 +9,16 @@ export function callWithLiteral(executeWithHealing, fn, registry) {
   return executeWithHealing(fn, undefined, { circuitName: 'bench-happy-inline', registry, retry: { maxAttempts: 3 }, fallback: () => 0 });
 }
 
+let kept;
+/**
+ * The caller's share of the literal row: the same literal made (and kept, so that the engine
+ * cannot leave it out), then fn called bare. Any library the literal is handed to pays this.
+ */
+export function bareWithLiteral(fn, registry) {
+  kept = { circuitName: 'bench-happy-inline', registry, retry: { maxAttempts: 3 }, fallback: () => 0 };
+  return fn();
+}
+
 /** The same literal as written at 20 call sites, one circuit each, called in turn: they share the default pipeline. */
 const SITES = Array.from({ length: 20 }, (_, site) => `bench-happy-site-${site}`);
 let nextSite = 0;

@@ -36,11 +36,16 @@ describe('sameShape', () => {
   });
 });
 
-describe('OptionsTemplate', () => {
+// Each case runs on the walking matcher and on the one compiled for the template's shape.
+describe.each(['walked', 'compiled'])('OptionsTemplate, %s', (matcher) => {
   const registry = new CircuitBreakerRegistry();
   const keys = ['fallback', 'signal'];
   const literal = (fallback: () => unknown, signal?: AbortSignal) => ({ circuitName: 'weather', registry, retry: { maxAttempts: 4 }, fallback, ...(signal ? { signal } : {}) });
-  const template = (options: object) => OptionsTemplate.of(options, keys)!;
+  const template = (options: object) => {
+    const made = OptionsTemplate.of(options, keys)!;
+    if (matcher === 'compiled') expect(made.compileNow()).toBe(true);
+    return made;
+  };
 
   it('says 0 for the very same values, and which rebindable keys hold new functions or signals', () => {
     const fallback = () => 0;
