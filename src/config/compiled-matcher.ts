@@ -27,7 +27,7 @@ function allowsCodeGeneration(): boolean {
   if (z.config().jitless === true) return false; // read each time: the user may set it at any point
   if (codeGeneration === undefined) {
     try {
-      // Workers accept `new Function('')` but refuse any other source (as zod's probe notes).
+      // Cloudflare Workers refuse code generation; zod's own probe tells them by the user agent, as we do.
       const agent = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent;
       codeGeneration = agent?.includes('Cloudflare') !== true && typeof new Function('') === 'function';
     } catch {
