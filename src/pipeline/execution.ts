@@ -250,7 +250,7 @@ export function breakerOf(plan: ExecutionPlan): CircuitBreakerLike | undefined {
 }
 
 /** The caller's signal of a call: the plan's, or the one in the call's own options when `rebind` says so. */
-export function signalOf(plan: ExecutionPlan, call: HealingOptions | undefined, rebind: number): AbortSignal | undefined {
+function signalOf(plan: ExecutionPlan, call: HealingOptions | undefined, rebind: number): AbortSignal | undefined {
   return call === undefined || (rebind & Rebind.SIGNAL) === 0 ? plan.signal : call.signal;
 }
 
