@@ -1,5 +1,6 @@
 // `npm run bench:instructions`: machine instructions per call of each happy-path row, counted by
-// valgrind (callgrind), and each row's overhead over the bare call as a ratio of cockatiel's.
+// valgrind (callgrind), and each row's overhead over the bare call as a ratio of cockatiel's; then
+// the instructions of one `classify` by message pattern, of a message seen again and of new ones.
 //
 // A timed benchmark on a shared VM moves by 10–20 % from run to run; an instruction count does
 // not. Under `--predictable` (one thread, a fixed GC schedule) V8 runs the same instructions for
@@ -19,13 +20,17 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const row = fileURLToPath(new URL('./row.mjs', import.meta.url));
+const classifyRow = fileURLToPath(new URL('./classify-row.mjs', import.meta.url));
 const N = Number(process.env.N ?? 50_000);
-const ROWS = ['bare', 'bare-literal', 'floor', 'minimal', 'ours', 'ours-ewh', 'ours-inline', 'cockatiel'];
+const ROWS = ['bare', 'bare-literal', 'floor', 'minimal', 'minimal-method', 'minimal-function', 'ours', 'ours-ewh', 'ours-inline', 'cockatiel'];
+// One `classify` each: the message pattern's error again and again, and 1,000 distinct ones in turn.
+const CLASSIFY_ROWS = ['classify-message', 'classify-message-distinct'];
 
 if (!existsSync(fileURLToPath(new URL('../../dist/index.js', import.meta.url)))) throw new Error('no build: run `npx tsup` first');
 
 async function instructions(name, ops) {
-  const { stderr } = await run('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all', process.execPath, '--predictable', row], {
+  const script = CLASSIFY_ROWS.includes(name) ? classifyRow : row;
+  const { stderr } = await run('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all', process.execPath, '--predictable', script], {
     env: { ...process.env, ROW: name, ROW_OPS: String(ops) },
     maxBuffer: 16 * 1024 * 1024,
   });
@@ -41,8 +46,9 @@ async function perCall(name) {
 
 const counts = new Map();
 const parallel = Math.max(1, Math.floor(availableParallelism() / 2)); // each row runs two valgrinds
-for (let index = 0; index < ROWS.length; index += parallel) {
-  const names = ROWS.slice(index, index + parallel);
+const all = [...ROWS, ...CLASSIFY_ROWS];
+for (let index = 0; index < all.length; index += parallel) {
+  const names = all.slice(index, index + parallel);
   const values = await Promise.all(names.map(perCall));
   names.forEach((name, i) => counts.set(name, values[i]));
 }
@@ -57,3 +63,6 @@ for (const name of ROWS) {
   const over = value - bare;
   console.log(`| ${name} | ${value.toFixed(0)} | ${name === 'bare' ? '' : over.toFixed(0)} | ${name === 'bare' ? '' : `${(over / reference).toFixed(3)}x`} |`);
 }
+console.log('\n| classification row | instructions per classify |');
+console.log('| --- | ---: |');
+for (const name of CLASSIFY_ROWS) console.log(`| ${name} | ${counts.get(name).toFixed(0)} |`);

@@ -3,6 +3,7 @@
 // valgrind counts what a user's process runs (no tsx, no loader).
 import { circuitBreaker, ConsecutiveBreaker, handleAll, retry, wrap } from 'cockatiel';
 import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline } from '../../dist/index.js';
+import { MinimalContext, MinimalWrapper } from '../scenarios/hand-written.mjs';
 
 const fn = async () => 1;
 
@@ -13,12 +14,6 @@ async function floor() {
   return { status: 'ok', result: value, attempts: 1, healed: false, healingActions: [], circuitBreakerTriggered: false, args: undefined, durationMs: Date.now() - startedAt };
 }
 
-class MinimalContext {
-  constructor(attempt) {
-    this.attempt = attempt;
-    this.controller = undefined;
-  }
-}
 const minimalBreaker = new CircuitBreakerRegistry().get('minimal');
 /** The floor plus our breaker's permission and success and a context for fn (as happy-path.ts's minimal). */
 async function minimal() {
@@ -28,6 +23,19 @@ async function minimal() {
   minimalBreaker.recordSuccess();
   return { status: 'ok', result: value, attempts: 1, healed: false, healingActions: [], circuitBreakerTriggered: false, args: undefined, durationMs: Date.now() - startedAt };
 }
+
+const minimalWrapper = new MinimalWrapper(new CircuitBreakerRegistry().get('minimal-method'));
+// As in execute-with-healing.ts: the settings' generation (changed only by a refresh) against the
+// one the wrapper was made in (assigned when it was made).
+const settingsGeneration = 0;
+let wrapperGeneration = -1;
+wrapperGeneration = settingsGeneration;
+/** `executeWithHealing`'s shape on the minimal wrapper: the check that the environment is unchanged, then the method. */
+function minimalFunction(fn, args, options) {
+  if (settingsGeneration !== wrapperGeneration) throw new Error('the environment changed');
+  return minimalWrapper.executeWith(fn, args, options);
+}
+const minimalOptions = { circuitName: 'minimal-function', retry: { maxAttempts: 3 }, fallback: () => 0 };
 
 const pipeline = new HealingPipeline({ circuitName: 'ours', registry: new CircuitBreakerRegistry(), retry: { maxAttempts: 3 }, fallback: () => 0 });
 const reused = { circuitName: 'ours-ewh', registry: new CircuitBreakerRegistry(), retry: { maxAttempts: 3 }, fallback: () => 0 };
@@ -47,6 +55,8 @@ const rows = {
   },
   floor,
   minimal,
+  'minimal-method': () => minimalWrapper.execute(fn, undefined),
+  'minimal-function': () => minimalFunction(fn, undefined, minimalOptions),
   ours: () => pipeline.execute(fn, undefined),
   'ours-ewh': () => executeWithHealing(fn, undefined, reused),
   'ours-inline': () => executeWithHealing(fn, undefined, { circuitName: 'ours-inline', registry: inlineRegistry, retry: { maxAttempts: 3 }, fallback: () => 0 }),

@@ -4,6 +4,7 @@ import pRetry from 'p-retry';
 import type { HealingOptions } from '../../src/index.js';
 import { check, measure } from '../harness.js';
 import { bareWithLiteral, callWithLiteral, callWithLiteralOfNextSite } from './inline-literal.mjs';
+import { MinimalContext, MinimalWrapper } from './hand-written.mjs';
 import type { BenchSettings, ScenarioResult } from '../types.js';
 import { lib } from '../library.js';
 
@@ -21,15 +22,6 @@ async function floor(): Promise<unknown> {
   const startedAt = Date.now();
   const value = await fn();
   return { status: 'ok', result: value, attempts: 1, healed: false, healingActions: [], circuitBreakerTriggered: false, args: undefined, durationMs: Date.now() - startedAt };
-}
-
-/** fn's context in the minimal wrapper: the attempt number, and a signal made only if fn reads it. */
-class MinimalContext {
-  private controller: AbortController | undefined = undefined;
-  constructor(readonly attempt: number) {}
-  get signal(): AbortSignal {
-    return (this.controller ??= new AbortController()).signal;
-  }
 }
 
 /**
@@ -92,6 +84,8 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
 
   const minimal = minimalWith(new CircuitBreakerRegistry().get('bench-happy-minimal'));
   check(((await minimal()) as { result: unknown }).result === 1, 'the minimal wrapper did not return the result');
+  const minimalWrapper = new MinimalWrapper(new CircuitBreakerRegistry().get('bench-happy-minimal-method'));
+  check(((await minimalWrapper.execute(fn, undefined)) as { result: unknown }).result === 1, 'the minimal wrapper\'s method did not return the result');
 
   try {
     const rows = await measure([
@@ -99,6 +93,7 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
       { id: 'bare-literal', label: 'bare await fn(), after making the options literal (the caller\'s share)', run: () => bareWithLiteral(fn, inlineRegistry) },
       { id: 'floor', label: 'floor: two clock readings, one await, a result (hand-written)', run: floor },
       { id: 'minimal', label: 'minimal: the floor + a breaker\'s permission and success + fn\'s context (hand-written)', run: minimal },
+      { id: 'minimal-method', label: 'minimal as a method: the same, on an object holding its breaker, given fn and args (hand-written)', run: () => minimalWrapper.execute(fn, undefined) },
       { id: 'ours', label: 'self-healing HealingPipeline.execute', run: () => pipeline.execute(fn, undefined) },
       { id: 'ours-recovery', label: 'self-healing execute + retryBudget, bulkhead, deadlineMs, lastGood', run: () => recovery.execute(fn, undefined) },
       { id: 'ours-ewh', label: 'self-healing executeWithHealing (same options object)', run: () => executeWithHealing(fn, undefined, defaultsOptions) },
@@ -128,6 +123,7 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
         'opossum runs with its defaults, which arm a 10 s timeout timer on every fire().',
         'the two timed rows arm a 2 s timer per attempt (compare them with each other): ours makes fn\'s AbortSignal only if fn reads it; cockatiel\'s cooperative timeout makes one per call.',
         'minimal: the floor, plus our breaker\'s canExecute() and recordSuccess() and a context object for fn (its signal made on first read): what any design pays for a call through a named circuit, before finding the plan of its options.',
+        'minimal as a method: the minimal wrapper written as a library must write it, a method given fn and args that finds the breaker on its object; the minimal row\'s fn and breaker are constants V8 compiles into its code.',
         'floor: what any wrapper that reports durationMs pays (Date.now() twice, one async step, the result object), with nothing else; it bounds every happy-path target from below.',
       ],
     };

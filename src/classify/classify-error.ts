@@ -47,9 +47,9 @@ function classifyByFields(error: unknown, facts: ErrorFacts): Classification | u
 }
 
 /** The error and the errors it wraps (`cause`, at most {@link MAX_CAUSE_DEPTH} levels), with their facts. */
-function chainOf(error: unknown, facts: ErrorFacts): ErrorFacts[] & { errors: unknown[] } {
+function chainOf(error: unknown, facts: ErrorFacts, inner: unknown): ErrorFacts[] & { errors: unknown[] } {
   const chain = Object.assign([facts], { errors: [error] });
-  let current = innerError(error);
+  let current = inner;
   while (chain.length <= MAX_CAUSE_DEPTH && current !== undefined && current !== null && !chain.errors.includes(current)) {
     chain.errors.push(current);
     chain.push(readErrorFacts(current));
@@ -69,7 +69,13 @@ export function classifyByDefaults(error: unknown, facts: ErrorFacts = readError
   // Most errors are decided by their own fields: then no cause is read at all.
   const byOwnFields = classifyByFields(error, facts);
   if (byOwnFields !== undefined) return { classification: byOwnFields, facts };
-  const chain = chainOf(error, facts);
+  const inner = innerError(error);
+  if (inner === undefined || inner === null) {
+    // No cause (most errors): only the message is left to read, and no chain is built for it.
+    const byMessage = classifyByMessage(facts.message);
+    return byMessage === undefined ? undefined : { classification: byMessage, facts };
+  }
+  const chain = chainOf(error, facts, inner);
   for (let depth = 1; depth < chain.length; depth++) {
     const classification = classifyByFields(chain.errors[depth], chain[depth]!);
     if (classification !== undefined) return foundAt(depth, classification, chain[depth]!);

@@ -109,7 +109,8 @@ export function firstAttemptLane(strategies: readonly FailureStrategy[], attempt
         value = thrown;
       }
       if (!failed) {
-        ctx.dispose();
+        // No `ctx.dispose()`: it clears a timer and unlinks a caller's signal, and the lane's
+        // context has neither (no time limit, no caller signal: firstAttemptBreaker checked).
         breaker?.recordSuccess(undefined);
         return {
           status: 'ok',

@@ -25,11 +25,52 @@ const MESSAGE_PATTERNS: ReadonlyArray<readonly [RegExp, Disposition, string]> = 
   [/invalid\b[^\n]{0,80}?\b(format|parameter|param|argument|arg|value|input)s?\b/i, 'recoverable', 'invalid_arguments'],
 ];
 
+/** The longest message whose verdict is kept: a longer one is scanned each time, never held. */
+export const MAX_REMEMBERED_MESSAGE_LENGTH = 512;
+/** How many messages' verdicts are kept before all are dropped (at most 128 × 512 characters). */
+export const MAX_REMEMBERED_MESSAGES = 128;
+
+/**
+ * The verdicts of the messages seen last (`null`: no pattern matched). The patterns are a pure
+ * function of the text, and a dependency that fails fails with the same message again and again
+ * (an outage repeats one message thousands of times): so each distinct message is scanned once
+ * while it is here, not by up to eleven regular expressions per failure. Dropped whole when full, so
+ * a stream of distinct messages costs a `Map.set` each and never a growing map. Only the text is
+ * kept, in this process's memory, never logged or sent.
+ */
+const remembered = new Map<string, Classification | null>();
+
 /**
  * What the message alone says: a provider's wording (context too long, credit spent), then a
- * status or a connection code written in it, then the patterns above.
+ * status or a connection code written in it, then the patterns above. Each call gets a verdict
+ * of its own, which the caller may change (a cause's prefix, a severity, `retryAfterMs`).
  */
 export function classifyByMessage(message: string): Classification | undefined {
+  if (message.length > MAX_REMEMBERED_MESSAGE_LENGTH) return scanMessage(message);
+  const known = remembered.get(message);
+  if (known !== undefined) return known === null ? undefined : { ...known };
+  const found = scanMessage(message);
+  if (remembered.size >= MAX_REMEMBERED_MESSAGES) remembered.clear();
+  remembered.set(detached(message), found === undefined ? null : { ...found });
+  return found;
+}
+
+/**
+ * A copy of `text` that holds nothing else alive. A message cut from a larger string (a response
+ * body's first 200 characters) can be a V8 slice that keeps the whole body in memory for as long
+ * as the slice lives; kept here, 128 of them could hold 128 bodies. The concatenation is
+ * flattened into a new string by `slice`, so what is kept is at most 513 characters of its own.
+ */
+function detached(text: string): string {
+  return ` ${text}`.slice(1);
+}
+
+/** How many messages' verdicts are kept now (for tests). @internal */
+export function rememberedMessages(): number {
+  return remembered.size;
+}
+
+function scanMessage(message: string): Classification | undefined {
   const provider = providerMessageVerdict(message, 'message');
   if (provider !== undefined) return provider;
   const status = STATUS_WITH_PHRASE.exec(message)?.[1] ?? STATUS_NAMED.exec(message)?.[1];
