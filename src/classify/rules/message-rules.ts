@@ -34,9 +34,9 @@ export const MAX_REMEMBERED_MESSAGES = 128;
  * The verdicts of the messages seen last (`null`: no pattern matched). The patterns are a pure
  * function of the text, and a dependency that fails fails with the same message again and again
  * (an outage repeats one message thousands of times): so each distinct message is scanned once
- * while it is here, not by up to eleven regular expressions per failure. Dropped whole when full, so
- * a stream of distinct messages costs a `Map.set` each and never a growing map. Only the text is
- * kept, in this process's memory, never logged or sent.
+ * while it is here, not by up to eleven regular expressions per failure. Dropped whole when full,
+ * so a stream of distinct messages costs a copy of its text and a `Map.set` each, never a growing
+ * map. The text is kept in this process's memory only, never logged or sent.
  */
 const remembered = new Map<string, Classification | null>();
 
