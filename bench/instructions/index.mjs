@@ -22,7 +22,7 @@ const run = promisify(execFile);
 const row = fileURLToPath(new URL('./row.mjs', import.meta.url));
 const classifyRow = fileURLToPath(new URL('./classify-row.mjs', import.meta.url));
 const N = Number(process.env.N ?? 50_000);
-const ROWS = ['bare', 'bare-literal', 'floor', 'minimal', 'minimal-method', 'minimal-function', 'ours', 'ours-ewh', 'ours-inline', 'cockatiel'];
+const ROWS = ['bare', 'bare-literal', 'floor', 'minimal', 'minimal-method', 'minimal-function', 'minimal-literal', 'ours', 'ours-ewh', 'ours-inline', 'cockatiel'];
 // One `classify` each: the message pattern's error again and again, and 1,000 distinct ones in turn.
 const CLASSIFY_ROWS = ['classify-message', 'classify-message-distinct'];
 

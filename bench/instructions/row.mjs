@@ -3,7 +3,7 @@
 // valgrind counts what a user's process runs (no tsx, no loader).
 import { circuitBreaker, ConsecutiveBreaker, handleAll, retry, wrap } from 'cockatiel';
 import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline } from '../../dist/index.js';
-import { MinimalContext, MinimalWrapper } from '../scenarios/hand-written.mjs';
+import { MinimalContext, MinimalWrapper, minimalFunction, minimalLiteral } from '../scenarios/hand-written.mjs';
 
 const fn = async () => 1;
 
@@ -25,17 +25,10 @@ async function minimal() {
 }
 
 const minimalWrapper = new MinimalWrapper(new CircuitBreakerRegistry().get('minimal-method'));
-// As in execute-with-healing.ts: the settings' generation (changed only by a refresh) against the
-// one the wrapper was made in (assigned when it was made).
-const settingsGeneration = 0;
-let wrapperGeneration = -1;
-wrapperGeneration = settingsGeneration;
-/** `executeWithHealing`'s shape on the minimal wrapper: the check that the environment is unchanged, then the method. */
-function minimalFunction(fn, args, options) {
-  if (settingsGeneration !== wrapperGeneration) throw new Error('the environment changed');
-  return minimalWrapper.executeWith(fn, args, options);
-}
 const minimalOptions = { circuitName: 'minimal-function', retry: { maxAttempts: 3 }, fallback: () => 0 };
+const literalWrapper = new MinimalWrapper(new CircuitBreakerRegistry().get('minimal-literal'));
+const literalRegistry = new CircuitBreakerRegistry();
+literalWrapper.accept('minimal-literal', literalRegistry, 3);
 
 const pipeline = new HealingPipeline({ circuitName: 'ours', registry: new CircuitBreakerRegistry(), retry: { maxAttempts: 3 }, fallback: () => 0 });
 const reused = { circuitName: 'ours-ewh', registry: new CircuitBreakerRegistry(), retry: { maxAttempts: 3 }, fallback: () => 0 };
@@ -56,7 +49,8 @@ const rows = {
   floor,
   minimal,
   'minimal-method': () => minimalWrapper.execute(fn, undefined),
-  'minimal-function': () => minimalFunction(fn, undefined, minimalOptions),
+  'minimal-function': () => minimalFunction(minimalWrapper, fn, undefined, minimalOptions),
+  'minimal-literal': () => minimalLiteral(literalWrapper, fn, undefined, { circuitName: 'minimal-literal', registry: literalRegistry, retry: { maxAttempts: 3 }, fallback: () => 0 }),
   ours: () => pipeline.execute(fn, undefined),
   'ours-ewh': () => executeWithHealing(fn, undefined, reused),
   'ours-inline': () => executeWithHealing(fn, undefined, { circuitName: 'ours-inline', registry: inlineRegistry, retry: { maxAttempts: 3 }, fallback: () => 0 }),

@@ -3,8 +3,8 @@ import CircuitBreaker from 'opossum';
 import pRetry from 'p-retry';
 import type { HealingOptions } from '../../src/index.js';
 import { check, measure } from '../harness.js';
-import { bareWithLiteral, callWithLiteral, callWithLiteralOfNextSite } from './inline-literal.mjs';
-import { MinimalContext, MinimalWrapper } from './hand-written.mjs';
+import { bareWithLiteral, callMinimalWithLiteral, callWithLiteral, callWithLiteralOfNextSite } from './inline-literal.mjs';
+import { MinimalContext, MinimalWrapper, minimalFunction, minimalLiteral } from './hand-written.mjs';
 import type { BenchSettings, ScenarioResult } from '../types.js';
 import { lib } from '../library.js';
 
@@ -86,6 +86,12 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
   check(((await minimal()) as { result: unknown }).result === 1, 'the minimal wrapper did not return the result');
   const minimalWrapper = new MinimalWrapper(new CircuitBreakerRegistry().get('bench-happy-minimal-method'));
   check(((await minimalWrapper.execute(fn, undefined)) as { result: unknown }).result === 1, 'the minimal wrapper\'s method did not return the result');
+  const minimalOptions = { circuitName: 'bench-happy-minimal-function', retry: { maxAttempts: 3 }, fallback: () => 0 };
+  check(((await minimalFunction(minimalWrapper, fn, undefined, minimalOptions)) as { result: unknown }).result === 1, 'the minimal function did not return the result');
+  const literalWrapper = new MinimalWrapper(new CircuitBreakerRegistry().get('bench-happy-minimal-literal'));
+  const literalRegistry = new CircuitBreakerRegistry();
+  literalWrapper.accept('bench-happy-minimal-literal', literalRegistry, 3);
+  check(((await callMinimalWithLiteral(minimalLiteral, literalWrapper, fn, literalRegistry)) as { result: unknown }).result === 1, 'the minimal wrapper did not accept the literal');
 
   try {
     const rows = await measure([
@@ -94,6 +100,8 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
       { id: 'floor', label: 'floor: two clock readings, one await, a result (hand-written)', run: floor },
       { id: 'minimal', label: 'minimal: the floor + a breaker\'s permission and success + fn\'s context (hand-written)', run: minimal },
       { id: 'minimal-method', label: 'minimal as a method: the same, on an object holding its breaker, given fn and args (hand-written)', run: () => minimalWrapper.execute(fn, undefined) },
+      { id: 'minimal-function', label: 'minimal behind a function given options: the method + the environment and last-options checks (hand-written)', run: () => minimalFunction(minimalWrapper, fn, undefined, minimalOptions) },
+      { id: 'minimal-literal', label: 'minimal given an options literal in every call, checked by code for its shape (hand-written)', run: () => callMinimalWithLiteral(minimalLiteral, literalWrapper, fn, literalRegistry) },
       { id: 'ours', label: 'self-healing HealingPipeline.execute', run: () => pipeline.execute(fn, undefined) },
       { id: 'ours-recovery', label: 'self-healing execute + retryBudget, bulkhead, deadlineMs, lastGood', run: () => recovery.execute(fn, undefined) },
       { id: 'ours-ewh', label: 'self-healing executeWithHealing (same options object)', run: () => executeWithHealing(fn, undefined, defaultsOptions) },
@@ -124,6 +132,8 @@ export async function happyPath(settings: BenchSettings): Promise<ScenarioResult
         'the two timed rows arm a 2 s timer per attempt (compare them with each other): ours makes fn\'s AbortSignal only if fn reads it; cockatiel\'s cooperative timeout makes one per call.',
         'minimal: the floor, plus our breaker\'s canExecute() and recordSuccess() and a context object for fn (its signal made on first read): what any design pays for a call through a named circuit, before finding the plan of its options.',
         'minimal as a method: the minimal wrapper written as a library must write it, a method given fn and args that finds the breaker on its object; the minimal row\'s fn and breaker are constants V8 compiles into its code.',
+        'minimal behind a function given options: the method behind executeWithHealing\'s two checks, that the environment is unchanged and that the options are the last ones; it bounds the reused-options target from below.',
+        'minimal given a literal: the same function handed the README\'s literal in every call, which it checks against the last accepted values as strictly as a library must (a plain object, no unknown key, each value the accepted one or a function for the fallback) by code written for that one shape; it bounds the literal target from below.',
         'floor: what any wrapper that reports durationMs pays (Date.now() twice, one async step, the result object), with nothing else; it bounds every happy-path target from below.',
       ],
     };

@@ -9,3 +9,8 @@ export declare function callWithLiteralOfNextSite(
 ): ReturnType<typeof executeWithHealing<undefined, Promise<number>>>;
 
 export declare function bareWithLiteral(fn: () => Promise<number>, registry: CircuitBreakerRegistry): Promise<number>;
+
+export declare function callMinimalWithLiteral(
+  run: typeof import('./hand-written.mjs').minimalLiteral, wrapper: import('./hand-written.mjs').MinimalWrapper,
+  fn: () => Promise<number>, registry: CircuitBreakerRegistry,
+): Promise<unknown>;

@@ -9,6 +9,14 @@ export function callWithLiteral(executeWithHealing, fn, registry) {
   return executeWithHealing(fn, undefined, { circuitName: 'bench-happy-inline', registry, retry: { maxAttempts: 3 }, fallback: () => 0 });
 }
 
+/**
+ * The same literal handed to the least wrapper that checks it as strictly as a library must (by
+ * code written for its shape, bench/scenarios/hand-written.mjs's `executeLiteral`).
+ */
+export function callMinimalWithLiteral(minimalLiteral, wrapper, fn, registry) {
+  return minimalLiteral(wrapper, fn, undefined, { circuitName: 'bench-happy-minimal-literal', registry, retry: { maxAttempts: 3 }, fallback: () => 0 });
+}
+
 let kept;
 /**
  * The caller's share of the literal row: the same literal made (and kept, so that the engine
