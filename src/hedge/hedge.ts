@@ -63,22 +63,23 @@ export function hedge(run: Execution, first: PromiseLike<unknown>): Promise<unkn
       run.record({ kind: 'hedge', attempt, delayMs: options.delayMs,
         detail: `attempt ${attempt} was still running after ${options.delayMs} ms: started a hedged ${options.with ?? 'attempt'}` });
       let second: unknown;
+      // Either hedge has the attempt's time limit (its timeout, cut to what is left of the
+      // deadline): a hedge that never answers must not keep the race, and the call, open.
+      hedgeContext = new AttemptContextImpl(attempt, run.signal);
+      if (plan.limitsAttempts) hedgeContext.startTimeout(plan.clock, attemptLimitMs(run));
       try {
         if (options.with === 'fallback') {
           const fallback = run.fallbacks()[0]!;
-          hedgeContext = new AttemptContextImpl(attempt, run.signal);
           const ctx: FallbackContext = { attempt, signal: hedgeContext.signal, error: new Error(`attempt ${attempt} was slower than ${options.delayMs} ms`) };
           second = fallback.call(run.args, ctx);
         } else {
-          hedgeContext = new AttemptContextImpl(attempt, run.signal);
-          if (plan.limitsAttempts) hedgeContext.startTimeout(plan.clock, attemptLimitMs(run));
           const fn = run.fn; // called as a plain function, never as a method of the execution
           second = fn(run.args, hedgeContext);
         }
       } catch (thrown) {
         second = Promise.reject(thrown);
       }
-      const raced = hedgeContext!.abortable ? raceWithSignal(Promise.resolve(second), hedgeContext!.signal) : Promise.resolve(second);
+      const raced = hedgeContext.abortable ? raceWithSignal(Promise.resolve(second), hedgeContext.signal) : Promise.resolve(second);
       raced.then((value) => win(value, true), (error: unknown) => lose(toError(error), false));
     }
 

@@ -50,13 +50,19 @@ export function startAttempt(run: Execution): unknown {
     if (!isThenable(value)) return value;
     if (!ctx.abortable) return plan.hedge === undefined ? value : hedge(run, value);
     // A hedged attempt is raced against its own signal: a lost hedge race aborts it.
-    let settles = plan.timeoutGraceMs > 0 ? ctx.raceWithGrace(value, plan.timeoutGraceMs)
+    let settles = plan.timeoutGraceMs > 0 ? ctx.raceWithGrace(value, plan.timeoutGraceMs, deadlineLeft(run))
       : plan.hedge === undefined ? ctx.race(value) : raceWithSignal(value, ctx.signal);
     if (plan.bulkhead !== undefined) settles = holdSlotIfAbandoned(run, value, settles);
     return plan.hedge === undefined ? settles : hedge(run, settles);
   } catch (thrown) {
     return Promise.reject(thrown);
   }
+}
+
+/** What is left of `deadlineMs` when asked, for a grace period that must end by then; none without one. */
+function deadlineLeft(run: Execution): (() => number) | undefined {
+  const deadlineMs = run.plan.deadlineMs;
+  return deadlineMs === undefined ? undefined : () => deadlineMs - run.elapsedMs();
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { Classification } from '../classify/classification.js';
 import { toError } from '../errors.js';
-import { raceWithSignal } from '../timeout/attempt-context.js';
 import { isThenable } from '../core/guards.js';
+import { raceWithSignal } from '../timeout/attempt-context.js';
+import { ABANDONED, boundedWait } from '../timeout/bounded-wait.js';
 import type { Execution } from './execution.js';
 import type { AroundStrategy, Step } from './step.js';
-import type { HealingStrategy, NextStrategy, Outcome, StrategyAction, StrategyContext } from './strategy.js';
+import { boundsOwnWaits, type CheckedStrategy, type HealingStrategy, type NextStrategy, type Outcome, type StrategyAction, type StrategyContext } from './strategy.js';
 
 /** Given to strategies when the caller passed no signal: it never aborts. */
 const NEVER_ABORTED = new AbortController().signal;
@@ -27,21 +28,32 @@ async function runStrategy(run: Execution, strategy: HealingStrategy, inner: Ste
       run.stop('aborted', 'the caller aborted');
       return outcomeOf(run, false);
     }
+    // Nor after the deadline: the strategy may ask again once its wait was abandoned.
+    const { deadlineMs } = run.plan;
+    if (deadlineMs !== undefined && run.elapsedMs() >= deadlineMs) {
+      run.stop('deadline', `deadlineMs (${deadlineMs} ms) is spent`);
+      return outcomeOf(run, false);
+    }
     if (args !== undefined) run.args = args;
     // Asking for the rest again means healing goes on: an earlier stop (exhausted, permanent) is superseded.
     run.resume();
     return outcomeOf(run, await inner(run));
   };
-  let outcome: Outcome;
+  let outcome: Outcome | typeof ABANDONED;
   try {
+    // A strategy is user code: the caller's abort and the deadline end the wait for it, as for fn.
+    // The library's own bound each of their waits themselves (and say which one the deadline cut).
     const returned = strategy.execute(new Context(run, strategy), next);
-    // A strategy is user code: the caller's abort ends the wait for it, as for fn.
-    outcome = isThenable(returned) ? await (run.signal === undefined ? returned : raceWithSignal(returned, run.signal)) : returned;
+    const waited = (strategy as CheckedStrategy)[boundsOwnWaits] === true
+      ? (run.signal === undefined || !isThenable(returned) ? returned : raceWithSignal(returned, run.signal))
+      : boundedWait(run, `strategy "${strategy.name}"`, returned);
+    outcome = isThenable(waited) ? await waited : waited;
   } catch (thrown) {
     run.fail(thrown);
     if (run.signal?.aborted === true) run.stop('aborted', 'the caller aborted');
     return false;
   }
+  if (outcome === ABANDONED) return false; // stopped as aborted or deadline; fn's last failure, if any, stays the error
   return adopt(run, strategy, outcome);
 }
 

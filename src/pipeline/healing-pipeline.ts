@@ -46,6 +46,8 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
   /** The options of the last call with overrides that brought nothing of their own, and their plan: a loop reusing one object hits here. */
   private lastOverrides: HealingOptions | undefined;
   private lastPlan: ExecutionPlan | undefined;
+  /** `lastOverrides.signal` when it was kept: a new signal set on a reused object is read again. */
+  private lastSignal: AbortSignal | undefined;
   /** What the options of the last call bring their own of, over its plan (the `Rebind` bits of recent-plans.ts). */
   private lastRebind = 0;
 
@@ -196,8 +198,10 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
 
   private planFor(overrides: HealingOptions): ExecutionPlan {
     if (overrides === null || typeof overrides !== 'object') return this.planFor(validateOptions(overrides));
-    // The same object again: its plan, as last time (only objects that bring nothing of their own are kept here).
-    if (overrides === this.lastOverrides) {
+    // The same object again: its plan, as last time (only objects that bring nothing of their own
+    // are kept here). Its signal is read on every call: a caller may set a new one on the object
+    // for each request, and a signal not honoured is a call that cannot be cancelled.
+    if (overrides === this.lastOverrides && overrides.signal === this.lastSignal) {
       this.lastRebind = 0;
       return this.lastPlan!;
     }
@@ -215,6 +219,7 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
     if (rebind === 0) {
       this.lastOverrides = overrides;
       this.lastPlan = plan;
+      this.lastSignal = overrides.signal;
     }
     this.lastRebind = rebind;
     return plan;

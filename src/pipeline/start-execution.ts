@@ -1,3 +1,6 @@
+import { isThenable } from '../core/guards.js';
+import { AttemptTimeoutError } from '../errors.js';
+import { AttemptContextImpl } from '../timeout/attempt-context.js';
 import { Execution } from './execution.js';
 import type { HealingResult } from './healing-result.js';
 import type { HealingFunction, HealingOptions } from './options.js';
@@ -22,25 +25,37 @@ export function startExecution(
   } catch (error) {
     return Promise.reject(error); // a full breaker registry: misuse rejects, never throws synchronously
   }
-  if (!plan.enabled) return runOnceUnhealed(run);
   // An already aborted call never starts: fn is not called, nothing waits, nothing needs undoing.
   if (run.signal?.aborted === true) {
     run.fail(run.signal.reason);
     return Promise.resolve(run.finish(run.stop('aborted', 'the caller aborted before the first attempt')));
   }
+  if (!plan.enabled) return runOnceUnhealed(run);
   return run;
 }
 
-/** With `SELF_HEALING_ENABLED=false`: one plain call, no breaker, no retry, no fallback. */
+/**
+ * With `SELF_HEALING_ENABLED=false`: one plain call, no breaker, no retry, no fallback. The
+ * caller's signal and `deadlineMs` still end the wait for fn: they are the caller's limits, not
+ * healing, and switching the library off must not make a call that could be cancelled hang.
+ */
 async function runOnceUnhealed(run: Execution): Promise<HealingResult<unknown>> {
+  const { plan } = run;
+  const ctx = new AttemptContextImpl(1, run.signal);
+  if (plan.deadlineMs !== undefined) ctx.startTimeout(plan.clock, plan.deadlineMs);
+  run.attempts = 1;
   try {
-    run.attempts = 1;
     const fn = run.fn; // called as a plain function, never as a method of the execution
-    run.value = await fn(run.args, { attempt: 1, signal: run.signal ?? new AbortController().signal });
+    const value = fn(run.args, ctx);
+    run.value = await (ctx.abortable && isThenable(value) ? ctx.race(value) : value);
     return run.finish(true);
   } catch (thrown) {
     run.fail(thrown);
-    run.stop('disabled', 'self-healing is switched off (SELF_HEALING_ENABLED=false): the call ran once');
+    if (run.signal?.aborted === true && thrown === run.signal.reason) run.stop('aborted', 'the caller aborted');
+    else if (thrown instanceof AttemptTimeoutError && ctx.signal.reason === thrown) run.stop('deadline', `deadlineMs (${plan.deadlineMs} ms) is spent`);
+    else run.stop('disabled', 'self-healing is switched off (SELF_HEALING_ENABLED=false): the call ran once');
     return run.finish(false);
+  } finally {
+    ctx.dispose();
   }
 }

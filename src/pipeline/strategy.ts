@@ -124,7 +124,15 @@ export interface HealingStrategy<A = any, R = any> {
  */
 export const checkPlanOptions: unique symbol = Symbol('self-healing.checkPlanOptions');
 
-/** @internal A strategy with a {@link checkPlanOptions} hook. */
+/**
+ * @internal Set (to `true`) on a library-made strategy that bounds each of its own waits by the
+ * caller's signal and the deadline, and names the wait the deadline cut (`the recovery of
+ * "tool"`). The pipeline races any other strategy as a whole against both.
+ */
+export const boundsOwnWaits: unique symbol = Symbol('self-healing.boundsOwnWaits');
+
+/** @internal A strategy with a {@link checkPlanOptions} hook, or marked {@link boundsOwnWaits}. */
 export interface CheckedStrategy {
   [checkPlanOptions]?(options: { readonly circuitName?: string | undefined }, option: string): void;
+  readonly [boundsOwnWaits]?: true;
 }

@@ -3,7 +3,7 @@ import { fn } from '../config/schema-helpers.js';
 import { parseWith } from '../config/parse.js';
 import { messageOf } from '../errors.js';
 import { executionOf } from '../pipeline/custom-strategies.js';
-import type { HealingStrategy } from '../pipeline/strategy.js';
+import { boundsOwnWaits, type CheckedStrategy, type HealingStrategy } from '../pipeline/strategy.js';
 import type { Risk } from '../safety/safety-policy.js';
 import { escalateNow, type Failure } from './safety-gate.js';
 
@@ -48,10 +48,11 @@ const optionsSchema = z.strictObject({
 export function escalate<A = any, R = any>(options: EscalateOptions = {}): HealingStrategy<A, R> & { readonly risk: Risk } {
   const valid = parseWith(optionsSchema, options, 'escalate') as EscalateOptions;
   const name = valid.name ?? 'escalate';
-  return {
+  const strategy: HealingStrategy<A, R> & { readonly risk: Risk } & CheckedStrategy = {
     name,
     risk: 'none',
     placement: 'execution',
+    [boundsOwnWaits]: true, // notify is awaited through the escalation's own bounded wait
     async execute(ctx, next) {
       const outcome = await next();
       if (outcome.ok || ctx.signal.aborted || (valid.when !== undefined && !valid.when(outcome))) return outcome;
@@ -66,4 +67,5 @@ export function escalate<A = any, R = any>(options: EscalateOptions = {}): Heali
       return outcome;
     },
   };
+  return strategy;
 }

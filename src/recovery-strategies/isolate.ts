@@ -4,7 +4,7 @@ import { fn } from '../config/schema-helpers.js';
 import { parseWith } from '../config/parse.js';
 import { HealingConfigError } from '../errors.js';
 import { executionOf } from '../pipeline/custom-strategies.js';
-import { checkPlanOptions, type CheckedStrategy, type HealingStrategy } from '../pipeline/strategy.js';
+import { boundsOwnWaits, checkPlanOptions, type CheckedStrategy, type HealingStrategy } from '../pipeline/strategy.js';
 import { riskSchema, type Risk } from '../safety/safety-policy.js';
 import { restartable } from './restart.js';
 import { mayAct, noteActed, type Failure } from './safety-gate.js';
@@ -66,6 +66,7 @@ export function isolate<A = any, R = any>(options: IsolateOptions): HealingStrat
     name,
     risk,
     placement: 'execution',
+    [boundsOwnWaits]: true, // its one wait, the safety gate's escalation, is bounded there
     [checkPlanOptions](planOptions, option) {
       if (planOptions.circuitName === undefined) throw new HealingConfigError(option, `isolate "${name}" forces the pipeline's circuit open: set circuitName on the pipeline`);
     },

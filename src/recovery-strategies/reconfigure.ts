@@ -3,7 +3,7 @@ import { fn } from '../config/schema-helpers.js';
 import { parseWith } from '../config/parse.js';
 import { messageOf, toError } from '../errors.js';
 import { executionOf } from '../pipeline/custom-strategies.js';
-import type { HealingStrategy, Outcome } from '../pipeline/strategy.js';
+import { boundsOwnWaits, type CheckedStrategy, type HealingStrategy, type Outcome } from '../pipeline/strategy.js';
 import { riskSchema, type Risk } from '../safety/safety-policy.js';
 import { ABANDONED, boundedWait } from '../timeout/bounded-wait.js';
 import { mayAct, noteActed, type Failure } from './safety-gate.js';
@@ -69,10 +69,11 @@ export function reconfigure<A = any, R = any>(options: ReconfigureOptions<A>): H
   const maxTimes = valid.maxTimes ?? 1;
   /** Reconfigurations so far per execution (weak: an execution that ended is forgotten). */
   const timesIn = new WeakMap<object, number>();
-  return {
+  const strategy: HealingStrategy<A, R> & { readonly risk: Risk } & CheckedStrategy = {
     name,
     risk,
     placement: valid.placement ?? 'execution',
+    [boundsOwnWaits]: true, // change(args) and the safety gate's escalation are bounded where they are awaited
     async execute(ctx, next) {
       let outcome: Outcome<R> = await next();
       // Counted per execution, also when placed around each attempt.
@@ -104,4 +105,5 @@ export function reconfigure<A = any, R = any>(options: ReconfigureOptions<A>): H
       }
     },
   };
+  return strategy;
 }

@@ -3,7 +3,7 @@ import { fn } from '../config/schema-helpers.js';
 import { parseWith } from '../config/parse.js';
 import { HealingConfigError, isCircuitOpenError, messageOf, toError } from '../errors.js';
 import { executionOf } from '../pipeline/custom-strategies.js';
-import { checkPlanOptions, type CheckedStrategy, type HealingStrategy, type Outcome, type StrategyContext } from '../pipeline/strategy.js';
+import { boundsOwnWaits, checkPlanOptions, type CheckedStrategy, type HealingStrategy, type Outcome, type StrategyContext } from '../pipeline/strategy.js';
 import { ABANDONED, boundedWait } from '../timeout/bounded-wait.js';
 import { RecoveryFlights, runRecovery } from './recovery-flights.js';
 
@@ -127,6 +127,7 @@ export function oneRecoveryPerKey<A = any, R = any>(
     name,
     placement: valid.placement ?? 'attempt',
     recovering: (of) => flights.recovering(of),
+    [boundsOwnWaits]: true, // the wait for the recovery, and the guard's escalation, are bounded where they are
     [checkPlanOptions](planOptions: { readonly circuitName?: string | undefined }, option: string) {
       if (key === undefined && planOptions.circuitName === undefined) {
         throw new HealingConfigError(option, `oneRecoveryPerKey "${name}" has no key to share recoveries on: ` +

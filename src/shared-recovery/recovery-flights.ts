@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { type Clock, unrefTimer } from '../clock.js';
 import { toError } from '../errors.js';
 
 /** How a shared recovery ended. Never a rejection: every waiter reads the same value, and none goes unhandled. */
@@ -106,11 +106,13 @@ export function runRecovery(
     return Promise.resolve({ ok: false, error: toError(thrown) });
   }
   return new Promise<RecoveryEnd>((resolve) => {
-    const timer = clock.setTimeout(() => {
+    // Unref'd: a recovery outlives the executions that started it (an abort ends them, not it),
+    // and its time limit must not keep a process alive that has nothing else left to do.
+    const timer = unrefTimer(clock.setTimeout(() => {
       const error = new Error(`${what} did not finish within ${timeoutMs} ms`);
       controller.abort(error);
       resolve({ ok: false, error });
-    }, timeoutMs);
+    }, timeoutMs));
     pending.then(
       () => { clock.clearTimeout(timer); resolve({ ok: true }); },
       (thrown: unknown) => { clock.clearTimeout(timer); resolve({ ok: false, error: toError(thrown) }); },

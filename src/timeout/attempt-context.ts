@@ -81,9 +81,10 @@ export class AttemptContextImpl implements AttemptContext {
   /**
    * Like {@link raceWithSignal}, but after a timeout fn gets `graceMs` to settle before it is
    * abandoned, so what runs next (a retry, a rollback) does not overlap it. The attempt still
-   * fails with the timeout. A caller's abort ends it at once, as always.
+   * fails with the timeout. A caller's abort ends it at once, as always, and the grace never runs
+   * past the deadline: `deadlineLeftMs`, asked when the timeout fires, cuts it short.
    */
-  raceWithGrace<T>(promise: PromiseLike<T>, graceMs: number): Promise<T> {
+  raceWithGrace<T>(promise: PromiseLike<T>, graceMs: number, deadlineLeftMs?: () => number): Promise<T> {
     const signal = this.signal;
     const clock = this.clock;
     if (clock === undefined) return raceWithSignal(promise, signal);
@@ -106,11 +107,16 @@ export class AttemptContextImpl implements AttemptContext {
           return;
         }
         timedOut = true;
+        const grace = deadlineLeftMs === undefined ? graceMs : Math.min(graceMs, deadlineLeftMs());
+        if (!(grace > 0)) {
+          reject(signal.reason); // the deadline is here: no grace, fn's late outcome is dropped
+          return;
+        }
         graceTimer = clock.setTimeout(() => {
           graceTimer = undefined;
           caller?.removeEventListener('abort', onCallerAbort);
           reject(signal.reason);
-        }, graceMs);
+        }, grace);
         if (caller?.aborted === true) onCallerAbort();
         else caller?.addEventListener('abort', onCallerAbort, { once: true });
       };

@@ -13,7 +13,8 @@ export const ABANDONED: unique symbol = Symbol('abandoned');
  * {@link ABANDONED}. A value that is not a promise is returned as it is: no async step.
  *
  * What goes through here: fn's attempts (through their limit), the rollback snapshot, the accept
- * guard, the reflector, a retry budget's `tryWithdraw`, the bulkhead queue and the fallbacks. Not
+ * guard, the reflector, a retry budget's `tryWithdraw`, the bulkhead queue, the fallbacks and a
+ * user's own strategies (custom-strategies.ts). Not
  * awaited at all, so nothing to bound: a retry budget's `deposit` and a feature's health check
  * (both run in the background).
  *

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { executeWithHealing, HealingConfigError, HealingPipeline, refreshEnvironment } from '../../src/index.js';
+import { executeWithHealing, HealingConfigError, HealingPipeline, refreshEnvironment, type HealingResult } from '../../src/index.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 
 function http503(): Error {
   return Object.assign(new Error('Service Unavailable'), { status: 503 });
@@ -69,6 +70,40 @@ describe('SELF_HEALING_ENABLED=false', () => {
     const result = await new HealingPipeline({ retry: NO_WAIT }).execute(fn, {});
     expect(fn.calls).toBe(1);
     expect(result.attempts).toBe(1);
+  });
+
+  it("still ends the wait for fn at the caller's abort: the call is not healed, but it can be cancelled", async () => {
+    setEnv('SELF_HEALING_ENABLED', 'false');
+    const controller = new AbortController();
+    let received: AbortSignal | undefined;
+    const pending = executeWithHealing((_args, { signal }) => { received = signal; return new Promise<string>(() => {}); }, {}, { signal: controller.signal });
+    controller.abort(new Error('the user left'));
+    const result = await pending;
+    expect(received?.aborted).toBe(true); // fn's own signal aborted too, so it can stop
+    expect(result).toMatchObject({ status: 'error', attempts: 1 });
+    expect(result.error?.message).toBe('the user left');
+    expect(result.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'aborted' });
+  });
+
+  it('still ends the wait for fn at deadlineMs', async () => {
+    setEnv('SELF_HEALING_ENABLED', 'false');
+    const clock = new ManualClock();
+    let settled: HealingResult<string> | undefined;
+    void new HealingPipeline({ clock, deadlineMs: 300 }).execute(() => new Promise<string>(() => {}), {}).then((result) => { settled = result; });
+    await clock.advance(299);
+    expect(settled).toBeUndefined();
+    await clock.advance(1);
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(settled).toMatchObject({ status: 'error', attempts: 1, durationMs: 300 });
+    expect(settled?.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'deadline' });
+  });
+
+  it('does not call fn when the caller has aborted already', async () => {
+    setEnv('SELF_HEALING_ENABLED', 'false');
+    const fn = alwaysUnavailable();
+    const result = await executeWithHealing(fn, {}, { signal: AbortSignal.abort(new Error('gone before the call')) });
+    expect(fn.calls).toBe(0);
+    expect(result.error?.message).toBe('gone before the call');
   });
 
   it('heals again once the variable is switched back on', async () => {

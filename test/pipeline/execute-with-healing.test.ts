@@ -90,4 +90,35 @@ describe('executeWithHealing', () => {
     }
     expect(served).toEqual(['literal 1', 'reused', 'literal 2', 'reused', 'literal 3']);
   });
+
+  describe('a signal set on a reused options object is honoured on every call', () => {
+    const hangs = () => new Promise<string>(() => {});
+
+    it('a signal added to the object after its first call aborts the next call', async () => {
+      const options: HealingOptions = { circuitName: 'reused-signal-added', registry: new CircuitBreakerRegistry(), retry: { maxAttempts: 1 } };
+      expect((await executeWithHealing(async () => 'first', undefined, options)).status).toBe('ok');
+      const controller = new AbortController();
+      options.signal = controller.signal;
+      const pending = executeWithHealing(hangs, undefined, options);
+      controller.abort(new Error('the request was cancelled'));
+      const result = await pending;
+      expect(result.status).toBe('error');
+      expect(result.error?.message).toBe('the request was cancelled');
+      expect(result.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'aborted' });
+    });
+
+    it('a new signal for each request, on the same object, aborts its own call only', async () => {
+      const options: HealingOptions = { circuitName: 'reused-signal-swapped', registry: new CircuitBreakerRegistry(), retry: { maxAttempts: 1 } };
+      const outcomes: string[] = [];
+      for (const request of ['a', 'b', 'c']) {
+        const controller = new AbortController();
+        options.signal = controller.signal;
+        const pending = executeWithHealing(request === 'b' ? hangs : async () => request, undefined, options);
+        if (request === 'b') controller.abort(new Error(`request ${request} cancelled`));
+        const result = await pending;
+        outcomes.push(result.status === 'ok' ? String(result.result) : String(result.error?.message));
+      }
+      expect(outcomes).toEqual(['a', 'request b cancelled', 'c']);
+    });
+  });
 });

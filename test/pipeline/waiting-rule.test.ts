@@ -39,6 +39,16 @@ function start(options: HealingOptions | ((clock: ManualClock) => HealingOptions
   return { clock, controller, pending, calls: () => calls, settled: () => settled };
 }
 
+/** Advances the clock to just before `ms` and checks that nothing settled, then to `ms`: what settled by then. */
+async function settledAt(run: ReturnType<typeof start>, ms: number): Promise<HealingResult<string> | undefined> {
+  await flush();
+  await run.clock.advance(ms - 1);
+  expect(run.settled()).toBeUndefined();
+  await run.clock.advance(1);
+  await flush();
+  return run.settled();
+}
+
 const recoverable = () => Object.assign(new Error('bad date'), { issues: [{ path: ['x'], message: 'bad' }], name: 'ZodError' });
 const reflectOnce = { reflector: () => ({ args: { x: 2 }, reason: 'fixed the date' }), retry: { maxAttempts: 2, minDelayMs: 0 } };
 
@@ -61,6 +71,14 @@ const hooks: Array<{ hook: string; options: HealingOptions | ((clock: ManualCloc
     fails: [httpError(503)], callsBefore: 1,
   },
   { hook: 'the reflector', options: { ...reflectOnce, reflector: () => never() }, fails: [recoverable()], callsBefore: 1 },
+  { hook: 'a strategy of your own', options: { strategies: [{ name: 'stuck', execute: () => never() }] }, callsBefore: 0 },
+  {
+    hook: "an attempt strategy of your own, after fn's failure",
+    options: { retry: { maxAttempts: 1 }, strategies: [{ name: 'stuck-after', placement: 'attempt', execute: async (_ctx, next) => { await next(); return never(); } }] },
+    fails: [httpError(503)], callsBefore: 1,
+  },
+  // The hedge starts at 50 ms, inside the deadline case's 500 ms: the primary and the hedged fallback both hang.
+  { hook: 'a hedged fallback', options: { retry: { maxAttempts: 1 }, hedge: { delayMs: 50, with: 'fallback' }, fallback: () => never<string>() }, fails: [HANG], callsBefore: 1 },
 ];
 
 describe('one rule for waiting', () => {
@@ -80,12 +98,7 @@ describe('one rule for waiting', () => {
 
     it(`deadlineMs ends the execution while ${hook} is pending`, async () => {
       const run = start(typeof options === 'function' ? (clock) => ({ ...options(clock), deadlineMs: 500 }) : { ...options, deadlineMs: 500 }, fails);
-      await flush();
-      await run.clock.advance(499);
-      expect(run.settled()).toBeUndefined();
-      await run.clock.advance(1);
-      await flush();
-      const result = run.settled();
+      const result = await settledAt(run, 500);
       expect(result?.status).toBe('error');
       expect(result?.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'deadline' });
       expect(run.calls()).toBe(callsBefore);
@@ -111,6 +124,68 @@ describe('one rule for waiting', () => {
     expect(steps.slice(0, 2)).toEqual(['restore started', 'restore finished']);
     expect(result.error?.message).toBe('stop now');
     expect(result.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'aborted' });
+  });
+
+  it('an abort while a hedged fallback and the attempt it races both hang ends the execution at once', async () => {
+    const run = start({ retry: { maxAttempts: 1 }, hedge: { delayMs: 50, with: 'fallback' }, fallback: () => never<string>() }, [HANG]);
+    await flush();
+    await run.clock.advance(100); // the hedged fallback is running
+    expect(run.settled()).toBeUndefined();
+    run.controller.abort(new Error('caller went away'));
+    const result = await run.pending;
+    expect(result.error?.message).toBe('caller went away');
+    expect(result.healingActions.map((action) => action.kind)).toContain('hedge');
+    expect(result.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'aborted' });
+  });
+
+  it('a hedged fallback has the attempt\'s time limit: with timeoutMs alone, the race ends when both are out of time', async () => {
+    // timeoutMs 200: the attempt times out at 200 ms, the hedged fallback (started at 50 ms) at 250 ms.
+    let fallbacks = 0; // the hedge's call of the fallback hangs; the fallback step's, after the race, answers
+    const fallback = () => (++fallbacks === 1 ? never<string>() : 'served after the race');
+    const run = start({ timeoutMs: 200, retry: { maxAttempts: 1 }, hedge: { delayMs: 50, with: 'fallback' }, fallback }, [HANG]);
+    const result = await settledAt(run, 250);
+    expect(result?.result).toBe('served after the race'); // the fallback step serves once the attempt has failed
+    expect(result?.durationMs).toBe(250);
+    expect(fallbacks).toBe(2);
+  });
+
+  it('the grace period after a timeout ends at the deadline', async () => {
+    const result = await settledAt(start({ deadlineMs: 200, timeoutGraceMs: 1_500, retry: { maxAttempts: 1 } }, [HANG]), 200);
+    expect(result?.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'deadline' });
+    expect(result?.durationMs).toBe(200);
+  });
+
+  // The attempt times out at 100 ms; then its grace, or what is left of the deadline if that is less.
+  it.each([
+    { grace: 'shorter than what is left of the deadline is kept whole', timeoutGraceMs: 300, deadlineMs: 1_000, endsAt: 400 },
+    { grace: 'longer than what is left of the deadline is cut to it', timeoutGraceMs: 1_500, deadlineMs: 500, endsAt: 500 },
+  ])('a grace period $grace', async ({ timeoutGraceMs, deadlineMs, endsAt }) => {
+    const result = await settledAt(start({ timeoutMs: 100, timeoutGraceMs, deadlineMs, retry: { maxAttempts: 1 } }, [HANG]), endsAt);
+    expect(result?.durationMs).toBe(endsAt);
+  });
+
+  it("a strategy of your own that asks for the rest after the deadline cut its wait gets a failure, and fn is not called again", async () => {
+    let asked = 0;
+    const run = start((clock) => ({
+      deadlineMs: 500, retry: { maxAttempts: 1 },
+      strategies: [{
+        name: 'late', async execute(_ctx, next) {
+          const first = await next();
+          await new Promise<void>((resolve) => clock.setTimeout(resolve, 1_000)); // past the deadline
+          asked++;
+          const again = await next();
+          return again.ok ? again : first;
+        },
+      }],
+    }), [httpError(503), httpError(503)]);
+    await flush();
+    await run.clock.advance(500);
+    await flush();
+    expect(run.settled()?.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'deadline' });
+    await run.clock.advance(1_000);
+    await flush();
+    expect(asked).toBe(1);
+    expect(run.calls()).toBe(1);
   });
 
   it('an abort during the backoff wait makes the abort reason the error, not the failure before it', async () => {

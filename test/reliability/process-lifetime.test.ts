@@ -66,4 +66,21 @@ describe('process lifetime', () => {
     // is background work and must not hold the process (spawnSync's 20 s timeout would kill it).
     expect(run.signal).toBeNull();
   });
+
+  it('exits on its own after the caller aborted an execution whose shared recovery never ends', () => {
+    const run = runScript(`
+      import { HealingPipeline, oneRecoveryPerKey } from './src/index.ts';
+      const shared = oneRecoveryPerKey({ recover: () => new Promise(() => {}), timeoutMs: 600000 });
+      const pipeline = new HealingPipeline({ circuitName: 'tool', strategies: [shared], retry: { maxAttempts: 2, minDelayMs: 0 } });
+      const controller = new AbortController();
+      const pending = pipeline.execute(() => { throw Object.assign(new Error('reset'), { code: 'ECONNRESET' }); }, {}, { signal: controller.signal });
+      setTimeout(() => controller.abort(new Error('caller gave up')), 20);
+      const result = await pending;
+      console.log('DONE', result.status, result.healingActions.at(-1).reason);
+    `);
+    expect(run.stdout).toContain('DONE error aborted');
+    expect(run.status).toBe(0);
+    // The recovery outlives the execution; its 10-minute limit must not hold the process.
+    expect(run.signal).toBeNull();
+  });
 });
