@@ -67,6 +67,7 @@ export const DEFAULT_SEVERITIES: Readonly<Record<string, Severity>> = Object.fre
   unimplemented: 'high',
   invalid_query: 'high',
   client_closed: 'high',
+  tls: 'high',
   classifier_error: 'high',
   // critical: the store says data was lost or corrupted.
   data_loss: 'critical',

@@ -82,13 +82,18 @@ function isAwsServiceError(error: unknown): boolean {
   return fault === 'client' || fault === 'server' || (metadata !== null && typeof metadata === 'object');
 }
 
+/** The credential chain's error when no provider had credentials (`@smithy/property-provider`). */
+const NO_CREDENTIALS = 'CredentialsProviderError';
+
 export const awsSdkFamily: ClientFamily = {
   name: 'AWS SDK v3',
-  claims(_facts, error) {
+  claims(facts, error) {
     const { $fault, $metadata } = error as { $fault?: unknown; $metadata?: unknown };
-    return $fault === 'client' || $fault === 'server' || ($metadata !== null && typeof $metadata === 'object');
+    return $fault === 'client' || $fault === 'server' || ($metadata !== null && typeof $metadata === 'object') || facts.name === NO_CREDENTIALS;
   },
   classify(error) {
+    // No provider in the chain found credentials: every call fails so until the configuration changes, unsent.
+    if (readString(error, 'name') === NO_CREDENTIALS) return familyVerdict('permanent', 'auth', 'AWS SDK: no credentials could be loaded', true);
     if (!isAwsServiceError(error)) return undefined;
     const name = readString(error, 'name') ?? '';
     const code = readString(error, 'Code');

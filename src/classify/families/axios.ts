@@ -16,14 +16,26 @@ const CODES: Readonly<Record<string, readonly [Disposition, string]>> = {
 };
 
 /**
+ * axios's `ERR_BAD_RESPONSE` by its words (a status it also carries is the status rule's): the
+ * body was cut off mid-way, a network failure, or it was larger than `maxContentLength`, which
+ * the next attempt's body is too.
+ */
+function badResponse(message: string) {
+  if (message === 'stream has been aborted') return verdict('transient', 'network', 'axios: the response body was cut off');
+  if (message.startsWith('maxContentLength size of ')) return verdict('permanent', 'payload_too_large', `axios: ${message}`);
+  return undefined;
+}
+
+/**
  * axios: an `AxiosError` (`isAxiosError: true`) with a `code`; a status on `response.status`
  * (the status rule reads it). axios reports its own `timeout` as `ECONNABORTED` (or `ETIMEDOUT`
  * with `transitional.clarifyTimeoutError`), a timeout rather than a reset connection.
  */
 export const axiosFamily: ClientFamily = {
   name: 'axios',
-  claims: (facts) => lookUp(CODES, facts.code) !== undefined,
+  claims: (facts) => lookUp(CODES, facts.code) !== undefined || facts.code === 'ERR_BAD_RESPONSE',
   classify(error, facts) {
+    if (facts.code === 'ERR_BAD_RESPONSE') return readProperty(error, 'isAxiosError') === true ? badResponse(facts.message) : undefined;
     const meaning = lookUp(CODES, facts.code);
     if (meaning === undefined || readProperty(error, 'isAxiosError') !== true) return undefined;
     const [disposition, category] = meaning;

@@ -61,6 +61,9 @@ function looksLikeGrpc(error: unknown, code: number | undefined): code is number
   return readString(error, 'details') !== undefined || (metadata !== null && typeof metadata === 'object');
 }
 
+/** grpc-js's details for a call the client itself cancelled (`call.cancel()`). */
+const CANCELLED_BY_CALLER = 'Cancelled on client';
+
 export const grpcFamily: ClientFamily = {
   name: 'gRPC (@grpc/grpc-js)',
   claims: (facts) => typeof facts.ownCode === 'number' && facts.ownCode >= 0 && facts.ownCode <= 16,
@@ -71,7 +74,12 @@ export const grpcFamily: ClientFamily = {
     if (status === undefined) return undefined; // OK or UNKNOWN: nothing more than the message
     const [label, disposition, category] = status;
     const details = readString(error, 'details') ?? '';
-    if (code === 1) return familyVerdict('permanent', 'aborted', 'the caller aborted (gRPC CANCELLED)');
+    if (code === 1) {
+      // grpc-js writes "Cancelled on client" when the caller cancels; any other CANCELLED came
+      // from the other end (a server shutting down, a proxy restarting), which a retry outlasts.
+      return details === CANCELLED_BY_CALLER ? familyVerdict('permanent', 'aborted', 'the caller aborted (gRPC CANCELLED)')
+        : familyVerdict('transient', 'unavailable', `gRPC CANCELLED by the other end (${details})`);
+    }
     if (code === 8 && MESSAGE_TOO_LARGE.test(details)) return familyVerdict('permanent', 'payload_too_large', 'gRPC RESOURCE_EXHAUSTED: message larger than max');
     return familyVerdict(disposition, category, `gRPC ${label}`, code === 14 && NEVER_CONNECTED.test(details));
   },

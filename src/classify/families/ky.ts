@@ -1,7 +1,6 @@
 import type { ClientFamily } from './client-family.js';
 import { readProperty } from '../error-facts.js';
-import { networkCodeIn } from '../rules/network-codes.js';
-import { verdict } from '../verdict.js';
+import { fetchFailure } from './fetch.js';
 
 /**
  * ky (2.x): a `NetworkError` wraps fetch's `TypeError`, which wraps the system error, so the code
@@ -13,6 +12,6 @@ export const kyFamily: ClientFamily = {
   claims: (facts) => facts.name === 'NetworkError',
   classify(error, facts) {
     if (facts.name !== 'NetworkError' || readProperty(error, 'request') === undefined) return undefined;
-    return networkCodeIn(error, 'ky NetworkError') ?? verdict('transient', 'network', 'ky NetworkError');
+    return fetchFailure(error, 'ky NetworkError');
   },
 };

@@ -25,6 +25,7 @@ const ERRNO: Readonly<Record<number, CodeMeaning>> = {
   1451: ['permanent', 'constraint'], // ER_ROW_IS_REFERENCED_2
   1452: ['permanent', 'constraint'], // ER_NO_REFERENCED_ROW_2
   3819: ['permanent', 'constraint'], // ER_CHECK_CONSTRAINT_VIOLATED
+  4025: ['permanent', 'constraint'], // ER_CONSTRAINT_FAILED: MariaDB's CHECK violation (mysql2 names it otherwise)
   1044: ['permanent', 'auth'], // ER_DBACCESS_DENIED_ERROR
   1045: ['permanent', 'auth'], // ER_ACCESS_DENIED_ERROR
   1142: ['permanent', 'auth'], // ER_TABLEACCESS_DENIED_ERROR
@@ -36,6 +37,21 @@ const ERRNO: Readonly<Record<number, CodeMeaning>> = {
   1406: ['recoverable', 'invalid_request'], // ER_DATA_TOO_LONG
   1264: ['recoverable', 'invalid_request'], // ER_WARN_DATA_OUT_OF_RANGE
   1366: ['recoverable', 'invalid_request'], // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD
+  1265: ['recoverable', 'invalid_request'], // WARN_DATA_TRUNCATED (an error in strict mode)
+  1364: ['recoverable', 'invalid_request'], // ER_NO_DEFAULT_FOR_FIELD: a value the insert left out
+};
+
+/**
+ * The SQLSTATE's class (its first two characters) for a server error whose number is not listed,
+ * as for PostgreSQL. Many MySQL errors share the catch-all `HY000`, which says nothing.
+ */
+const SQLSTATE_CLASS: Readonly<Record<string, CodeMeaning>> = {
+  '08': ['transient', 'network'], // connection exception
+  '23': ['permanent', 'constraint'], // integrity constraint violation
+  '42': ['permanent', 'invalid_query'], // syntax error or access rule violation
+  '21': ['permanent', 'invalid_query'], // cardinality violation: a column count that does not match
+  '28': ['permanent', 'auth'], // invalid authorization
+  '22': ['recoverable', 'invalid_request'], // data exception: the values passed
 };
 
 /** The client's own codes (no errno). */
@@ -50,12 +66,17 @@ const PROTOCOL: Readonly<Record<string, CodeMeaning>> = {
 /** mysql2's words for PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR (it sets no code): the command was refused unsent. */
 const CLOSED_STATE = "Can't add new command when connection is in closed state";
 
+/** mysql2's words for a query on a pool its application ended (no code). */
+const POOL_CLOSED = 'Pool is closed.';
+
 export const mysqlFamily: ClientFamily = {
   name: 'MySQL / MariaDB (mysql2)',
-  // The three shapes below: the closed-state message, a client code, a server error's SQLSTATE.
-  claims: (facts, error) => facts.message === CLOSED_STATE || (typeof facts.ownCode === 'string' && facts.ownCode.startsWith('PROTOCOL_')) ||
-    typeof (error as { sqlState?: unknown }).sqlState === 'string',
+  // The shapes below: the closed-state and closed-pool messages, a client code, a server error's SQLSTATE.
+  claims: (facts, error) => facts.message === CLOSED_STATE || facts.message === POOL_CLOSED ||
+    (typeof facts.ownCode === 'string' && facts.ownCode.startsWith('PROTOCOL_')) || typeof (error as { sqlState?: unknown }).sqlState === 'string',
   classify(error, facts) {
+    // The application ended the pool: every later query fails the same way, unsent.
+    if (facts.message === POOL_CLOSED) return familyVerdict('permanent', 'client_closed', 'mysql2: the pool is closed', true);
     if (facts.message === CLOSED_STATE && readProperty(error, 'fatal') === true) {
       return familyVerdict('transient', 'network', 'mysql2: the connection had already failed', true);
     }
@@ -65,9 +86,12 @@ export const mysqlFamily: ClientFamily = {
       return meaning ? familyVerdict(meaning[0], meaning[1], `mysql ${code}`, meaning[2]) : undefined;
     }
     const errno = readNumber(error, 'errno');
+    const sqlState = readString(error, 'sqlState');
     // Node's system errors also have a (negative) errno; a server error has a SQLSTATE too.
-    if (errno === undefined || readString(error, 'sqlState') === undefined) return undefined;
+    if (errno === undefined || sqlState === undefined) return undefined;
     const meaning = lookUp(ERRNO, errno);
-    return meaning ? familyVerdict(meaning[0], meaning[1], `mysql ${code ?? 'errno'} ${errno}`, meaning[2]) : undefined;
+    if (meaning) return familyVerdict(meaning[0], meaning[1], `mysql ${code ?? 'errno'} ${errno}`, meaning[2]);
+    const byClass = lookUp(SQLSTATE_CLASS, sqlState.slice(0, 2));
+    return byClass ? familyVerdict(byClass[0], byClass[1], `mysql errno ${errno}, SQLSTATE ${sqlState}`) : undefined;
   },
 };

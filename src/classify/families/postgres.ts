@@ -45,13 +45,25 @@ const SQLSTATE_CLASS: Readonly<Record<string, CodeMeaning>> = {
 const SQLSTATE_SHAPE = /^[0-9A-Z]{5}$/;
 
 /**
- * pg's own errors, which carry no code, by their exact message; in both the query was never sent.
- * pg-pool found no free connection within `connectionTimeoutMillis`; a pg client whose connection
- * broke refuses every later query (in a transaction, nothing more of it can run).
+ * pg's own errors, which carry no code, by their exact message (pg's lib/client.js, pg-pool).
+ * Marked `notProcessed` where the query was never sent: pg-pool found no free connection within
+ * `connectionTimeoutMillis`, the connection was not made in time, a client whose connection broke
+ * refuses every later query (in a transaction, nothing more of it can run), or the client is
+ * misconfigured or closed. A connection that drops under a query (a failover, a crashed backend,
+ * a load balancer's idle cut) is retried but not marked: the statement may have run.
  */
 const CLIENT_MESSAGES: Readonly<Record<string, CodeMeaning>> = {
   'timeout exceeded when trying to connect': ['transient', 'timeout', true],
+  'Connection terminated due to connection timeout': ['transient', 'timeout', true],
+  'Connection terminated unexpectedly': ['transient', 'network'],
   'Client has encountered a connection error and is not queryable': ['transient', 'network', true],
+  // Closed by the application itself: every later query fails the same way.
+  'Client was closed and is not queryable': ['permanent', 'client_closed', true],
+  'Cannot use a pool after calling end on the pool': ['permanent', 'client_closed', true],
+  // The configuration and the server disagree until someone changes one of them.
+  'The server does not support SSL connections': ['permanent', 'unsupported', true],
+  'SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string': ['permanent', 'auth', true],
+  'SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a non-empty string': ['permanent', 'auth', true],
 };
 
 export const postgresFamily: ClientFamily = {

@@ -27,6 +27,33 @@ const NETWORK_CODES: Readonly<Record<string, CodeMeaning>> = {
   UND_ERR_SOCKET: network(), UND_ERR_CLOSED: network(),
 };
 
+/**
+ * TLS failures that another attempt meets again: the certificate does not verify (self-signed,
+ * expired, another host's, an unknown issuer) or the other end does not speak TLS at all. Node
+ * puts OpenSSL's verification code in `code`. Permanent, `notProcessed`: the handshake failed, so
+ * no request was sent. (A handshake timeout is not here: it is a timeout.)
+ */
+const TLS_CODES: ReadonlySet<string> = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_CRL', 'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'CERT_SIGNATURE_FAILURE',
+  'CERT_CHAIN_TOO_LONG', 'INVALID_CA', 'INVALID_PURPOSE', 'HOSTNAME_MISMATCH', 'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_UNSUPPORTED_PROTOCOL', 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
+]);
+
+/** Whether `code` is a TLS failure that another attempt meets again. */
+export function isTlsCode(code: string | undefined): boolean {
+  return code !== undefined && TLS_CODES.has(code);
+}
+
+/** The verdict for a TLS failure's `code`: permanent, nothing sent. */
+export function tlsVerdict(code: string, reason = `TLS ${code}`): Classification {
+  return { disposition: 'permanent', category: 'tls', reason, severity: defaultSeverity('tls'), notProcessed: true };
+}
+
+/** undici's code for a response larger than `maxResponseSize`: the next one is as large. */
+export const RESPONSE_TOO_LARGE = 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
+
 /** System calls that fail before a connection exists: an error from one proves nothing was sent. */
 const BEFORE_CONNECTION = new Set(['connect', 'getaddrinfo', 'getaddrinfo6', 'queryA', 'queryAaaa']);
 
@@ -65,6 +92,7 @@ export function networkCodeIn(error: unknown, reasonPrefix: string): Classificat
   for (let depth = 0; depth <= MAX_DEPTH && current !== null && typeof current === 'object'; depth++) {
     const code = readProperty(current, 'code');
     if (typeof code === 'string' && meaningOf(code) !== undefined) return networkVerdict(code, current, `${reasonPrefix}: code ${code}`);
+    if (typeof code === 'string' && TLS_CODES.has(code)) return tlsVerdict(code, `${reasonPrefix}: TLS ${code}`);
     current = innerError(current);
   }
   return undefined;

@@ -5,6 +5,7 @@
  * docs table lists exactly these rows.
  */
 import { request as httpGet, type RequestOptions } from 'node:http';
+import { request as httpsGet } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import { createOpenAI } from '@ai-sdk/openai';
@@ -50,10 +51,10 @@ const noSuchHost = ((hostname: string, _options: unknown, callback: (error: Node
 }) as unknown as LookupFunction;
 const UNKNOWN_HOST = 'http://api.example.invalid/';
 
-/** A GET over node:http that rejects with the request's own error. */
-function nodeGet(url: string, options: RequestOptions = {}): Promise<unknown> {
+/** A GET over node:http (or node:https) that rejects with the request's own error. */
+function nodeGet(url: string, options: RequestOptions = {}, get: typeof httpGet = httpGet): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const request = httpGet(url, options, (response) => {
+    const request = get(url, options, (response) => {
       response.resume();
       response.on('end', resolve);
       response.on('error', reject);
@@ -64,7 +65,9 @@ function nodeGet(url: string, options: RequestOptions = {}): Promise<unknown> {
 }
 
 const transient = (category: string, extra: Partial<ClientCase['expected']> = {}) => ({ disposition: 'transient' as const, category, ...extra });
-const permanent = (category: string) => ({ disposition: 'permanent' as const, category });
+const permanent = (category: string, extra: Partial<ClientCase['expected']> = {}) => ({ disposition: 'permanent' as const, category, ...extra });
+/** A certificate no client trusts: refused in the handshake, before any request is sent. */
+const untrusted = permanent('tls', { notProcessed: true });
 const recoverable = (category: string) => ({ disposition: 'recoverable' as const, category });
 const aborted = permanent('aborted');
 
@@ -81,16 +84,22 @@ export const CASES: readonly ClientCase[] = [
   { client: 'fetch', failure: 'connection refused', provoke: (s) => thrown(() => fetch(s.refusedUrl)), expected: transient('network', { notProcessed: true }) },
   { client: 'fetch', failure: 'body cut mid-way', provoke: (s) => thrown(async () => (await fetch(`${s.base}/cut`)).text()), expected: transient('network') },
   { client: 'fetch', failure: 'AbortSignal.timeout', provoke: (s) => thrown(() => fetch(`${s.base}/hang`, { signal: AbortSignal.timeout(30) })), expected: transient('timeout') },
+  { client: 'fetch', failure: 'redirect loop', provoke: (s) => thrown(() => fetch(`${s.base}/redirect`)), expected: permanent('redirect_loop') },
+  { client: 'fetch', failure: "a redirect under redirect: 'error'", provoke: (s) => thrown(() => fetch(`${s.base}/redirect`, { redirect: 'error' })), expected: permanent('client_error') },
+  { client: 'fetch', failure: 'self-signed certificate', provoke: (s) => thrown(() => fetch(s.selfSignedUrl)), expected: untrusted },
   { client: 'fetch', failure: "caller's abort", provoke: (s) => abortedOnArrival(s, (signal) => fetch(`${s.base}/hang`, { signal })), expected: aborted },
   { client: 'undici', failure: 'unknown host (fetch)', provoke: () => thrown(() => undiciFetch(UNKNOWN_HOST, { dispatcher: new Agent({ connect: { lookup: noSuchHost } }) })), expected: transient('network', { notProcessed: true }) },
   { client: 'undici', failure: 'connection refused (request)', provoke: (s) => thrown(() => undiciRequest(s.refusedUrl)), expected: transient('network', { notProcessed: true }) },
   { client: 'undici', failure: 'headers timeout', provoke: (s) => thrown(() => undiciRequest(`${s.base}/hang`, { headersTimeout: 30 })), expected: transient('timeout') },
+  { client: 'undici', failure: 'larger than maxResponseSize (request)', provoke: (s) => thrown(async () => (await undiciRequest(`${s.base}/big`, { dispatcher: new Agent({ maxResponseSize: 1024 }) })).body.text()), expected: permanent('payload_too_large') },
+  { client: 'undici', failure: 'self-signed certificate (request)', provoke: (s) => thrown(() => undiciRequest(s.selfSignedUrl)), expected: untrusted },
   { client: 'undici', failure: "caller's abort", provoke: (s) => abortedOnArrival(s, (signal) => undiciRequest(`${s.base}/hang`, { signal })), expected: aborted },
   // node:http
   { client: 'node:http', failure: 'connection refused', provoke: (s) => thrown(() => nodeGet(s.refusedUrl)), expected: transient('network', { notProcessed: true }) },
   { client: 'node:http', failure: 'unknown host', provoke: () => thrown(() => nodeGet(UNKNOWN_HOST, { lookup: noSuchHost })), expected: transient('network', { notProcessed: true }) },
   { client: 'node:http', failure: 'socket hang up', provoke: (s) => thrown(() => nodeGet(`${s.base}/drop`)), expected: transient('network') },
   { client: 'node:http', failure: 'response not HTTP', provoke: (s) => thrown(() => nodeGet(s.garbageUrl)), expected: transient('protocol_error') },
+  { client: 'node:http', failure: 'self-signed certificate (node:https)', provoke: (s) => thrown(() => nodeGet(s.selfSignedUrl, {}, httpsGet)), expected: untrusted },
   { client: 'node:http', failure: "caller's abort", provoke: (s) => abortedOnArrival(s, (signal) => nodeGet(`${s.base}/hang`, { signal })), expected: aborted },
   // axios
   { client: 'axios', failure: 'HTTP 404', provoke: (s) => thrown(() => axios.get(`${s.base}/s/status-404`)), expected: permanent('not_found') },
@@ -102,6 +111,9 @@ export const CASES: readonly ClientCase[] = [
   { client: 'axios', failure: 'connection refused', provoke: (s) => thrown(() => axios.get(s.refusedUrl)), expected: transient('network', { notProcessed: true }) },
   { client: 'axios', failure: 'unknown host', provoke: () => thrown(() => axios.get(UNKNOWN_HOST, { lookup: noSuchHost as never })), expected: transient('network', { notProcessed: true }) },
   { client: 'axios', failure: 'redirect loop', provoke: (s) => thrown(() => axios.get(`${s.base}/redirect`, { maxRedirects: 2 })), expected: permanent('redirect_loop') },
+  { client: 'axios', failure: 'body cut mid-way', provoke: (s) => thrown(() => axios.get(`${s.base}/cut`)), expected: transient('network') },
+  { client: 'axios', failure: 'larger than maxContentLength', provoke: (s) => thrown(() => axios.get(`${s.base}/big`, { maxContentLength: 1024 })), expected: permanent('payload_too_large') },
+  { client: 'axios', failure: 'self-signed certificate', provoke: (s) => thrown(() => axios.get(s.selfSignedUrl)), expected: untrusted },
   { client: 'axios', failure: "caller's abort", provoke: (s) => abortedOnArrival(s, (signal) => axios.get(`${s.base}/hang`, { signal })), expected: aborted },
   // got
   { client: 'got', failure: 'HTTP 400', provoke: (s) => thrown(() => got(`${s.base}/s/status-400`, gotOnce)), expected: recoverable('invalid_request') },
@@ -117,6 +129,7 @@ export const CASES: readonly ClientCase[] = [
   { client: 'got', failure: 'unknown host', provoke: () => thrown(() => got(UNKNOWN_HOST, { ...gotOnce, dnsLookup: noSuchHost as never })), expected: transient('network', { notProcessed: true }) },
   { client: 'got', failure: 'malformed JSON body', provoke: (s) => thrown(() => got(`${s.base}/bad-json`, gotOnce).json()), expected: transient('malformed_response') },
   { client: 'got', failure: 'redirect loop', provoke: (s) => thrown(() => got(`${s.base}/redirect`, { ...gotOnce, maxRedirects: 2 })), expected: permanent('redirect_loop') },
+  { client: 'got', failure: 'self-signed certificate', provoke: (s) => thrown(() => got(s.selfSignedUrl, gotOnce)), expected: untrusted },
   { client: 'got', failure: "caller's abort", provoke: (s) => abortedOnArrival(s, (signal) => got(`${s.base}/hang`, { ...gotOnce, signal })), expected: aborted },
   // ky
   { client: 'ky', failure: 'HTTP 404', provoke: (s) => thrown(() => ky(`${s.base}/s/status-404`, { retry: 0 })), expected: permanent('not_found') },
@@ -124,6 +137,7 @@ export const CASES: readonly ClientCase[] = [
   { client: 'ky', failure: 'HTTP 503 with x-should-retry: false', provoke: (s) => thrown(() => ky(`${s.base}/s/status-503-should-not-retry`, { retry: 0 })), expected: permanent('unavailable') },
   { client: 'ky', failure: 'connection refused', provoke: (s) => thrown(() => ky(s.refusedUrl, { retry: 0 })), expected: transient('network', { notProcessed: true }) },
   { client: 'ky', failure: 'its own timeout', provoke: (s) => thrown(() => ky(`${s.base}/hang`, { retry: 0, timeout: 30 })), expected: transient('timeout') },
+  { client: 'ky', failure: 'redirect loop', provoke: (s) => thrown(() => ky(`${s.base}/redirect`, { retry: 0 })), expected: permanent('redirect_loop') },
   { client: 'ky', failure: "caller's abort", provoke: (s) => abortedOnArrival(s, (signal) => ky(`${s.base}/hang`, { retry: 0, signal })), expected: aborted },
   // OpenAI SDK
   { client: 'OpenAI SDK', failure: 'insufficient_quota (HTTP 429)', provoke: (s) => thrown(() => chat(openAi(`${s.base}/s/openai-quota`))), expected: permanent('quota') },

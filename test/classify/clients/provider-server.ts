@@ -7,11 +7,15 @@
  *   to {@link ProviderServer.nextHang}, so a test aborts once the request has really arrived;
  * - `/redirect/...`: 302 to itself, forever; `/bad-json`: 200 whose JSON body is broken;
  * - `/drop`: the socket is destroyed before any answer ("socket hang up");
- * - `/cut`: 200 and half a body, then the socket is destroyed.
- * `garbageUrl` is a raw TCP server that answers with bytes that are not HTTP.
+ * - `/cut`: 200 and half a body, then the socket is destroyed;
+ * - `/big`: 200 with a 64 KiB body (for a client's limit on the response's size).
+ * `garbageUrl` is a raw TCP server that answers with bytes that are not HTTP; `selfSignedUrl` an
+ * HTTPS server whose certificate (test/fixtures/self-signed.crt) no client trusts.
  */
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 
 interface Scripted { status: number; headers?: Record<string, string>; body: unknown }
@@ -51,6 +55,8 @@ export interface ProviderServer {
   refusedUrl: string;
   /** A raw TCP server answering with bytes that are not HTTP. */
   garbageUrl: string;
+  /** An HTTPS server on 127.0.0.1 with a self-signed certificate: every client refuses it. */
+  selfSignedUrl: string;
   /** Resolves when the next request to `/hang/...` has arrived. */
   nextHang(): Promise<void>;
   close(): Promise<void>;
@@ -67,6 +73,7 @@ function answer(server: Server): void {
     if (url.startsWith('/redirect')) return void response.writeHead(302, { location: url }).end();
     if (url === '/bad-json') return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok": tru');
     if (url === '/drop') return void request.socket.destroy();
+    if (url === '/big') return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: 'x'.repeat(64 * 1024) }));
     if (url === '/cut') {
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
       response.write('{"partial":');
@@ -96,6 +103,10 @@ export async function startProviderServer(): Promise<ProviderServer> {
     socket.once('data', () => socket.end('THIS IS NOT HTTP\r\n\r\n'));
   });
   const garbagePort = await listen(garbage);
+  const fixture = (name: string) => readFileSync(new URL(`../../fixtures/${name}`, import.meta.url));
+  const selfSigned = createHttpsServer({ key: fixture('self-signed.key'), cert: fixture('self-signed.crt') }, (_request, response) => response.end('{}'));
+  selfSigned.on('tlsClientError', () => {}); // each client hangs up on the certificate: expected
+  const selfSignedPort = await listen(selfSigned as unknown as Server);
   const closed = createTcpServer();
   const refusedPort = await listen(closed);
   await new Promise((resolve) => closed.close(resolve));
@@ -103,11 +114,13 @@ export async function startProviderServer(): Promise<ProviderServer> {
     base: `http://127.0.0.1:${port}`,
     refusedUrl: `http://127.0.0.1:${refusedPort}`,
     garbageUrl: `http://127.0.0.1:${garbagePort}`,
+    selfSignedUrl: `https://127.0.0.1:${selfSignedPort}/`,
     nextHang: () => once(server, 'hang').then(() => undefined),
     async close() {
       server.closeAllConnections();
       for (const socket of sockets) socket.destroy();
-      await Promise.all([new Promise((resolve) => server.close(resolve)), new Promise((resolve) => garbage.close(resolve))]);
+      selfSigned.closeAllConnections();
+      await Promise.all([new Promise((resolve) => server.close(resolve)), new Promise((resolve) => garbage.close(resolve)), new Promise((resolve) => selfSigned.close(resolve))]);
     },
   };
 }

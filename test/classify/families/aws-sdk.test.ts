@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ErrorClassifier } from '../../../src/index.js';
 import { thrown } from './thrown.js';
 
@@ -91,6 +91,23 @@ describe('AWS SDK v3 (DynamoDB) errors, classified by name before their HTTP 400
     expect(classifier.classify(byCondition)).toMatchObject({ disposition: 'permanent', category: 'conflict' });
     const byConflict = await thrown(() => transact('CanceledByConflict'));
     expect(classifier.classify(byConflict)).toMatchObject({ disposition: 'transient', category: 'write_conflict', notProcessed: true });
+  });
+
+  it('no credentials anywhere in the default chain (CredentialsProviderError) is permanent auth, never sent', async () => {
+    // Nothing in the environment, no files, no instance metadata: the chain has nowhere to look.
+    for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) vi.stubEnv(name, undefined);
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
+    const anonymous = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', maxAttempts: 1 });
+    try {
+      const error = await thrown(() => anonymous.send(new GetItemCommand({ TableName: 'Users', Key: { id: { S: '1' } } })));
+      expect((error as Error).name).toBe('CredentialsProviderError');
+      expect(classifier.classify(error)).toMatchObject({ disposition: 'permanent', category: 'auth', notProcessed: true });
+    } finally {
+      anonymous.destroy();
+      vi.unstubAllEnvs();
+    }
   });
 
   it("the caller's abort (the SDK's AbortError) is never retried", async () => {

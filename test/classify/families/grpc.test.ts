@@ -89,6 +89,25 @@ describe('gRPC status codes through @grpc/grpc-js', () => {
     expect(classifier.classify(error)).toMatchObject({ disposition: 'permanent', category: 'aborted' });
   });
 
+  it('a CANCELLED the caller did not ask for (the server shut down under the call) is transient: a restarted server answers', async () => {
+    const stopping = new grpc.Server();
+    let arrived: () => void = () => {};
+    const arrival = new Promise<void>((resolve) => { arrived = resolve; });
+    stopping.addService(service, { fail() { arrived(); } }); // never answers: the shutdown ends the call
+    const port = await new Promise<number>((resolve, reject) =>
+      stopping.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
+    const target = new FailuresClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as FailuresClientType;
+    const failed = call(target, 'hang');
+    await arrival;
+    stopping.forceShutdown();
+    const error = await failed;
+    target.close();
+    expect(error.code).toBe(S.CANCELLED);
+    expect(error.details).not.toBe('Cancelled on client');
+    expect(classifier.classify(error)).toMatchObject({ disposition: 'transient', category: 'unavailable' });
+    expect(strict.classify(error).disposition).toBe('transient');
+  });
+
   it('no server listening: UNAVAILABLE, never sent (notProcessed)', async () => {
     const nowhere = new FailuresClient(`127.0.0.1:${await freePort()}`, grpc.credentials.createInsecure()) as FailuresClientType;
     try {

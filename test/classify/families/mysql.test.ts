@@ -39,6 +39,7 @@ describe.skipIf(!available)('MySQL errors through mysql2 (MariaDB), classified',
     await admin.query('CREATE DATABASE shop');
     await admin.query('CREATE TABLE shop.users (id INT PRIMARY KEY, email VARCHAR(16) NOT NULL UNIQUE, credits INT NOT NULL DEFAULT 0) ENGINE=InnoDB');
     await admin.query("INSERT INTO shop.users (id, email) VALUES (1, 'ada@example.com'), (2, 'bob@example.com')");
+    await admin.query('CREATE TABLE shop.orders (id INT PRIMARY KEY, qty INT NOT NULL, placed DATETIME NULL, CONSTRAINT positive CHECK (qty > 0)) ENGINE=InnoDB');
   }, 30_000);
 
   afterAll(async () => {
@@ -59,11 +60,25 @@ describe.skipIf(!available)('MySQL errors through mysql2 (MariaDB), classified',
     ['ER_NO_SUCH_TABLE (1146)', 'permanent', 'invalid_query', 'SELECT * FROM shop.no_such_table', 1146],
     ['ER_PARSE_ERROR (1064)', 'permanent', 'invalid_query', 'SELEC 1', 1064],
     ['ER_DATA_TOO_LONG (1406)', 'recoverable', 'invalid_request', "INSERT INTO shop.users (id, email) VALUES (5, 'a-much-too-long-address@example.com')", 1406],
+    // MariaDB's CHECK violation (MySQL's is 3819; mysql2 names 4025 after a MySQL error of that number).
+    ['a CHECK violation (MariaDB 4025)', 'permanent', 'constraint', 'INSERT INTO shop.orders (id, qty) VALUES (1, 0)', 4025],
+    ['ER_NO_DEFAULT_FOR_FIELD (1364)', 'recoverable', 'invalid_request', 'INSERT INTO shop.orders (id) VALUES (2)', 1364],
+    // Not listed by number: decided by the SQLSTATE's class, 22 (data exception) and 21 (cardinality).
+    ['an incorrect datetime (1292, SQLSTATE 22007)', 'recoverable', 'invalid_request', "INSERT INTO shop.orders (id, qty, placed) VALUES (3, 1, 'next tuesday')", 1292],
+    ['a column count that does not match (1136, SQLSTATE 21S01)', 'permanent', 'invalid_query', 'INSERT INTO shop.orders (id, qty) VALUES (4)', 1136],
   ] as const)('%s is %s / %s', async (_, disposition, category, sql, errno) => {
     const connection = await connect();
     const error = await thrown(() => connection.query(sql));
     expect((error as { errno?: number }).errno).toBe(errno);
     expect(verdict(error)).toEqual({ disposition, category, notProcessed: undefined });
+  });
+
+  it('a query on a pool the application ended is permanent client_closed, never sent', async () => {
+    const pool = mysql.createPool(server.config());
+    await pool.end();
+    const error = await thrown(() => pool.query('SELECT 1'));
+    expect((error as Error).message).toBe('Pool is closed.');
+    expect(verdict(error)).toEqual({ disposition: 'permanent', category: 'client_closed', notProcessed: true });
   });
 
   it('ER_LOCK_DEADLOCK (1213): a real deadlock is transient, rolled back (notProcessed), and transient under unknownDisposition permanent', async () => {

@@ -3,6 +3,7 @@
  * initdb'd into a temp dir and started on 127.0.0.1 and a free port by the suite. Skipped with a
  * printed reason where the binaries are missing; under CI=true that is a failure.
  */
+import { type AddressInfo, connect as connectTcp, createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorClassifier, HealingPipeline } from '../../../src/index.js';
@@ -155,6 +156,55 @@ describe.skipIf(!available)('PostgreSQL errors through pg, classified', { timeou
     expect((brokenError as Error).message).toBe('Client has encountered a connection error and is not queryable');
     expect(verdict(brokenError)).toEqual({ disposition: 'transient', category: 'network', notProcessed: true });
     expect(strict.classify(brokenError).disposition).toBe('transient');
+  });
+
+  it('a connection dropped under a query (a failover, a load balancer\'s cut) is transient network, but not marked as not processed', async () => {
+    // A TCP proxy in front of the server, whose sockets are destroyed while the query runs.
+    const sockets: Socket[] = [];
+    const proxy = createServer((inbound) => {
+      const outbound = connectTcp(server.port, '127.0.0.1');
+      sockets.push(inbound, outbound);
+      inbound.pipe(outbound).pipe(inbound);
+      inbound.on('error', () => {});
+      outbound.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const client = new pg.Client(server.config({ port: (proxy.address() as AddressInfo).port }));
+    client.on('error', () => {});
+    await client.connect();
+    const admin = await connect();
+    const running = thrown(() => client.query("SELECT pg_sleep(30) AS dropped"));
+    await waitFor('the query to run', async () => (await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query LIKE '%AS dropped'")).rowCount === 1);
+    for (const socket of sockets) socket.destroy();
+    const error = await running;
+    proxy.close();
+    expect((error as Error).message).toBe('Connection terminated unexpectedly');
+    expect(verdict(error)).toEqual({ disposition: 'transient', category: 'network', notProcessed: undefined });
+    expect(strict.classify(error).disposition).toBe('transient'); // a connection failure, retried even when unknowns are not
+  });
+
+  it("pg's errors for a misconfigured or closed client are permanent and never sent", async () => {
+    const noPassword = new pg.Client(server.config({ password: undefined }));
+    const passwordError = await thrown(() => noPassword.connect());
+    expect((passwordError as Error).message).toBe('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string');
+    expect(verdict(passwordError)).toEqual({ disposition: 'permanent', category: 'auth', notProcessed: true });
+
+    const tls = new pg.Client(server.config({ ssl: true }));
+    const tlsError = await thrown(() => tls.connect());
+    expect((tlsError as Error).message).toBe('The server does not support SSL connections');
+    expect(verdict(tlsError)).toEqual({ disposition: 'permanent', category: 'unsupported', notProcessed: true });
+
+    const closed = await connect();
+    await closed.end();
+    const closedError = await thrown(() => closed.query('SELECT 1'));
+    expect((closedError as Error).message).toBe('Client was closed and is not queryable');
+    expect(verdict(closedError)).toEqual({ disposition: 'permanent', category: 'client_closed', notProcessed: true });
+
+    const pool = new pg.Pool(server.config());
+    await pool.end();
+    const poolError = await thrown(() => pool.query('SELECT 1'));
+    expect((poolError as Error).message).toBe('Cannot use a pool after calling end on the pool');
+    expect(verdict(poolError)).toEqual({ disposition: 'permanent', category: 'client_closed', notProcessed: true });
   });
 
   it('a refused connection is transient network and provably not processed', async () => {
