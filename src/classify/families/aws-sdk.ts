@@ -95,6 +95,12 @@ export const awsSdkFamily: ClientFamily = {
     // No provider in the chain found credentials: every call fails so until the configuration changes, unsent.
     if (readString(error, 'name') === NO_CREDENTIALS) return familyVerdict('permanent', 'auth', 'AWS SDK: no credentials could be loaded', true);
     if (!isAwsServiceError(error)) return undefined;
+    // The SDK could not parse the response (a body cut off, a proxy's page): its "Deserialization
+    // error" is the parser's SyntaxError with the response attached. A server's answer, not a
+    // malformed value of the caller's: another attempt may read a whole one, as got's is.
+    if (readString(error, 'name') === 'SyntaxError' && readProperty(error, '$response') !== undefined) {
+      return familyVerdict('transient', 'malformed_response', 'AWS SDK: the response could not be parsed');
+    }
     const name = readString(error, 'name') ?? '';
     const code = readString(error, 'Code');
     // The SDK's AbortError is the caller's abort signal firing: never retried.

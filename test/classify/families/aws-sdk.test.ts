@@ -38,6 +38,7 @@ beforeAll(async () => {
       const parsed = JSON.parse(body) as { TableName?: string; TransactItems?: Array<{ Put?: { TableName?: string } }> };
       const table = parsed.TableName ?? parsed.TransactItems?.[0]?.Put?.TableName ?? '';
       if (table === 'Hang') return; // the caller's abort ends it
+      if (table === 'Truncated') return void response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{"Item": {"id": ');
       const [status, type, extra] = ANSWERS[table] ?? [400, 'SerializationException'];
       response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type, 'x-amzn-requestid': 'TESTREQUESTID' })
         .end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: `scripted ${type}`, ...extra }));
@@ -108,6 +109,13 @@ describe('AWS SDK v3 (DynamoDB) errors, classified by name before their HTTP 400
       anonymous.destroy();
       vi.unstubAllEnvs();
     }
+  });
+
+  it('a response the SDK cannot parse (a body cut off) is transient malformed_response, not a malformed value of the caller\'s', async () => {
+    const error = await thrown(() => getItem('Truncated'));
+    expect((error as Error).name).toBe('SyntaxError');
+    expect((error as Error).message).toContain('Deserialization error');
+    expect(classifier.classify(error)).toMatchObject({ disposition: 'transient', category: 'malformed_response' });
   });
 
   it("the caller's abort (the SDK's AbortError) is never retried", async () => {
