@@ -1,3 +1,5 @@
+import { isThenable } from './guards.js';
+
 type Listener = (payload: never) => unknown;
 
 /**
@@ -40,7 +42,9 @@ export class Listeners<Events extends object> {
     for (const listener of set) {
       try {
         const returned = (listener as (payload: Events[K]) => unknown)(payload);
-        if (returned instanceof Promise) returned.catch(() => {});
+        // Any thenable, not only a native promise: another library's (or realm's) promise that
+        // rejects is handled too, once a rejection handler is attached to it.
+        if (isThenable(returned)) Promise.resolve(returned).catch(() => {});
       } catch {
         // an observer must not break the call it observes
       }

@@ -49,6 +49,26 @@ describe('pipeline events', () => {
     expect(successes).toBe(1);
   });
 
+  it('a listener whose promise rejects breaks nothing and leaves no unhandled rejection, whatever its promise library', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const pipeline = new HealingPipeline();
+      let foreignHandled = false;
+      pipeline.on('attempt', async () => { throw new Error('async observer bug'); });
+      // A thenable of another promise library: handled once a rejection handler is attached to it.
+      pipeline.on('success', () => ({ then(_resolve: unknown, reject?: (reason: unknown) => void) { foreignHandled = typeof reject === 'function'; reject?.(new Error('foreign')); } }));
+      const result = await pipeline.execute(async () => 'ok', {});
+      await new Promise((resolve) => setImmediate(resolve)); // past the microtasks where a rejection would be reported
+      expect(result.status).toBe('ok');
+      expect(foreignHandled).toBe(true);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+
   it('stops emitting after unsubscribe, and numbers only observed executions', async () => {
     const pipeline = new HealingPipeline();
     const ids: number[] = [];
