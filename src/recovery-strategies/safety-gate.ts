@@ -72,8 +72,12 @@ export async function escalateNow(
         return timedOut;
       });
       const end = run === undefined ? await pending : await boundedWait(run, 'the escalation', pending);
-      // Abandoned: the caller aborted or the deadline passed, and the execution is stopped for that.
-      if (end === ABANDONED) return;
+      // Abandoned: the caller aborted or the deadline passed, and the execution is stopped for
+      // that. The pager's signal aborts either way, so a pager that listens stops with the call.
+      if (end === ABANDONED) {
+        if (!controller.signal.aborted) controller.abort(new Error('the execution ended (its deadline passed) before the escalation answered'));
+        return;
+      }
     } catch {
       // a pager that fails or times out must not hide the escalation, which is recorded already
     } finally {

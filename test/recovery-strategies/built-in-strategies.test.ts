@@ -182,7 +182,7 @@ describe('escalate', () => {
     expect(paged).toHaveLength(1);
   });
 
-  it('a notify that hangs ends at the deadline, and without a signal or deadline at its own 10 s limit', async () => {
+  it('a notify that hangs ends at the deadline (its signal aborts), and without a signal or deadline at its own 10 s limit', async () => {
     const clock = new ManualClock();
     let aborted: unknown;
     const hangs = escalate({ notify: (_escalation, { signal }) => new Promise(() => { signal.addEventListener('abort', () => { aborted = signal.reason; }); }) });
@@ -190,6 +190,7 @@ describe('escalate', () => {
     await flushMicrotasks();
     await clock.advance(1_000);
     expect((await byDeadline).healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'deadline' });
+    expect((aborted as Error).message).toMatch(/deadline passed/); // the pager is told to stop with the call
 
     let settled = false;
     const unbounded = executeWithHealing(async (): Promise<string> => { throw httpError(404); }, undefined, { clock, strategies: [hangs] });
