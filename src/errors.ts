@@ -223,9 +223,11 @@ export class HealingError<R = unknown> extends Error {
 
   constructor(result: HealingResult<R> & { status: 'error' }) {
     const giveUp = result.healingActions[result.healingActions.length - 1];
+    // The give-up action's error is the message with its secrets redacted (the pipeline wrote
+    // it): this message is often logged or handed to a model, where the raw one must not go.
     super(
       `Self-healing gave up after ${result.attempts} attempt(s)` +
-        `${giveUp?.reason ? ` (${giveUp.reason})` : ''}: ${messageOf(result.error)}`,
+        `${giveUp?.reason ? ` (${giveUp.reason})` : ''}: ${giveUp?.error ?? messageOf(result.error)}`,
       { cause: result.error },
     );
     this.result = result;

@@ -18,7 +18,17 @@ const TOKEN_COUNT_KEY = /tokens|token[-_]?(?:count|limit|usage)/i;
  */
 const SECRET_PAIR = new RegExp(
   `(?<![${KEY_CHAR}])((?:[${KEY_CHAR}]*(?:${SECRET_WORD})[${KEY_CHAR}]*|${SECRET_WHOLE_KEY})["']?\\s*[:=]\\s*)` +
-  `("[^"\\n]{0,512}(?:"|$)|'[^'\\n]{0,512}(?:'|$)|[^\\s"',;&]+)`, 'gi');
+  `("[^"\\n]*(?:"|$)|'[^'\\n]*(?:'|$)|[^\\s"',;&]+)`, 'gi');
+
+/**
+ * Headers whose whole value is a secret, however it is written: `Authorization: Token abc`
+ * (a scheme, a space, a short token), `Cookie: theme=dark; sid=...` (many pairs). The value runs
+ * to the end of the line; a quoted one to its closing quote.
+ */
+const SECRET_HEADER = /(?<![A-Za-z0-9_-])((?:proxy-)?authori[sz]ation|(?:set-)?cookie)(["']?\s*[:=]\s*)("[^"\n]*(?:"|$)|'[^'\n]*(?:'|$)|[^\n"']+)/gi;
+
+/** A PEM private key, also inside JSON (its line breaks escaped as `\n`): up to its END line, or the end of the text. */
+const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
 
 function redactPair(match: string, key: string, value: string): string {
   return TOKEN_COUNT_KEY.test(key) && /^\d+$/.test(value) ? match : `${key}[REDACTED]`;
@@ -30,6 +40,8 @@ function redactPair(match: string, key: string, value: string): string {
  * key names a secret.
  */
 export const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, SecretReplacement]> = [
+  [PRIVATE_KEY_PEM, '[REDACTED]'],
+  [SECRET_HEADER, '$1$2[REDACTED]'],
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [REDACTED]'],
   [/\b(sk|pk|rk)[-_](?:(?:live|test|proj)[-_])?[A-Za-z0-9_-]{8,}/g, '[REDACTED]'],
   [/\b(ghp|gho|ghs|github_pat)_[A-Za-z0-9_]{8,}/g, '[REDACTED]'],
@@ -40,8 +52,8 @@ export const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, SecretReplacement]
   // with a digit, `/` or `+` (a hex digest, all lower case, is left alone).
   [/(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, '[REDACTED]'],
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, '[REDACTED]'],
-  // Credentials in a URL: scheme://user:password@host
-  [/(\/\/[^\s:/@]{1,256}:)[^\s/@]{1,256}@/g, '$1[REDACTED]@'],
+  // Credentials in a URL: scheme://user:password@host, or only a password (redis://:password@host)
+  [/(\/\/[^\s:/@]{0,256}:)[^\s/@]{1,256}@/g, '$1[REDACTED]@'],
   [SECRET_PAIR, redactPair],
 ];
 

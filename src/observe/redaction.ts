@@ -39,6 +39,8 @@ function escapeRegExp(text: string): string {
 }
 const MAX_DEPTH = 32;
 const MAX_NODES = 10_000;
+/** Keys shorter than this are never secret-shaped (every secret pattern needs more characters). */
+const MIN_SECRET_KEY_LENGTH = 8;
 const MAX_STRING_LENGTH = 10_000;
 /** How far past the cut of a long string the patterns read, so a secret across the cut is seen whole. */
 const SCAN_MARGIN = 1_024;
@@ -127,11 +129,15 @@ export class Redaction {
     const secrets: string[] = [];
     let nodes = 0;
     const seen = new Set<object>();
+    // Objects collected from: a cycle under a secret key is walked once, and a huge one only so far.
+    const collected = new Set<object>();
     const collect = (secret: unknown) => {
       if (typeof secret === 'string') secrets.push(secret);
       else if (typeof secret === 'number' || typeof secret === 'bigint') secrets.push(String(secret));
       // A binary value's bytes are not secrets to search messages for (they would be every number).
-      else if (secret !== null && typeof secret === 'object' && describeBinary(secret) === undefined) {
+      else if (secret !== null && typeof secret === 'object' && describeBinary(secret) === undefined &&
+        !collected.has(secret) && collected.size < MAX_NODES) {
+        collected.add(secret);
         for (const item of Object.values(secret as object)) collect(item);
       }
     };
@@ -168,8 +174,17 @@ export class Redaction {
         // Inside the try: a Proxy's getPrototypeOf trap may throw.
         const prototype: unknown = Object.getPrototypeOf(node);
         const plain = prototype === Object.prototype || prototype === null;
+        const keys = Object.keys(node);
+        // A secret used as a key (an API key mapped to its quota): the keys are shown too, so the
+        // object is hidden whole, and its keys are looked for in messages like any secret.
+        const secretKeys = this.enabled ? keys.filter((childKey) => childKey.length >= MIN_SECRET_KEY_LENGTH && this.stringValue(childKey) !== childKey) : [];
+        if (secretKeys.length > 0) {
+          secrets.push(...secretKeys);
+          collect(node);
+          return mask(path, REDACTED);
+        }
         const copy: Record<string, unknown> = {};
-        for (const childKey of Object.keys(node)) {
+        for (const childKey of keys) {
           const childPath = [...path, childKey];
           let child: unknown;
           try {

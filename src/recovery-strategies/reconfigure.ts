@@ -90,7 +90,9 @@ export function reconfigure<A = any, R = any>(options: ReconfigureOptions<A>): H
           const pending = valid.change(before, failure);
           after = run === undefined ? await pending : await boundedWait(run, `${name}'s change(args)`, pending);
         } catch (thrown) {
-          const detail = `${name}: change(args) threw: ${messageOf(toError(thrown))}`;
+          // The thrown message is the user's text: redacted, as every message an action carries.
+          const message = messageOf(toError(thrown));
+          const detail = `${name}: change(args) threw: ${run === undefined ? message : run.redact(message)}`;
           ctx.record({ kind: 'reconfigure', succeeded: false, detail });
           ctx.stop(detail);
           return failure;

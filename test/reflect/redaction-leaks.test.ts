@@ -168,3 +168,68 @@ describe('truncation never leaves part of a secret', () => {
     expect(model.facts().args.document).toMatch(/jwt \[REDACTED\] and more$/);
   });
 });
+
+// Found by a review of this stop: header values with a space or several pairs, a URL with only a
+// password, a quoted secret longer than 512 characters, and a PEM key inside JSON.
+describe('secrets of every shape a real error message carries', () => {
+  const pem = ['-----BEGIN PRIVATE KEY-----', ...Array.from({ length: 26 }, (_, line) => `MIIEv${String(line).padStart(2, '0')}QIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7`), '-----END PRIVATE KEY-----'].join('\\n');
+
+  it.each([
+    ['an Authorization header with another scheme', 'HTTP 401 for Authorization: Token 9944b09199c62bcf9418ad846dd0e4bb', ['9944b09199c62bcf']],
+    ['a short bearer token in a header', 'HTTP 401, Authorization: Bearer abc123', ['abc123']],
+    ['every pair of a Cookie header', 'rejected Cookie: theme=dark; sid=S3ssionValue0042; csrftoken=cf0042', ['S3ssionValue0042', 'cf0042']],
+    ['a URL with only a password', 'connect redis://:Hunter2RedisPass@cache.internal:6379 failed', ['Hunter2RedisPass']],
+    ['a quoted secret longer than 512 characters', `bad credentials {"client_secret": "${'s3cr3t'.repeat(100)}"}`, ['s3cr3ts3cr3t']],
+    ['a PEM private key inside JSON', `invalid service account {"type": "service_account", "private_key": "${pem}"}`, ['MIIEv00', 'MIIEv25']],
+  ])('removes %s', (_, message, leaked) => {
+    const clean = redactMessage(message);
+    for (const secret of leaked) expect(clean).not.toContain(secret);
+    expect(clean).toContain('[REDACTED]');
+  });
+
+  it('keeps words that only look like a header or a secret pair', () => {
+    expect(redactMessage('Authorization failed for user alice')).toBe('Authorization failed for user alice');
+    expect(redactMessage('the cookie banner was dismissed')).toBe('the cookie banner was dismissed');
+  });
+});
+
+describe('secrets in the shape of the args, and in texts the library writes', () => {
+  const SECRET_AS_KEY = 'sk-live-9aX3kP0qL7mN2vB5';
+  const CYCLIC_PASSWORD = 'hunter22pass';
+
+  it('hides an object whose key is a secret, and finds a secret under a cyclic object, before the model or an action sees them', async () => {
+    const model = recordingComplete();
+    const credentials: Record<string, unknown> = { password: CYCLIC_PASSWORD };
+    credentials.self = credentials;
+    const result = await executeWithHealing(
+      failsUntilRegionFixed(`unknown region for ${SECRET_AS_KEY} (password ${CYCLIC_PASSWORD})`),
+      { region: 'eu-west', quotas: { [SECRET_AS_KEY]: 100 }, credentials },
+      { reflector: createLLMReflector({ complete: model.complete }) },
+    );
+    expect(model.facts().args.quotas).toBe('[REDACTED]');
+    for (const secret of [SECRET_AS_KEY, CYCLIC_PASSWORD]) {
+      expect(model.text()).not.toContain(secret);
+      expect(JSON.stringify(result.healingActions)).not.toContain(secret);
+    }
+    // What the model echoed back keeps the hidden values as they were.
+    expect(result.status === 'ok' && result.args).toMatchObject({ region: 'eu-west-1', quotas: { [SECRET_AS_KEY]: 100 } });
+  });
+
+  it("HealingError's message carries the redacted error, as the give-up action does", async () => {
+    const { HealingError } = await import('../../src/index.js');
+    const result = await executeWithHealing(async () => { throw Object.assign(new Error(`HTTP 403 for Authorization: Bearer ${JWT}`), { status: 403 }); }, {});
+    if (result.status !== 'error') throw new Error('expected a failure');
+    const error = new HealingError(result);
+    expect(error.message).toContain('Authorization: [REDACTED]');
+    for (const part of JWT_PARTS) expect(error.message).not.toContain(part.slice(0, 12));
+    expect((error.cause as Error).message).toContain(JWT); // the original error stays the cause, for the caller's own code
+  });
+
+  it("a reconfigure's change(args) that throws has its message redacted in the action and the give-up", async () => {
+    const { reconfigure } = await import('../../src/index.js');
+    const retried = reconfigure({ when: () => true, change: () => { throw new Error(`cannot rotate, token=${CLIENT_SECRET} rejected`); } });
+    const result = await executeWithHealing(async (): Promise<string> => { throw Object.assign(new Error('bad request'), { status: 400 }); }, {}, { strategies: [retried] });
+    expect(JSON.stringify(result.healingActions)).toContain('change(args) threw');
+    expect(JSON.stringify(result.healingActions)).not.toContain(CLIENT_SECRET);
+  });
+});

@@ -78,7 +78,7 @@ export const grpcFamily: ClientFamily = {
       // grpc-js writes "Cancelled on client" when the caller cancels; any other CANCELLED came
       // from the other end (a server shutting down, a proxy restarting), which a retry outlasts.
       return details === CANCELLED_BY_CALLER ? familyVerdict('permanent', 'aborted', 'the caller aborted (gRPC CANCELLED)')
-        : familyVerdict('transient', 'unavailable', `gRPC CANCELLED by the other end (${details})`);
+        : familyVerdict('transient', 'unavailable', 'gRPC CANCELLED by the other end'); // not its details: a reason reaches logs unredacted
     }
     if (code === 8 && MESSAGE_TOO_LARGE.test(details)) return familyVerdict('permanent', 'payload_too_large', 'gRPC RESOURCE_EXHAUSTED: message larger than max');
     return familyVerdict(disposition, category, `gRPC ${label}`, code === 14 && NEVER_CONNECTED.test(details));

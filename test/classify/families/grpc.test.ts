@@ -105,6 +105,7 @@ describe('gRPC status codes through @grpc/grpc-js', () => {
     expect(error.code).toBe(S.CANCELLED);
     expect(error.details).not.toBe('Cancelled on client');
     expect(classifier.classify(error)).toMatchObject({ disposition: 'transient', category: 'unavailable' });
+    expect(classifier.classify(error).reason).not.toContain(error.details); // a reason reaches logs unredacted: no server text in it
     expect(strict.classify(error).disposition).toBe('transient');
   });
 
