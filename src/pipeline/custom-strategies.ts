@@ -1,5 +1,5 @@
 import type { Classification } from '../classify/classification.js';
-import { toError } from '../errors.js';
+import { AttemptTimeoutError, toError } from '../errors.js';
 import { isThenable } from '../core/guards.js';
 import { raceWithSignal } from '../timeout/attempt-context.js';
 import { ABANDONED, boundedWait } from '../timeout/bounded-wait.js';
@@ -20,7 +20,10 @@ export function asPipelineStrategy(strategy: HealingStrategy): AroundStrategy {
 }
 
 async function runStrategy(run: Execution, strategy: HealingStrategy, inner: Step): Promise<boolean> {
-  const next: NextStrategy = async (args) => {
+  /** The rest of the pipeline while a `next()` runs it: bounded by the same signal and deadline. */
+  let running: Promise<Outcome> | undefined;
+  const next: NextStrategy = (args) => (running = runRest(args));
+  const runRest = async (args: unknown): Promise<Outcome> => {
     const signal = run.signal;
     // After an abort nothing new starts: fn is not called again, whatever the strategy asks.
     if (signal?.aborted === true) {
@@ -31,6 +34,7 @@ async function runStrategy(run: Execution, strategy: HealingStrategy, inner: Ste
     // Nor after the deadline: the strategy may ask again once its wait was abandoned.
     const { deadlineMs } = run.plan;
     if (deadlineMs !== undefined && run.elapsedMs() >= deadlineMs) {
+      if (run.error === undefined) run.fail(AttemptTimeoutError.create(deadlineMs)); // an outcome always has its error
       run.stop('deadline', `deadlineMs (${deadlineMs} ms) is spent`);
       return outcomeOf(run, false);
     }
@@ -53,7 +57,13 @@ async function runStrategy(run: Execution, strategy: HealingStrategy, inner: Ste
     if (run.signal?.aborted === true) run.stop('aborted', 'the caller aborted');
     return false;
   }
-  if (outcome === ABANDONED) return false; // stopped as aborted or deadline; fn's last failure, if any, stays the error
+  if (outcome === ABANDONED) {
+    // Stopped as aborted or deadline. A `next()` the strategy is waiting for ends at the same
+    // moment (the attempt it runs is cut by the same deadline): let it, so that its actions come
+    // before the give-up and its failure is the error, not a wait that was only cut first.
+    if (running !== undefined) await running.then(undefined, () => undefined);
+    return false;
+  }
   return adopt(run, strategy, outcome);
 }
 

@@ -2,7 +2,7 @@ import type { Classification } from '../classify/classification.js';
 import { isSeverity } from '../classify/severity.js';
 import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import type { AttemptContextImpl } from '../timeout/attempt-context.js';
-import { messageOf, toError } from '../errors.js';
+import { AttemptTimeoutError, messageOf, toError } from '../errors.js';
 import type { PipelineHub } from '../events/pipeline-hub.js';
 import { logAction } from '../observe/log-action.js';
 import type { RedactedValue } from '../observe/redaction.js';
@@ -207,6 +207,9 @@ export class Execution {
     }
     // An aborted execution's error is always the abort reason, wherever the abort landed.
     if (this.stopReason === 'aborted' && this.signal?.aborted === true) this.fail(this.signal.reason);
+    // A deadline that passed before anything failed (a wait for a bulkhead slot, a strategy of
+    // yours): the deadline is the error, so a failed result always has one.
+    else if (this.error === undefined && this.stopReason === 'deadline') this.fail(AttemptTimeoutError.create(this.plan.deadlineMs!));
     if (this.plan.adaptive !== undefined) learnFrom(this, false);
     const reason = this.stopReason ?? 'exhausted';
     // The category of the failure it gave up on, so statistics, health and logs can count even a

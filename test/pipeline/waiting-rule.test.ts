@@ -100,6 +100,7 @@ describe('one rule for waiting', () => {
       const run = start(typeof options === 'function' ? (clock) => ({ ...options(clock), deadlineMs: 500 }) : { ...options, deadlineMs: 500 }, fails);
       const result = await settledAt(run, 500);
       expect(result?.status).toBe('error');
+      expect(result?.error).toBeInstanceOf(Error); // a failed result always has its error, the deadline's if nothing failed before it
       expect(result?.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'deadline' });
       expect(run.calls()).toBe(callsBefore);
     });
@@ -162,6 +163,37 @@ describe('one rule for waiting', () => {
   ])('a grace period $grace', async ({ timeoutGraceMs, deadlineMs, endsAt }) => {
     const result = await settledAt(start({ timeoutMs: 100, timeoutGraceMs, deadlineMs, retry: { maxAttempts: 1 } }, [HANG]), endsAt);
     expect(result?.durationMs).toBe(endsAt);
+  });
+
+  it("a strategy of your own that waits for an attempt the deadline cuts ends with the attempt's timeout, its actions before the give-up", async () => {
+    const run = start({ deadlineMs: 500, strategies: [{ name: 'passes-on', async execute(_ctx, next) { await null; return next(); } }] }, [HANG]);
+    const result = await settledAt(run, 500);
+    const actionsWhenSettled = result?.healingActions.map((action) => action.kind);
+    expect(result?.error?.message).toBe('Attempt timed out after 500 ms');
+    expect(actionsWhenSettled?.at(-1)).toBe('give_up');
+    await flush();
+    expect(result?.healingActions.map((action) => action.kind)).toEqual(actionsWhenSettled); // nothing recorded after the result
+  });
+
+  it("a strategy of your own that first asks for the rest after the deadline gets a failure with the deadline's error; fn never runs", async () => {
+    let seen: unknown;
+    const run = start((clock) => ({
+      deadlineMs: 500,
+      strategies: [{
+        name: 'late-start', async execute(_ctx, next) {
+          await new Promise<void>((resolve) => clock.setTimeout(resolve, 1_000));
+          const outcome = await next();
+          seen = outcome;
+          return outcome;
+        },
+      }],
+    }));
+    const result = await settledAt(run, 500);
+    expect(result?.error).toBeInstanceOf(Error);
+    await run.clock.advance(500);
+    await flush();
+    expect(seen).toMatchObject({ ok: false, error: { message: 'Attempt timed out after 500 ms' } });
+    expect(run.calls()).toBe(0);
   });
 
   it("a strategy of your own that asks for the rest after the deadline cut its wait gets a failure, and fn is not called again", async () => {

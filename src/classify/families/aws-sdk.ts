@@ -1,7 +1,7 @@
 import type { Classification } from '../classification.js';
 import type { ClientFamily } from './client-family.js';
 import { readProperty } from '../error-facts.js';
-import { familyVerdict, lookUp, readItems, readString, type CodeMeaning } from './family-verdict.js';
+import { familyVerdict, lookUp, readItems, readNumber, readString, type CodeMeaning } from './family-verdict.js';
 
 /**
  * The AWS SDK v3's service errors: every one carries `$metadata` (with `httpStatusCode`) and
@@ -98,7 +98,9 @@ export const awsSdkFamily: ClientFamily = {
     // The SDK could not parse the response (a body cut off, a proxy's page): its "Deserialization
     // error" is the parser's SyntaxError with the response attached. A server's answer, not a
     // malformed value of the caller's: another attempt may read a whole one, as got's is.
-    if (readString(error, 'name') === 'SyntaxError' && readProperty(error, '$response') !== undefined) {
+    // Only a success's body: an error status (a proxy's 403 page) is the status rule's to judge.
+    const status = readNumber(readProperty(error, '$metadata'), 'httpStatusCode');
+    if (readString(error, 'name') === 'SyntaxError' && readProperty(error, '$response') !== undefined && (status === undefined || status < 300)) {
       return familyVerdict('transient', 'malformed_response', 'AWS SDK: the response could not be parsed');
     }
     const name = readString(error, 'name') ?? '';

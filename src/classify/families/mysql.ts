@@ -15,6 +15,10 @@ const ERRNO: Readonly<Record<number, CodeMeaning>> = {
   1213: ['transient', 'deadlock', true], // ER_LOCK_DEADLOCK
   1205: ['transient', 'lock_timeout'], // ER_LOCK_WAIT_TIMEOUT
   1040: ['transient', 'unavailable', true], // ER_CON_COUNT_ERROR: too many connections
+  // The same for one user (max_user_connections, MAX_USER_CONNECTIONS): SQLSTATE 42000, which is
+  // no query error. Never connected, so never sent.
+  1203: ['transient', 'unavailable', true], // ER_TOO_MANY_USER_CONNECTIONS
+  1226: ['transient', 'unavailable', true], // ER_USER_LIMIT_REACHED
   1053: ['transient', 'unavailable'], // ER_SERVER_SHUTDOWN
   1927: ['transient', 'unavailable'], // ER_CONNECTION_KILLED (MariaDB)
   3024: ['transient', 'timeout'], // ER_QUERY_TIMEOUT (MySQL max_execution_time)

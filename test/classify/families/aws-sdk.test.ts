@@ -39,6 +39,7 @@ beforeAll(async () => {
       const table = parsed.TableName ?? parsed.TransactItems?.[0]?.Put?.TableName ?? '';
       if (table === 'Hang') return; // the caller's abort ends it
       if (table === 'Truncated') return void response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{"Item": {"id": ');
+      if (table === 'ProxyForbidden') return void response.writeHead(403, { 'content-type': 'text/html' }).end('<html><body>403 Forbidden</body></html>');
       const [status, type, extra] = ANSWERS[table] ?? [400, 'SerializationException'];
       response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type, 'x-amzn-requestid': 'TESTREQUESTID' })
         .end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: `scripted ${type}`, ...extra }));
@@ -116,6 +117,12 @@ describe('AWS SDK v3 (DynamoDB) errors, classified by name before their HTTP 400
     expect((error as Error).name).toBe('SyntaxError');
     expect((error as Error).message).toContain('Deserialization error');
     expect(classifier.classify(error)).toMatchObject({ disposition: 'transient', category: 'malformed_response' });
+  });
+
+  it("a proxy's error page the SDK cannot parse is judged by its status: a 403 stays permanent auth", async () => {
+    const error = await thrown(() => getItem('ProxyForbidden'));
+    expect((error as Error).name).toBe('SyntaxError');
+    expect(classifier.classify(error)).toMatchObject({ disposition: 'permanent', category: 'auth' });
   });
 
   it("the caller's abort (the SDK's AbortError) is never retried", async () => {

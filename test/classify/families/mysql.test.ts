@@ -73,6 +73,16 @@ describe.skipIf(!available)('MySQL errors through mysql2 (MariaDB), classified',
     expect(verdict(error)).toEqual({ disposition, category, notProcessed: undefined });
   });
 
+  it('a user over its connection limit (1226, SQLSTATE 42000) is transient unavailable and never sent, not a query error', async () => {
+    const admin = await connect();
+    for (const host of ['%', 'localhost']) await admin.query(`CREATE USER 'limited'@'${host}' IDENTIFIED BY 'pw' WITH MAX_USER_CONNECTIONS 1`);
+    const first = await mysql.createConnection(server.config({ user: 'limited', password: 'pw' }));
+    connections.push(first);
+    const error = await thrown(() => mysql.createConnection(server.config({ user: 'limited', password: 'pw' })));
+    expect((error as { errno?: number; sqlState?: string })).toMatchObject({ errno: 1226, sqlState: '42000' });
+    expect(verdict(error)).toEqual({ disposition: 'transient', category: 'unavailable', notProcessed: true });
+  });
+
   it('a query on a pool the application ended is permanent client_closed, never sent', async () => {
     const pool = mysql.createPool(server.config());
     await pool.end();
