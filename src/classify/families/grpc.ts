@@ -1,6 +1,7 @@
 import type { ClientFamily } from './client-family.js';
 import { readProperty } from '../error-facts.js';
 import { familyVerdict, lookUp, readNumber, readString, type CodeMeaning } from './family-verdict.js';
+import { TLS_FAILURE_MESSAGE, tlsVerdict } from '../rules/network-codes.js';
 
 /**
  * gRPC status codes as @grpc/grpc-js (and @grpc/grpc-js-based clients) report them: a
@@ -81,6 +82,8 @@ export const grpcFamily: ClientFamily = {
         : familyVerdict('transient', 'unavailable', 'gRPC CANCELLED by the other end'); // not its details: a reason reaches logs unredacted
     }
     if (code === 8 && MESSAGE_TOO_LARGE.test(details)) return familyVerdict('permanent', 'payload_too_large', 'gRPC RESOURCE_EXHAUSTED: message larger than max');
+    // A connection whose TLS handshake failed: the next one fails the same way.
+    if (code === 14 && NEVER_CONNECTED.test(details) && TLS_FAILURE_MESSAGE.test(details)) return tlsVerdict('UNAVAILABLE', 'gRPC UNAVAILABLE: the TLS handshake failed');
     return familyVerdict(disposition, category, `gRPC ${label}`, code === 14 && NEVER_CONNECTED.test(details));
   },
 };

@@ -41,6 +41,13 @@ const TLS_CODES: ReadonlySet<string> = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_UNSUPPORTED_PROTOCOL', 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
 ]);
 
+/**
+ * Node's words for those failures, for clients that keep only the message: grpc-js reports a
+ * handshake that failed as `UNAVAILABLE` "No connection established. Last error: Error:
+ * self-signed certificate".
+ */
+export const TLS_FAILURE_MESSAGE = /self[- ]signed certificate|unable to verify the first certificate|unable to get (?:local )?issuer certificate|certificate has expired|certificate is not yet valid|does not match certificate's altnames|wrong version number/i;
+
 /** Whether `code` is a TLS failure that another attempt meets again. */
 export function isTlsCode(code: string | undefined): boolean {
   return code !== undefined && TLS_CODES.has(code);

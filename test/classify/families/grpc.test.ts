@@ -3,6 +3,7 @@
  * the server answers each call with the status named in the request, the client's caller
  * cancels one call, and one call goes to a port nobody listens on.
  */
+import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorClassifier } from '../../../src/index.js';
@@ -107,6 +108,21 @@ describe('gRPC status codes through @grpc/grpc-js', () => {
     expect(classifier.classify(error)).toMatchObject({ disposition: 'transient', category: 'unavailable' });
     expect(classifier.classify(error).reason).not.toContain(error.details); // a reason reaches logs unredacted: no server text in it
     expect(strict.classify(error).disposition).toBe('transient');
+  });
+
+  it("a server whose certificate the client does not trust: UNAVAILABLE from grpc-js, but permanent tls, never sent", async () => {
+    const fixture = (name: string) => readFileSync(new URL(`../../fixtures/${name}`, import.meta.url));
+    const secure = new grpc.Server();
+    secure.addService(service, { fail(_call: unknown, callback: grpc.sendUnaryData<Buffer>) { callback(null, Buffer.from('ok')); } });
+    const credentials = grpc.ServerCredentials.createSsl(null, [{ private_key: fixture('self-signed.key'), cert_chain: fixture('self-signed.crt') }], false);
+    const port = await new Promise<number>((resolve, reject) => secure.bindAsync('127.0.0.1:0', credentials, (error, bound) => (error ? reject(error) : resolve(bound))));
+    const target = new FailuresClient(`localhost:${port}`, grpc.credentials.createSsl()) as FailuresClientType;
+    const error = await call(target, 'anything');
+    target.close();
+    secure.forceShutdown();
+    expect(error.code).toBe(S.UNAVAILABLE);
+    expect(error.details).toMatch(/self[- ]signed certificate/);
+    expect(classifier.classify(error)).toMatchObject({ disposition: 'permanent', category: 'tls', notProcessed: true });
   });
 
   it('no server listening: UNAVAILABLE, never sent (notProcessed)', async () => {
