@@ -2,7 +2,7 @@ import { isInstance } from '../core/guards.js';
 import { isUnder, parsePath, type ArgPath } from '../core/arg-paths.js';
 import { cutAtTokenBoundary } from '../core/cut-text.js';
 import { describeBinary } from './binary.js';
-import { REDACTED, SECRET_PATTERNS, applyPatterns, redactMessage, redactText, type SecretReplacement } from './redact.js';
+import { REDACTED, SECRET_PATTERNS, applyPatterns, redactMessage, redactText, type SecretPattern } from './redact.js';
 
 /**
  * What to redact besides the built-in secrets, with the `redact` option. `redact: false` turns
@@ -39,8 +39,15 @@ function escapeRegExp(text: string): string {
 }
 const MAX_DEPTH = 32;
 const MAX_NODES = 10_000;
-/** Keys shorter than this are never secret-shaped (every secret pattern needs more characters). */
-const MIN_SECRET_KEY_LENGTH = 8;
+/**
+ * Whether a key could be a secret itself, before the patterns are run on it: every built-in
+ * secret shape has 11 characters or more and a digit or one of `-_./+` (`sk-...`, `AKIA...`,
+ * `ghp_...`, a JWT), which names like `customerId` or `postalCode` never have, so most keys cost
+ * one test. A key a pattern of yours would match is looked at whatever it is.
+ */
+function mayBeSecretShaped(key: string): boolean {
+  return key.length >= 11 && /[\d\-_./+]/.test(key);
+}
 const MAX_STRING_LENGTH = 10_000;
 /** How far past the cut of a long string the patterns read, so a secret across the cut is seen whole. */
 const SCAN_MARGIN = 1_024;
@@ -84,7 +91,7 @@ export class Redaction {
 
   private readonly keyMatchers: ReadonlyArray<string | RegExp>;
   private readonly paths: ArgPath[];
-  private readonly patterns: ReadonlyArray<readonly [RegExp, SecretReplacement]>;
+  private readonly patterns: ReadonlyArray<SecretPattern>;
   private readonly custom: boolean;
 
   private constructor(options: RedactionOptions, readonly enabled = true) {
@@ -177,7 +184,7 @@ export class Redaction {
         const keys = Object.keys(node);
         // A secret used as a key (an API key mapped to its quota): the keys are shown too, so the
         // object is hidden whole, and its keys are looked for in messages like any secret.
-        const secretKeys = this.enabled ? keys.filter((childKey) => childKey.length >= MIN_SECRET_KEY_LENGTH && this.stringValue(childKey) !== childKey) : [];
+        const secretKeys = this.enabled ? keys.filter((childKey) => (this.custom || mayBeSecretShaped(childKey)) && this.stringValue(childKey) !== childKey) : [];
         if (secretKeys.length > 0) {
           secrets.push(...secretKeys);
           collect(node);

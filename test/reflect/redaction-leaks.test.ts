@@ -233,3 +233,17 @@ describe('secrets in the shape of the args, and in texts the library writes', ()
     expect(JSON.stringify(result.healingActions)).not.toContain(CLIENT_SECRET);
   });
 });
+
+describe('the patterns\' quick checks', () => {
+  it('skip a pattern only for texts it would not change: guarded and unguarded redaction agree on every secret of these tests', async () => {
+    const { SECRET_PATTERNS, applyPatterns } = await import('../../src/observe/redact.js');
+    const unguarded = SECRET_PATTERNS.map(([pattern, replacement]) => [pattern, replacement] as const);
+    const corpus = [
+      leakyMessage, `jwt ${JWT} here`, 'Authorization: Token 9944b09199c62bcf', 'Cookie: a=b; sid=x', 'redis://:pw0000000@h',
+      'postgres://user:pass@db:5432/app', '-----BEGIN RSA PRIVATE KEY-----\nabc\n-----END RSA PRIVATE KEY-----', 'xoxb-1234567890-abcdef',
+      'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'github_pat_11ABCDEFG0123456789', `${LONG_KEY_ID} and ${TEMP_KEY_ID}`, 'Bearer abcdefghijkl',
+      'sk-proj-AbCdEf0123456789XyZ', 'HTTP 404 Not Found', 'c-1234', 'Main street 1', 'password=hunter2&user=bob',
+    ];
+    for (const text of corpus) expect(applyPatterns(text, SECRET_PATTERNS)).toBe(applyPatterns(text, unguarded));
+  });
+});
