@@ -3,8 +3,7 @@ import { CLIENT_FAMILIES } from './families/index.js';
 import { innerError, readErrorFacts, type ErrorFacts } from './error-facts.js';
 import { classifyByStatus } from './rules/http-status.js';
 import { classifyByMessage } from './rules/message-rules.js';
-import { isNetworkCode, isTlsCode, networkVerdict, RESPONSE_TOO_LARGE, tlsVerdict } from './rules/network-codes.js';
-import { verdict } from './verdict.js';
+import { isNetworkCode, networkVerdict } from './rules/network-codes.js';
 import { classifyOwnErrors } from './rules/own-errors.js';
 import { classifyByShouldRetry } from './rules/should-retry-header.js';
 import { classifyByShape } from './rules/value-shapes.js';
@@ -44,8 +43,6 @@ function classifyByFields(error: unknown, facts: ErrorFacts): Classification | u
   }
   return classifyByShouldRetry(facts) ?? classifyByStatus(facts) ??
     (facts.code !== undefined && isNetworkCode(facts.code) ? networkVerdict(facts.code, error) : undefined) ??
-    (isTlsCode(facts.code) ? tlsVerdict(facts.code!) : undefined) ??
-    (facts.code === RESPONSE_TOO_LARGE ? verdict('permanent', 'payload_too_large', `code ${RESPONSE_TOO_LARGE}: the response is larger than maxResponseSize`) : undefined) ??
     classifyByShape(error, facts);
 }
 

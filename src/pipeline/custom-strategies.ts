@@ -32,8 +32,8 @@ async function runStrategy(run: Execution, strategy: HealingStrategy, inner: Ste
       return outcomeOf(run, false);
     }
     // Nor after the deadline: the strategy may ask again once its wait was abandoned.
-    const { deadlineMs } = run.plan;
-    if (deadlineMs !== undefined && run.elapsedMs() >= deadlineMs) {
+    if (run.pastDeadline()) {
+      const deadlineMs = run.plan.deadlineMs!;
       if (run.error === undefined) run.fail(AttemptTimeoutError.create(deadlineMs)); // an outcome always has its error
       run.stop('deadline', `deadlineMs (${deadlineMs} ms) is spent`);
       return outcomeOf(run, false);

@@ -182,6 +182,12 @@ export class Execution {
     return this.plan.clock.now() - this.startedAt;
   }
 
+  /** Whether the plan has a `deadlineMs` and it is spent: nothing new may start. */
+  pastDeadline(): boolean {
+    const { deadlineMs } = this.plan;
+    return deadlineMs !== undefined && this.elapsedMs() >= deadlineMs;
+  }
+
   /** Builds the result; a failed execution gets its closing `'give_up'` action here. */
   finish(ok: boolean): HealingResult<unknown> {
     const durationMs = this.elapsedMs();

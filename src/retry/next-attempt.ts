@@ -18,7 +18,7 @@ export function reasonNotToRetry(run: Execution): GiveUpReason | undefined {
   const { plan } = run;
   if (run.signal?.aborted) return 'aborted';
   // An attempt cut at the deadline ends healing for that reason, not for the attempts left.
-  if (plan.deadlineMs !== undefined && run.elapsedMs() >= plan.deadlineMs) return 'deadline';
+  if (run.pastDeadline()) return 'deadline';
   if (run.refused) return 'circuit_open';
   const { disposition, category, notProcessed } = run.classify();
   if (disposition === 'permanent') return 'permanent';
@@ -104,7 +104,7 @@ function waitOrReflect(run: Execution): boolean | Promise<boolean> {
 /** The checks after the wait (or the reflection): the deadline, then the restore between attempts. */
 function afterWait(run: Execution): boolean | Promise<boolean> {
   const { plan } = run;
-  if (plan.deadlineMs !== undefined && run.elapsedMs() >= plan.deadlineMs) {
+  if (run.pastDeadline()) {
     return run.stop('deadline', `deadlineMs (${plan.deadlineMs} ms) is spent`);
   }
   return plan.rollback?.betweenAttempts === true ? restoreBeforeRetry(run) : true;

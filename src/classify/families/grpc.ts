@@ -83,7 +83,7 @@ export const grpcFamily: ClientFamily = {
     }
     if (code === 8 && MESSAGE_TOO_LARGE.test(details)) return familyVerdict('permanent', 'payload_too_large', 'gRPC RESOURCE_EXHAUSTED: message larger than max');
     // A connection whose TLS handshake failed: the next one fails the same way.
-    if (code === 14 && NEVER_CONNECTED.test(details) && TLS_FAILURE_MESSAGE.test(details)) return tlsVerdict('UNAVAILABLE', 'gRPC UNAVAILABLE: the TLS handshake failed');
+    if (code === 14 && NEVER_CONNECTED.test(details) && TLS_FAILURE_MESSAGE.test(details)) return tlsVerdict('gRPC UNAVAILABLE: the TLS handshake failed');
     return familyVerdict(disposition, category, `gRPC ${label}`, code === 14 && NEVER_CONNECTED.test(details));
   },
 };

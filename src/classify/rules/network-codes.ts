@@ -3,18 +3,31 @@ import { innerError, readProperty } from '../error-facts.js';
 import { defaultSeverity, type Severity } from '../severity.js';
 
 /**
- * What a connection-level code means: its category (and that category's severity, read once
- * here rather than per classification), and whether it proves nothing was sent.
+ * What a connection-level code means: transient or not, its category (and that category's
+ * severity, read once here rather than per classification), and whether it proves nothing was
+ * sent.
  */
-interface CodeMeaning { readonly category: 'network' | 'timeout'; readonly severity: Severity; readonly notSent: boolean }
+interface CodeMeaning {
+  readonly disposition: 'transient' | 'permanent';
+  readonly category: 'network' | 'timeout' | 'tls' | 'payload_too_large';
+  readonly severity: Severity;
+  readonly notSent: boolean;
+}
 
-const network = (notSent = false): CodeMeaning => ({ category: 'network', severity: defaultSeverity('network'), notSent });
-const timeout = (notSent = false): CodeMeaning => ({ category: 'timeout', severity: defaultSeverity('timeout'), notSent });
+const codeMeaning = (disposition: CodeMeaning['disposition'], category: CodeMeaning['category'], notSent: boolean): CodeMeaning =>
+  ({ disposition, category, severity: defaultSeverity(category), notSent });
+const network = (notSent = false) => codeMeaning('transient', 'network', notSent);
+const timeout = (notSent = false) => codeMeaning('transient', 'timeout', notSent);
+/** A TLS failure another attempt meets again; the handshake failed, so nothing was sent. */
+const tls = codeMeaning('permanent', 'tls', true);
 
 /**
- * Connection-level failures, all transient. `notSent` codes come from name resolution or from
- * `connect()`: no connection existed, so the request never reached the server. A reset, a broken
- * pipe or a read timeout may come after the server did the work.
+ * Connection-level failures. Transient: `notSent` codes come from name resolution or from
+ * `connect()` (no connection existed, so the request never reached the server); a reset, a broken
+ * pipe or a read timeout may come after the server did the work. Permanent: a certificate that
+ * does not verify (self-signed, expired, another host's, an unknown issuer) or an other end that
+ * does not speak TLS (Node puts OpenSSL's verification code in `code`; a handshake timeout is a
+ * timeout), and undici's response larger than `maxResponseSize`, as the next one is.
  */
 const NETWORK_CODES: Readonly<Record<string, CodeMeaning>> = {
   ECONNREFUSED: network(true), ENOTFOUND: network(true), EAI_AGAIN: network(true),
@@ -25,41 +38,25 @@ const NETWORK_CODES: Readonly<Record<string, CodeMeaning>> = {
   // undici, which backs Node's fetch
   UND_ERR_CONNECT_TIMEOUT: timeout(true), UND_ERR_HEADERS_TIMEOUT: timeout(), UND_ERR_BODY_TIMEOUT: timeout(),
   UND_ERR_SOCKET: network(), UND_ERR_CLOSED: network(),
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: codeMeaning('permanent', 'payload_too_large', false),
+  DEPTH_ZERO_SELF_SIGNED_CERT: tls, SELF_SIGNED_CERT_IN_CHAIN: tls, UNABLE_TO_VERIFY_LEAF_SIGNATURE: tls,
+  UNABLE_TO_GET_ISSUER_CERT: tls, UNABLE_TO_GET_ISSUER_CERT_LOCALLY: tls, UNABLE_TO_GET_CRL: tls, CERT_HAS_EXPIRED: tls,
+  CERT_NOT_YET_VALID: tls, CERT_REVOKED: tls, CERT_UNTRUSTED: tls, CERT_REJECTED: tls, CERT_SIGNATURE_FAILURE: tls,
+  CERT_CHAIN_TOO_LONG: tls, INVALID_CA: tls, INVALID_PURPOSE: tls, HOSTNAME_MISMATCH: tls, ERR_TLS_CERT_ALTNAME_INVALID: tls,
+  ERR_SSL_WRONG_VERSION_NUMBER: tls, ERR_SSL_UNSUPPORTED_PROTOCOL: tls, ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: tls,
 };
 
 /**
- * TLS failures that another attempt meets again: the certificate does not verify (self-signed,
- * expired, another host's, an unknown issuer) or the other end does not speak TLS at all. Node
- * puts OpenSSL's verification code in `code`. Permanent, `notProcessed`: the handshake failed, so
- * no request was sent. (A handshake timeout is not here: it is a timeout.)
- */
-const TLS_CODES: ReadonlySet<string> = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_CRL', 'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'CERT_SIGNATURE_FAILURE',
-  'CERT_CHAIN_TOO_LONG', 'INVALID_CA', 'INVALID_PURPOSE', 'HOSTNAME_MISMATCH', 'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_UNSUPPORTED_PROTOCOL', 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
-]);
-
-/**
- * Node's words for those failures, for clients that keep only the message: grpc-js reports a
- * handshake that failed as `UNAVAILABLE` "No connection established. Last error: Error:
- * self-signed certificate".
+ * Node's words for the TLS failures above, for clients that keep only the message: grpc-js
+ * reports a handshake that failed as `UNAVAILABLE` "No connection established. Last error:
+ * Error: self-signed certificate".
  */
 export const TLS_FAILURE_MESSAGE = /self[- ]signed certificate|unable to verify the first certificate|unable to get (?:local )?issuer certificate|certificate has expired|certificate is not yet valid|does not match certificate's altnames|wrong version number/i;
 
-/** Whether `code` is a TLS failure that another attempt meets again. */
-export function isTlsCode(code: string | undefined): boolean {
-  return code !== undefined && TLS_CODES.has(code);
+/** The verdict for a TLS failure known by its words: permanent, nothing sent. */
+export function tlsVerdict(reason: string): Classification {
+  return { disposition: tls.disposition, category: tls.category, reason, severity: tls.severity, notProcessed: true };
 }
-
-/** The verdict for a TLS failure's `code`: permanent, nothing sent. */
-export function tlsVerdict(code: string, reason = `TLS ${code}`): Classification {
-  return { disposition: 'permanent', category: 'tls', reason, severity: defaultSeverity('tls'), notProcessed: true };
-}
-
-/** undici's code for a response larger than `maxResponseSize`: the next one is as large. */
-export const RESPONSE_TOO_LARGE = 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
 
 /** System calls that fail before a connection exists: an error from one proves nothing was sent. */
 const BEFORE_CONNECTION = new Set(['connect', 'getaddrinfo', 'getaddrinfo6', 'queryA', 'queryAaaa']);
@@ -71,7 +68,7 @@ function meaningOf(code: unknown): CodeMeaning | undefined {
   return typeof code === 'string' && Object.hasOwn(NETWORK_CODES, code) ? NETWORK_CODES[code] : undefined;
 }
 
-/** Whether `code` is a connection-level code (for the generic rule over `facts.code`). */
+/** Whether `code` is a connection-level code of the table above (for the generic rule over `facts.code`). */
 export function isNetworkCode(code: string | undefined): boolean {
   return meaningOf(code) !== undefined;
 }
@@ -83,7 +80,7 @@ export function isNetworkCode(code: string | undefined): boolean {
 export function networkVerdict(code: string, carrier: unknown, reason = `code ${code}`): Classification | undefined {
   const meaning = meaningOf(code);
   if (meaning === undefined) return undefined;
-  const found: Classification = { disposition: 'transient', category: meaning.category, reason, severity: meaning.severity };
+  const found: Classification = { disposition: meaning.disposition, category: meaning.category, reason, severity: meaning.severity };
   const syscall = readProperty(carrier, 'syscall');
   if (meaning.notSent || (typeof syscall === 'string' && BEFORE_CONNECTION.has(syscall))) found.notProcessed = true;
   return found;
@@ -99,7 +96,6 @@ export function networkCodeIn(error: unknown, reasonPrefix: string): Classificat
   for (let depth = 0; depth <= MAX_DEPTH && current !== null && typeof current === 'object'; depth++) {
     const code = readProperty(current, 'code');
     if (typeof code === 'string' && meaningOf(code) !== undefined) return networkVerdict(code, current, `${reasonPrefix}: code ${code}`);
-    if (typeof code === 'string' && TLS_CODES.has(code)) return tlsVerdict(code, `${reasonPrefix}: TLS ${code}`);
     current = innerError(current);
   }
   return undefined;
