@@ -1,5 +1,6 @@
 import type { ClientFamily } from './client-family.js';
-import { readProperty } from '../error-facts.js';
+import { innerError, readProperty } from '../error-facts.js';
+import { tlsFailureIn } from '../rules/network-codes.js';
 import { familyVerdict, lookUp, readNumber, readString, readStrings, type CodeMeaning } from './family-verdict.js';
 
 /**
@@ -78,6 +79,9 @@ export const mongodbFamily: ClientFamily = {
     }
     const byName = lookUp(NAMES, name);
     if (byName) {
+      // The driver names a certificate that does not verify as it names a server that is down.
+      const tls = byName[0] === 'transient' ? tlsFailureIn(innerError(error), name) : undefined;
+      if (tls !== undefined) return tls;
       // A network error before the handshake: the operation was never sent.
       const beforeHandshake = readProperty(error, 'beforeHandshake') === true;
       return familyVerdict(byName[0], byName[1], name, byName[2] === true || beforeHandshake || noWrites);

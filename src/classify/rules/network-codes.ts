@@ -100,3 +100,14 @@ export function networkCodeIn(error: unknown, reasonPrefix: string): Classificat
   }
   return undefined;
 }
+
+/**
+ * {@link networkCodeIn}, only where the code is a TLS failure: for a client that names every
+ * connection failure alike (the MongoDB driver's `MongoServerSelectionError` holds a
+ * `MongoNetworkError` holding Node's `DEPTH_ZERO_SELF_SIGNED_CERT`), whose name says transient
+ * while a certificate that does not verify fails the same way on every attempt.
+ */
+export function tlsFailureIn(error: unknown, reasonPrefix: string): Classification | undefined {
+  const found = networkCodeIn(error, reasonPrefix);
+  return found?.category === 'tls' ? found : undefined;
+}

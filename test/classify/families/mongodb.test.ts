@@ -8,6 +8,9 @@
  * that off (`retryReads: false, retryWrites: false`), so each error is the one attempt's; the last
  * test keeps the defaults and counts the two attempts the server sees.
  */
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { MongoClient, type Collection, type MongoClientOptions } from 'mongodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorClassifier, HealingPipeline } from '../../../src/index.js';
@@ -175,6 +178,23 @@ describe('MongoDB errors through the real mongodb driver, classified', { timeout
     expect(identity(error)).toEqual({ name: 'MongoServerSelectionError', code: undefined, labels: [] });
     expect((error as Error).message).toMatch(/ECONNREFUSED/);
     expect(verdict(error)).toEqual({ disposition: 'transient', category: 'unavailable', notProcessed: true });
+  });
+
+  it('a server whose certificate the client does not trust: MongoServerSelectionError, but permanent tls, never sent', async () => {
+    const fixture = (name: string) => readFileSync(new URL(`../../fixtures/${name}`, import.meta.url));
+    const secure = createTlsServer({ key: fixture('self-signed.key'), cert: fixture('self-signed.crt') }, (socket) => socket.destroy());
+    await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
+    try {
+      const uri = `mongodb://127.0.0.1:${(secure.address() as AddressInfo).port}/?tls=true&directConnection=true`;
+      const error = await thrown(() => findAda(users(connect({ serverSelectionTimeoutMS: 300 }, uri))));
+      expect(identity(error)).toEqual({ name: 'MongoServerSelectionError', code: undefined, labels: [] });
+      expect((error as Error).message).toMatch(/self[- ]signed certificate/);
+      // Each attempt would wait out serverSelectionTimeoutMS and meet the same certificate.
+      expect(verdict(error)).toEqual({ disposition: 'permanent', category: 'tls', notProcessed: true });
+      expect(classifier.classify(error).reason).toBe('MongoServerSelectionError: code DEPTH_ZERO_SELF_SIGNED_CERT');
+    } finally {
+      await new Promise((resolve) => secure.close(resolve));
+    }
   });
 
   it('no pooled connection in time: MongoWaitQueueTimeoutError is transient timeout and never sent', async () => {
