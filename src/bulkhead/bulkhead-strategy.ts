@@ -1,5 +1,6 @@
 import type { Execution } from '../pipeline/execution.js';
 import type { AroundStrategy, Step } from '../pipeline/step.js';
+import { AttemptTimeoutError } from '../errors.js';
 import { BulkheadRejectedError } from './bulkhead-rejected-error.js';
 import type { Admission } from './bulkhead.js';
 
@@ -26,7 +27,8 @@ export const bulkheadStrategy: AroundStrategy = {
       return run.stop('aborted', 'the caller aborted while the call waited for a bulkhead slot');
     }
     if (admission === 'deadline') {
-      run.fail(BulkheadRejectedError.create('queue_timeout', bulkhead.maxConcurrent, bulkhead.maxQueue));
+      // The deadline's error, not the bulkhead's: the bulkhead refused nothing (docs/recovery.md).
+      run.fail(AttemptTimeoutError.create(run.plan.deadlineMs!));
       return run.stop('deadline', `deadlineMs (${run.plan.deadlineMs} ms) passed while the call waited for a bulkhead slot`);
     }
     run.fail(BulkheadRejectedError.create(admission, bulkhead.maxConcurrent, bulkhead.maxQueue));

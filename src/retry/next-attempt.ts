@@ -5,7 +5,6 @@ import { reflectOnFailure } from '../reflect/reflect-step.js';
 import { restoreBeforeRetry } from '../recover/rollback-step.js';
 import { adaptiveReasonToStop } from '../adaptive/learn.js';
 import { withdrawSafely } from '../budget/use-budget.js';
-import type { RetryBudget } from '../budget/retry-budget.js';
 import { backoffDelay } from './backoff.js';
 import { LastText } from '../core/last-text.js';
 
@@ -82,23 +81,20 @@ export function prepareNextAttempt(run: Execution, checked = false): boolean | P
   const { plan } = run;
   const futile = plan.adaptive === undefined ? undefined : adaptiveReasonToStop(run);
   if (futile !== undefined) return run.stop('adaptive', futile);
-  return plan.retryBudget === undefined ? waitOrReflect(run) : withdrawThenPrepare(run, plan.retryBudget);
+  if (run.classify().disposition !== 'recoverable') return waitBeforeRetry(run);
+  // The reflector is asked only while the budget allows the retry its repair would be for.
+  const budget = plan.retryBudget;
+  return budget === undefined ? reflect(run) : withdrawSafely(run, budget).then((granted) => (granted ? reflect(run) : budgetSpent(run)));
 }
 
-async function withdrawThenPrepare(run: Execution, budget: RetryBudget): Promise<boolean> {
-  if (!(await withdrawSafely(run, budget))) {
-    // An abort or the deadline while the budget answered has said why already.
-    if (run.stopReason !== undefined) return false;
-    return run.stop('budget', `the retry budget is spent (too many retries among recent calls); last: ${describeError(run)}`);
-  }
-  return waitOrReflect(run);
+function reflect(run: Execution): Promise<boolean> {
+  return reflectOnFailure(run).then((repaired) => repaired && afterWait(run));
 }
 
-function waitOrReflect(run: Execution): boolean | Promise<boolean> {
-  const prepared = run.classify().disposition === 'recoverable' ? reflectOnFailure(run) : waitBeforeRetry(run);
-  if (prepared === true) return afterWait(run);
-  if (prepared === false) return false;
-  return prepared.then((ready) => ready && afterWait(run));
+/** The budget refused the retry (or did not answer: an abort or the deadline while it was asked has said why already). */
+function budgetSpent(run: Execution): false {
+  if (run.stopReason !== undefined) return false;
+  return run.stop('budget', `the retry budget is spent (too many retries among recent calls); last: ${describeError(run)}`);
 }
 
 /** The checks after the wait (or the reflection): the deadline, then the restore between attempts. */
@@ -112,8 +108,7 @@ function afterWait(run: Execution): boolean | Promise<boolean> {
 
 function waitBeforeRetry(run: Execution): boolean | Promise<boolean> {
   const { plan } = run;
-  const classification = run.classify();
-  const { retryAfterMs } = classification;
+  const { retryAfterMs } = run.classify();
   if (retryAfterMs !== undefined && retryAfterMs > plan.maxRetryAfterMs) {
     return run.stop('retry_after', `the server asked to wait ${retryAfterMs} ms, more than retry.maxRetryAfterMs (${plan.maxRetryAfterMs} ms)`);
   }
@@ -124,6 +119,15 @@ function waitBeforeRetry(run: Execution): boolean | Promise<boolean> {
   if (plan.deadlineMs !== undefined && run.elapsedMs() + delayMs >= plan.deadlineMs) {
     return run.stop('deadline', `waiting ${delayMs} ms would reach deadlineMs (${plan.deadlineMs} ms) before the next attempt`);
   }
+  // The budget's token is taken only now, for a retry whose wait fits every limit above: a
+  // Retry-After too long to honour or a deadline too near spends nothing.
+  const budget = plan.retryBudget;
+  if (budget === undefined) return backOff(run, delayMs);
+  return withdrawSafely(run, budget).then((granted) => (granted ? backOff(run, delayMs) : budgetSpent(run)));
+}
+
+function backOff(run: Execution, delayMs: number): boolean | Promise<boolean> {
+  const classification = run.classify();
   run.record({
     kind: 'retry',
     attempt: run.attempts,
@@ -132,16 +136,16 @@ function waitBeforeRetry(run: Execution): boolean | Promise<boolean> {
     severity: classification.severity,
     delayMs,
     detail: `${classification.reason} (${classification.category}): retrying in ${delayMs} ms` +
-      (retryAfterMs !== undefined ? ' as Retry-After asked' : ''),
+      (classification.retryAfterMs !== undefined ? ' as Retry-After asked' : ''),
   });
   // No wait to make (what `sleep` does for 0 ms, without its promise): only an abort stops here.
   if (delayMs <= 0) return run.signal?.aborted === true ? abortedInWait(run) : afterSleep(run);
-  return sleep(plan.clock, delayMs, run.signal).then((slept) => (slept ? afterSleep(run) : abortedInWait(run)));
+  return sleep(run.plan.clock, delayMs, run.signal).then((slept) => (slept ? afterSleep(run) : abortedInWait(run)));
 }
 
-function afterSleep(run: Execution): true {
+function afterSleep(run: Execution): boolean | Promise<boolean> {
   run.retries++;
-  return true;
+  return afterWait(run);
 }
 
 function abortedInWait(run: Execution): false {

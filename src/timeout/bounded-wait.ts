@@ -1,4 +1,5 @@
 import { isThenable } from '../core/guards.js';
+import { AttemptTimeoutError } from '../errors.js';
 import type { Execution } from '../pipeline/execution.js';
 
 /** What {@link boundedWait} resolves when the caller aborted or the deadline passed first. */
@@ -59,6 +60,11 @@ function abandon(run: Execution, what: string, pending: PromiseLike<unknown>, wh
   Promise.resolve(pending).then(undefined, () => {}); // its late rejection must not go unhandled
   // An aborted execution's error becomes the abort reason when it finishes (Execution.finish).
   if (why === 'aborted') run.stop('aborted', `the caller aborted while waiting for ${what}`);
-  else run.stop('deadline', `deadlineMs (${run.plan.deadlineMs} ms) passed while waiting for ${what}`);
+  else {
+    // Nothing failed before the deadline (a snapshot, a queue): the deadline is the error, so a
+    // fallback that runs next is handed one, as the result is.
+    if (run.error === undefined) run.fail(AttemptTimeoutError.create(run.plan.deadlineMs!));
+    run.stop('deadline', `deadlineMs (${run.plan.deadlineMs} ms) passed while waiting for ${what}`);
+  }
   return ABANDONED;
 }

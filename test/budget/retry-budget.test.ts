@@ -76,6 +76,21 @@ describe('retry budget', () => {
     expect(budget).toMatchObject({ deposits: 6, withdrawals: 1 });
   });
 
+  it('is not spent by a retry that never happens: a Retry-After too long to honour, a deadline too near', async () => {
+    const budget = new SlidingWindowRetryBudget({ ratio: 0, minRetries: 1, windowMs: 60_000 });
+    const pipeline = new HealingPipeline({ retryBudget: budget, retry: { maxAttempts: 3, minDelayMs: 0, maxRetryAfterMs: 1_000 } });
+    for (let i = 0; i < 3; i++) {
+      const tooLong = await pipeline.execute(async () => { throw httpError(429, { 'retry-after': '120' }); }, i);
+      expect(tooLong.healingActions.at(-1)!.reason).toBe('retry_after');
+    }
+    const tooNear = await pipeline.execute(async () => { throw httpError(503); }, 0, { deadlineMs: 50, retry: { minDelayMs: 100, jitter: 'none' } });
+    expect(tooNear.healingActions.at(-1)!.reason).toBe('deadline');
+    // The one retry the budget allows is still there for a failure that can be retried.
+    const retried = await pipeline.execute(async (_: unknown, { attempt }) => { if (attempt === 1) throw networkError(); return 'ok'; }, 0);
+    expect(retried).toMatchObject({ status: 'ok', attempts: 2 });
+    expect(budget.tryWithdraw()).toBe(false);
+  });
+
   it('accepts any RetryBudget (e.g. one shared by a fleet) and obeys its refusal', async () => {
     const refuseAll: RetryBudget = { deposit: () => {}, tryWithdraw: () => false };
     const result = await executeWithHealing(alwaysDown, {}, { retryBudget: refuseAll, retry: { maxAttempts: 5 } });

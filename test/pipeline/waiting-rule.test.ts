@@ -101,6 +101,7 @@ describe('one rule for waiting', () => {
       const result = await settledAt(run, 500);
       expect(result?.status).toBe('error');
       expect(result?.error).toBeInstanceOf(Error); // a failed result always has its error, the deadline's if nothing failed before it
+      if (callsBefore === 0) expect(result?.error).toMatchObject({ name: 'AttemptTimeoutError', timeoutMs: 500 });
       expect(result?.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'deadline' });
       expect(run.calls()).toBe(callsBefore);
     });
@@ -228,6 +229,25 @@ describe('one rule for waiting', () => {
     const result = await run.pending;
     expect(run.calls()).toBe(1);
     expect(result.error?.message).toBe('user cancelled');
+  });
+});
+
+describe('one rule for waiting: a fallback after the deadline passed before anything failed', () => {
+  it('is handed the deadline\'s error (a snapshot that outlived deadlineMs), as the result is', async () => {
+    const seen: unknown[] = [];
+    const run = start({
+      deadlineMs: 500,
+      rollback: { snapshot: () => never(), restore: () => {} },
+      fallback: { name: 'cache', run: (_args: unknown, error: Error, ctx: { error: Error }) => { seen.push(error, ctx.error); throw new Error('cache empty'); } },
+    });
+    const result = await settledAt(run, 500);
+    expect(run.calls()).toBe(0);
+    expect(seen).toHaveLength(2);
+    for (const error of seen) expect(error).toMatchObject({ name: 'AttemptTimeoutError', timeoutMs: 500 });
+    // Every fallback failed: the AggregateError lists the deadline's error first, as its cause.
+    expect(result?.error).toBeInstanceOf(AggregateError);
+    expect((result?.error as AggregateError).errors.map((error: Error) => error.message)).toEqual(['Attempt timed out after 500 ms', 'cache empty']);
+    expect(result?.error?.cause).toBe(seen[0]);
   });
 });
 
