@@ -4,13 +4,17 @@
  * the same), with `*` for any one key or index (`'items.*.qty'`). The empty path `''` is the
  * args value itself.
  */
-export type ArgPath = readonly string[];
+export type ArgPath = readonly PathSegment[];
 
 /**
- * The wildcard segment of a parsed user path. Not the string `'*'`: a key named `*` in data (or in
- * a failure's `issues` paths, which an attacker may shape) must stay a literal key.
+ * The wildcard segment of a parsed user path. A symbol, not a string: every string is a key that
+ * data can hold (a key named `*`, or any other, in a failure's `issues` paths, which an attacker
+ * may shape) and must stay a literal key. Only `parsePath` of the user's own paths makes one.
  */
-export const ANY_SEGMENT = '\u0000*';
+export const ANY_SEGMENT: unique symbol = Symbol('any key or index');
+
+/** A key or index of a path, or the {@link ANY_SEGMENT} wildcard. */
+export type PathSegment = string | typeof ANY_SEGMENT;
 
 /** Splits `'items[0].qty'` or `'items.0.qty'` into `['items', '0', 'qty']`; `*` becomes {@link ANY_SEGMENT}. */
 export function parsePath(path: string): ArgPath {
@@ -103,7 +107,7 @@ function isArray(value: unknown): value is unknown[] {
 }
 
 /** Reads the value at a concrete path (no wildcards), or `undefined` (also when a getter throws). */
-export function readPath(value: unknown, path: ArgPath): unknown {
+export function readPath(value: unknown, path: readonly string[]): unknown {
   let node = value;
   for (const segment of path) {
     if (node === null || typeof node !== 'object' || !Object.hasOwn(node, segment)) return undefined;

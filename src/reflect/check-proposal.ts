@@ -126,7 +126,11 @@ function refuse(rejection: ProposalRejection, detail: string, proposedArgs: unkn
 }
 
 function hasOwn(value: unknown, key: string): boolean {
-  return value !== null && typeof value === 'object' && Object.hasOwn(value, key);
+  try {
+    return value !== null && typeof value === 'object' && Object.hasOwn(value, key);
+  } catch {
+    return false; // a Proxy whose trap throws: it has no readable args
+  }
 }
 
 /**
@@ -139,7 +143,8 @@ function restoreMasked(proposed: unknown, context: ProposalContext): unknown {
   // Outermost first (the walk records a container after its contents): a Map restored whole
   // brings its own fields back, so its inner masks find nothing left to do.
   for (let index = context.masked.length - 1; index >= 0; index--) {
-    const { path, shown } = context.masked[index]!;
+    const { shown } = context.masked[index]!;
+    const path = context.masked[index]!.path as readonly string[]; // the view's own keys: never a wildcard
     const echoed = readPath(restored, path);
     if (echoed !== shown && (typeof shown !== 'object' || shown === null || canonicalJson(echoed) !== canonicalJson(shown))) continue;
     if (shown === undefined && !hasPath(restored, path.slice(0, -1))) continue;
@@ -154,7 +159,7 @@ function restoreMasked(proposed: unknown, context: ProposalContext): unknown {
   return restored;
 }
 
-function hasPath(value: unknown, path: ArgPath): boolean {
+function hasPath(value: unknown, path: readonly string[]): boolean {
   const node = readPath(value, path);
   return path.length === 0 ? value !== null && typeof value === 'object' : node !== null && typeof node === 'object';
 }

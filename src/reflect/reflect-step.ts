@@ -1,11 +1,12 @@
 import type { Classification } from '../classify/classification.js';
+import { readProperty } from '../classify/error-facts.js';
 import { messageOf, toError } from '../errors.js';
 import { AttemptContextImpl, raceWithSignal } from '../timeout/attempt-context.js';
 import type { Execution } from '../pipeline/execution.js';
 import { formatPath, pathsFromIssues, type ArgPath } from '../core/arg-paths.js';
 import { checkProposal } from './check-proposal.js';
 import { ABANDONED, boundedWait } from '../timeout/bounded-wait.js';
-import type { ReflectionHistoryEntry, ReflectionRequest, ReflectionSpend, ReflectionUsage } from './reflector.js';
+import type { ReflectionHistoryEntry, ReflectionRequest, ReflectionSpend } from './reflector.js';
 
 /** What one call of the reflector came to, besides a proposal. */
 type ReflectorOutcome =
@@ -88,6 +89,7 @@ function buildRequest(
   mutablePaths: readonly ArgPath[] | undefined,
 ): Omit<ReflectionRequest, 'signal'> {
   const { plan } = run;
+  const shown = mutablePaths?.map((path) => (path.length === 0 ? '' : formatPath(path)));
   const redactedHistory = history.map((entry) => ({ ...entry, proposedArgs: plan.redaction.value(entry.proposedArgs).value, reason: run.redact(entry.reason) }));
   return {
     error: run.error!,
@@ -95,8 +97,8 @@ function buildRequest(
     args: run.args,
     attempt: run.attempts,
     history: history.slice(), // a snapshot: later entries must not appear in it
-    redacted: { error: run.redact(messageOf(run.error!)), args: run.redactedArgs().value, history: redactedHistory },
-    mutablePaths: mutablePaths?.map((path) => (path.length === 0 ? '' : formatPath(path))),
+    redacted: { error: run.redact(messageOf(run.error!)), args: run.redactedArgs().value, history: redactedHistory, mutablePaths: shown?.map((path) => run.redact(path)) },
+    mutablePaths: shown,
     argsSchema: plan.argsSchema,
   };
 }
@@ -143,16 +145,13 @@ async function withinBudget(
   }
 }
 
+/** Adds a proposal's `usage` to `spent`; what cannot be read (a getter or a Proxy that throws) adds nothing. */
 function addUsage(spent: { tokens: number; costUsd: number }, proposal: unknown): void {
-  let usage: ReflectionUsage | undefined;
-  try {
-    usage = (proposal as { usage?: ReflectionUsage }).usage;
-  } catch {
-    return;
-  }
-  if (usage === null || typeof usage !== 'object') return;
-  if (typeof usage.tokens === 'number' && Number.isFinite(usage.tokens) && usage.tokens > 0) spent.tokens += usage.tokens;
-  if (typeof usage.costUsd === 'number' && Number.isFinite(usage.costUsd) && usage.costUsd > 0) spent.costUsd += usage.costUsd;
+  const usage = readProperty(proposal, 'usage');
+  const tokens = readProperty(usage, 'tokens');
+  const costUsd = readProperty(usage, 'costUsd');
+  if (typeof tokens === 'number' && Number.isFinite(tokens) && tokens > 0) spent.tokens += tokens;
+  if (typeof costUsd === 'number' && Number.isFinite(costUsd) && costUsd > 0) spent.costUsd += costUsd;
 }
 
 function describeSpend(spent: ReflectionSpend): string {

@@ -44,6 +44,11 @@ export interface RedactedReflectionView {
   args: unknown;
   /** The history, with every proposal redacted the same way. */
   history: readonly ReflectionHistoryEntry[];
+  /**
+   * `mutablePaths`, each redacted as the message is: a path taken from a validation error's
+   * issues names keys of the data, and a key can be a secret (an API key used as a map's key).
+   */
+  mutablePaths?: readonly string[] | undefined;
 }
 
 /**
@@ -67,7 +72,7 @@ export interface ReflectionRequest<A = unknown> {
   signal: AbortSignal;
   /** The failure, args and history as they may leave the process. */
   redacted: RedactedReflectionView;
-  /** The paths a proposal may change (dot form, `*` for any key); `undefined` means any path. */
+  /** The paths a proposal may change (dot form, `*` for any key); `undefined` means any path. Send only `redacted.mutablePaths` elsewhere. */
   mutablePaths: readonly string[] | undefined;
   /** The pipeline's `argsSchema`, if any (an LLM reflector turns it into JSON Schema for the model). */
   argsSchema: ArgsSchema | undefined;

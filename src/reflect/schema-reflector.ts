@@ -1,5 +1,5 @@
 import type { ArgsSchema } from './reflect-options.js';
-import { readPath, type ArgPath } from '../core/arg-paths.js';
+import { readPath } from '../core/arg-paths.js';
 import { toPlainData } from './plain-data.js';
 import type { Reflector, ReflectionRequest } from './reflector.js';
 
@@ -27,6 +27,19 @@ interface Issue {
 }
 
 const MAX_ROUNDS = 5;
+
+/** One coercion made: the issue it answered, at its path. */
+interface CoercionStep {
+  path: readonly string[];
+  issue: Issue;
+}
+
+interface Coerced {
+  args: unknown;
+  changes: string[];
+  steps: CoercionStep[];
+  valid: boolean;
+}
 
 /**
  * A deterministic reflector that repairs args towards a zod schema with the coercions zod users
@@ -56,7 +69,10 @@ export function schemaReflector(options: SchemaReflectorOptions = {}): Reflector
     if (options.then === undefined) return null;
     // What coercion fixed is kept: `then` starts from the partly coerced args.
     if (coerced === undefined) return options.then(request);
-    const proposal = await options.then({ ...request, args: coerced.args });
+    // The model sees the view of the args: coercion's steps are replayed on it too, on its own
+    // values, so what was redacted or cut stays so and the model starts where coercion got.
+    const redacted = { ...request.redacted, args: replayOnView(request.redacted.args, coerced.steps) };
+    const proposal = await options.then({ ...request, args: coerced.args, redacted });
     if (proposal !== null && typeof proposal === 'object' && 'reason' in proposal && typeof proposal.reason === 'string') {
       return { ...proposal, reason: `coerced ${coerced.changes.join(', ')}, then ${proposal.reason}` };
     }
@@ -68,11 +84,12 @@ export function schemaReflector(options: SchemaReflectorOptions = {}): Reflector
  * Coerces `args` round by round until the schema accepts them (`valid`) or nothing more can be
  * coerced; `undefined` when nothing could be.
  */
-function coerceTowards(schema: ArgsSchema, args: unknown): { args: unknown; changes: string[]; valid: boolean } | undefined {
+function coerceTowards(schema: ArgsSchema, args: unknown): Coerced | undefined {
   const copy = toPlainData(args);
   if (!copy.ok) return undefined;
   let current = copy.value;
   const changes: string[] = [];
+  const steps: CoercionStep[] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let result: ReturnType<ArgsSchema['safeParse']>;
     try {
@@ -80,23 +97,36 @@ function coerceTowards(schema: ArgsSchema, args: unknown): { args: unknown; chan
     } catch {
       return undefined;
     }
-    if (result.success) return changes.length > 0 ? { args: current, changes, valid: true } : undefined;
+    if (result.success) return changes.length > 0 ? { args: current, changes, steps, valid: true } : undefined;
     const issues = (result.error as { issues?: unknown } | undefined)?.issues;
-    if (!Array.isArray(issues)) return changes.length > 0 ? { args: current, changes, valid: false } : undefined;
+    if (!Array.isArray(issues)) return changes.length > 0 ? { args: current, changes, steps, valid: false } : undefined;
     let progressed = false;
     for (const issue of issues as Issue[]) {
       if (!Array.isArray(issue.path) || !issue.path.every((s) => typeof s === 'string' || typeof s === 'number')) continue;
-      const path: ArgPath = issue.path.map(String);
+      const path: string[] = issue.path.map(String);
       const value = readPath(current, path);
       const fixed = coerceValue(issue, value);
       if (fixed === NO_FIX) continue;
       current = writePath(current, path, fixed);
+      steps.push({ path, issue });
       changes.push(path.length ? path.join('.') : '(root)');
       progressed = true;
     }
     if (!progressed) break;
   }
-  return changes.length > 0 ? { args: current, changes, valid: false } : undefined;
+  return changes.length > 0 ? { args: current, changes, steps, valid: false } : undefined;
+}
+
+/** The view of the args with coercion's steps replayed on its own values (never the args' own). */
+function replayOnView(view: unknown, steps: readonly CoercionStep[]): unknown {
+  const copy = toPlainData(view);
+  if (!copy.ok) return view;
+  let current = copy.value;
+  for (const { path, issue } of steps) {
+    const fixed = coerceValue(issue, readPath(current, path));
+    if (fixed !== NO_FIX) current = writePath(current, path, fixed);
+  }
+  return current;
 }
 
 const NO_FIX = Symbol('no fix');
@@ -133,7 +163,7 @@ function coerceValue(issue: Issue, value: unknown): unknown {
 }
 
 /** A copy of `root` with `value` at `path` (root is a fresh plain copy, so only it is changed). */
-function writePath(root: unknown, path: ArgPath, value: unknown): unknown {
+function writePath(root: unknown, path: readonly string[], value: unknown): unknown {
   if (path.length === 0) return value;
   const parent = readPath(root, path.slice(0, -1));
   if (parent === null || typeof parent !== 'object') return root;

@@ -89,6 +89,22 @@ describe('schemaReflector', () => {
     expect(result).toMatchObject({ status: 'ok', args: { qty: 1 } });
   });
 
+  it('hands `then` (a model) the view of the coerced args, with what was redacted still redacted', async () => {
+    const booking = z.object({ qty: z.number().int(), date: z.iso.date(), pin: z.number() });
+    const views: unknown[] = [];
+    // A model that copies the args it is shown and fixes the date: "the rest", after coercion.
+    const then: Reflector = ({ redacted }) => {
+      views.push(redacted.args);
+      return { args: { ...(redacted.args as object), date: '2026-01-19' }, reason: 'ISO date' };
+    };
+    const calls: unknown[] = [];
+    const result = await executeWithHealing(async (args: unknown) => { calls.push(args); return booking.parse(args); },
+      { qty: '3', date: '01-19-2026', pin: 4921 }, { argsSchema: booking, reflector: schemaReflector({ then }), maxReflections: 1, redact: { paths: ['pin'] } });
+    expect(views).toEqual([{ qty: 3, date: '01-19-2026', pin: '[REDACTED]' }]);
+    expect(result).toMatchObject({ status: 'ok', attempts: 2, args: { qty: 3, date: '2026-01-19', pin: 4921 } });
+    expect(calls[1]).toEqual({ qty: 3, date: '2026-01-19', pin: 4921 });
+  });
+
   it('declines without a schema or a way to coerce, and rejects bad options', async () => {
     const result = await executeWithHealing(order, { qty: 'three' }, { reflector: schemaReflector() });
     expect(result.healingActions[0]).toMatchObject({ kind: 'reflect', reason: 'declined' });

@@ -47,6 +47,22 @@ describe('scope: what a proposal may change', () => {
     expect(reasons(result)[0]).toEqual(['reflect', 'disallowed-path']);
   });
 
+  it('no key an attacker can put in the data is a wildcard: not even the one the wildcard once was ("\\u0000*")', async () => {
+    // A body whose extra keys must be numbers: the attacker names the key, zod's issue path repeats it.
+    const schema = z.object({ accountId: z.string(), amount: z.number() }).catchall(z.number());
+    const ran: unknown[] = [];
+    const shownPaths: unknown[] = [];
+    const reflector = (request: { mutablePaths?: readonly string[] }) => {
+      shownPaths.push(request.mutablePaths);
+      return { args: { accountId: 'acct_mallory', amount: 10, '\u0000*': 1 }, reason: 'r' };
+    };
+    const result = await executeWithHealing(async (args: Record<string, unknown>) => { ran.push(schema.parse(args)); return 'ok'; },
+      { accountId: 'acct_alice', amount: 10, '\u0000*': 'x' }, { reflector, maxReflections: 1 });
+    expect(reasons(result)[0]).toEqual(['reflect', 'disallowed-path']);
+    expect(ran).toEqual([]);
+    expect(shownPaths).toEqual([['\u0000*']]);
+  });
+
   it('a Map or a class instance is one value: replaced by plain data it is a change, echoed it stays itself', async () => {
     class Money { #cents = 500; get cents() { return this.#cents; } }
     const args = { date: 'x', lines: new Map([['sku1', 3]]), amount: new Money() };
@@ -85,6 +101,19 @@ describe('redaction', () => {
       expect(redacted, leak).toContain('[REDACTED]');
       for (const secret of ['q8RvT3', 's3ss10n', 'abc123def456', 'sesame', 'horse', 'Pa55w0rd', '51HxYz']) expect(redacted).not.toContain(secret);
     }
+  });
+
+  it('never sends a secret used as a key through the paths the model may change (they come from the issues)', async () => {
+    const key = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+    const quotas = z.object({ quotas: z.record(z.string(), z.number()) });
+    const m = model(() => ({ quotas: {} }));
+    let raw: readonly string[] | undefined;
+    await executeWithHealing(async (a: unknown) => quotas.parse(a), { quotas: { [key]: '1000' } }, {
+      reflector: (request) => { raw = request.mutablePaths; return m.reflector(request); }, maxReflections: 1,
+    });
+    expect(raw).toEqual([`quotas.${key}`]); // in-process code still has the real path
+    expect(m.text()).toContain('mayChange');
+    expect(m.text()).not.toContain('4eC39Hq');
   });
 
   it('removes a secret echoed across the 500-character cut', async () => {
@@ -136,5 +165,20 @@ describe('hostile args', () => {
     });
     expect(result.status).toBe('error');
     expect(reasons(result)[0]).toEqual(['reflect', 'disallowed-path']);
+  });
+});
+
+describe('hostile proposals', () => {
+  const fn = async (a: { n: number }) => { if (a.n !== 2) throw invalid('invalid n'); return 'ok'; };
+
+  it('a proposal that throws when read (a usage getter, a Proxy) never makes the call reject: it is refused or its usage ignored', async () => {
+    const usageThrows = { args: { n: 2 }, reason: 'r', usage: { get tokens(): number { throw new Error('boom-usage'); } } };
+    const used = await executeWithHealing(fn, { n: 1 }, { reflector: () => usageThrows, maxReflections: 1 });
+    expect(used).toMatchObject({ status: 'ok', attempts: 2 }); // the repair is sound; only its usage could not be read
+
+    const proxy = new Proxy({}, { getOwnPropertyDescriptor() { throw new Error('boom-proxy'); }, get() { return undefined; } });
+    const refused = await executeWithHealing(fn, { n: 1 }, { reflector: () => proxy, maxReflections: 1 });
+    expect(refused.status).toBe('error');
+    expect(reasons(refused)[0]).toEqual(['reflect', 'parse']);
   });
 });

@@ -77,7 +77,8 @@ export function buildMessages(request: ReflectionRequest<unknown>, instructions:
     errorCategory: request.classification.category,
     args: redacted.args,
     argsJsonSchema: argsJsonSchema ?? null,
-    mayChange: request.mutablePaths === undefined ? null : request.mutablePaths,
+    // The view's paths (a key can be a secret); a request built by hand may not have them.
+    mayChange: redacted.mutablePaths ?? request.mutablePaths ?? null,
     alreadyTried: redacted.history.map((entry) => ({
       args: entry.proposedArgs,
       outcome: entry.accepted ? 'ran, and the call failed again' : `refused (${entry.rejection ?? 'rejected'}): ${entry.reason}`,
