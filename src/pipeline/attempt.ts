@@ -48,12 +48,13 @@ export function startAttempt(run: Execution): unknown {
     const fn = run.fn; // called as a plain function, never as a method of the execution
     const value = fn(run.args, ctx);
     if (!isThenable(value)) return value;
-    if (!ctx.abortable) return plan.hedge === undefined ? value : hedge(run, value);
+    // Not raced: a hedge that wins leaves this call running, and holds its slot itself.
+    if (!ctx.abortable) return plan.hedge === undefined ? value : hedge(run, value, value);
     // A hedged attempt is raced against its own signal: a lost hedge race aborts it.
     let settles = plan.timeoutGraceMs > 0 ? ctx.raceWithGrace(value, plan.timeoutGraceMs, deadlineLeft(run))
       : plan.hedge === undefined ? ctx.race(value) : raceWithSignal(value, ctx.signal);
     if (plan.bulkhead !== undefined) settles = holdSlotIfAbandoned(run, value, settles);
-    return plan.hedge === undefined ? settles : hedge(run, settles);
+    return plan.hedge === undefined ? settles : hedge(run, settles, undefined);
   } catch (thrown) {
     return Promise.reject(thrown);
   }
@@ -71,11 +72,12 @@ function deadlineLeft(run: Execution): (() => number) | undefined {
  * run, not only the executions that wait for them.
  */
 function holdSlotIfAbandoned<T>(run: Execution, value: PromiseLike<unknown>, settles: Promise<T>): Promise<T> {
-  const signal = run.attemptContext!.signal;
+  const ctx = run.attemptContext!;
   return settles.catch((error: unknown) => {
-    // The race ended with the signal's own reason (the timeout or an abort), not fn's outcome:
-    // fn was abandoned and may still be running.
-    if (signal.aborted && error === signal.reason) run.plan.bulkhead!.holdUntilSettled(value);
+    // The race ended with an abort's reason (the timeout, a lost hedge, the caller's abort, which
+    // ends a grace period with the caller's own reason), not fn's outcome: fn was abandoned and
+    // may still be running.
+    if (ctx.signal.aborted && (error === ctx.signal.reason || error === run.signal?.reason)) run.plan.bulkhead!.holdUntilSettled(value);
     throw error;
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreakerRegistry, executeWithHealing, HealingPipeline } from '../../src/index.js';
+import { Bulkhead, CircuitBreakerRegistry, executeWithHealing, HealingPipeline } from '../../src/index.js';
 import { configError } from '../helpers/config-error.js';
 import { httpError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
@@ -115,6 +115,78 @@ describe('hedging', () => {
     expect(result.status).toBe('error');
     expect(calls.map((c) => c.signal.aborted)).toEqual([true, true]);
     expect(clock.timerCount).toBe(0);
+  });
+
+  describe('with a bulkhead, a call of fn the race stopped waiting for keeps a slot until it ends (fn may ignore its signal)', () => {
+    /** fn whose n-th call runs `latencies[n-1]` ms of fake time and ignores its signal, or stops `stopsAfterAbortMs` after it aborts. */
+    function deaf(clock: ManualClock, latencies: number[], stopsAfterAbortMs?: number) {
+      const ended: number[] = []; // in ms from the start
+      const start = clock.now();
+      let running = 0;
+      const fn = (_args: unknown, { signal }: { signal: AbortSignal }) => {
+        const n = ended.length + running + 1;
+        running++;
+        return new Promise<string>((resolve) => {
+          const end = () => { running--; ended.push(clock.now() - start); resolve(`call ${n}`); };
+          const timer = clock.setTimeout(end, latencies[n - 1] ?? 0);
+          if (stopsAfterAbortMs !== undefined) signal.addEventListener('abort', () => { clock.clearTimeout(timer); clock.setTimeout(end, stopsAfterAbortMs); }, { once: true });
+        });
+      };
+      return { fn, ended, running: () => running };
+    }
+
+    it.each([
+      ['the hedge wins a first call that is not raced (no timeoutMs)', [400, 100], undefined, 'call 2', 400],
+      ['the first wins: the hedged call runs on', [100, 400], 1_000, 'call 1', 450],
+      ['the hedge wins a first call raced against its timeout', [400, 100], 1_000, 'call 2', 400],
+    ] as const)('%s', async (_case, latencies, timeoutMs, winner, loserEnds) => {
+      const clock = new ManualClock();
+      const bulkhead = new Bulkhead({ maxConcurrent: 1, maxQueue: 10 });
+      const start = clock.now();
+      const { fn, ended } = deaf(clock, [...latencies]);
+      const pipeline = new HealingPipeline({ clock, bulkhead, hedge: { delayMs: 50 }, timeoutMs, retry: { maxAttempts: 1 } });
+      const first = pipeline.execute(fn, {});
+      let nextStartedAt: number | undefined;
+      const next = pipeline.execute(() => { nextStartedAt = clock.now() - start; return 'next'; }, {});
+      await clock.advance(150);
+      expect((await first).result).toBe(winner);
+      expect(bulkhead.active).toBe(1); // the loser's slot, while it runs
+      await clock.advance(loserEnds - 150);
+      expect(ended.at(-1)).toBe(loserEnds);
+      expect((await next).result).toBe('next');
+      expect(nextStartedAt).toBe(loserEnds); // never beside the loser
+      expect(bulkhead.active).toBe(0);
+    });
+
+    it('a hedged call that passes its limit gets the timeoutGraceMs the first one gets', async () => {
+      const clock = new ManualClock();
+      const { fn, ended, running } = deaf(clock, [10_000, 10_000], 60);
+      const pending = executeWithHealing(fn, {}, { clock, timeoutMs: 200, timeoutGraceMs: 100, hedge: { delayMs: 50 }, retry: { maxAttempts: 1 } });
+      const start = clock.now();
+      let settledAt: number | undefined;
+      void pending.then(() => { settledAt = clock.now() - start; });
+      await clock.advance(400);
+      // Call 1 timed out at 200 and stopped at 260; call 2 (from 50) timed out at 250 and stopped at 310.
+      expect(ended).toEqual([260, 310]);
+      expect(settledAt).toBe(310);
+      expect(running()).toBe(0);
+      expect((await pending).status).toBe('error');
+    });
+
+    it("a caller's abort during the grace period ends the call at once, and the abandoned fn keeps its slot", async () => {
+      const clock = new ManualClock();
+      const bulkhead = new Bulkhead({ maxConcurrent: 1, maxQueue: 10 });
+      const controller = new AbortController();
+      const { fn, ended } = deaf(clock, [1_000]);
+      const pending = executeWithHealing(fn, {}, { clock, bulkhead, signal: controller.signal, timeoutMs: 100, timeoutGraceMs: 500, retry: { maxAttempts: 1 } });
+      await clock.advance(200);
+      controller.abort(new Error('caller left'));
+      expect((await pending).healingActions.at(-1)!.reason).toBe('aborted');
+      expect(bulkhead.active).toBe(1);
+      await clock.advance(800);
+      expect(ended).toEqual([1_000]);
+      expect(bulkhead.active).toBe(0);
+    });
   });
 
   it('rejects a hedge that could never start', () => {

@@ -177,7 +177,7 @@ describe('hostile proposals', () => {
     expect(used).toMatchObject({ status: 'ok', attempts: 2 }); // the repair is sound; only its usage could not be read
 
     const proxy = new Proxy({}, { getOwnPropertyDescriptor() { throw new Error('boom-proxy'); }, get() { return undefined; } });
-    const refused = await executeWithHealing(fn, { n: 1 }, { reflector: () => proxy, maxReflections: 1 });
+    const refused = await executeWithHealing(fn, { n: 1 }, { reflector: () => proxy as never, maxReflections: 1 });
     expect(refused.status).toBe('error');
     expect(reasons(refused)[0]).toEqual(['reflect', 'parse']);
   });
