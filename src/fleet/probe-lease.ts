@@ -21,6 +21,7 @@ export class ProbeLease {
   private asking = false;
   /** Local time before which asking again is pointless: another process holds the lease. */
   private retryAt = 0;
+  /** A probe admitted under the lease held now has not settled yet. */
   private outstanding = false;
   /** `canExecute()` calls so far, and at the last break's end: only a process with traffic since then competes for the probe. */
   private demand = 0;
@@ -48,6 +49,10 @@ export class ProbeLease {
         return true;
       }
     } else {
+      // A probe's slot lasts as long as the lease it was admitted under: once the lease is gone,
+      // another process may probe, and so may this one when it wins the lease again. A probe that
+      // never settled must not keep the slot forever (a local breaker frees it after probeTimeoutMs too).
+      this.outstanding = false;
       this.request();
     }
     return false;

@@ -28,7 +28,12 @@ export function nextReady(connection: Pick<RedisSubscriberLike, 'once' | 'remove
   });
 }
 
-/** Whether `reply` settled within `timeoutMs` (a rejection counts as settled). The timer is cleared either way. */
+/**
+ * Whether `reply` was answered within `timeoutMs`. A rejection is not an answer: with
+ * `enableOfflineQueue: false`, ioredis refuses QUIT at once on a connection that is not ready
+ * (Redis down, reconnecting), and such a connection must still be dropped, or it reconnects
+ * forever. The timer is cleared either way.
+ */
 export async function answeredWithin(reply: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<false>((resolve) => {
@@ -36,7 +41,7 @@ export async function answeredWithin(reply: Promise<unknown>, timeoutMs: number)
     timer.unref?.();
   });
   try {
-    return await Promise.race([reply.then(() => true, () => true), timedOut]);
+    return await Promise.race([reply.then(() => true, () => false), timedOut]);
   } finally {
     clearTimeout(timer);
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseWith } from '../config/parse.js';
 import {
-  INITIAL_SHARED_STATE, type CompareAndSetResult, type SharedCircuitState, type StateStore, type StateTransition, type StoredState,
+  type CompareAndSetResult, type SharedCircuitState, type StateStore, type StateTransition, type StoredState,
   type WindowSpec, type WindowTotals,
 } from '../fleet/state-store.js';
 import { ADD_TO_WINDOW, COMPARE_AND_SET, READ_STATE } from './lua-scripts.js';
@@ -27,8 +27,9 @@ export interface RedisStateStoreOptions {
   stateTtlMs?: number;
   /**
    * Longest wait in `close()` for the subscriber's `QUIT` (or `UNSUBSCRIBE`) to be answered, in ms;
-   * after it, an owned subscriber is disconnected. So `close()` returns within this bound even
-   * when Redis is frozen. Default 1000.
+   * after it (or at once, when the connection refuses QUIT because Redis is down), an owned
+   * subscriber is disconnected. So `close()` returns within this bound even when Redis is frozen,
+   * and leaves no connection reconnecting. Default 1000.
    */
   closeTimeoutMs?: number;
 }
@@ -149,7 +150,8 @@ class RedisStateStore implements StateStore {
     if (subscriber === undefined) return;
     if (this.ownsSubscriber) {
       this.subscriber = undefined;
-      // A frozen Redis never answers QUIT: wait closeTimeoutMs at most, then drop the connection.
+      // A frozen Redis never answers QUIT, and a connection that is down refuses it: wait
+      // closeTimeoutMs at most, then drop the connection unless QUIT was answered.
       if (!(await answeredWithin(subscriber.quit(), this.closeTimeoutMs))) subscriber.disconnect?.();
     } else {
       await answeredWithin(subscriber.unsubscribe(this.channel), this.closeTimeoutMs); // the caller's connection: not ours to drop
@@ -252,11 +254,19 @@ function pairs(flat: Array<string | number>): Record<string, number> {
   return record;
 }
 
+/**
+ * The shared state in a script's reply. A `state` this version does not know (another version's,
+ * or one written by hand) reads as `CLOSED` at the stored generation, as a missing hash reads as
+ * closed: the next transition is a compare-and-set on that generation, so it is applied and
+ * overwrites the hash with a state every process knows. (The scripts compare against the stored
+ * generation, so reading generation 0 instead would have every compare-and-set refused, and the
+ * breaker could never open.)
+ */
 function stateOf(fields: unknown[]): SharedCircuitState {
   const [state, generation, openUntil, openings, reason] = fields;
-  if (state !== 'OPEN' && state !== 'CLOSED') return INITIAL_SHARED_STATE;
+  const known = state === 'OPEN' || state === 'CLOSED';
   return {
-    state, generation: Number(generation), openUntil: Number(openUntil), openings: Number(openings),
-    reason: String(reason) as SharedCircuitState['reason'],
+    state: known ? state : 'CLOSED', generation: Number(generation), openUntil: known ? Number(openUntil) : 0,
+    openings: Number(openings), reason: String(reason) as SharedCircuitState['reason'],
   };
 }

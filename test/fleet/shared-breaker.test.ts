@@ -72,6 +72,27 @@ describe('SharedCircuitBreaker: fleet-wide decisions on one store', () => {
     expect(members.reduce((sum, m) => sum + m.stats().probes, 0)).toBe(3);
   });
 
+  it('lets a new probe go once a hung probe\'s lease expires, even when the same process takes the lease again', async () => {
+    const { members, clock } = await fleet(1); // probeTimeoutMs 1000: the lease's TTL
+    const [member] = members;
+    fail(member!, 8);
+    await clock.advance(0);
+    expect(member!.canExecute()).toBe(false); // traffic during the break
+    await clock.advance(BREAK_MS);
+    expect(member!.canExecute()).toBe(true); // the probe: it never settles
+    expect(member!.canExecute()).toBe(false);
+    for (let lease = 2; lease <= 3; lease++) {
+      await clock.advance(1_000); // the lease expired: this process asks again and wins it
+      expect(member!.canExecute()).toBe(false); // refused while it asks
+      await clock.advance(0);
+      expect([member!.canExecute(), member!.canExecute()]).toEqual([true, false]); // one probe per lease
+      expect(member!.stats()).toMatchObject({ state: 'HALF_OPEN', probes: lease });
+    }
+    member!.recordSuccess(); // a probe's outcome still decides for the fleet
+    await clock.advance(0);
+    expect(member!.state).toBe('CLOSED');
+  });
+
   it('closes every member when the probe succeeds, with a fresh window', async () => {
     const { members, clock } = await fleet(3);
     fail(members[0]!, 8);

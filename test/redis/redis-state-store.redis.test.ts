@@ -124,6 +124,27 @@ describe.skipIf(!hasRedisServer())('createRedisStateStore on a real redis-server
     expect((await b.readState('never-used')).state).toMatchObject({ state: 'CLOSED', generation: 0 });
   });
 
+  it.each(['HALF_OPEN', 'open', ''])('reads an unknown stored state (%j) as closed at the stored generation, so the breaker can still open', async (unknown) => {
+    // Another version's state, or one written by hand: compare-and-set asks for the stored
+    // generation, so the next transition overwrites it. (Generation 0 would be refused for ever.)
+    const { a, name } = pair();
+    await connect().hset(`${name}:{payments}:state`, 'state', unknown, 'generation', '5', 'openUntil', '0', 'openings', '1', 'reason', 'x');
+    expect((await a.readState('payments')).state).toMatchObject({ state: 'CLOSED', generation: 5, openUntil: 0 });
+    const breaker = new SharedCircuitBreaker('payments', { store: a, failureThreshold: 3, storeTimeoutMs: 2_000 });
+    try {
+      await breaker.ready();
+      for (let i = 0; i < 3; i++) {
+        breaker.canExecute();
+        breaker.recordFailure(new Error('503'));
+      }
+      await waitFor('the opening stored', async () => (await a.readState('payments')).state.state === 'OPEN');
+      expect((await a.readState('payments')).state).toMatchObject({ generation: 6, openings: 2 });
+      expect(breaker.stats()).toMatchObject({ state: 'OPEN', mode: 'shared', generation: 6 });
+    } finally {
+      await breaker.close();
+    }
+  });
+
   it('gives a lease to one owner until it expires (SET NX PX)', async () => {
     const { a, b } = pair();
     expect(await a.acquireLease('payments', 'probe:3', 'pod-a', 100)).toBe(true);
