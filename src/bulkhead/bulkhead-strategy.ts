@@ -17,15 +17,14 @@ export const bulkheadStrategy: AroundStrategy = {
     const admission = bulkhead.tryAcquire() ? 'admitted' : await waitForSlot(run);
     if (admission === 'admitted') {
       try {
+        // A slot given to a queued call in the same turn as its caller's abort: nothing starts.
+        if (run.signal?.aborted === true) return abortedInQueue(run);
         return await next(run);
       } finally {
         bulkhead.release();
       }
     }
-    if (admission === 'aborted') {
-      run.fail(run.signal!.reason);
-      return run.stop('aborted', 'the caller aborted while the call waited for a bulkhead slot');
-    }
+    if (admission === 'aborted') return abortedInQueue(run);
     if (admission === 'deadline') {
       // The deadline's error, not the bulkhead's: the bulkhead refused nothing (docs/recovery.md).
       run.fail(AttemptTimeoutError.create(run.plan.deadlineMs!));
@@ -44,6 +43,11 @@ export const bulkheadStrategy: AroundStrategy = {
     return run.stop('bulkhead', admission === 'full' ? 'the bulkhead is full' : 'no bulkhead slot freed up within queueTimeoutMs');
   },
 };
+
+function abortedInQueue(run: Execution): false {
+  run.fail(run.signal!.reason);
+  return run.stop('aborted', 'the caller aborted while the call waited for a bulkhead slot');
+}
 
 /**
  * The queue wait, bounded by the caller's signal (the bulkhead's own) and by `deadlineMs`, which

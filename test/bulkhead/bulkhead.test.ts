@@ -108,6 +108,23 @@ describe('bulkhead', () => {
     expect(result.error!.message).toBe('gone');
   });
 
+  it('calls nothing when the caller aborts in the same turn as a slot frees for its queued call', async () => {
+    const bulkhead = new Bulkhead({ maxConcurrent: 1, maxQueue: 1 });
+    bulkhead.tryAcquire(); // a slot held by other code that shares the bulkhead
+    const controller = new AbortController();
+    let called = false;
+    const queued = executeWithHealing(async () => { called = true; }, {}, { bulkhead, signal: controller.signal });
+    await flush();
+    bulkhead.release(); // the slot goes to the queued call...
+    controller.abort(new Error('gone')); // ...whose caller leaves before it could run
+    const result = await queued;
+    expect(called).toBe(false);
+    expect(result).toMatchObject({ status: 'error', attempts: 0 });
+    expect(result.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'aborted' });
+    expect(result.error!.message).toBe('gone');
+    expect(bulkhead.active).toBe(0);
+  });
+
   it('frees the slot when the execution ends in a refusal by the circuit', async () => {
     const registry = new CircuitBreakerRegistry();
     registry.get('db', { failureThreshold: 1 }).recordFailure();
