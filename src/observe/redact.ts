@@ -34,6 +34,14 @@ const SECRET_PAIR = new RegExp(
  */
 const SECRET_HEADER = /(?<![A-Za-z0-9_-])((?:proxy-)?authori[sz]ation|(?:set-)?cookie)(["']?\s*[:=]\s*)("[^"\n]*(?:"|$)|'[^'\n]*(?:'|$)|[^\n"']+)/gi;
 
+/**
+ * Credentials in a URL: `scheme://user:password@host`, or only a password (`redis://:password@host`).
+ * A raw `@` in the user or the password is tolerated by parsers (WHATWG URL, ioredis), which end
+ * the userinfo at the last `@` before the host: so does this, within the URL (up to a space, a `/`
+ * or a `"`, so an address later in the text, the next URL or the next JSON field stay).
+ */
+const URL_CREDENTIALS = /(\/\/[^\s:/"]{0,256}:)[^\s/"]{1,256}@/g;
+
 /** A PEM private key, also inside JSON (its line breaks escaped as `\n`): up to its END line, or the end of the text. */
 const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
 
@@ -51,16 +59,18 @@ export const SECRET_PATTERNS: ReadonlyArray<SecretPattern> = [
   [SECRET_HEADER, '$1$2[REDACTED]', [':', '=']],
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [REDACTED]'],
   [/\b(sk|pk|rk)[-_](?:(?:live|test|proj)[-_])?[A-Za-z0-9_-]{8,}/g, '[REDACTED]'],
-  [/\b(ghp|gho|ghs|github_pat)_[A-Za-z0-9_]{8,}/g, '[REDACTED]', ['gh', 'github_pat']],
-  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, '[REDACTED]', ['xox']],
+  // GitHub: personal (ghp_, github_pat_), OAuth (gho_), user-to-server (ghu_), server-to-server (ghs_), refresh (ghr_).
+  [/\b(ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{8,}/g, '[REDACTED]', ['gh', 'github_pat']],
+  // Slack: bot, user, legacy workspace, refresh, legacy (xoxs-, and xoxo- followed by a digit, as
+  // `xoxo` alone is a word), rotating (`xoxe-` and `xoxe.xoxp-`), and app-level (xapp-) tokens.
+  [/\b(?:xoxe\.)?(?:xox[abeprs]|xoxo(?=-\d)|xapp)-[A-Za-z0-9-]{10,}/g, '[REDACTED]', ['xox', 'xapp']],
   // AWS access key ids: long-term (AKIA) and temporary, from STS (ASIA).
   [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, '[REDACTED]', ['AKIA', 'ASIA']],
   // An AWS secret access key on its own: 40 characters of base64 mixing upper and lower case
   // with a digit, `/` or `+` (a hex digest, all lower case, is left alone).
   [/(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, '[REDACTED]'],
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, '[REDACTED]', ['eyJ']],
-  // Credentials in a URL: scheme://user:password@host, or only a password (redis://:password@host)
-  [/(\/\/[^\s:/@]{0,256}:)[^\s/@]{1,256}@/g, '$1[REDACTED]@', ['@']],
+  [URL_CREDENTIALS, '$1[REDACTED]@', ['@']],
   [SECRET_PAIR, redactPair, [':', '=']],
 ];
 

@@ -38,7 +38,9 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 const MAX_DEPTH = 32;
+/** How many values (strings, numbers, objects...) the view walks; past them it shows {@link TRUNCATED}. */
 const MAX_NODES = 10_000;
+const TRUNCATED = '[Truncated]';
 /**
  * Whether a key could be a secret itself, before the patterns are run on it: every built-in
  * secret shape has 11 characters or more and a digit or one of `-_./+` (`sk-...`, `AKIA...`,
@@ -58,7 +60,8 @@ const SCAN_MARGIN = 1_024;
  * carry (a function, `undefined`), or a `Date` or `bigint` shown as a string.
  */
 export interface MaskedValue {
-  path: ArgPath;
+  /** Where, by the args' own keys and indexes (never a wildcard). */
+  path: readonly string[];
   /** What the view shows there (`undefined`: the key is left out). */
   shown: unknown;
   /**
@@ -129,29 +132,38 @@ export class Redaction {
   /**
    * A JSON-safe copy of `value` with secrets replaced: values of secret-named keys and of the
    * configured paths, and secret patterns inside strings. Class instances are read as their own
-   * enumerable fields, functions and symbols dropped, cycles cut. Never throws.
+   * enumerable fields, functions and symbols dropped, cycles cut; past 10,000 values (strings and
+   * numbers count as objects do) the copy shows `[Truncated]`. Never throws.
    */
   value(value: unknown): RedactedValue {
     const masked: MaskedValue[] = [];
     const secrets: string[] = [];
     let nodes = 0;
     const seen = new Set<object>();
-    // Objects collected from: a cycle under a secret key is walked once, and a huge one only so far.
+    // Objects collected from (a cycle under a secret key is walked once), and how many values:
+    // a huge secret is collected only so far, as the view is walked only so far.
     const collected = new Set<object>();
+    let collectedValues = 0;
     const collect = (secret: unknown) => {
+      if (++collectedValues > MAX_NODES) return;
       if (typeof secret === 'string') secrets.push(secret);
       else if (typeof secret === 'number' || typeof secret === 'bigint') secrets.push(String(secret));
       // A binary value's bytes are not secrets to search messages for (they would be every number).
-      else if (secret !== null && typeof secret === 'object' && describeBinary(secret) === undefined &&
-        !collected.has(secret) && collected.size < MAX_NODES) {
+      else if (secret !== null && typeof secret === 'object' && describeBinary(secret) === undefined && !collected.has(secret)) {
         collected.add(secret);
-        for (const item of Object.values(secret as object)) collect(item);
+        for (const item of Object.values(secret)) collect(item);
+        // A Map's values and a Set's members are not own fields: Object.values() misses them. A
+        // Map's keys are names, as an object's are: not collected (`password` would leave every message).
+        if (isInstance(secret, Map) || isInstance(secret, Set)) for (const item of (secret as Map<unknown, unknown>).values()) collect(item);
       }
     };
     const mask = (path: string[], shown: unknown, hidden = true): unknown => {
       masked.push({ path, shown, hidden });
       return shown;
     };
+    // Past the count, each item left would be one more `[Truncated]` (and one more mask): an array
+    // or object with over 10,000 items left is cut there instead, hidden whole as a cut string is.
+    const cutsHere = (left: number) => nodes >= MAX_NODES && left > MAX_NODES;
     const visit = (node: unknown, path: string[], key: string | undefined): unknown => {
       if (this.enabled && path.length > 0 && this.isSecret(node, path, key)) {
         try {
@@ -161,6 +173,8 @@ export class Redaction {
         }
         return mask(path, REDACTED);
       }
+      // Every value counts, a string as much as an object: past the count none is scanned or copied.
+      if (++nodes > MAX_NODES) return mask(path, TRUNCATED);
       if (typeof node === 'string') {
         const shown = this.enabled ? this.stringValue(node) : node;
         return shown === node ? node : mask(path, shown);
@@ -174,10 +188,17 @@ export class Redaction {
       if (binary !== undefined) return mask(path, binary);
       if (isInstance(node, Date)) return mask(path, Number.isNaN((node as Date).getTime()) ? null : (node as Date).toISOString(), false);
       if (seen.has(node)) return mask(path, '[Circular]');
-      if (++nodes > MAX_NODES || path.length >= MAX_DEPTH) return mask(path, '[Truncated]');
+      if (path.length >= MAX_DEPTH) return mask(path, TRUNCATED);
       seen.add(node);
       try {
-        if (Array.isArray(node)) return node.map((item, index) => visit(item, [...path, String(index)], undefined));
+        if (Array.isArray(node)) {
+          const copy: unknown[] = [];
+          for (let index = 0; index < node.length; index++) {
+            if (cutsHere(node.length - index)) return mask(path, [...copy, TRUNCATED]);
+            copy.push(visit(node[index], [...path, String(index)], undefined));
+          }
+          return copy;
+        }
         // Inside the try: a Proxy's getPrototypeOf trap may throw.
         const prototype: unknown = Object.getPrototypeOf(node);
         const plain = prototype === Object.prototype || prototype === null;
@@ -191,7 +212,9 @@ export class Redaction {
           return mask(path, REDACTED);
         }
         const copy: Record<string, unknown> = {};
-        for (const childKey of keys) {
+        for (let index = 0; index < keys.length; index++) {
+          if (cutsHere(keys.length - index)) return mask(path, copy);
+          const childKey = keys[index]!;
           const childPath = [...path, childKey];
           let child: unknown;
           try {

@@ -143,8 +143,7 @@ function restoreMasked(proposed: unknown, context: ProposalContext): unknown {
   // Outermost first (the walk records a container after its contents): a Map restored whole
   // brings its own fields back, so its inner masks find nothing left to do.
   for (let index = context.masked.length - 1; index >= 0; index--) {
-    const { shown } = context.masked[index]!;
-    const path = context.masked[index]!.path as readonly string[]; // the view's own keys: never a wildcard
+    const { path, shown } = context.masked[index]!;
     const echoed = readPath(restored, path);
     if (echoed !== shown && (typeof shown !== 'object' || shown === null || canonicalJson(echoed) !== canonicalJson(shown))) continue;
     if (shown === undefined && !hasPath(restored, path.slice(0, -1))) continue;

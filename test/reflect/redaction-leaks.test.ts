@@ -243,6 +243,8 @@ describe('the patterns\' quick checks', () => {
       'postgres://user:pass@db:5432/app', '-----BEGIN RSA PRIVATE KEY-----\nabc\n-----END RSA PRIVATE KEY-----', 'xoxb-1234567890-abcdef',
       'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'github_pat_11ABCDEFG0123456789', `${LONG_KEY_ID} and ${TEMP_KEY_ID}`, 'Bearer abcdefghijkl',
       'sk-proj-AbCdEf0123456789XyZ', 'HTTP 404 Not Found', 'c-1234', 'Main street 1', 'password=hunter2&user=bob',
+      'redis://default:p@ssw0rd-Pr0d-2024@cache.internal:6379', 'ghu_abcdefghijklmnopqrstuvwxyz0123456789', 'ghr_abcdefghijklmnopqrst',
+      'xapp-1-A0123456789-1234567890123-abcdef', 'xoxe-1-My0xLTMxNzcwMjQ0', 'xoxe.xoxp-1-Mi0yLTM0MTQw', 'xoxo-523423-234243-e039d0',
     ];
     for (const text of corpus) expect(applyPatterns(text, SECRET_PATTERNS)).toBe(applyPatterns(text, unguarded));
   });

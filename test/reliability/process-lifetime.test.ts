@@ -53,7 +53,8 @@ describe('process lifetime', () => {
         hedge: { delayMs: 5 }, retryBudget: { ratio: 0.1 }, adaptive: true,
         rollback: { snapshot: () => 1, restore: () => {} }, retry: { maxAttempts: 2, minDelayMs: 1 },
       });
-      const slow = (_a, { signal }) => new Promise((resolve) => { const t = setTimeout(() => resolve('slow'), 30); signal.addEventListener('abort', () => clearTimeout(t)); });
+      // Settles on abort, as a client must: an aborted call that never settles keeps its bulkhead slot for good.
+      const slow = (_a, { signal }) => new Promise((resolve, reject) => { const t = setTimeout(() => resolve('slow'), 30); signal.addEventListener('abort', () => { clearTimeout(t); reject(signal.reason); }); });
       const [a, b] = await Promise.all([pipeline.execute(slow, {}), pipeline.execute(async () => 'queued', {})]);
       const failed = await pipeline.execute(async () => { throw Object.assign(new Error('down'), { status: 503 }); }, {});
       await new Promise((resolve) => setTimeout(resolve, 5));
