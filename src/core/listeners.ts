@@ -12,21 +12,35 @@ type Listener = (payload: never) => unknown;
  *   break the call they observe, and no rejection goes unhandled.
  */
 export class Listeners<Events extends object> {
-  private map: Map<keyof Events, Set<Listener>> | undefined = undefined;
+  /**
+   * Each event's subscriptions, a new array at each change (never changed in place): an emit
+   * walks the array it started with, so a listener added during it waits for the next emit (one
+   * that subscribes again as it runs cannot loop), and emitting allocates nothing.
+   */
+  private map: Map<keyof Events, Subscription[]> | undefined = undefined;
 
   /** `true` while no listener is registered for any event. */
   get idle(): boolean {
     return this.map === undefined;
   }
 
-  /** Adds `listener` for `event` (callers check that it is a function); returns the function that removes it. */
+  /**
+   * Adds `listener` for `event` (callers check that it is a function); returns the function that
+   * removes this subscription, and only it: the same function subscribed twice runs twice, and
+   * stays subscribed once until its other unsubscribe is called.
+   */
   on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => unknown): () => void {
-    const map = (this.map ??= new Map());
-    let set = map.get(event);
-    if (set === undefined) map.set(event, (set = new Set()));
-    set.add(listener as Listener);
+    const map = (this.map ??= new Map<keyof Events, Subscription[]>());
+    const subscription: Subscription = { listener: listener as Listener, removed: false };
+    map.set(event, [...(map.get(event) ?? []), subscription]);
     return () => {
-      if (!set.delete(listener as Listener) || set.size > 0) return;
+      if (subscription.removed) return;
+      subscription.removed = true; // an emit under way skips it from now on
+      const left = (map.get(event) ?? []).filter((other) => other !== subscription);
+      if (left.length > 0) {
+        map.set(event, left);
+        return;
+      }
       map.delete(event);
       if (map.size === 0 && this.map === map) this.map = undefined;
     };
@@ -37,11 +51,12 @@ export class Listeners<Events extends object> {
   }
 
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    const set = this.map?.get(event);
-    if (set === undefined) return;
-    for (const listener of set) {
+    const subscriptions = this.map?.get(event);
+    if (subscriptions === undefined) return;
+    for (const subscription of subscriptions) {
+      if (subscription.removed) continue;
       try {
-        const returned = (listener as (payload: Events[K]) => unknown)(payload);
+        const returned = (subscription.listener as (payload: Events[K]) => unknown)(payload);
         // Any thenable, not only a native promise: another library's (or realm's) promise that
         // rejects is handled too, once a rejection handler is attached to it.
         if (isThenable(returned)) Promise.resolve(returned).catch(() => {});
@@ -50,4 +65,10 @@ export class Listeners<Events extends object> {
       }
     }
   }
+}
+
+interface Subscription {
+  readonly listener: Listener;
+  /** Unsubscribed: an emit that started before skips it. */
+  removed: boolean;
 }

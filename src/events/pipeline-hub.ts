@@ -28,15 +28,21 @@ const KIND_EVENTS: Partial<Record<HealingAction['kind'], 'retry' | 'reflect' | '
  */
 export class PipelineHub {
   readonly pipeline: string;
+  /**
+   * The label of its log lines: the pipeline's own `name` option (none without one), whatever a
+   * call's options say, as events, statistics and metrics are labelled by the pipeline.
+   */
+  readonly logName: string | undefined;
   readonly listeners = new Listeners<PipelineEvents>();
   private readonly circuit: string | undefined;
   private readonly registry: CircuitBreakerRegistry;
   private executions = 0;
 
-  constructor(pipeline: string, circuit: string | undefined, registry: CircuitBreakerRegistry) {
+  constructor(pipeline: string, circuit: string | undefined, registry: CircuitBreakerRegistry, logName?: string) {
     this.pipeline = pipeline;
     this.circuit = circuit;
     this.registry = registry;
+    this.logName = logName;
   }
 
   on<K extends PipelineEventName>(event: K, listener: (payload: PipelineEvents[K]) => void): () => void {
@@ -59,7 +65,9 @@ export class PipelineHub {
   }
 
   attempt(run: Execution, ok: boolean): void {
-    if (!this.has('attempt')) return;
+    // An attempt that began before anyone listened to attempts was not timed: its event would
+    // have no duration, so the first one a new listener hears is of the next attempt.
+    if (!this.has('attempt') || Number.isNaN(run.attemptStartedAt)) return;
     const at = run.plan.clock.now();
     // Payloads are built as literals of one shape (no spread): cheaper, and monomorphic for V8.
     const payload: PipelineEvents['attempt'] = {

@@ -39,7 +39,7 @@ export function startAttempt(run: Execution): unknown {
   if (breaker !== undefined && !breaker.canExecute()) return refuse(run, breaker);
   run.refused = false;
   const { plan } = run;
-  if (breaker?.needsDuration === true || run.hub?.wantsAttempts() === true) run.attemptStartedAt = plan.clock.now();
+  run.attemptStartedAt = breaker?.needsDuration === true || run.hub?.wantsAttempts() === true ? plan.clock.now() : Number.NaN;
   const ctx = new AttemptContextImpl(++run.attempts, run.signal);
   run.attemptContext = ctx;
   if (plan.limitsAttempts) ctx.startTimeout(plan.clock, attemptLimitMs(run));

@@ -19,10 +19,28 @@ export function asPipelineStrategy(strategy: HealingStrategy): AroundStrategy {
   return { name: strategy.name, run: (run, inner) => runStrategy(run, strategy, inner) };
 }
 
-async function runStrategy(run: Execution, strategy: HealingStrategy, inner: Step): Promise<boolean> {
+/** What a strategy's `next` and context may still do: nothing once its `execute` is over. */
+interface StrategyTurn {
+  /** `execute` returned (or its wait was abandoned): a late `next()` calls nothing, a late `record` is dropped. */
+  ended: boolean;
+}
+
+function runStrategy(run: Execution, strategy: HealingStrategy, inner: Step): Promise<boolean> {
   /** The rest of the pipeline while a `next()` runs it: bounded by the same signal and deadline. */
   let running: Promise<Outcome> | undefined;
-  const next: NextStrategy = (args) => (running = runRest(args));
+  let busy = false;
+  const turn: StrategyTurn = { ended: false };
+  const next: NextStrategy = (args) => {
+    // One execution holds one attempt's state (its context, its timer, its error): two at once
+    // would end each other's, and a hang would then be bounded by nothing. Hedging is built in.
+    if (busy) return Promise.resolve(misuse(run, strategy, 'called next() while its last next() was still running: await each next() before the next one (for two calls at once, use the hedge option)'));
+    if (turn.ended && run.signal?.aborted !== true && !run.pastDeadline()) {
+      return Promise.resolve(misuse(run, strategy, 'called next() after its execute() had returned: the execution is over'));
+    }
+    busy = true;
+    running = runRest(args).finally(() => { busy = false; });
+    return running;
+  };
   const runRest = async (args: unknown): Promise<Outcome> => {
     const signal = run.signal;
     // After an abort nothing new starts: fn is not called again, whatever the strategy asks.
@@ -34,20 +52,44 @@ async function runStrategy(run: Execution, strategy: HealingStrategy, inner: Ste
     // Nor after the deadline: the strategy may ask again once its wait was abandoned.
     if (run.pastDeadline()) {
       const deadlineMs = run.plan.deadlineMs!;
-      if (run.error === undefined) run.fail(AttemptTimeoutError.create(deadlineMs)); // an outcome always has its error
+      const timeout = AttemptTimeoutError.create(deadlineMs);
+      if (run.error === undefined) run.fail(timeout); // the result always has its error
       run.stop('deadline', `deadlineMs (${deadlineMs} ms) is spent`);
-      return outcomeOf(run, false);
+      return { ok: false, error: timeout, classification: run.classifyOther(timeout) };
     }
     if (args !== undefined) run.args = args;
     // Asking for the rest again means healing goes on: an earlier stop (exhausted, permanent) is superseded.
     run.resume();
     return outcomeOf(run, await inner(run));
   };
+  return superviseStrategy(run, strategy, next, turn, () => running);
+}
+
+/** A failed outcome for a misuse of `next()`, which touches nothing of the execution. */
+function misuse(run: Execution, strategy: HealingStrategy, what: string): Outcome {
+  const error = new TypeError(`strategy "${strategy.name}" ${what}`);
+  return { ok: false, error, classification: run.classifyOther(error) };
+}
+
+/** Runs the strategy's `execute` under the waiting rule, and takes its outcome; its turn ends with it. */
+async function superviseStrategy(
+  run: Execution, strategy: HealingStrategy, next: NextStrategy, turn: StrategyTurn, running: () => Promise<Outcome> | undefined,
+): Promise<boolean> {
+  try {
+    return await takeOutcome(run, strategy, next, turn, running);
+  } finally {
+    turn.ended = true;
+  }
+}
+
+async function takeOutcome(
+  run: Execution, strategy: HealingStrategy, next: NextStrategy, turn: StrategyTurn, running: () => Promise<Outcome> | undefined,
+): Promise<boolean> {
   let outcome: Outcome | typeof ABANDONED;
   try {
     // A strategy is user code: the caller's abort and the deadline end the wait for it, as for fn.
     // The library's own bound each of their waits themselves (and say which one the deadline cut).
-    const returned = strategy.execute(new Context(run, strategy), next);
+    const returned = strategy.execute(new Context(run, strategy, turn), next);
     const waited = (strategy as CheckedStrategy)[boundsOwnWaits] === true
       ? (run.signal === undefined || !isThenable(returned) ? returned : raceWithSignal(returned, run.signal))
       : boundedWait(run, `strategy "${strategy.name}"`, returned);
@@ -61,7 +103,8 @@ async function runStrategy(run: Execution, strategy: HealingStrategy, inner: Ste
     // Stopped as aborted or deadline. A `next()` the strategy is waiting for ends at the same
     // moment (the attempt it runs is cut by the same deadline): let it, so that its actions come
     // before the give-up and its failure is the error, not a wait that was only cut first.
-    if (running !== undefined) await running.then(undefined, () => undefined);
+    const pending = running();
+    if (pending !== undefined) await pending.then(undefined, () => undefined);
     return false;
   }
   return adopt(run, strategy, outcome);
@@ -100,14 +143,16 @@ export function executionOf(ctx: StrategyContext): Execution | undefined {
 class Context implements StrategyContext {
   readonly #run: Execution;
   readonly #strategy: HealingStrategy;
+  readonly #turn: StrategyTurn;
 
   static runOf(ctx: object): Execution | undefined {
     return #run in ctx ? (ctx as Context).#run : undefined;
   }
 
-  constructor(run: Execution, strategy: HealingStrategy) {
+  constructor(run: Execution, strategy: HealingStrategy, turn: StrategyTurn) {
     this.#run = run;
     this.#strategy = strategy;
+    this.#turn = turn;
   }
 
   get args(): unknown { return this.#run.args; }
@@ -124,10 +169,13 @@ class Context implements StrategyContext {
   }
 
   record(action: StrategyAction): void {
+    // After its turn the result may be out already: an action then would follow its give-up.
+    if (this.#turn.ended) return;
     this.#run.record({ ...action, attempt: action.attempt ?? this.#run.attempts } as never);
   }
 
   stop(detail: string): void {
+    if (this.#turn.ended) return;
     this.#run.stop('stopped', `strategy "${this.#strategy.name}": ${detail}`);
   }
 }

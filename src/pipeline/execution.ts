@@ -47,8 +47,11 @@ export class Execution {
   args: unknown;
   /** Calls of the primary fn so far. */
   attempts = 0;
-  /** When the attempt in flight started (only for breakers that time attempts). */
-  attemptStartedAt = 0;
+  /**
+   * When the attempt in flight started, read only for a breaker that times attempts or while
+   * someone listens to attempts; `NaN` for an attempt nobody timed (a listener added while it ran).
+   */
+  attemptStartedAt = Number.NaN;
   /** Transient retries so far (the backoff exponent). */
   retries = 0;
   reflections = 0;
@@ -167,7 +170,9 @@ export class Execution {
       action.error = this.redact(messageOf(this.error));
     }
     this.actions.push(action);
-    if (this.plan.logger !== undefined) logAction(this.plan.logger, action, this.plan.options.name);
+    const { logger, hub } = this.plan;
+    // Labelled by the pipeline, never by a call's own `name` (which only keys its stateful options).
+    if (logger !== undefined) logAction(logger, action, hub === undefined ? this.plan.options.name : hub.logName);
     if (this.hub !== undefined) this.hub.action(this, action);
   }
 

@@ -60,7 +60,7 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
     if (this.options.adaptive === true) this.options = { ...this.options, adaptive: new AdaptiveHealing() };
     const plan = resolvePlan(this.options, currentEnvironment());
     this.name = this.options.name ?? this.options.circuitName ?? 'default';
-    this.hub = new PipelineHub(this.name, plan.circuitName, plan.registry);
+    this.hub = new PipelineHub(this.name, plan.circuitName, plan.registry, this.options.name);
     this.plan = { ...plan, hub: this.hub };
   }
 

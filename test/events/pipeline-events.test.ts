@@ -83,6 +83,44 @@ describe('pipeline events', () => {
     expect(ids).toEqual([1, 2]);
   });
 
+  it('an attempt that began before anyone listened is not reported (it was not timed); the next one is, with its duration', async () => {
+    const clock = new ManualClock();
+    const pipeline = new HealingPipeline({ clock, timeoutMs: 1_000, retry: { minDelayMs: 0 } });
+    pipeline.on('success', () => {}); // someone listens, but not to attempts
+    const durations: number[] = [];
+    let calls = 0;
+    const pending = pipeline.execute(() => new Promise<string>((resolve, reject) => {
+      calls++;
+      clock.setTimeout(() => (calls === 1 ? reject(httpError(503)) : resolve('ok')), 40);
+    }), {});
+    pipeline.on('attempt', ({ durationMs }) => durations.push(durationMs)); // while attempt 1 runs
+    await clock.advance(40);
+    await clock.advance(40);
+    expect((await pending).attempts).toBe(2);
+    expect(durations).toEqual([40]);
+  });
+
+  it('one unsubscribe removes its own subscription only; a listener added during an emit hears the next one', async () => {
+    const pipeline = new HealingPipeline();
+    let heard = 0;
+    const listener = () => { heard++; };
+    const offFirst = pipeline.on('success', listener);
+    pipeline.on('success', listener); // another module subscribes the same function
+    await pipeline.execute(async () => 1, {});
+    expect(heard).toBe(2);
+    offFirst();
+    await pipeline.execute(async () => 1, {});
+    expect(heard).toBe(3);
+
+    let rounds = 0;
+    const again = () => { rounds++; if (rounds < 1_000) pipeline.on('failure', again); };
+    pipeline.on('failure', again); // subscribes itself again as it runs: must not loop within one emit
+    await pipeline.execute(async () => { throw httpError(404); }, {});
+    expect(rounds).toBe(1);
+    await pipeline.execute(async () => { throw httpError(404); }, {});
+    expect(rounds).toBe(3);
+  });
+
   it('names the pipeline after its circuit, else "default"', () => {
     expect(new HealingPipeline({ circuitName: 'search' }).name).toBe('search');
     expect(new HealingPipeline().name).toBe('default');
@@ -136,5 +174,16 @@ describe('log lines of a named pipeline', () => {
     lines.length = 0;
     await new HealingPipeline({ logger, retry: { minDelayMs: 0 } }).execute(failing([httpError(503)], 1), {});
     expect(lines[0]).not.toHaveProperty('pipeline');
+  });
+
+  it('keep the pipeline name when a call gives its own `name` (it keys that call\'s stateful options), as events and statistics do', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = { info: (fields: object) => lines.push(fields as Record<string, unknown>), warn: () => {}, error: () => {} };
+    const payments = new HealingPipeline({ name: 'payments', logger, retry: { minDelayMs: 0 } });
+    const eventNames: string[] = [];
+    payments.on('success', ({ pipeline }) => eventNames.push(pipeline));
+    await payments.execute(failing([httpError(503)], 1), {}, { name: 'refunds' });
+    expect(lines.map((line) => line.pipeline)).toEqual(['payments']);
+    expect(eventNames).toEqual(['payments']);
   });
 });

@@ -143,6 +143,73 @@ describe('custom strategies', () => {
     expect(result.error?.message).toBe('enough');
   });
 
+  it('a next() while another runs calls nothing and resolves a TypeError: two calls at once cannot share one attempt, and would hang past timeoutMs', async () => {
+    const clock = new ManualClock();
+    let calls = 0;
+    const seen: unknown[] = [];
+    const twoAtOnce: HealingStrategy = {
+      name: 'two-at-once', placement: 'attempt',
+      async execute(_ctx, next) {
+        const [first, second] = await Promise.all([next(), next()]);
+        seen.push(second);
+        return first;
+      },
+    };
+    const pending = executeWithHealing(() => { calls++; return new Promise<string>(() => {}); }, {}, { clock, timeoutMs: 100, retry: { maxAttempts: 1 }, strategies: [twoAtOnce] });
+    await clock.advance(100);
+    const result = await pending;
+    expect(calls).toBe(1);
+    expect(result).toMatchObject({ status: 'error', error: { name: 'AttemptTimeoutError' } });
+    expect(seen).toEqual([expect.objectContaining({ ok: false, error: expect.any(TypeError) })]);
+    expect((seen[0] as { error: Error }).error.message).toContain('strategy "two-at-once" called next() while its last next() was still running');
+  });
+
+  it('after its execute() is over, a strategy\'s next() calls nothing and its record and stop change nothing: the result is out', async () => {
+    const clock = new ManualClock();
+    let calls = 0;
+    let late: { next: () => Promise<unknown>; record: () => void; stop: () => void } | undefined;
+    const leaky: HealingStrategy = {
+      name: 'leaky',
+      async execute(ctx, next) {
+        late = { next: () => next(), record: () => ctx.record({ kind: 'page', detail: 'too late' }), stop: () => ctx.stop('too late') };
+        return next();
+      },
+    };
+    const pipeline = new HealingPipeline({ clock, retry: { maxAttempts: 1 }, strategies: [leaky] });
+    const events: string[] = [];
+    pipeline.on('action', ({ action }) => events.push(action.kind));
+    const result = await pipeline.execute(async () => { calls++; throw httpError(503); }, {});
+    const actions = result.healingActions.map((action) => action.kind);
+    expect(actions.at(-1)).toBe('give_up');
+    late!.record();
+    late!.stop();
+    const outcome = await late!.next();
+    expect(outcome).toMatchObject({ ok: false, error: expect.any(TypeError) });
+    expect(calls).toBe(1);
+    expect(result.healingActions.map((action) => action.kind)).toEqual(actions);
+    expect(events).toEqual(actions);
+  });
+
+  it('a next() asked for after the deadline resolves the deadline\'s AttemptTimeoutError, even after a failure', async () => {
+    const clock = new ManualClock();
+    let late: Promise<unknown> | undefined;
+    const slow: HealingStrategy = {
+      name: 'slow',
+      async execute(ctx, next) {
+        const first = await next();
+        await new Promise<void>((resolve) => ctx.clock.setTimeout(() => resolve(), 500));
+        late = next();
+        return first;
+      },
+    };
+    const pending = executeWithHealing(async () => { throw httpError(503); }, {}, { clock, deadlineMs: 200, retry: { maxAttempts: 1 }, strategies: [slow] });
+    await clock.advance(200);
+    const result = await pending;
+    expect(result.error?.message).toBe('HTTP 503'); // the result keeps the failure the deadline found
+    await clock.advance(300);
+    expect(await late).toMatchObject({ ok: false, error: { name: 'AttemptTimeoutError', timeoutMs: 200 } });
+  });
+
   it('a strategy that throws fails the execution with that error; one that returns no outcome fails with a TypeError naming it', async () => {
     const throws: HealingStrategy = { name: 'throws', execute: () => { throw new Error('strategy bug'); } };
     const thrown = await executeWithHealing(async () => 1, {}, { strategies: [throws] });
