@@ -1,6 +1,10 @@
 import { Listeners } from '../circuit/circuit-events.js';
 import { parseWith } from '../config/parse.js';
 import { adaptiveConfigSchema, type AdaptiveConfig } from './adaptive-options.js';
+import { setWithin } from '../core/bounded-map.js';
+
+/** How many (category, circuit) and (category, action) entries it keeps, the oldest forgotten first. */
+const MAX_KEYS = 1_000;
 
 /**
  * The healing actions whose success is tracked per error category.
@@ -160,7 +164,7 @@ export class AdaptiveHealing {
   learn(category: string, action: AdaptiveAction, healed: boolean): void {
     const key = `${category}\u0000${action}`;
     let window = this.windows.get(key);
-    if (window === undefined) this.windows.set(key, (window = new OutcomeWindow(this.window)));
+    if (window === undefined) window = setWithin(this.windows, key, new OutcomeWindow(this.window), MAX_KEYS);
     window.add(healed);
   }
 
@@ -171,7 +175,8 @@ export class AdaptiveHealing {
   recordFailure(category: string, circuit: string | undefined, message: string, now: number): Escalation | undefined {
     const key = `${category}\u0000${circuit ?? ''}`;
     let entry = this.failures.get(key);
-    if (entry === undefined) this.failures.set(key, (entry = { times: [], escalatedAt: -Infinity }));
+    // Circuits can be per tenant or per host, which the registry forgets when idle: so must this.
+    if (entry === undefined) entry = setWithin(this.failures, key, { times: [], escalatedAt: -Infinity }, MAX_KEYS);
     entry.times.push(now);
     if (entry.times.length > this.escalateAfter) entry.times.shift();
     // The last `escalateAfter` failures all fell within the window, and none was escalated lately.

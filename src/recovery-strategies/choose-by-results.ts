@@ -127,6 +127,8 @@ export function chooseByResults<A = any, R = any>(
         if (!acted && result === failed && (run?.actions.length ?? 0) === recorded) continue;
         const durationMs = ctx.clock.now() - started;
         if (gated) return result; // it escalated instead of acting: nothing to learn about it
+        // The caller left while it acted: its outcome says nothing about it (nothing learns from an abort).
+        if (ctx.signal.aborted) return result;
         scores.record(category, candidate.name, result.ok, durationMs);
         ctx.record({ kind: 'strategy_result', provider: candidate.name, category, severity, succeeded: result.ok, durationMs,
           detail: `${candidate.name} ${result.ok ? 'healed' : 'did not heal'} a ${category} failure in ${durationMs} ms` });

@@ -11,9 +11,13 @@ export type Failure = Extract<Outcome, { ok: false }>;
 /** How long a pager (`notify`, a policy's `escalate`) may take before it is abandoned and its signal aborts. */
 export const NOTIFY_TIMEOUT_MS = 10_000;
 
-/** The component a `HealthMonitor` tracks a pipeline under by default (its name): the safety policy's unit. */
+/**
+ * The component a `HealthMonitor` tracks a pipeline under by default (its name): the safety
+ * policy's unit. The pipeline's, whatever a call's own `name` or `circuitName` (a call must not
+ * start a count of its own, out of the policy's reach).
+ */
 export function componentOf(run: Execution): string {
-  return run.plan.options.name ?? run.plan.circuitName ?? 'default';
+  return run.plan.hub?.pipeline ?? run.plan.options.name ?? run.plan.circuitName ?? 'default';
 }
 
 /**

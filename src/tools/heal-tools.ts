@@ -119,8 +119,11 @@ export function healTools<Tools extends { [Name in keyof Tools]: ToolLike }>(too
     if (tool === null || typeof tool !== 'object') {
       throw new HealingConfigError(`tools.${name}`, `expected a tool ({ description, inputSchema, execute }), got ${tool === null ? 'null' : typeof tool}`);
     }
-    const own = (perTool as Record<string, HealingOptions | undefined>)[name];
-    healed[name] = typeof tool.execute === 'function' ? healTool(name, tool, shared, own) : tool;
+    // Own keys only: a tool named `constructor` or `toString` (an MCP server names its tools) must
+    // not find Object.prototype's member as its options.
+    const own = Object.hasOwn(perTool, name) ? (perTool as Record<string, HealingOptions | undefined>)[name] : undefined;
+    // Defined, not assigned: a tool named `__proto__` is a key like any other, not the prototype.
+    Object.defineProperty(healed, name, { value: typeof tool.execute === 'function' ? healTool(name, tool, shared, own) : tool, enumerable: true, writable: true, configurable: true });
   }
   return healed as Tools;
 }

@@ -89,6 +89,20 @@ describe('adaptive healing', () => {
     expect(escalations).toHaveLength(1); // not again within the window
   });
 
+  it('keeps the failures of at most 1,000 (category, circuit) pairs, forgetting the oldest: per-tenant circuits do not grow it for ever', () => {
+    const adaptive = new AdaptiveHealing({ escalateAfter: 3, escalateWindowMs: 60_000 });
+    const escalations: Escalation[] = [];
+    adaptive.on('escalate', (e) => escalations.push(e));
+    adaptive.recordFailure('unavailable', 'tenant-a', 'down', 1);
+    adaptive.recordFailure('unavailable', 'tenant-a', 'down', 2);
+    for (let tenant = 0; tenant < 1_000; tenant++) adaptive.recordFailure('unavailable', `tenant-${tenant}`, 'down', 3);
+    adaptive.recordFailure('unavailable', 'tenant-a', 'down', 4); // tenant-a's first two were forgotten
+    expect(escalations).toEqual([]);
+    adaptive.recordFailure('unavailable', 'tenant-a', 'down', 5);
+    adaptive.recordFailure('unavailable', 'tenant-a', 'down', 6);
+    expect(escalations).toMatchObject([{ circuit: 'tenant-a', count: 3 }]);
+  });
+
   it('the pipeline raises its own escalate event when adaptive healing escalates, with the error redacted', async () => {
     const clock = new ManualClock();
     const registry = new CircuitBreakerRegistry({ clock });

@@ -264,6 +264,18 @@ describe('SafetyPolicy', () => {
     expect(restarts).toBe(4);
   });
 
+  it('counts recurrence per pipeline, whatever name or circuit a call gives itself', async () => {
+    const clock = new ManualClock();
+    const safety = new SafetyPolicy({ maxRisk: 'medium', recurrence: { count: 3, windowMs: 60_000 } });
+    let restarts = 0;
+    const payments = new HealingPipeline({ clock, name: 'payments', safety, retry: { maxAttempts: 1 }, strategies: [restart({ restart: () => { restarts++; } })] });
+    for (let user = 0; user < 4; user++) {
+      await payments.execute(async () => { throw httpError(503); }, {}, { name: `user-${user}`, circuitName: `tenant-${user}` });
+      await clock.advance(1_000);
+    }
+    expect(restarts).toBe(3); // the fourth is the same pipeline's fourth: downgraded, so escalated
+  });
+
   it('lowers the limit one level for an error category that keeps recurring in the pipeline\'s health component', async () => {
     const clock = new ManualClock();
     const monitor = new HealthMonitor({ clock, windowMs: 60_000 });

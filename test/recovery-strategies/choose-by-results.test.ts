@@ -118,6 +118,28 @@ describe('chooseByResults', () => {
     expect(chooser.scores().map((s) => s.strategy)).toEqual(['smaller-model']);
   });
 
+  it('learns nothing from a candidate whose run the caller aborted: no score, no strategy_result', async () => {
+    const clock = new ManualClock();
+    const { trim, smaller } = setup(clock);
+    // The small model takes a second, and honours its signal.
+    const complete = ({ model }: Args, { signal }: { signal: AbortSignal }) => model === 'large' ? Promise.reject(contextTooLong())
+      : new Promise<string>((resolve, reject) => {
+        const timer = clock.setTimeout(() => resolve('small answered'), 1_000);
+        signal.addEventListener('abort', () => { clock.clearTimeout(timer); reject(signal.reason); }, { once: true });
+      });
+    const chooser = chooseByResults([smaller, trim]);
+    const llm = new HealingPipeline({ clock, retry: { maxAttempts: 1 }, strategies: [chooser] });
+    const controller = new AbortController();
+    const pending = llm.execute(complete, { model: 'large', prompt: 'a very long conversation' }, { signal: controller.signal });
+    await clock.advance(10);
+    controller.abort(new Error('user left')); // while smaller-model's run of the call is in flight
+    const result = await pending;
+    expect(result.healingActions.at(-1)).toMatchObject({ kind: 'give_up', reason: 'aborted' });
+    expect(tried(result)).toEqual([]);
+    expect(chooser.scores()).toEqual([]);
+    expect(chooser.order('context_length')).toEqual(['smaller-model', 'trim-context']);
+  });
+
   it('a candidate that escalates ends the choice', async () => {
     const clock = new ManualClock();
     const { complete, smaller } = setup(clock);

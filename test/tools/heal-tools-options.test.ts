@@ -55,6 +55,20 @@ describe('healTools: the tools it returns', () => {
     expect(received).toEqual(Array(3).fill({ args: { path: '/etc/motd' }, toolCallId: 'call-1', signal: true }));
   });
 
+  it('heals tools named after Object.prototype\'s members (`constructor`, `toString`, `__proto__`) like any other', async () => {
+    const { registry } = fresh();
+    // As an MCP client builds the map: from JSON, where `__proto__` is an own key.
+    const listed = JSON.parse('{"constructor": {"description": "c"}, "toString": {"description": "t"}, "__proto__": {"description": "p"}}') as Record<string, { description: string; execute?: Execute<string> }>;
+    for (const name of Object.keys(listed)) listed[name]!.execute = answer(`ran ${name}`);
+    const tools = healTools(listed, { registry, retry: { maxAttempts: 2 } });
+    expect(Object.keys(tools)).toEqual(['constructor', 'toString', '__proto__']);
+    expect(Object.getPrototypeOf(tools)).toBe(Object.prototype);
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      expect(Object.hasOwn(tools, name)).toBe(true);
+      expect(await Object.getOwnPropertyDescriptor(tools, name)!.value.execute({}, callOptions)).toBe(`ran ${name}`);
+    }
+  });
+
   it('keeps non-enumerable and symbol properties (the AI SDK marks tools so), and leaves the originals untouched', () => {
     const marker = Symbol('marker');
     const execute = async () => 'ok';
