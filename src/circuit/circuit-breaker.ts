@@ -6,6 +6,7 @@ import { CircuitStateMachine } from './circuit-state-machine.js';
 import type { BreakerHost, CircuitBreakerStats, CircuitControl, SavedCircuitState } from './circuit-types.js';
 import { countsAsTrip } from './trip-decision.js';
 import { createTripWindow, type TripWindow } from './trip-window.js';
+import { lastRefusal, refusalCause } from './last-refusal.js';
 
 export type { BreakerHost, CircuitBreakerStats, CircuitControl, CircuitState } from './circuit-types.js';
 
@@ -56,6 +57,20 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
     return lastRefusal.by === this ? lastRefusal.retryAfterMs : this.remainingOpenMs();
   }
 
+  /**
+   * Why `canExecute()` last refused, in words, when a breaker above this one refused the call
+   * (`its parent "openai" is open`); `undefined` when this breaker refused on its own. The
+   * pipeline adds it to the refusal's `circuit_open` action.
+   * @example
+   * ```ts
+   * if (!child.canExecute()) console.log(child.lastRefusalCause ?? `${child.name} is ${child.state}`);
+   * ```
+   */
+  get lastRefusalCause(): string | undefined {
+    const above = lastRefusal.by === this ? lastRefusal.above : undefined;
+    return above === undefined ? undefined : refusalCause(this, above);
+  }
+
   /** Whether the pipeline must time attempts for this breaker (a `slowCallMs` is set). */
   get needsDuration(): boolean {
     return this.config.slowCallMs !== undefined;
@@ -76,10 +91,14 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
       // An open child refuses before it asks the parent, so its refusals spend none of a ramping
       // parent's share (which paces the calls that reach the parent's dependency).
       if (this.state === 'OPEN') return this.reject(this.forced === 'OPEN' ? 'isolated' : 'open');
-      if (!parent.admitChild()) return this.reject('parent-open');
+      const refusedBy = parent.admitChild();
+      if (refusedBy !== undefined) return this.refusedAbove(refusedBy);
     }
     const state = this.state;
-    if (state === 'CLOSED' && (this.ramp === undefined || this.rampAdmits())) return true;
+    if (state === 'CLOSED' && (this.ramp === undefined || this.rampAdmits())) {
+      this.inFlight++;
+      return true;
+    }
     if (state === 'HALF_OPEN' && this.takeProbeSlot()) return true;
     parent?.withdrawAdmission();
     return this.reject(this.forced === 'OPEN' ? 'isolated' : state === 'OPEN' ? 'open' : state === 'CLOSED' ? 'ramping' : 'half-open-full');
@@ -92,6 +111,7 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
    * the parent.
    */
   recordSuccess(durationMs?: number): void {
+    this.endCall();
     if (durationMs !== undefined && this.config.slowCallMs !== undefined && durationMs >= this.config.slowCallMs) {
       this.slowCalls++;
       this.countFailure();
@@ -99,7 +119,6 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
       this.successes++;
       const state = this.state;
       if (state === 'HALF_OPEN') {
-        this.settleProbe();
         if (++this.halfOpenSuccesses >= this.config.successThreshold) this.transition('CLOSED', 'probe-succeeded', this.host.clock.now());
       } else if (state === 'CLOSED') {
         this.consecutiveFailures = 0;
@@ -111,9 +130,10 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
 
   /**
    * Records a failure that counts against the breaker: opens it when its policy says so, or at
-   * once when half-open. Rolls up to the parent.
+   * once when half-open (whichever call it ends: a failure is never set aside). Rolls up to the parent.
    */
   recordFailure(_error?: unknown, _durationMs?: number): void {
+    this.endCall();
     this.countFailure();
     this.parent?.recordFailure(_error, _durationMs);
   }
@@ -123,7 +143,7 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
    * validation error, a cancelled call): frees its half-open slot without opening or closing.
    */
   releasePermission(): void {
-    if (this.current === 'HALF_OPEN') this.settleProbe();
+    this.endCall();
     this.parent?.releasePermission();
   }
 
@@ -218,16 +238,30 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
     this.load(saved);
   }
 
-  /** Admission of a child's call by this (parent) breaker: only a closed or forced-closed parent admits freely. */
-  private admitChild(): boolean {
+  /** Whether an admitted call may still be running, as idle eviction asks. @internal */
+  hasCallsInFlight(now: number): boolean {
+    return this.callsInFlight(now);
+  }
+
+  /**
+   * Admission of a child's call by this (parent) breaker: only a closed or forced-closed parent
+   * admits freely. Returns the breaker that refused it (this one or one above), if any.
+   */
+  private admitChild(): CircuitBreaker | undefined {
     const parent = this.parent;
-    if (parent !== undefined && !parent.admitChild()) return false;
+    if (parent !== undefined) {
+      const refusedBy = parent.admitChild();
+      if (refusedBy !== undefined) return refusedBy;
+    }
     const state = this.state;
     // A ramping parent ramps its children's calls too: together they are its traffic.
-    if (state === 'CLOSED' && (this.ramp === undefined || this.rampAdmits())) return true;
-    if (state === 'HALF_OPEN' && this.takeProbeSlot()) return true;
+    if (state === 'CLOSED' && (this.ramp === undefined || this.rampAdmits())) {
+      this.inFlight++;
+      return undefined;
+    }
+    if (state === 'HALF_OPEN' && this.takeProbeSlot()) return undefined;
     parent?.withdrawAdmission();
-    return false;
+    return this;
   }
 
   /**
@@ -235,16 +269,31 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
    * offered, so the child's refusals neither hold a probe slot nor spend the ramp's share.
    */
   private withdrawAdmission(): void {
-    if (this.current === 'HALF_OPEN') this.settleProbe();
-    else this.ramp?.refund();
+    // Undoes what admitChild did a moment ago, in the same state: the slot it took is the newest.
+    if (this.state === 'HALF_OPEN') this.probes?.pop();
+    else {
+      this.inFlight--;
+      this.ramp?.refund();
+    }
     this.parent?.withdrawAdmission();
   }
 
-  /** Every other refusal: not `OPEN` within a break (isolated, half-open full, ramping, parent open), so 0 ms. */
-  private reject(reason: CircuitRejection['reason'], retryAfterMs = 0): false {
+  /**
+   * A refusal by a breaker above: the time left is the longest break still running above this
+   * one (0 when the one that refused is half-open and full, or ramping), not this breaker's own.
+   */
+  private refusedAbove(refusedBy: CircuitBreaker): false {
+    let retryAfterMs = 0;
+    for (let above = this.parent; above !== undefined; above = above.parent) retryAfterMs = Math.max(retryAfterMs, above.remainingOpenMs());
+    return this.reject('parent-open', retryAfterMs, refusedBy);
+  }
+
+  /** Every other refusal: not `OPEN` within a break (isolated, half-open full, ramping), so 0 ms by default. */
+  private reject(reason: CircuitRejection['reason'], retryAfterMs = 0, above: CircuitBreaker | undefined = undefined): false {
     this.rejections++;
     lastRefusal.by = this;
     lastRefusal.retryAfterMs = retryAfterMs;
+    lastRefusal.above = above;
     if (this.listeners !== undefined || this.host.events.has('reject')) {
       this.emit('reject', { circuit: this.name, state: this.state, reason });
     }
@@ -279,10 +328,3 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
     if (window.record(failed, now) && this.forced === undefined) this.transition('OPEN', 'failure-rate', now);
   }
 }
-
-/**
- * The last refusal of any breaker, for {@link CircuitBreaker.lastRefusalRetryAfterMs}: the
- * pipeline reads it right after `canExecute()` refused, so one slot serves every breaker, and an
- * idle breaker (100,000 of them in a registry) carries no field for it.
- */
-const lastRefusal: { by: CircuitBreaker | undefined; retryAfterMs: number } = { by: undefined, retryAfterMs: 0 };

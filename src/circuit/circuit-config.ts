@@ -192,6 +192,8 @@ export const DEFAULT_CIRCUIT_BREAKER_CONFIG: ResolvedCircuitBreakerConfig = Obje
 
 const sharedConfigs = new Map<string, ResolvedCircuitBreakerConfig>();
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /**
  * Validates a config and fills in the defaults. Breakers with equal settings share one frozen
  * object, so per-key breakers (per host, per tenant) cost no memory for their config.
@@ -201,10 +203,13 @@ export function resolveCircuitBreakerConfig(config: CircuitBreakerConfig | undef
   const parsed = parseWith(circuitBreakerConfigSchema, config, option);
   // The deprecated alias recoveryTimeoutMs is read as breakDurationMs (the schema refuses both).
   const { recoveryTimeoutMs: _alias, ...given } = { ...parsed, breakDurationMs: configuredBreak(parsed) };
-  const resolved: ResolvedCircuitBreakerConfig = { ...DEFAULT_CIRCUIT_BREAKER_CONFIG };
+  const resolved: Mutable<ResolvedCircuitBreakerConfig> = { ...DEFAULT_CIRCUIT_BREAKER_CONFIG };
   for (const [key, value] of Object.entries(given)) {
     if (value !== undefined) (resolved as unknown as Record<string, unknown>)[key] = value;
   }
+  // The defaults inside policy and ramp too, so that a config spelling them out is the same config.
+  resolved.policy = withPolicyDefaults(resolved.policy);
+  if (resolved.ramp !== undefined) resolved.ramp = { durationMs: resolved.ramp.durationMs, startPercent: resolved.ramp.startPercent ?? 10 };
   // Functions cannot be compared by value: configs holding one are not shared.
   if (typeof resolved.breakDurationMs === 'function' || resolved.shouldTrip !== undefined) return Object.freeze(resolved);
   const key = JSON.stringify(resolved);
@@ -214,6 +219,19 @@ export function resolveCircuitBreakerConfig(config: CircuitBreakerConfig | undef
     if (sharedConfigs.size < 1_000) sharedConfigs.set(key, shared);
   }
   return shared;
+}
+
+/** A policy with its defaults filled in, keys in one order (the shared configs are keyed by their JSON). */
+function withPolicyDefaults(policy: Readonly<CircuitPolicy>): Readonly<CircuitPolicy> {
+  if (policy.type === 'count') {
+    const { windowSize, minimumCalls = windowSize, failureRateThreshold } = policy;
+    return { type: 'count', windowSize, minimumCalls, failureRateThreshold };
+  }
+  if (policy.type === 'time') {
+    const { windowMs, buckets = 10, minimumCalls = 10, failureRateThreshold } = policy;
+    return { type: 'time', windowMs, buckets, minimumCalls, failureRateThreshold };
+  }
+  return policy;
 }
 
 // The interfaces keep their field docs (a derived type would lose them in the .d.ts); these keep

@@ -19,7 +19,7 @@ const EVENT_FOR = { OPEN: 'open', HALF_OPEN: 'halfOpen', CLOSED: 'close' } as co
 
 /**
  * The closed / open / half-open state machine of a {@link CircuitBreaker}: its state, its probe
- * slots and its forced state, changed only through {@link transition}. It holds no timer: `OPEN`
+ * slots, the calls in flight and its forced state, changed only through {@link transition}. It holds no timer: `OPEN`
  * becomes `HALF_OPEN` when the state is next read after the break. What counts as a trip (the
  * policies) and the public API live in the breaker that extends it.
  * @internal
@@ -37,6 +37,15 @@ export abstract class CircuitStateMachine {
   protected openings = 0;
   /** Start times of the half-open probes in flight, oldest first (created when half-open). */
   protected probes: number[] | undefined = undefined;
+  /** Calls admitted while closed (or forced closed) that have not ended: they hold no probe slot. */
+  protected inFlight = 0;
+  /**
+   * Calls that lost their claim and have not ended: admitted before the breaker last left closed,
+   * or probes whose slot expired or whose half-open period ended. Outcomes settle these before any
+   * probe (see {@link endCall}); all are forgotten at `straysUntil`, presumed hung.
+   */
+  protected strays = 0;
+  protected straysUntil = 0;
   protected halfOpenSuccesses = 0;
   /** The state an `isolate()` or `forceClose()` imposes over `current`, if any. */
   protected forced: 'OPEN' | 'CLOSED' | undefined = undefined;
@@ -68,8 +77,8 @@ export abstract class CircuitStateMachine {
    */
   protected transition(to: CircuitState, reason: TransitionReason, at: number, seen: CircuitState = this.current): void {
     if (!LEGAL[this.current][to]) return;
+    this.endPeriod(to, at);
     this.current = to;
-    this.probes = undefined;
     this.halfOpenSuccesses = 0;
     this.ramp = undefined;
     if (to === 'OPEN') {
@@ -92,11 +101,84 @@ export abstract class CircuitStateMachine {
   protected takeProbeSlot(): boolean {
     const now = this.host.clock.now();
     const probes = (this.probes ??= []);
-    // Probes that never settled must not wedge the breaker: each slot expires on its own.
-    while (probes.length > 0 && now - probes[0]! >= this.config.probeTimeoutMs) probes.shift();
+    this.expireProbes(probes, now);
     if (probes.length >= this.config.halfOpenMaxCalls) return false;
     probes.push(now);
     return true;
+  }
+
+  /**
+   * Ends one admitted call, whatever the state (a forced state hides the half-open period, it does
+   * not end it). Outcomes do not say which call they end, so the calls that hold no probe slot
+   * settle first (those admitted closed, then the strays), and only then the oldest probe: a late
+   * outcome never frees the slot of a probe still running, so no more than `halfOpenMaxCalls`
+   * run. Which call it ends decides nothing else: any success while half-open counts, any failure
+   * re-opens. An outcome no admitted call is left for (recorded by hand) ends nothing.
+   */
+  protected endCall(): void {
+    if (this.inFlight !== 0) this.inFlight--;
+    else if (this.strays !== 0 || this.probes !== undefined) this.endUnclaimed();
+  }
+
+  /** Whether any admitted call may still be running (a hung probe or stray counts until forgotten). */
+  protected callsInFlight(now: number): boolean {
+    if (this.probes !== undefined) this.expireProbes(this.probes, now);
+    return this.inFlight > 0 || (this.probes?.length ?? 0) > 0 || (this.strays > 0 && now < this.straysUntil);
+  }
+
+  /** {@link endCall} once no call admitted closed is left: a stray, else the oldest probe. */
+  private endUnclaimed(): void {
+    const now = this.host.clock.now();
+    const probes = this.probes;
+    if (probes !== undefined) this.expireProbes(probes, now);
+    if (this.strays !== 0) {
+      if (now < this.straysUntil) {
+        this.strays--;
+        return;
+      }
+      this.strays = 0; // presumed hung: past this, a late outcome of theirs can free a running probe's slot
+    }
+    probes?.shift();
+  }
+
+  /**
+   * Probes that never settled must not wedge the breaker: each slot expires on its own, and its
+   * call becomes a stray, so that its late outcome frees nobody else's slot.
+   */
+  private expireProbes(probes: number[], now: number): void {
+    let expired = 0;
+    while (expired < probes.length && now - probes[expired]! >= this.config.probeTimeoutMs) expired++;
+    if (expired === 0) return;
+    probes.splice(0, expired);
+    this.orphan(expired, now);
+  }
+
+  /**
+   * The state changes to `to` at `at`: the probes of a half-open period lose their slots, and the
+   * calls admitted closed lose their claim unless it is closed again.
+   */
+  private endPeriod(to: CircuitState, at: number): void {
+    const probes = this.probes?.length ?? 0;
+    if (probes > 0) this.orphan(probes, at);
+    this.probes = undefined;
+    if (to !== 'CLOSED') this.orphanClosedCalls(at);
+  }
+
+  private orphanClosedCalls(at: number): void {
+    if (this.inFlight === 0) return;
+    this.orphan(this.inFlight, at);
+    this.inFlight = 0;
+  }
+
+  /**
+   * `count` calls lose their claim at `at`. They are remembered for `probeTimeoutMs` from then
+   * (with the strays still remembered, which then last as long), and forgotten as hung after it:
+   * an outcome that never comes cannot hold the probes back for ever.
+   */
+  private orphan(count: number, at: number): void {
+    if (at >= this.straysUntil) this.strays = 0;
+    this.strays += count;
+    this.straysUntil = Math.max(this.straysUntil, at + this.config.probeTimeoutMs);
   }
 
   /**
@@ -118,11 +200,6 @@ export abstract class CircuitStateMachine {
     return ramp.percent(this.host.clock.now());
   }
 
-  /** Frees a probe slot: outcomes do not say which probe they end, so the oldest settles. */
-  protected settleProbe(): void {
-    this.probes?.shift();
-  }
-
   /** Imposes `state` until released; returns the token the release must present. */
   protected force(state: 'OPEN' | 'CLOSED', reason: TransitionReason): number {
     const from = this.state;
@@ -139,6 +216,8 @@ export abstract class CircuitStateMachine {
     const seen = this.forced!;
     this.forced = undefined;
     const now = this.host.clock.now();
+    // Calls a forced close admitted over an open or half-open breaker hold none of its slots.
+    if (this.current !== 'CLOSED') this.orphanClosedCalls(now);
     // A break that ran out while forced ends here, announced as the release: listeners saw the forced state.
     if (this.current === 'OPEN' && now >= this.openUntil) this.transition('HALF_OPEN', 'control-released', now, seen);
     else if (seen !== this.current) this.announce(seen, this.current, 'control-released', now);
@@ -158,10 +237,10 @@ export abstract class CircuitStateMachine {
     const from = this.state;
     const now = this.host.clock.now();
     this.controlToken++; // controls taken before the restore no longer apply
+    this.endPeriod(saved.state, now);
     this.current = saved.state;
     this.openings = saved.openings;
     this.consecutiveFailures = saved.state === 'CLOSED' ? saved.consecutiveFailures : 0;
-    this.probes = undefined;
     this.halfOpenSuccesses = 0;
     this.ramp = undefined;
     if (saved.state === 'OPEN') {

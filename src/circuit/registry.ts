@@ -167,8 +167,9 @@ export class CircuitBreakerRegistry {
   }
 
   /**
-   * Evicts every breaker idle for `idleTimeoutMs` that is closed, unforced, has nothing in flight
-   * and parents nothing. Returns how many went. Lookups also do this now and then, by themselves.
+   * Evicts every breaker idle for `idleTimeoutMs` that is unforced, has nothing in flight, parents
+   * nothing, and is closed or past its break (open within its break, it is kept). Returns how many
+   * went. Lookups also do this now and then, by themselves.
    */
   evictIdle(): number {
     const idleTimeoutMs = this.idleTimeoutMs;

@@ -132,22 +132,29 @@ const refusals = new LastText();
 export function refuse(run: Execution, breaker: CircuitBreakerLike): typeof REFUSED {
   run.refused = true;
   run.circuitTriggered = true;
-  // What canExecute() saw as it refused (it has just refused): no second clock reading.
+  // What canExecute() saw as it refused (it has just refused): no second clock reading. After a
+  // refusal by a parent, the time left is the parent's.
   const remainingOpenMs = breaker.lastRefusalRetryAfterMs ?? breaker.remainingOpenMs();
+  // Set when a breaker above this one refused (a native child's `lastRefusalCause`): then this one's state is its own.
+  const cause = (breaker as { lastRefusalCause?: string | undefined }).lastRefusalCause;
   // Time left in the break means OPEN, without asking the breaker's state (which reads the clock).
-  const state = remainingOpenMs > 0 ? 'OPEN' : breaker.state;
-  // A closed breaker that refuses is ramping up (only a CircuitBreaker with a `ramp` does).
-  const rampPercent = state === 'CLOSED' ? (breaker as { rampingPercent?: number | null }).rampingPercent ?? null : null;
+  const state = remainingOpenMs > 0 && cause === undefined ? 'OPEN' : breaker.state;
+  // A closed breaker that refuses on its own is ramping up (only a CircuitBreaker with a `ramp` does).
+  const rampPercent = state === 'CLOSED' && cause === undefined ? (breaker as { rampingPercent?: number | null }).rampingPercent ?? null : null;
   if (rampPercent !== null) run.rampRefused = true;
   run.fail(CircuitOpenError.create(breaker.name, remainingOpenMs, rampPercent));
+  // A cause (a remembered string) names the breaker that refused and its state: it keys the detail as the state does.
+  const why = cause ?? state;
   run.record({
     kind: 'circuit_open',
     attempt: run.attempts + 1,
     category: 'circuit_open',
     severity: run.plan.severityOf('circuit_open'),
     detail: rampPercent === null
-      ? refusals.of(breaker.name, state, run.attempts) ??
-        refusals.keep(`circuit "${breaker.name}" (${state}) refused attempt ${run.attempts + 1} without calling fn`, breaker.name, state, run.attempts)
+      ? refusals.of(breaker.name, why, run.attempts) ??
+        refusals.keep(cause === undefined
+          ? `circuit "${breaker.name}" (${state}) refused attempt ${run.attempts + 1} without calling fn`
+          : `circuit "${breaker.name}" refused attempt ${run.attempts + 1} without calling fn: ${cause}`, breaker.name, why, run.attempts)
       : `circuit "${breaker.name}" is ramping up after a recovery (admitting ${rampPercent} % of calls): refused attempt ${run.attempts + 1} without calling fn`,
   });
   return REFUSED;

@@ -97,6 +97,23 @@ describe('forceClose()', () => {
   });
 });
 
+describe('a probe that ends while the breaker is forced', () => {
+  // The slot belongs to the probe, not to the state read at its end: a forced state hides the
+  // half-open period, it does not end it.
+  it.each(['isolate', 'forceClose'] as const)('gives its slot back under %s(): after release the next probe is admitted', async (control) => {
+    const { breaker, clock } = setup({ failureThreshold: 1, breakDurationMs: 1_000 });
+    breaker.recordFailure();
+    await clock.advance(1_000);
+    expect(breaker.canExecute()).toBe(true); // the probe
+    const hold = breaker[control]();
+    breaker.recordSuccess(); // it ends while forced: no verdict, but its slot is free
+    hold.release();
+    expect(breaker.state).toBe('HALF_OPEN');
+    expect(breaker.stats().halfOpenInFlight).toBe(0);
+    expect(breaker.canExecute()).toBe(true);
+  });
+});
+
 describe('controls replacing each other', () => {
   it('lets a later control replace an earlier one; the earlier release() is then a no-op', () => {
     const { breaker, path } = setup();

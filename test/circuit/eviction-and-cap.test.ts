@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as library from '../../src/index.js';
-import { CircuitBreakerRegistry, HealingConfigError, RegistryFullError } from '../../src/index.js';
+import { CircuitBreakerRegistry, HealingConfigError, HealingPipeline, RegistryFullError } from '../../src/index.js';
 import type { RegistryMembershipEvent } from '../../src/circuit/registry.js';
 import { configError } from '../helpers/config-error.js';
+import { httpError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 function setup(options: { idleTimeoutMs?: number; maxBreakers?: number } = { idleTimeoutMs: 1_000 }) {
@@ -47,14 +48,63 @@ describe('idle eviction', () => {
     expect(registry.evictIdle()).toBe(2);
   });
 
-  it('does not evict a half-open breaker', async () => {
+  it('does not evict a closed breaker with a call in flight, and evicts it once the call has ended', async () => {
     const { clock, registry } = setup();
+    const breaker = registry.get('svc');
+    expect(breaker.canExecute()).toBe(true); // still running when the sweep comes
+    await clock.advance(1_500);
+    expect(registry.evictIdle()).toBe(0);
+    breaker.recordFailure(); // lands on the registry's breaker, not on an evicted copy
+    expect(registry.get('svc')).toBe(breaker);
+    expect(breaker.stats().failures).toBe(1);
+    await clock.advance(1_000);
+    expect(registry.evictIdle()).toBe(1);
+  });
+
+  it('does not evict a breaker whose pipeline call is still running', async () => {
+    const { clock, registry } = setup();
+    const breaker = registry.get('svc', { failureThreshold: 1 });
+    const pipeline = new HealingPipeline({ clock, registry, circuitName: 'svc', retry: { maxAttempts: 1 } });
+    const pending = pipeline.execute(async () => {
+      await new Promise<void>((resolve) => clock.setTimeout(() => resolve(), 2_000));
+      throw httpError(503);
+    });
+    await clock.advance(1_500);
+    expect(registry.evictIdle()).toBe(0);
+    await clock.advance(500);
+    await pending;
+    expect(registry.get('svc')).toBe(breaker);
+    expect(breaker.state).toBe('OPEN');
+  });
+
+  it('evicts an idle breaker whose break has ended, with no probe in flight (it starts afresh, closed)', async () => {
+    const { clock, registry, removed } = setup();
     registry.get('svc', { failureThreshold: 1, breakDurationMs: 500 }).recordFailure();
     await clock.advance(1_000);
-    expect(registry.get('svc').state).toBe('HALF_OPEN');
+    expect(registry.evictIdle()).toBe(1);
+    expect(removed).toEqual([{ name: 'svc', reason: 'idle' }]);
+    expect(registry.get('svc', { failureThreshold: 1, breakDurationMs: 500 }).stats()).toMatchObject({ state: 'CLOSED', openings: 0 });
+  });
+
+  it('does not evict a half-open breaker while its probe runs (until the probe\'s slot expires)', async () => {
+    const { clock, registry } = setup();
+    const breaker = registry.get('svc', { failureThreshold: 1, breakDurationMs: 500, probeTimeoutMs: 5_000 });
+    breaker.recordFailure();
+    await clock.advance(500);
+    expect(breaker.canExecute()).toBe(true);
     await clock.advance(1_000);
     expect(registry.evictIdle()).toBe(0);
-    expect(registry.has('svc')).toBe(true);
+    breaker.recordSuccess();
+    expect(breaker.state).toBe('CLOSED');
+    expect(registry.evictIdle()).toBe(1);
+  });
+
+  it('keeps per-key breakers that opened once from filling the registry', async () => {
+    const { clock, registry } = setup({ idleTimeoutMs: 60_000, maxBreakers: 100 });
+    for (let i = 0; i < 100; i++) registry.get(`host-${i}`, { failureThreshold: 1, breakDurationMs: 1_000 }).recordFailure();
+    await clock.advance(24 * 3_600_000); // a day later, none of these keys was used again
+    expect(registry.get('new-host').canExecute()).toBe(true);
+    expect(registry.all().map((breaker) => breaker.name)).toEqual(['new-host']);
   });
 
   it('does not evict a parent while it has children', async () => {

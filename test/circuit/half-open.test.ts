@@ -190,3 +190,79 @@ describe('probes that never settle', () => {
     expect(breaker.canExecute()).toBe(false);
   });
 });
+
+// Outcomes carry no handle, so the breaker cannot tell which call one ends. A call that holds no
+// slot of this half-open period (admitted while closed, or a probe whose slot expired) must not
+// end up freeing the slot of the probe that is running now.
+describe('outcomes of calls that hold no probe slot', () => {
+  /** Opens the breaker by an admitted call that fails, and waits out the break. */
+  const openAndWait = async ({ breaker, clock }: ReturnType<typeof setup>) => {
+    expect(breaker.canExecute()).toBe(true);
+    breaker.recordFailure();
+    await clock.advance(breaker.remainingOpenMs());
+    expect(breaker.state).toBe('HALF_OPEN');
+  };
+
+  it('a probe that ends after its slot expired frees nothing: the probe that took its slot keeps it', async () => {
+    const ctx = setup({ breakDurationMs: 1_000, probeTimeoutMs: 5_000 });
+    await openAndWait(ctx);
+    const { breaker, clock } = ctx;
+    expect(breaker.canExecute()).toBe(true); // probe A hangs
+    await clock.advance(5_000);
+    expect(breaker.canExecute()).toBe(true); // probe B takes A's expired slot
+    breaker.releasePermission(); // A ends at last (a 404, an abort)
+    expect(breaker.canExecute()).toBe(false); // B still runs: halfOpenMaxCalls is 1
+    expect(breaker.stats().halfOpenInFlight).toBe(1);
+    breaker.recordSuccess(); // B
+    expect(breaker.state).toBe('CLOSED');
+  });
+
+  it('a call admitted while closed that ends after the breaker went half-open frees no probe slot', async () => {
+    const ctx = setup({ breakDurationMs: 1_000 });
+    const { breaker } = ctx;
+    expect(breaker.canExecute()).toBe(true); // a slow call, admitted while closed
+    await openAndWait(ctx);
+    expect(breaker.canExecute()).toBe(true); // the probe
+    breaker.releasePermission(); // the slow call ends
+    expect(breaker.canExecute()).toBe(false);
+    expect(breaker.stats().halfOpenInFlight).toBe(1);
+    breaker.recordSuccess(); // the probe
+    expect(breaker.state).toBe('CLOSED');
+  });
+
+  it('frees the slot once the calls from before the period have ended, whichever ends first', async () => {
+    const ctx = setup({ breakDurationMs: 1_000 });
+    const { breaker } = ctx;
+    breaker.canExecute(); // a slow call, admitted while closed
+    await openAndWait(ctx);
+    breaker.canExecute(); // the probe
+    breaker.releasePermission(); // the probe ends first, taken for the slow call
+    expect(breaker.canExecute()).toBe(false);
+    breaker.releasePermission(); // the slow call
+    expect(breaker.canExecute()).toBe(true);
+  });
+
+  it('lets any success while half-open count, and any failure re-open, whichever call it ends', async () => {
+    for (const outcome of ['success', 'failure'] as const) {
+      const ctx = setup({ breakDurationMs: 1_000 });
+      const { breaker } = ctx;
+      breaker.canExecute(); // a slow call, admitted while closed
+      await openAndWait(ctx);
+      breaker.canExecute(); // the probe
+      if (outcome === 'success') breaker.recordSuccess();
+      else breaker.recordFailure();
+      expect(breaker.state).toBe(outcome === 'success' ? 'CLOSED' : 'OPEN');
+    }
+  });
+
+  it('forgets a call from before the period probeTimeoutMs after it lost its claim, so a hung one cannot hold a slot for ever', async () => {
+    const ctx = setup({ breakDurationMs: 1_000, probeTimeoutMs: 5_000 });
+    const { breaker, clock } = ctx;
+    breaker.canExecute(); // admitted while closed, and hangs for ever
+    await openAndWait(ctx); // it lost its claim when the breaker opened, 1 s ago
+    await clock.advance(4_000);
+    breaker.canExecute(); // the probe
+    breaker.releasePermission(); // taken for the probe: the hung call is forgotten by now
+    expect(breaker.canExecute()).toBe(true);
+  });
+});

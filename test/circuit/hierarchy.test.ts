@@ -103,6 +103,18 @@ describe('parent and children', () => {
     expect(parent.stats()).toMatchObject({ slowCalls: 1, state: 'OPEN' });
   });
 
+  it('keeps the remaining break of the open ancestor with a parent-open refusal', async () => {
+    const { clock, parent, gpt } = setup();
+    for (let i = 0; i < 3; i++) parent.recordFailure();
+    await clock.advance(4_000);
+    expect(gpt.canExecute()).toBe(false);
+    expect(gpt.lastRefusalRetryAfterMs).toBe(6_000);
+    expect(gpt.lastRefusalCause).toBe('its parent "openai" is open');
+    gpt.isolate();
+    expect(gpt.canExecute()).toBe(false); // its own refusal now: no cause above it
+    expect(gpt.lastRefusalCause).toBeUndefined();
+  });
+
   it('reaches up a chain: an open grandparent refuses a grandchild', () => {
     const registry = new CircuitBreakerRegistry({ clock: new ManualClock() });
     const root = registry.get('openai');

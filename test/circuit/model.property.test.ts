@@ -30,9 +30,12 @@ interface ModelConfig {
  *   their bucket `floor(now / (windowMs / buckets))`; the window is the last `buckets` buckets).
  * - OPEN refuses everything until `openedAt + break(openings)`, then reads HALF_OPEN.
  * - HALF_OPEN admits up to `halfOpenMaxCalls` probes at once; a probe that has not settled after
- *   `probeTimeoutMs` no longer holds its slot. Outcomes carry no handle, so an outcome settles the
- *   oldest probe. `successThreshold` successes close it (and the growing break starts over); any
- *   failure re-opens it for the next, possibly longer, break.
+ *   `probeTimeoutMs` no longer holds its slot. `successThreshold` successes close it (and the
+ *   growing break starts over); any failure re-opens it for the next, possibly longer, break.
+ * - Outcomes carry no handle, so each ends a call in this order: one admitted while closed, else a
+ *   stray (a call that lost its claim: admitted before the breaker left closed, or a probe whose
+ *   slot expired or whose period ended), else the oldest probe, freeing its slot. Strays are
+ *   forgotten together `probeTimeoutMs` after the last one lost its claim.
  * - A success at least `slowCallMs` long is a failure (and a slow call).
  * - reset() closes it and forgets counts and openings; totals are kept.
  */
@@ -48,6 +51,10 @@ class Model {
   private timed: Array<{ bucket: number; failed: boolean }> = [];
   /** Start times of the probes holding a slot, oldest first. */
   private probes: number[] = [];
+  /** Calls admitted while closed and not ended. */
+  private closedCalls = 0;
+  private strays = 0;
+  private straysUntil = 0;
   private probeSuccesses = 0;
   successes = 0;
   failures = 0;
@@ -67,9 +74,12 @@ class Model {
 
   canExecute(now: number): boolean {
     const state = this.state(now);
-    if (state === 'CLOSED') return true;
+    if (state === 'CLOSED') {
+      this.closedCalls++;
+      return true;
+    }
     if (state === 'HALF_OPEN') {
-      this.probes = this.probes.filter((startedAt) => now - startedAt < this.config.probeTimeoutMs);
+      this.expireProbes(now);
       if (this.probes.length < this.config.halfOpenMaxCalls) {
         this.probes.push(now);
         return true;
@@ -80,6 +90,7 @@ class Model {
   }
 
   recordSuccess(now: number, durationMs?: number): void {
+    this.end(now);
     if (durationMs !== undefined && this.config.slowCallMs !== undefined && durationMs >= this.config.slowCallMs) {
       this.slowCalls++;
       this.countFailure(now);
@@ -88,8 +99,7 @@ class Model {
     this.successes++;
     const state = this.state(now);
     if (state === 'HALF_OPEN') {
-      this.probes.shift();
-      if (++this.probeSuccesses >= this.config.successThreshold) this.close(true);
+      if (++this.probeSuccesses >= this.config.successThreshold) this.close(now, true);
     } else if (state === 'CLOSED') {
       this.consecutiveFailures = 0;
       this.remember(now, false);
@@ -98,16 +108,45 @@ class Model {
   }
 
   recordFailure(now: number): void {
+    this.end(now);
     this.countFailure(now);
   }
 
   releasePermission(now: number): void {
-    if (this.state(now) === 'HALF_OPEN') this.probes.shift();
+    this.end(now);
   }
 
-  reset(): void {
-    this.close(false);
+  reset(now: number): void {
+    this.close(now, false);
     this.openings = 0;
+  }
+
+  /** Ends one call (see the order above). */
+  private end(now: number): void {
+    if (this.closedCalls > 0) {
+      this.closedCalls--;
+      return;
+    }
+    this.expireProbes(now);
+    if (this.strays > 0 && now < this.straysUntil) {
+      this.strays--;
+      return;
+    }
+    this.strays = 0;
+    this.probes.shift();
+  }
+
+  private expireProbes(now: number): void {
+    const live = this.probes.filter((startedAt) => now - startedAt < this.config.probeTimeoutMs);
+    this.loseClaim(this.probes.length - live.length, now);
+    this.probes = live;
+  }
+
+  private loseClaim(calls: number, now: number): void {
+    if (calls === 0) return;
+    if (now >= this.straysUntil) this.strays = 0;
+    this.strays += calls;
+    this.straysUntil = Math.max(this.straysUntil, now + this.config.probeTimeoutMs);
   }
 
   remainingOpenMs(now: number): number {
@@ -170,6 +209,8 @@ class Model {
   }
 
   private open(now: number): void {
+    this.loseClaim(this.probes.length + this.closedCalls, now);
+    this.closedCalls = 0;
     this.mode = 'OPEN';
     this.openings++;
     this.openedAt = now;
@@ -178,7 +219,8 @@ class Model {
     this.probeSuccesses = 0;
   }
 
-  private close(afterProbes: boolean): void {
+  private close(now: number, afterProbes: boolean): void {
+    this.loseClaim(this.probes.length, now);
     this.mode = 'CLOSED';
     this.consecutiveFailures = 0;
     this.probes = [];
@@ -405,7 +447,7 @@ function run(scenario: Scenario, actions: Action[], protocol: boolean): void {
         break;
       case 'reset':
         breaker.reset();
-        model.reset();
+        model.reset(clock.time);
         break;
     }
     compare(breaker, model, clock.time, where);

@@ -159,6 +159,18 @@ describe('children through a pipeline', () => {
     expect(child.stats().rejections).toBe(1);
   });
 
+  it('says the parent refused, and how long its break has left, in retryAfterMs', async () => {
+    const clock = new ManualClock();
+    const registry = new CircuitBreakerRegistry({ clock });
+    const parent = registry.get('openai', { failureThreshold: 1, breakDurationMs: 30_000 });
+    registry.get('openai:gpt-4o', { parent: 'openai' });
+    parent.recordFailure();
+    await clock.advance(10_000);
+    const result = await executeWithHealing(failing([], 'answer'), {}, { circuitName: 'openai:gpt-4o', registry });
+    expect((result.error as CircuitOpenError).retryAfterMs).toBe(20_000);
+    expect(result.healingActions[0]!.detail).toBe('circuit "openai:gpt-4o" refused attempt 1 without calling fn: its parent "openai" is open');
+  });
+
   it('rolls a child failure counted by the pipeline up to the parent, which can trip', async () => {
     const clock = new ManualClock();
     const registry = new CircuitBreakerRegistry({ clock });

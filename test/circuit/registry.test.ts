@@ -73,6 +73,18 @@ describe('CircuitBreakerRegistry', () => {
     expect(configError(() => registry.get('tuned', {})).message).toContain('failureThreshold (it has 3, asked for 5)');
   });
 
+  it('fills in the defaults inside policy and ramp too, so a config that spells them out is the same config', () => {
+    const registry = new CircuitBreakerRegistry();
+    const count = registry.get('count', { policy: { type: 'count', windowSize: 20, failureRateThreshold: 50 } });
+    expect(registry.get('count', { policy: { type: 'count', windowSize: 20, minimumCalls: 20, failureRateThreshold: 50 } })).toBe(count);
+    const time = registry.get('time', { policy: { type: 'time', windowMs: 60_000, buckets: 10, minimumCalls: 10, failureRateThreshold: 50 } });
+    expect(registry.get('time', { policy: { type: 'time', windowMs: 60_000, failureRateThreshold: 50 } })).toBe(time);
+    const ramp = registry.get('ramp', { ramp: { durationMs: 1_000 } });
+    expect(registry.get('ramp', { ramp: { durationMs: 1_000, startPercent: 10 } })).toBe(ramp);
+    expect(configError(() => registry.get('count', { policy: { type: 'count', windowSize: 20, minimumCalls: 10, failureRateThreshold: 50 } })).message)
+      .toContain('policy.minimumCalls (it has 20, asked for 10)');
+  });
+
   it('compares a shared config by name with the config of the breaker', () => {
     const registry = new CircuitBreakerRegistry().configure('llm', { failureThreshold: 3 });
     const openai = registry.get('openai', 'llm');
