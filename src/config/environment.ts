@@ -1,7 +1,8 @@
 import { HealingConfigError } from '../errors.js';
 
 /**
- * The environment switches, read when a pipeline is built (and on every `executeWithHealing`).
+ * The environment switches, read once from `process.env` (at the first pipeline or
+ * `executeWithHealing` call) and again only at `refreshEnvironment()`.
  * - `SELF_HEALING_ENABLED=false`: a kill switch; fn is called once, nothing else happens.
  * - `SELF_HEALING_REFLECTION_ENABLED=false`: a kill switch for argument reflection.
  * - `SELF_HEALING_RETRY_MAX_ATTEMPTS=N`: the default for `retry.maxAttempts` (options win).

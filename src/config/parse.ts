@@ -1,10 +1,16 @@
 import type { z } from 'zod';
 import { HealingConfigError } from '../errors.js';
 import { knownKeys, suggestionFor } from './suggest-option.js';
+import { redactMessage } from '../observe/redact.js';
 
 function describe(value: unknown): string {
   if (typeof value === 'function') return 'a function';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  // Redacted before it is cut: a connection URL or a token given where another option belongs
+  // (`client: process.env.REDIS_URL`) must not reach the log that prints the error.
+  if (typeof value === 'string') {
+    const shown = redactMessage(value);
+    return JSON.stringify(shown.length > 40 ? `${shown.slice(0, 40)}…` : shown);
+  }
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
@@ -85,8 +91,9 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, root: string)
   try {
     result = schema.safeParse(value);
   } catch (cause) {
-    // A getter that throws inside the options object.
-    throw new HealingConfigError(root, 'could not be read (a getter threw)', { cause });
+    // A getter (or a Proxy's trap) that throws inside the options object: name where.
+    const where = [root, ...(unreadablePath(value) ?? [])].filter(Boolean).join('.') || 'options';
+    throw new HealingConfigError(where, 'could not be read (a getter threw)', { cause });
   }
   if (result.success) return result.data;
   const issue = innermost(firstIssue(result.error.issues), value);
@@ -100,4 +107,26 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, root: string)
   }
   const given = valueAt(value, issue.path);
   throw new HealingConfigError(option, `${unionExpectations(issue) ?? issue.message} (got ${describe(given)})`);
+}
+
+/** The path of the first value of `value` that throws when read (a getter, a revoked Proxy), if one is found. */
+function unreadablePath(value: unknown, depth = 0): string[] | undefined {
+  if (value === null || typeof value !== 'object' || depth > 8) return undefined;
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch {
+    return []; // the object itself cannot be listed
+  }
+  for (const key of keys.slice(0, 100)) {
+    let child: unknown;
+    try {
+      child = (value as Record<string, unknown>)[key];
+    } catch {
+      return [key];
+    }
+    const below = unreadablePath(child, depth + 1);
+    if (below !== undefined) return [key, ...below];
+  }
+  return undefined;
 }

@@ -50,7 +50,13 @@ export function snapshot(value: unknown, depth: number): ShapeNode {
   const proto = plainProto(value);
   if (proto !== undefined) {
     const keys = Object.keys(value);
-    return new ShapeNode(Kind.PLAIN, proto, keys, keys.map((name) => snapshot((value as Record<string, unknown>)[name], depth + 1)));
+    return new ShapeNode(Kind.PLAIN, proto, keys, keys.map((name) => {
+      const child = (value as Record<string, unknown>)[name];
+      // A static fallback's `value` is data handed to the caller, not a setting: only the very
+      // same object is the same fallback. Another call's equal literal would be served the first
+      // call's object (one caller's result, mutated, seen by the next).
+      return name === 'value' && child !== null && typeof child === 'object' ? new ShapeNode(Kind.VALUE, child, undefined, undefined) : snapshot(child, depth + 1);
+    }));
   }
   if (value instanceof AbortSignal) return new ShapeNode(Kind.SIGNAL, value, undefined, undefined);
   if (value instanceof RegExp) return new ShapeNode(Kind.REGEXP, value, undefined, undefined);
@@ -74,4 +80,30 @@ export function plainProto(value: object): object | null | undefined {
   const proto = fast === Object.prototype ? fast : (Object.getPrototypeOf(value) as object | null);
   if (proto !== Object.prototype && proto !== null) return undefined;
   return Array.isArray(value) ? undefined : proto;
+}
+
+/**
+ * Whether options (plain objects and arrays, as deep as a snapshot goes) hold a getter or setter
+ * anywhere: such a value may read otherwise each time, so what the schema accepted must be what
+ * a plan is built from, and no template may stand for it. A Proxy, or a getter that throws,
+ * counts as one.
+ * @example
+ * ```ts
+ * holdsAccessors({ retry: { get maxAttempts() { return 3; } } }); // true
+ * holdsAccessors({ retry: { maxAttempts: 3 } }); // false
+ * ```
+ */
+export function holdsAccessors(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return false;
+  try {
+    if (!Array.isArray(value) && plainProto(value) === undefined) return false; // another object: kept by reference
+    for (const key of Object.keys(value)) {
+      const descriptor = Object.getOwnPropertyDescriptor(value, key);
+      if (descriptor === undefined || descriptor.get !== undefined || descriptor.set !== undefined) return true;
+      if (holdsAccessors(descriptor.value, depth + 1)) return true;
+    }
+    return false;
+  } catch {
+    return true;
+  }
 }

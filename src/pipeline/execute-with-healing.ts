@@ -19,8 +19,9 @@ export function pipelineForCurrentEnvironment(): HealingPipeline {
 /**
  * Calls `fn(args, ctx)` and heals it: classifies each failure, retries transient ones with
  * backoff and jitter, asks the `reflector` to repair args for recoverable ones, goes through the
- * named circuit breaker, and falls back when nothing else works. It is `execute` on a default
- * pipeline whose environment switches are read on every call.
+ * named circuit breaker, and falls back when nothing else works. It is `execute` on a
+ * default pipeline whose environment switches (`SELF_HEALING_*`) are read once, and again at
+ * `refreshEnvironment()`.
  *
  * Never rejects because `fn` failed (that is `status: 'error'`); rejects with a
  * `HealingConfigError` only for misuse.

@@ -7,6 +7,7 @@ import type { HealingFunction, HealingOptions } from './options.js';
 import { mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
 import { firstAttemptBreaker, FULL_PATH } from './first-attempt.js';
 import { RecentPlans, Rebind } from './recent-plans.js';
+import { holdsAccessors } from '../config/shape-node.js';
 import { Execution } from './execution.js';
 import { startExecution } from './start-execution.js';
 import { keepStateByName } from './inline-state.js';
@@ -40,6 +41,8 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
   /** The pipeline's name in events, statistics, metrics and the HTTP endpoint. */
   readonly name: string;
   private readonly plan: ExecutionPlan;
+  /** The options as given (`options` is the schema's copy): an override that repeats one of these objects shares the pipeline's state. */
+  private readonly givenOptions: HealingOptions;
   private readonly hub: PipelineHub;
   /** Plans of recent per-call options, for options written inline (a new object of one shape each call). */
   private readonly recentPlans = new RecentPlans();
@@ -55,6 +58,7 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
   // NoInfer: the types come from the type arguments only, never from the options' callbacks, so
   // `new HealingPipeline({ fallback: () => null })` stays a pipeline for any call, as before.
   constructor(options: HealingOptions<NoInfer<PipelineArgs>, NoInfer<PipelineResult>> = {}) {
+    this.givenOptions = options;
     this.options = validateOptions(options);
     // One AdaptiveHealing per pipeline, which its overrides inherit (they merge over these options).
     if (this.options.adaptive === true) this.options = { ...this.options, adaptive: new AdaptiveHealing() };
@@ -208,6 +212,12 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
     let plan = this.recentPlans.find(overrides);
     let rebind = 0;
     if (plan === undefined || plan === 'accepted') {
+      // Options with a getter may read otherwise each time (or throw the second time): their plan
+      // is built from what the schema read, once, and no template is kept to stand for them.
+      if (holdsAccessors(overrides)) {
+        this.lastRebind = 0;
+        return this.buildPlan(validateOptions(overrides));
+      }
       if (plan === undefined) validateOptions(overrides);
       plan = this.buildPlan(overrides);
       this.recentPlans.remember(overrides, plan);
@@ -231,7 +241,7 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
       // State of per-call options lives by name (see inline-state.ts), so the plan itself holds
       // nothing tied to this object, and a plan found again for an equal object serves it.
       const name = overrides.circuitName ?? overrides.name ?? this.options.name ?? this.options.circuitName;
-      keepStateByName(merged, overrides, this.options, name, merged.registry ?? this.plan.registry);
+      keepStateByName(merged, overrides, this.options, this.givenOptions, name, merged.registry ?? this.plan.registry);
     }
     const env = { enabled: this.plan.enabled, reflectionEnabled: this.plan.reflectionEnabled, maxAttempts: this.plan.maxAttempts };
     return { ...resolvePlan(merged, env), hub: this.hub };

@@ -6,6 +6,7 @@ import type { CircuitBreakerRegistry } from '../circuit/registry.js';
 import type { z } from 'zod';
 import { parseWith } from '../config/parse.js';
 import { configDifference } from '../core/config-difference.js';
+import { setWithin } from '../core/bounded-map.js';
 import { HealingConfigError } from '../errors.js';
 import type { Fallback } from '../fallback/fallback-kinds.js';
 import type { HealingOptions } from './options.js';
@@ -25,6 +26,12 @@ interface Kept {
   readonly value: unknown;
 }
 
+/**
+ * How many (kind, name) states a registry keeps; past it the first kept is forgotten (a name seen
+ * again then starts afresh). Per-tenant names would otherwise grow it for good.
+ */
+const MAX_KEPT = 10_000;
+
 /** Per registry, so a test's own registry starts with none and the state lives as long as it. */
 const keptByRegistry = new WeakMap<CircuitBreakerRegistry, Map<string, Kept>>();
 
@@ -33,11 +40,13 @@ const keptByRegistry = new WeakMap<CircuitBreakerRegistry, Map<string, Kept>>();
  * `name`. Without a name, refuses them: there is nothing to key the state by.
  * @throws {HealingConfigError} naming the option, when there is no name or the name already has another config.
  */
-export function keepStateByName(merged: HealingOptions, overrides: HealingOptions, base: HealingOptions, name: string | undefined, registry: CircuitBreakerRegistry): void {
-  const kept = <T>(option: string, what: string, config: T, value?: () => T, schema?: z.ZodType): T => {
+export function keepStateByName(
+  merged: HealingOptions, overrides: HealingOptions, base: HealingOptions, given: HealingOptions, name: string | undefined, registry: CircuitBreakerRegistry,
+): void {
+  const kept = <T>(option: string, what: string, config: T, value?: () => T, schema?: z.ZodType, kind = option): T => {
     // A bad config gets the schema's precise message, never the refusal's or the conflict's.
     const check = schema === undefined ? undefined : () => parseWith(schema, config, option);
-    const key = `${option}\u0000${name}`;
+    const key = `${kind}\u0000${name}`;
     if (check !== undefined && (name === undefined || !keptByRegistry.get(registry)?.has(key))) check();
     if (name === undefined) {
       throw new HealingConfigError(option, `holds state across calls (${what}), which options given per call can keep only by name: ` +
@@ -46,22 +55,33 @@ export function keepStateByName(merged: HealingOptions, overrides: HealingOption
     return keep(registry, option, key, name, config, value, check);
   };
   const { bulkhead, retryBudget, fallback } = overrides;
-  if (bulkhead !== undefined && bulkhead !== base.bulkhead && !(bulkhead instanceof Bulkhead)) {
+  // The pipeline's own configs given again (the objects its options were built from; `base`
+  // holds the schema's copies, which key the pipeline's state): the pipeline's state.
+  if (bulkhead !== undefined && bulkhead === given.bulkhead) merged.bulkhead = base.bulkhead;
+  else if (bulkhead !== undefined && bulkhead !== base.bulkhead && !(bulkhead instanceof Bulkhead)) {
     merged.bulkhead = kept('bulkhead', "a bulkhead's slots and queue", bulkhead, undefined, bulkheadConfigSchema);
   }
-  if (retryBudget !== undefined && retryBudget !== base.retryBudget && isPipelineBudgetConfig(retryBudget)) {
+  if (retryBudget !== undefined && retryBudget === given.retryBudget) merged.retryBudget = base.retryBudget;
+  else if (retryBudget !== undefined && retryBudget !== base.retryBudget && isPipelineBudgetConfig(retryBudget)) {
     merged.retryBudget = kept('retryBudget', "a retry budget's window of calls", retryBudget, undefined, retryBudgetConfigSchema);
   }
-  if (overrides.adaptive === true) {
+  // `adaptive: true` again, over a pipeline that has it: the pipeline's own instance, which its overrides share.
+  if (overrides.adaptive === true && base.adaptive instanceof AdaptiveHealing) merged.adaptive = base.adaptive;
+  else if (overrides.adaptive === true) {
     merged.adaptive = kept<boolean | AdaptiveHealing>('adaptive', 'what adaptive healing learned', true, () => new AdaptiveHealing());
   }
-  if (fallback !== undefined && typeof fallback !== 'function' && fallback !== base.fallback) {
+  if (fallback !== undefined && fallback === given.fallback) merged.fallback = base.fallback;
+  else if (fallback !== undefined && typeof fallback !== 'function' && fallback !== base.fallback) {
     const indexes = lastGoodIndexes(fallback);
     if (indexes.length > 0) {
       const list = (Array.isArray(fallback) ? [...fallback] : [fallback]) as Fallback[];
       for (const index of indexes) {
         const option = Array.isArray(fallback) ? `fallback.${index}` : 'fallback';
-        list[index] = kept(option, 'the results a lastGood fallback serves', list[index]!);
+        // Kept by the fallback's own name, wherever it stands in the list: calls of one name
+        // that list it among other fallbacks share its cache.
+        const entryName = (list[index] as { name?: unknown }).name;
+        list[index] = kept(option, 'the results a lastGood fallback serves', list[index]!, undefined, undefined,
+          `lastGood\u0000${typeof entryName === 'string' ? entryName : ''}`);
       }
       merged.fallback = Array.isArray(fallback) ? list : list[0];
     }
@@ -76,7 +96,8 @@ function keep<T>(
   const found = byKey.get(key);
   if (found === undefined) {
     const made = value === undefined ? config : value();
-    byKey.set(key, { config, value: made });
+    // Names can be per tenant: the oldest state is forgotten past MAX_KEPT, as idle breakers are.
+    setWithin(byKey, key, { config, value: made }, MAX_KEPT);
     return made;
   }
   const difference = configDifference(found.config, config);

@@ -18,6 +18,20 @@ describe('config messages', () => {
     expect(configError(pipeline({ circuitname: 'x' })).message).toContain('did you mean circuitName? (option names are case-sensitive)');
   });
 
+  it('a value given where another option belongs is quoted redacted: a connection URL or a token never reaches the log', () => {
+    const url = configError(pipeline({ timeoutMs: 'redis://:hunter2pw@cache.internal:6379' }));
+    expect(url.option).toBe('timeoutMs');
+    expect(url.message).not.toContain('hunter2pw');
+    expect(url.message).toContain('[REDACTED]');
+    expect(configError(pipeline({ timeoutMs: 'Bearer abcdefgh12345678' })).message).not.toContain('abcdefgh12345678');
+  });
+
+  it('an option that cannot be read (a getter that throws) is named by its path', () => {
+    const error = configError(pipeline({ retry: { get maxAttempts(): number { throw new Error('boom'); } } }));
+    expect(error.option).toBe('retry.maxAttempts');
+    expect(error.message).toContain('could not be read (a getter threw)');
+  });
+
   it("a peer library's option name says what ours is", () => {
     const retries = configError(pipeline({ retries: 3 }));
     expect(retries.option).toBe('retries');

@@ -127,6 +127,77 @@ describe('stateful options written inline in each call', () => {
     expect(result.result).toBe('ok');
   });
 
+  it('a static fallback value written in each call is that call\'s own object, never an earlier call\'s', async () => {
+    const registry = new CircuitBreakerRegistry();
+    const call = () => executeWithHealing(async () => { throw httpError(404); }, {},
+      { circuitName: 'cart', registry, retry: { maxAttempts: 1 }, fallback: { name: 'empty', value: { user: 'guest', items: [] as string[] } } });
+    const alice = await call();
+    (alice.result as { items: string[] }).items.push('alice-secret-item'); // a caller changes its result
+    const bob = await call();
+    expect(bob.result).toEqual({ user: 'guest', items: [] });
+    expect(bob.result).not.toBe(alice.result);
+  });
+
+  it('one lastGood fallback of a name is shared wherever it stands in the list of fallbacks', async () => {
+    const registry = new CircuitBreakerRegistry();
+    const cache = { name: 'cache', lastGood: { ttlMs: 60_000, key: (a: { city: string }) => a.city } };
+    const weather = (up: boolean, fallback: unknown) => executeWithHealing(async () => { if (!up) throw httpError(503); return 'sunny'; },
+      { city: 'Oslo' }, { circuitName: 'weather', registry, retry: { maxAttempts: 1 }, fallback: fallback as never });
+    expect((await weather(true, { ...cache })).result).toBe('sunny');
+    const second = await weather(false, [{ ...cache }, { name: 'unknown', value: 'unknown' }]);
+    expect(second).toMatchObject({ result: 'sunny', servedBy: 'cache' });
+    const third = await weather(false, [() => { throw new Error('no live mirror'); }, { ...cache }]);
+    expect(third).toMatchObject({ result: 'sunny', servedBy: 'cache' });
+  });
+
+  it("an override that repeats the pipeline's own stateful options shares the pipeline's state, with or without a name", async () => {
+    const registry = new CircuitBreakerRegistry();
+    const lastGood = { name: 'cache', lastGood: { ttlMs: 60_000 } };
+    const bulkhead = { maxConcurrent: 1 };
+    const pipeline = new HealingPipeline({ registry, retry: { maxAttempts: 1 }, fallback: lastGood, bulkhead, adaptive: true });
+    expect((await pipeline.execute(async () => 'fresh', {})).result).toBe('fresh');
+    const served = await pipeline.execute(async () => { throw httpError(503); }, {}, { fallback: lastGood, bulkhead, adaptive: true });
+    expect(served).toMatchObject({ status: 'ok', result: 'fresh', servedBy: 'cache' });
+    // The bulkhead is the pipeline's: a call holding its one slot makes an override's call wait.
+    const { fn, openAll } = gate();
+    const holder = pipeline.execute(fn, {});
+    let ran = false;
+    const queued = pipeline.execute(async () => { ran = true; return 'second'; }, {}, { bulkhead });
+    await flush();
+    expect(ran).toBe(false);
+    const refused = await queued; // the pipeline's one slot is taken: refused (and served by the pipeline's cache)
+    expect(ran).toBe(false);
+    expect(refused.healingActions[0]).toMatchObject({ kind: 'bulkhead', reason: 'full' });
+    openAll();
+    await holder;
+  });
+
+  it('keeps the state of at most 10,000 names per registry, forgetting the first kept: per-tenant names do not grow it for good', async () => {
+    const registry = new CircuitBreakerRegistry();
+    const { fn, openAll } = gate();
+    const first = executeWithHealing(fn, {}, { name: 'tenant-0', registry, bulkhead: { maxConcurrent: 1 } }); // holds tenant-0's one slot
+    await flush();
+    for (let tenant = 1; tenant <= 10_000; tenant++) await executeWithHealing(async () => 1, {}, { name: `tenant-${tenant}`, registry, bulkhead: { maxConcurrent: 1 } });
+    // tenant-0's bulkhead was forgotten: its next call gets a fresh one, not a refusal.
+    const again = await executeWithHealing(async () => 'ran', {}, { name: 'tenant-0', registry, bulkhead: { maxConcurrent: 1 } });
+    expect(again.result).toBe('ran');
+    openAll();
+    await first;
+  });
+
+  it('options with a getter are built from what the schema read, and never stand for a later literal the schema refuses', async () => {
+    const registry = new CircuitBreakerRegistry();
+    let reads = 0;
+    const tricky = { circuitName: 'g', registry, get timeoutMs() { return reads++ === 0 ? 1_000 : -5; } };
+    let seenSignal: AbortSignal | undefined;
+    const result = await executeWithHealing(async (_: unknown, { signal }) => { seenSignal = signal; return 1; }, {}, tricky);
+    expect(result.status).toBe('ok');
+    expect(reads).toBe(1); // read once, by the schema
+    expect(seenSignal).toBeInstanceOf(AbortSignal); // the accepted 1,000 ms limit gave the attempt a signal
+    const refused = await refusal(() => executeWithHealing(async () => 1, {}, { circuitName: 'g', registry, timeoutMs: -5 }));
+    expect(refused.option).toBe('timeoutMs');
+  });
+
   it('refuses another config for a name that already keeps its state, naming the difference', async () => {
     const registry = new CircuitBreakerRegistry();
     await executeWithHealing(async () => 1, {}, { circuitName: 'search', registry, bulkhead: { maxConcurrent: 2 } });
