@@ -77,16 +77,68 @@ export function unrefTimer(handle: unknown): unknown {
 }
 
 /**
- * Runs background work (a health check, a store operation) under a timeout on `clock`, with an
- * unref'd timer. A synchronous throw, a rejection and no answer in time all end the same way: a
- * rejected promise (with `timedOut()`'s reason on timeout), never a hang.
+ * Whether the timers bounding one piece of work keep the process alive, by who awaits it. The
+ * rule of {@link systemClock}, for work that may be awaited or not (a shared recovery, a check
+ * run both by an interval and on demand): while a caller awaits it (between `hold()` and the
+ * release it returns), its time limit is work in progress and keeps the process alive, so a
+ * script awaiting it cannot exit mid-call; while none does, it runs in the background and its
+ * timers are unref'd. The timers are `track`ed from the moment they are set to the moment they
+ * fire or are cleared.
+ *
+ * @example
+ * ```ts
+ * const keepAlive = new KeepAlive();
+ * const pending = withinTimeout(clock, 5_000, () => ping(), () => new Error('ping timed out'), keepAlive);
+ * const release = keepAlive.hold(); // this caller awaits it
+ * try { await pending; } finally { release(); }
+ * ```
+ */
+export class KeepAlive {
+  #holds = 0;
+  readonly #timers = new Set<unknown>();
+
+  /** A caller awaits the work: its timers keep the process alive until every caller released. Returns the (idempotent) release. */
+  hold(): () => void {
+    if (this.#holds++ === 0) for (const timer of this.#timers) refTimer(timer);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.#holds === 0) for (const timer of this.#timers) unrefTimer(timer);
+    };
+  }
+
+  /** A timer bounding the work is set: it keeps the process alive while the work is held. */
+  track(handle: unknown): unknown {
+    this.#timers.add(handle);
+    return this.#holds > 0 ? handle : unrefTimer(handle);
+  }
+
+  /** The timer fired or was cleared. */
+  untrack(handle: unknown): void {
+    this.#timers.delete(handle);
+  }
+}
+
+function refTimer(handle: unknown): void {
+  (handle as { ref?: () => void } | undefined)?.ref?.();
+}
+
+/**
+ * Runs work under a timeout on `clock`. A synchronous throw, a rejection and no answer in time all
+ * end the same way: a rejected promise (with `timedOut()`'s reason on timeout), never a hang. The
+ * timer is cleared as soon as the work settles. Without `keepAlive` it is unref'd: background
+ * work nobody awaits (a store operation); with one, it keeps the process alive while the
+ * {@link KeepAlive} is held (work a caller awaits: a pager, an on-demand health check).
  *
  * @example
  * ```ts
  * const ok = await withinTimeout(clock, 2_000, () => ping(), () => new Error('ping timed out'));
  * ```
  */
-export function withinTimeout<T>(clock: Clock, timeoutMs: number, operation: () => T | PromiseLike<T>, timedOut: () => unknown): Promise<T> {
+export function withinTimeout<T>(
+  clock: Clock, timeoutMs: number, operation: () => T | PromiseLike<T>, timedOut: () => unknown, keepAlive?: KeepAlive,
+): Promise<T> {
   let pending: PromiseLike<T>;
   try {
     pending = Promise.resolve(operation());
@@ -94,14 +146,23 @@ export function withinTimeout<T>(clock: Clock, timeoutMs: number, operation: () 
     return Promise.reject(error);
   }
   return new Promise<T>((resolve, reject) => {
-    const timer = unrefTimer(clock.setTimeout(() => reject(timedOut()), timeoutMs));
+    const timer = clock.setTimeout(() => {
+      keepAlive?.untrack(timer);
+      reject(timedOut());
+    }, timeoutMs);
+    if (keepAlive === undefined) unrefTimer(timer);
+    else keepAlive.track(timer);
+    const done = () => {
+      clock.clearTimeout(timer);
+      keepAlive?.untrack(timer);
+    };
     pending.then(
       (value) => {
-        clock.clearTimeout(timer);
+        done();
         resolve(value);
       },
       (error: unknown) => {
-        clock.clearTimeout(timer);
+        done();
         reject(error);
       },
     );

@@ -1,5 +1,5 @@
 import { Listeners } from '../circuit/circuit-events.js';
-import { withinTimeout, type Clock } from '../clock.js';
+import { KeepAlive, withinTimeout, type Clock } from '../clock.js';
 import { TrafficRamp, type RampConfig } from '../core/traffic-ramp.js';
 import type { FeatureConfig } from './feature-options.js';
 
@@ -55,7 +55,7 @@ export class DegradableFeature<T = unknown> {
   private on = true;
   private failures = 0;
   private lastCheckAt = 0;
-  private checking: Promise<boolean> | undefined = undefined;
+  private checking: { readonly done: Promise<boolean>; readonly keepAlive: KeepAlive } | undefined = undefined;
 
   /** @internal Built by {@link GracefulDegradation.define}. */
   constructor(name: string, config: FeatureConfig<T>, private readonly clock: Clock, private readonly listeners: Listeners<FeatureEvents>) {
@@ -70,7 +70,8 @@ export class DegradableFeature<T = unknown> {
 
   /** Whether the feature is on. While off, reading it starts a health check when one is due. */
   get enabled(): boolean {
-    if (!this.on && this.checking === undefined && this.clock.now() - this.lastCheckAt >= this.checkIntervalMs) void this.check();
+    // Nobody awaits this check: it runs in the background, and its timer never holds the process.
+    if (!this.on && this.checking === undefined && this.clock.now() - this.lastCheckAt >= this.checkIntervalMs) void this.startCheck();
     return this.on;
   }
 
@@ -119,22 +120,32 @@ export class DegradableFeature<T = unknown> {
   /**
    * Runs the health check now (or joins the one in flight); resolves whether the feature is on
    * afterwards. A check that throws, rejects, resolves `false` or passes `checkTimeoutMs` fails.
+   * The caller awaits it, so its time limit keeps the process alive until it ends (even when it
+   * joins a check a read of `enabled` started in the background).
    */
   check(): Promise<boolean> {
     if (this.on) return Promise.resolve(true);
-    return (this.checking ??= this.runCheck());
+    const run = this.startCheck();
+    const release = run.keepAlive.hold();
+    return run.done.finally(release);
   }
 
-  private async runCheck(): Promise<boolean> {
+  private startCheck(): { readonly done: Promise<boolean>; readonly keepAlive: KeepAlive } {
+    if (this.checking !== undefined) return this.checking;
+    const keepAlive = new KeepAlive();
+    return (this.checking = { keepAlive, done: this.runCheck(keepAlive) });
+  }
+
+  private async runCheck(keepAlive: KeepAlive): Promise<boolean> {
     this.lastCheckAt = this.clock.now();
     const controller = new AbortController();
     try {
-      // A health check is background work nobody awaits: its timer must not keep the process alive.
+      // Unref'd unless someone awaits the check (`check()`): a background one must not hold the process.
       const verdict = await withinTimeout(this.clock, this.checkTimeoutMs, () => this.healthCheck(controller.signal), () => {
         const timedOut = new Error(`health check of "${this.name}" passed ${this.checkTimeoutMs} ms`);
         controller.abort(timedOut);
         return timedOut;
-      });
+      }, keepAlive);
       if (verdict !== false && !this.on) this.switchOn('health-check');
     } catch {
       // a failing or timed-out check leaves the feature off until the next one

@@ -1,13 +1,14 @@
 import type { Severity } from '../classify/severity.js';
 import type { Clock } from '../clock.js';
 import { levelWithHysteresis, LEVELS, worstLevel, type HealthLevel, type HealthThresholds } from './health-level.js';
-import type { CheckResult, ComponentHealth, HealthAlert, HealthCheck, RecurringError } from './health-types.js';
+import type { CheckSlot } from './health-checks.js';
+import type { CheckResult, ComponentHealth, HealthAlert, RecurringError } from './health-types.js';
 import { SampleWindow } from './sample-window.js';
 
 /** What a monitor keeps about one component. */
 export interface TrackedComponent {
   readonly window: SampleWindow;
-  check: HealthCheck | undefined;
+  check: CheckSlot | undefined;
   lastCheck: CheckResult | null;
   level: HealthLevel;
   /** The level the error rate alone gives (kept apart, so hysteresis steps from it, not from a check's level). */

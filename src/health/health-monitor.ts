@@ -1,5 +1,5 @@
 import type { Severity } from '../classify/severity.js';
-import type { Clock } from '../clock.js';
+import type { Clock, KeepAlive } from '../clock.js';
 import { HealingConfigError } from '../errors.js';
 import type { HealingResult } from '../pipeline/healing-result.js';
 import type { ObservablePipeline } from '../stats/healing-statistics.js';
@@ -18,8 +18,9 @@ export type { CheckResult, CheckVerdict, ComponentHealth, HealthAlert, HealthChe
 /**
  * Watches components by name: the error rate of their calls over a window sets their level,
  * latency percentiles come from the same calls, and custom async checks run on an interval
- * between `start()` and `stop()` (its timer is unref'd: it never keeps a process alive). Alert
- * callbacks hear every level change.
+ * between `start()` and `stop()` (its timer is unref'd: it never keeps a process alive). A check
+ * gets a signal that aborts at `checkTimeoutMs`, and is not called again while its last call
+ * still runs. Alert callbacks hear every level change.
  *
  * @example
  * ```ts
@@ -51,7 +52,7 @@ export class HealthMonitor {
     this.components = new ComponentTracker(this.clock, this.thresholds, settings.hysteresis, settings.maxSamples, this.windowMs, (alert) => this.alerts.emit('alert', alert));
     // Each interval run also re-reads every level, so failures ageing out of the window alert
     // a recovery while monitoring runs.
-    this.schedule = new CheckSchedule(this.clock, this.checkIntervalMs, () => this.checkAll(), () => this.components.evaluateAll());
+    this.schedule = new CheckSchedule(this.clock, this.checkIntervalMs, (keepAlive) => this.checkAll(keepAlive), () => this.components.evaluateAll());
   }
 
   /**
@@ -68,7 +69,7 @@ export class HealthMonitor {
       throw new HealingConfigError('check', `expected an async function, got ${typeof options.check}`);
     }
     const component = this.components.componentFor(name);
-    if (options.check !== undefined) component.check = options.check;
+    if (options.check !== undefined) component.check = { run: options.check, stillRunning: false };
     return this;
   }
 
@@ -164,7 +165,15 @@ export class HealthMonitor {
     return this;
   }
 
-  /** Runs every custom check now, once; resolves when all are done. Never rejects. */
+  /**
+   * Runs every custom check now, once (or joins the run under way); resolves when all are done.
+   * Never rejects. The caller awaits it, so its check timeouts keep the process alive until then.
+   * @example
+   * ```ts
+   * await monitor.runChecks();
+   * if (monitor.systemHealth().level === 'critical') process.exitCode = 1;
+   * ```
+   */
   runChecks(): Promise<void> {
     return this.schedule.runNow();
   }
@@ -174,11 +183,11 @@ export class HealthMonitor {
     return this.schedule.timer;
   }
 
-  private async checkAll(): Promise<void> {
+  private async checkAll(keepAlive: KeepAlive): Promise<void> {
     const runs: Promise<void>[] = [];
     for (const [name, component] of this.components.entries()) {
       const check = component.check;
-      if (check !== undefined) runs.push(runCheck(this.clock, this.checkTimeoutMs, check).then((result) => this.components.recordCheck(name, component, result)));
+      if (check !== undefined) runs.push(runCheck(this.clock, this.checkTimeoutMs, check, keepAlive).then((result) => this.components.recordCheck(name, component, result)));
     }
     await Promise.all(runs);
   }

@@ -24,13 +24,18 @@ export type CheckVerdict = boolean | HealthLevel | { ok: boolean; detail?: strin
  * level it is at (`'degraded'`, `'unhealthy'`, ...). A check that resolves `false`, throws, or
  * passes `checkTimeoutMs` makes its component `critical`. The component's level is the worse of
  * its check's and its error rate's.
+ *
+ * `signal` aborts when the check passes `checkTimeoutMs`: pass it on (to `fetch`, a driver's
+ * query) so a check stuck on a dead connection stops. A check is never called again while its
+ * last call still runs: until that call settles, each run counts as timed out without calling it.
  * @example
  * ```ts
  * const check: HealthCheck = async () => (await db.query('select 1')).rowCount === 1;
  * const replica: HealthCheck = async () => ({ level: (await lag()) > 30 ? 'degraded' : 'healthy' });
+ * const api: HealthCheck = async (signal) => (await fetch('https://api.example.com/health', { signal })).ok;
  * ```
  */
-export type HealthCheck = () => Promise<CheckVerdict> | CheckVerdict;
+export type HealthCheck = (signal: AbortSignal) => Promise<CheckVerdict> | CheckVerdict;
 
 /**
  * The last run of a component's custom check.

@@ -2,7 +2,7 @@ import { executionOf } from '../pipeline/custom-strategies.js';
 import type { Outcome, StrategyContext } from '../pipeline/strategy.js';
 import type { Risk } from '../safety/safety-policy.js';
 import { ABANDONED, boundedWait } from '../timeout/bounded-wait.js';
-import { withinTimeout } from '../clock.js';
+import { KeepAlive, withinTimeout } from '../clock.js';
 import type { Execution } from '../pipeline/execution.js';
 
 /** A failed outcome. */
@@ -68,13 +68,17 @@ export async function escalateNow(
     const controller = new AbortController();
     const onAbort = () => controller.abort(ctx.signal.reason);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
+    // The execution awaits the pager: its time limit keeps the process alive until the wait ends
+    // (released in `finally`, so a caller's abort lets an idle process exit).
+    const keepAlive = new KeepAlive();
+    const release = keepAlive.hold();
     try {
       // A pager that never answers must not hold the execution: its own time limit, then abandoned.
       const pending = withinTimeout(ctx.clock, NOTIFY_TIMEOUT_MS, () => notify(controller.signal), () => {
         const timedOut = new Error(`the escalation passed ${NOTIFY_TIMEOUT_MS} ms`);
         controller.abort(timedOut);
         return timedOut;
-      });
+      }, keepAlive);
       const end = run === undefined ? await pending : await boundedWait(run, 'the escalation', pending);
       // Abandoned: the caller aborted or the deadline passed, and the execution is stopped for
       // that. The pager's signal aborts either way, so a pager that listens stops with the call.
@@ -85,6 +89,7 @@ export async function escalateNow(
     } catch {
       // a pager that fails or times out must not hide the escalation, which is recorded already
     } finally {
+      release();
       ctx.signal.removeEventListener('abort', onAbort);
     }
   }

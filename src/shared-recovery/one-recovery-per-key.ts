@@ -5,7 +5,7 @@ import { HealingConfigError, isCircuitOpenError, messageOf, toError } from '../e
 import { executionOf } from '../pipeline/custom-strategies.js';
 import { boundsOwnWaits, checkPlanOptions, type CheckedStrategy, type HealingStrategy, type Outcome, type StrategyContext } from '../pipeline/strategy.js';
 import { ABANDONED, boundedWait } from '../timeout/bounded-wait.js';
-import { RecoveryFlights, runRecovery } from './recovery-flights.js';
+import { RecoveryFlights, runRecovery, type RecoveryEnd } from './recovery-flights.js';
 
 /** A failed outcome: what `recover` and `when` are given. */
 type Failure = Extract<Outcome, { ok: false }>;
@@ -153,8 +153,8 @@ export function oneRecoveryPerKey<A = any, R = any>(
         // Only an execution that would start the recovery asks: one that joins a recovery in flight
         // (or finds one done) does not add to what the recovery risks.
         if (hooks?.guard !== undefined && flights.wouldRun(on, epoch) && !(await hooks.guard(ctx, failure))) return outcome;
-        const step = flights.onFailure(on, epoch, () =>
-          runRecovery((signal) => recover(failure, { key: on, args: ctx.args, signal }), ctx.clock, timeoutMs, `the recovery of "${on}"`)
+        const step = flights.onFailure(on, epoch, (keepAlive) =>
+          runRecovery((signal) => recover(failure, { key: on, args: ctx.args, signal }), ctx.clock, timeoutMs, `the recovery of "${on}"`, keepAlive)
             .then((end) => {
               // Before any waiter resumes, so no retry meets the circuit the failures opened.
               if (!end.ok || !closeCircuit) return end;
@@ -176,7 +176,15 @@ export function oneRecoveryPerKey<A = any, R = any>(
         ctx.record(step.step === 'run'
           ? { kind, reason: 'ran', category, severity, detail: `running the recovery of "${on}" for the executions failing on it` }
           : { kind, reason: 'waited', category, severity, detail: `waiting for the recovery of "${on}" another execution started` });
-        const end = await boundedWait(run, `the recovery of "${on}"`, step.flight);
+        // This execution awaits the recovery: its time limit keeps the process alive until the
+        // wait ends (released at once when the caller aborts, so an abandoned one does not).
+        const release = step.keepAlive.hold();
+        let end: RecoveryEnd | typeof ABANDONED;
+        try {
+          end = await boundedWait(run, `the recovery of "${on}"`, step.flight);
+        } finally {
+          release();
+        }
         // Abandoned: the caller aborted or the deadline passed; the execution is stopped (and on
         // abort its error becomes the abort reason). The recovery goes on for the others.
         if (end === ABANDONED) return outcome;

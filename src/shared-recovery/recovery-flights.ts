@@ -1,13 +1,17 @@
-import { type Clock, unrefTimer } from '../clock.js';
+import { KeepAlive, type Clock } from '../clock.js';
 import { toError } from '../errors.js';
 
 /** How a shared recovery ended. Never a rejection: every waiter reads the same value, and none goes unhandled. */
 export type RecoveryEnd = { readonly ok: true } | { readonly ok: false; readonly error: Error };
 
-/** What a failure on a key does, given the key's state (see {@link RecoveryFlights.onFailure}). */
+/**
+ * What a failure on a key does, given the key's state (see {@link RecoveryFlights.onFailure}). An
+ * execution that waits for the `flight` holds its `keepAlive` meanwhile: the recovery's time limit
+ * keeps the process alive while someone awaits it, and not once every waiter gave up.
+ */
 export type FailureStep =
-  | { readonly step: 'run'; readonly flight: Promise<RecoveryEnd> }
-  | { readonly step: 'wait'; readonly flight: Promise<RecoveryEnd> }
+  | { readonly step: 'run'; readonly flight: Promise<RecoveryEnd>; readonly keepAlive: KeepAlive }
+  | { readonly step: 'wait'; readonly flight: Promise<RecoveryEnd>; readonly keepAlive: KeepAlive }
   | { readonly step: 'recovered' };
 
 interface KeyState {
@@ -15,8 +19,8 @@ interface KeyState {
   active: number;
   /** Recoveries of this key that succeeded since the state was created: an attempt notes it as it starts. */
   recovered: number;
-  /** The recovery running now, if any: the one promise every failure on the key joins. */
-  flight: Promise<RecoveryEnd> | undefined;
+  /** The recovery running now, if any: the one promise every failure on the key joins, and who awaits it. */
+  flight: { readonly end: Promise<RecoveryEnd>; readonly keepAlive: KeepAlive } | undefined;
 }
 
 /**
@@ -54,15 +58,16 @@ export class RecoveryFlights {
    * What a qualifying failure of an attempt that entered at `epoch` does: join the recovery in
    * flight (`wait`); skip recovering when one succeeded after the attempt started, since the
    * attempt may have failed on the state before it (`recovered`); or start one (`run`, with
-   * `recover` called now, once).
+   * `recover` called now, once, given the flight's {@link KeepAlive} for its timer).
    */
-  onFailure(key: string, epoch: number, recover: () => Promise<RecoveryEnd>): FailureStep {
+  onFailure(key: string, epoch: number, recover: (keepAlive: KeepAlive) => Promise<RecoveryEnd>): FailureStep {
     const state = this.#keys.get(key)!;
-    if (state.flight !== undefined) return { step: 'wait', flight: state.flight };
+    if (state.flight !== undefined) return { step: 'wait', flight: state.flight.end, keepAlive: state.flight.keepAlive };
     if (state.recovered > epoch) return { step: 'recovered' };
+    const keepAlive = new KeepAlive();
     // A rejection (there should be none) still frees the key: a stuck entry would make every
     // later failure on it wait for a recovery that never ends.
-    const flight = recover().then(undefined, (thrown: unknown): RecoveryEnd => ({ ok: false, error: toError(thrown) })).then((end) => {
+    const flight = recover(keepAlive).then(undefined, (thrown: unknown): RecoveryEnd => ({ ok: false, error: toError(thrown) })).then((end) => {
       // Cleared before any waiter resumes (they await this very promise): a failure seen by a
       // waiter's retry never joins the recovery it just waited for.
       state.flight = undefined;
@@ -70,8 +75,8 @@ export class RecoveryFlights {
       this.#dropIfIdle(key, state);
       return end;
     });
-    state.flight = flight;
-    return { step: 'run', flight };
+    state.flight = { end: flight, keepAlive };
+    return { step: 'run', flight, keepAlive };
   }
 
   /** Whether a recovery of `key` is in flight now. */
@@ -93,10 +98,12 @@ export class RecoveryFlights {
  * Runs the user's `recover` once, as a {@link RecoveryEnd}: a throw, a rejection or passing
  * `timeoutMs` on `clock` end it as failed. At the timeout `signal` aborts, so a recovery that
  * listens can stop, and the key is free for a new one; its late outcome is observed and dropped.
- * The timer is cleared as soon as the recovery settles.
+ * The timer is cleared as soon as the recovery settles. It keeps the process alive while
+ * `keepAlive` is held (an execution awaits the recovery), and not otherwise.
  */
 export function runRecovery(
   recover: (signal: AbortSignal) => void | PromiseLike<void>, clock: Clock, timeoutMs: number, what: string,
+  keepAlive: KeepAlive = new KeepAlive(),
 ): Promise<RecoveryEnd> {
   const controller = new AbortController();
   let pending: PromiseLike<void>;
@@ -106,16 +113,22 @@ export function runRecovery(
     return Promise.resolve({ ok: false, error: toError(thrown) });
   }
   return new Promise<RecoveryEnd>((resolve) => {
-    // Unref'd: a recovery outlives the executions that started it (an abort ends them, not it),
-    // and its time limit must not keep a process alive that has nothing else left to do.
-    const timer = unrefTimer(clock.setTimeout(() => {
+    // Held while executions await the recovery: a script whose only work left is that wait must
+    // not exit mid-call. A recovery outlives the executions that started it (an abort ends them,
+    // not it): once none waits, its time limit must not keep an idle process alive.
+    const timer = keepAlive.track(clock.setTimeout(() => {
+      keepAlive.untrack(timer);
       const error = new Error(`${what} did not finish within ${timeoutMs} ms`);
       controller.abort(error);
       resolve({ ok: false, error });
     }, timeoutMs));
+    const done = () => {
+      clock.clearTimeout(timer);
+      keepAlive.untrack(timer);
+    };
     pending.then(
-      () => { clock.clearTimeout(timer); resolve({ ok: true }); },
-      (thrown: unknown) => { clock.clearTimeout(timer); resolve({ ok: false, error: toError(thrown) }); },
+      () => { done(); resolve({ ok: true }); },
+      (thrown: unknown) => { done(); resolve({ ok: false, error: toError(thrown) }); },
     );
   });
 }

@@ -1,22 +1,22 @@
 import type { Clock } from '../clock.js';
 import { HealingConfigError } from '../errors.js';
+import { settle } from './settle.js';
 
 interface Pending { at: number; callback: () => void; id: number }
-
-/** Lets every already-queued promise continuation run (a few rounds: chains of awaits). */
-async function settle(rounds = 20): Promise<void> {
-  for (let i = 0; i < rounds; i++) await Promise.resolve();
-}
 
 /**
  * A {@link Clock} that only moves when told to, for tests of anything that waits: backoff,
  * `Retry-After`, timeouts, breaker breaks, deadlines. Give it to a pipeline (`clock`) or a
  * registry, start the call, then `await clock.advance(ms)`: due timers fire in order and the
  * promise chains they start settle before `advance` resolves, so a test never sleeps for real
- * and never depends on the machine's speed.
+ * and never depends on the machine's speed. Before each timer fires, work that takes no fake time
+ * finishes first, however many awaits, `setImmediate`s or file reads it takes: a mocked call
+ * answering on `setImmediate` is not cut by a `timeoutMs` the test advances past. (Real sockets
+ * and real timers are real time: the clock does not wait for them.)
  *
  * It works with any test runner (vitest, jest, node:test) and needs no fake timers; it never
- * touches the global timers, so it cannot clash with them either.
+ * replaces the global timers (it only turns the event loop with the `setImmediate` it found at
+ * import), so it cannot clash with fake ones either.
  *
  * @example
  * ```ts

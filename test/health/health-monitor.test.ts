@@ -131,6 +131,54 @@ describe('HealthMonitor checks', () => {
     expect(clock.timerCount).toBe(0);
   });
 
+  it('gives a check a signal that aborts at checkTimeoutMs', async () => {
+    const clock = new ManualClock();
+    const monitor = new HealthMonitor({ clock, checkTimeoutMs: 500 });
+    let seen: AbortSignal | undefined;
+    monitor.register('db', { check: (signal) => { seen = signal; return new Promise(() => {}); } });
+    const run = monitor.runChecks();
+    await clock.advance(499);
+    expect(seen!.aborted).toBe(false);
+    await clock.advance(1);
+    await run;
+    expect(seen!.aborted).toBe(true);
+    expect(seen!.reason).toMatchObject({ message: 'check timed out after 500 ms' });
+  });
+
+  it('never starts a check again while its last call still runs: that run counts as timed out', async () => {
+    const clock = new ManualClock();
+    const monitor = new HealthMonitor({ clock, checkIntervalMs: 20, checkTimeoutMs: 10 });
+    let started = 0;
+    let hang = true;
+    let answer!: (verdict: boolean) => void;
+    // A ping stuck on a dead connection, deaf to its signal.
+    monitor.register('db', { check: () => { started++; return hang ? new Promise<boolean>((resolve) => { answer = resolve; }) : true; } });
+    monitor.start();
+    await clock.advance(500);
+    expect(started).toBe(1);
+    expect(monitor.componentHealth('db')).toMatchObject({ level: 'critical', check: { ok: false, detail: 'check timed out after 10 ms (its last call is still running)' } });
+    hang = false;
+    answer(false); // the late answer is dropped; the next run calls the check again
+    await clock.advance(0);
+    expect(monitor.componentHealth('db')!.check).toMatchObject({ ok: false, at: clock.now() - 10 });
+    await clock.advance(20);
+    expect(started).toBe(2);
+    expect(monitor.componentHealth('db')).toMatchObject({ level: 'healthy', check: { ok: true } });
+    monitor.stop();
+  });
+
+  it('calls a check that stops on its signal again on the next run', async () => {
+    const clock = new ManualClock();
+    const monitor = new HealthMonitor({ clock, checkIntervalMs: 20, checkTimeoutMs: 10 });
+    let started = 0;
+    monitor.register('db', { check: (signal) => { started++; return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))); } });
+    monitor.start();
+    await clock.advance(100);
+    expect(started).toBe(4); // at 0, 30, 60 and 90 ms: each run waits its 10 ms, then the interval
+    expect(monitor.componentHealth('db')!.check).toMatchObject({ ok: false, detail: 'check timed out after 10 ms' });
+    monitor.stop();
+  });
+
   it('unrefs the real interval timer so it never keeps the process alive', async () => {
     const monitor = new HealthMonitor({ checkIntervalMs: 60_000 });
     monitor.register('x', { check: () => true });

@@ -68,6 +68,58 @@ describe('process lifetime', () => {
     expect(run.signal).toBeNull();
   });
 
+  // What a caller awaits keeps the process alive until it resolves, bounded by its own time limit:
+  // each script below would otherwise end with exit code 13 (unsettled top-level await) mid-call.
+  it('keeps the process alive through a shared recovery the execution waits for, until its timeoutMs', () => {
+    const run = runScript(`
+      import { HealingPipeline, restart } from './src/index.ts';
+      const respawn = restart({ restart: () => new Promise(() => {}), timeoutMs: 200 });
+      const tool = new HealingPipeline({ circuitName: 'tool', retry: { maxAttempts: 2, minDelayMs: 0 }, strategies: [respawn] });
+      const result = await tool.execute(async () => { throw Object.assign(new Error('tool process exited'), { code: 'ECONNRESET' }); }, {});
+      console.log('RESULT', result.status, result.healingActions.map((a) => a.kind + ':' + a.reason).join(' '));
+    `);
+    expect(run.stderr).not.toContain('unsettled top-level await');
+    expect(run.stdout).toMatch(/RESULT error .*restart:failed/);
+    expect([run.status, run.signal]).toEqual([0, null]);
+  });
+
+  it('keeps the process alive through an escalation that never answers, until its time limit', () => {
+    // The pager's limit is 10 s: a clock whose real timers run 100 times faster makes it 100 ms.
+    const run = runScript(`
+      import { HealingPipeline, escalate } from './src/index.ts';
+      const clock = { now: () => Date.now(), setTimeout: (callback, ms) => setTimeout(callback, ms / 100), clearTimeout: (handle) => clearTimeout(handle) };
+      const page = escalate({ notify: () => new Promise(() => {}) });
+      const pipeline = new HealingPipeline({ clock, retry: { maxAttempts: 1 }, strategies: [page], fallback: () => 'fallback value' });
+      const result = await pipeline.execute(async () => { throw Object.assign(new Error('down'), { status: 503 }); }, {});
+      console.log('RESULT', result.status, result.result);
+    `);
+    expect(run.stderr).not.toContain('unsettled top-level await');
+    expect(run.stdout).toContain('RESULT ok fallback value');
+    expect([run.status, run.signal]).toEqual([0, null]);
+  });
+
+  it('keeps the process alive through awaited health checks that hang, until checkTimeoutMs', () => {
+    const run = runScript(`
+      import { GracefulDegradation, HealthMonitor } from './src/index.ts';
+      const monitor = new HealthMonitor({ checkTimeoutMs: 100, checkIntervalMs: 600000 });
+      monitor.register('db', { check: () => new Promise(() => {}) });
+      await monitor.runChecks();
+      const first = monitor.componentHealth('db').check.detail;
+      // runChecks() joining the run start() began (in the background) keeps the process alive too.
+      monitor.register('cache', { check: () => new Promise(() => {}) });
+      monitor.start();
+      await monitor.runChecks();
+      monitor.stop();
+      const feature = new GracefulDegradation().define('search', { fallback: null, checkTimeoutMs: 100, healthCheck: () => new Promise(() => {}) });
+      feature.disable();
+      const on = await feature.check();
+      console.log('RESULT', first, '|', monitor.componentHealth('cache').level, '| feature on:', on);
+    `);
+    expect(run.stderr).not.toContain('unsettled top-level await');
+    expect(run.stdout).toContain('RESULT check timed out after 100 ms | critical | feature on: false');
+    expect([run.status, run.signal]).toEqual([0, null]);
+  });
+
   it('exits on its own after the caller aborted an execution whose shared recovery never ends', () => {
     const run = runScript(`
       import { HealingPipeline, oneRecoveryPerKey } from './src/index.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RecoveryFlights, runRecovery, type RecoveryEnd } from '../../src/shared-recovery/recovery-flights.js';
+import { systemClock, type Clock } from '../../src/clock.js';
+import { RecoveryFlights, runRecovery, type FailureStep, type RecoveryEnd } from '../../src/shared-recovery/recovery-flights.js';
 import { ManualClock, flushMicrotasks } from '../helpers/manual-clock.js';
 
 /** A recovery the test settles by hand. */
@@ -73,5 +74,34 @@ describe('runRecovery', () => {
     expect(await hung).toMatchObject({ ok: false, error: { message: 'the recovery of "x" did not finish within 100 ms' } });
     expect(seen!.aborted).toBe(true);
     expect(clock.timerCount).toBe(0);
+  });
+});
+
+describe("a recovery's time limit and the process", () => {
+  it('keeps the process alive while an execution awaits the recovery, and not once none does', async () => {
+    // Real Node timers, read with hasRef(): nothing waits for them to fire.
+    const timers: NodeJS.Timeout[] = [];
+    const clock: Clock = { ...systemClock, setTimeout: (callback, ms) => timers[timers.push(systemClock.setTimeout(callback, ms) as NodeJS.Timeout) - 1] };
+    const flights = new RecoveryFlights();
+    let finish!: () => void;
+    const [a, b] = [flights.enter('tool'), flights.enter('tool')];
+    const waiting = (step: FailureStep) => (step.step === 'recovered' ? expect.unreachable() : step);
+    const first = waiting(flights.onFailure('tool', a, (keepAlive) => runRecovery(() => new Promise<void>((resolve) => { finish = resolve; }), clock, 60_000, 'r', keepAlive)));
+    const second = waiting(flights.onFailure('tool', b, () => { throw new Error('must join, not start'); }));
+    expect(timers[0]!.hasRef()).toBe(false); // nobody awaits it yet
+    const releaseFirst = first.keepAlive.hold();
+    const releaseSecond = second.keepAlive.hold();
+    expect(timers[0]!.hasRef()).toBe(true);
+    releaseFirst();
+    releaseFirst(); // a release counts once
+    expect(timers[0]!.hasRef()).toBe(true); // the second execution still waits
+    releaseSecond();
+    expect(timers[0]!.hasRef()).toBe(false); // every waiter gave up: background work now
+    finish();
+    expect(await first.flight).toEqual({ ok: true });
+    expect(timers).toHaveLength(1);
+    flights.leave('tool');
+    flights.leave('tool');
+    expect(flights.size).toBe(0);
   });
 });

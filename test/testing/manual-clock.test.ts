@@ -1,5 +1,6 @@
 /** ManualClock as users get it from self-healing/testing: the guide's example, and its rules. */
-import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it, vi } from 'vitest';
 import { CircuitBreakerRegistry, HealingConfigError, HealingPipeline } from '../../src/index.js';
 import { ManualClock } from '../../src/testing/index.js';
 
@@ -44,6 +45,48 @@ describe('ManualClock (self-healing/testing)', () => {
     await clock.advance(20);
     expect(fired).toEqual(['a@10', 'b@20', 'c@20']);
     expect(clock.now()).toBe(20);
+  });
+
+  it.each([
+    ['25 chained awaits', async () => { for (let i = 0; i < 25; i++) await null; return 'ok'; }],
+    ['a setImmediate (as HTTP mocks answer)', () => new Promise<string>((resolve) => setImmediate(() => resolve('ok')))],
+    ['setImmediates nested 50 deep', () => new Promise<string>((resolve) => {
+      const hop = (left: number) => (left === 0 ? resolve('ok') : setImmediate(() => hop(left - 1)));
+      hop(50);
+    })],
+    ['an fs read', async () => (await readFile(new URL(import.meta.url)), 'ok')],
+  ])('lets %s that take no fake time finish before a timeout past them fires', async (_label, fn) => {
+    const clock = new ManualClock();
+    const pipeline = new HealingPipeline({ clock, timeoutMs: 5_000, retry: { maxAttempts: 1 } });
+    const pending = pipeline.execute(fn, {});
+    await clock.advance(60_000);
+    const result = await pending;
+    expect([result.status, result.result, result.error?.name]).toEqual(['ok', 'ok', undefined]);
+    expect(clock.timerCount).toBe(0);
+  });
+
+  it('still resolves when work never stops queueing more (an endless setImmediate loop)', async () => {
+    const clock = new ManualClock(0);
+    let running = true;
+    const spin = () => { if (running) setImmediate(spin); };
+    spin();
+    const fired: number[] = [];
+    clock.setTimeout(() => fired.push(clock.now()), 10);
+    await clock.advance(20);
+    running = false;
+    expect([fired, clock.now()]).toEqual([[10], 20]);
+  });
+
+  it('never uses the global timers, so faking them does not stop it', async () => {
+    vi.useFakeTimers();
+    try {
+      const clock = new ManualClock();
+      const pending = new HealingPipeline({ clock, timeoutMs: 1_000, retry: { maxAttempts: 1 } }).execute(() => new Promise(() => {}), {});
+      await clock.advance(1_000);
+      expect((await pending).error?.name).toBe('AttemptTimeoutError');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses to move backwards or by a non-number', async () => {
