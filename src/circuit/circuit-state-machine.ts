@@ -109,15 +109,20 @@ export abstract class CircuitStateMachine {
 
   /**
    * Ends one admitted call, whatever the state (a forced state hides the half-open period, it does
-   * not end it). Outcomes do not say which call they end, so the calls that hold no probe slot
-   * settle first (those admitted closed, then the strays), and only then the oldest probe: a late
-   * outcome never frees the slot of a probe still running, so no more than `halfOpenMaxCalls`
-   * run. Which call it ends decides nothing else: any success while half-open counts, any failure
-   * re-opens. An outcome no admitted call is left for (recorded by hand) ends nothing.
+   * not end it). Outcomes do not say which call they end, so while probes run, an outcome frees
+   * the oldest probe's slot; then a call admitted closed ends; then a stray. Freeing a probe first
+   * means a probe that ends always frees a slot at once: were a late outcome (a stray's) taken
+   * instead, the probe that really ended would keep its slot until it expired, and every later
+   * probe after it, so one hung call would slow the probing to one per `probeTimeoutMs` for good.
+   * The price: a late outcome can free a running probe's slot, so one more probe may start. Which
+   * call it ends decides nothing else: any success while half-open counts, any failure re-opens.
+   * An outcome no admitted call is left for (recorded by hand) ends nothing.
    */
   protected endCall(): void {
-    if (this.inFlight !== 0) this.inFlight--;
-    else if (this.strays !== 0 || this.probes !== undefined) this.endUnclaimed();
+    const probes = this.probes;
+    if (probes !== undefined && probes.length > 0) probes.shift();
+    else if (this.inFlight !== 0) this.inFlight--;
+    else if (this.strays !== 0) this.endStray();
   }
 
   /** Whether any admitted call may still be running (a hung probe or stray counts until forgotten). */
@@ -126,24 +131,15 @@ export abstract class CircuitStateMachine {
     return this.inFlight > 0 || (this.probes?.length ?? 0) > 0 || (this.strays > 0 && now < this.straysUntil);
   }
 
-  /** {@link endCall} once no call admitted closed is left: a stray, else the oldest probe. */
-  private endUnclaimed(): void {
-    const now = this.host.clock.now();
-    const probes = this.probes;
-    if (probes !== undefined) this.expireProbes(probes, now);
-    if (this.strays !== 0) {
-      if (now < this.straysUntil) {
-        this.strays--;
-        return;
-      }
-      this.strays = 0; // presumed hung: past this, a late outcome of theirs can free a running probe's slot
-    }
-    probes?.shift();
+  /** A stray's outcome came, unless the strays were forgotten as hung by now. */
+  private endStray(): void {
+    if (this.host.clock.now() < this.straysUntil) this.strays--;
+    else this.strays = 0;
   }
 
   /**
    * Probes that never settled must not wedge the breaker: each slot expires on its own, and its
-   * call becomes a stray, so that its late outcome frees nobody else's slot.
+   * call becomes a stray (a call that may still run, for idle eviction).
    */
   private expireProbes(probes: number[], now: number): void {
     let expired = 0;

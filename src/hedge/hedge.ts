@@ -89,6 +89,8 @@ export function hedge(run: Execution, first: PromiseLike<unknown>, firstUnraced:
       } catch (thrown) {
         second = Promise.reject(thrown);
       }
+      // Subscribed to once, as the first call is (a query builder runs its query on each `then()`).
+      if (isThenable(second) && !(second instanceof Promise)) second = Promise.resolve(second);
       if (bulkhead !== undefined && options.with !== 'fallback') secondRunning = running(second);
       // Raced as the first call is: with `timeoutGraceMs`, a timed-out hedge gets its grace too.
       const deadlineMs = plan.deadlineMs;

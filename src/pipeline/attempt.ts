@@ -46,8 +46,11 @@ export function startAttempt(run: Execution): unknown {
   try {
     if (plan.hedge !== undefined) ctx.useOwnSignal(); // so that a lost hedge race can abort this call
     const fn = run.fn; // called as a plain function, never as a method of the execution
-    const value = fn(run.args, ctx);
-    if (!isThenable(value)) return value;
+    const returned = fn(run.args, ctx);
+    if (!isThenable(returned)) return returned;
+    // A thenable that is not a promise (a query builder: knex, mongoose) may run its work on each
+    // `then()`: a race, a hedge and a bulkhead hold each subscribe, so it is subscribed to once.
+    const value = returned instanceof Promise ? returned : Promise.resolve(returned);
     // Not raced: a hedge that wins leaves this call running, and holds its slot itself.
     if (!ctx.abortable) return plan.hedge === undefined ? value : hedge(run, value, value);
     // A hedged attempt is raced against its own signal: a lost hedge race aborts it.

@@ -78,10 +78,10 @@ export function keepStateByName(
       for (const index of indexes) {
         const option = Array.isArray(fallback) ? `fallback.${index}` : 'fallback';
         // Kept by the fallback's own name, wherever it stands in the list: calls of one name
-        // that list it among other fallbacks share its cache.
+        // that list it among other fallbacks share its cache. An unnamed one has only its place.
         const entryName = (list[index] as { name?: unknown }).name;
         list[index] = kept(option, 'the results a lastGood fallback serves', list[index]!, undefined, undefined,
-          `lastGood\u0000${typeof entryName === 'string' ? entryName : ''}`);
+          typeof entryName === 'string' ? `lastGood\u0000${entryName}` : option);
       }
       merged.fallback = Array.isArray(fallback) ? list : list[0];
     }

@@ -7,11 +7,23 @@
  */
 export const MAX_TURNS = 10_000;
 
-// Captured at import: a test that fakes the global timers afterwards (`vi.useFakeTimers()`)
-// must not freeze the clock's own turns of the event loop.
-const nextTurn: (resume: () => void) => unknown = typeof globalThis.setImmediate === 'function'
-  ? globalThis.setImmediate.bind(globalThis)
-  : globalThis.setTimeout.bind(globalThis);
+type Schedule = (resume: () => void) => unknown;
+
+/**
+ * The real `setImmediate`, captured at import: a test that fakes the global timers afterwards
+ * (`vi.useFakeTimers()`) must not freeze the clock's own turns of the event loop. When they were
+ * faked before (a `setupFiles` that fakes them), what is found is the fake: @sinonjs/fake-timers
+ * (behind vitest's and jest's fake timers) marks each function it fakes with its `clock`, which
+ * keeps the original as `_setImmediate`.
+ */
+function realSetImmediate(): Schedule {
+  const found = typeof globalThis.setImmediate === 'function' ? globalThis.setImmediate : globalThis.setTimeout;
+  const original = (found as { clock?: { _setImmediate?: unknown; _setTimeout?: unknown } }).clock;
+  const real = original === undefined ? found : (original._setImmediate ?? original._setTimeout);
+  return (typeof real === 'function' ? real : found).bind(globalThis) as Schedule;
+}
+
+const nextTurn = realSetImmediate();
 const activeResources = typeof process === 'object' && typeof process.getActiveResourcesInfo === 'function'
   ? process.getActiveResourcesInfo.bind(process)
   : () => [] as string[];

@@ -203,42 +203,33 @@ describe('outcomes of calls that hold no probe slot', () => {
     expect(breaker.state).toBe('HALF_OPEN');
   };
 
-  it('a probe that ends after its slot expired frees nothing: the probe that took its slot keeps it', async () => {
+  it('a probe that ends frees a slot at once: one hung probe never slows the probes after it', async () => {
     const ctx = setup({ breakDurationMs: 1_000, probeTimeoutMs: 5_000 });
     await openAndWait(ctx);
     const { breaker, clock } = ctx;
-    expect(breaker.canExecute()).toBe(true); // probe A hangs
-    await clock.advance(5_000);
-    expect(breaker.canExecute()).toBe(true); // probe B takes A's expired slot
-    breaker.releasePermission(); // A ends at last (a 404, an abort)
-    expect(breaker.canExecute()).toBe(false); // B still runs: halfOpenMaxCalls is 1
-    expect(breaker.stats().halfOpenInFlight).toBe(1);
-    breaker.recordSuccess(); // B
+    expect(breaker.canExecute()).toBe(true); // probe 1 hangs
+    await clock.advance(5_000); // its slot expires
+    for (let probe = 2; probe <= 5; probe++) {
+      expect(breaker.canExecute(), `probe ${probe}`).toBe(true);
+      await clock.advance(10);
+      breaker.releasePermission(); // it ends 10 ms later (a 404): its slot is free at once
+      expect(breaker.stats().halfOpenInFlight).toBe(0);
+    }
+    expect(breaker.canExecute()).toBe(true);
+    breaker.recordSuccess();
     expect(breaker.state).toBe('CLOSED');
   });
 
-  it('a call admitted while closed that ends after the breaker went half-open frees no probe slot', async () => {
+  it('a probe that ends while a forced close admits calls frees its slot: after the release the next probe is admitted', async () => {
     const ctx = setup({ breakDurationMs: 1_000 });
-    const { breaker } = ctx;
-    expect(breaker.canExecute()).toBe(true); // a slow call, admitted while closed
     await openAndWait(ctx);
+    const { breaker } = ctx;
     expect(breaker.canExecute()).toBe(true); // the probe
-    breaker.releasePermission(); // the slow call ends
-    expect(breaker.canExecute()).toBe(false);
-    expect(breaker.stats().halfOpenInFlight).toBe(1);
-    breaker.recordSuccess(); // the probe
-    expect(breaker.state).toBe('CLOSED');
-  });
-
-  it('frees the slot once the calls from before the period have ended, whichever ends first', async () => {
-    const ctx = setup({ breakDurationMs: 1_000 });
-    const { breaker } = ctx;
-    breaker.canExecute(); // a slow call, admitted while closed
-    await openAndWait(ctx);
-    breaker.canExecute(); // the probe
-    breaker.releasePermission(); // the probe ends first, taken for the slow call
-    expect(breaker.canExecute()).toBe(false);
-    breaker.releasePermission(); // the slow call
+    const control = breaker.forceClose();
+    expect(breaker.canExecute()).toBe(true); // a call the forced close admits, still running
+    breaker.releasePermission(); // the probe ends
+    control.release();
+    expect(breaker.state).toBe('HALF_OPEN');
     expect(breaker.canExecute()).toBe(true);
   });
 
@@ -255,14 +246,4 @@ describe('outcomes of calls that hold no probe slot', () => {
     }
   });
 
-  it('forgets a call from before the period probeTimeoutMs after it lost its claim, so a hung one cannot hold a slot for ever', async () => {
-    const ctx = setup({ breakDurationMs: 1_000, probeTimeoutMs: 5_000 });
-    const { breaker, clock } = ctx;
-    breaker.canExecute(); // admitted while closed, and hangs for ever
-    await openAndWait(ctx); // it lost its claim when the breaker opened, 1 s ago
-    await clock.advance(4_000);
-    breaker.canExecute(); // the probe
-    breaker.releasePermission(); // taken for the probe: the hung call is forgotten by now
-    expect(breaker.canExecute()).toBe(true);
-  });
 });

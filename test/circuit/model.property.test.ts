@@ -32,10 +32,10 @@ interface ModelConfig {
  * - HALF_OPEN admits up to `halfOpenMaxCalls` probes at once; a probe that has not settled after
  *   `probeTimeoutMs` no longer holds its slot. `successThreshold` successes close it (and the
  *   growing break starts over); any failure re-opens it for the next, possibly longer, break.
- * - Outcomes carry no handle, so each ends a call in this order: one admitted while closed, else a
- *   stray (a call that lost its claim: admitted before the breaker left closed, or a probe whose
- *   slot expired or whose period ended), else the oldest probe, freeing its slot. Strays are
- *   forgotten together `probeTimeoutMs` after the last one lost its claim.
+ * - Outcomes carry no handle, so each ends a call in this order: the oldest probe, freeing its
+ *   slot; else one admitted while closed; else a stray (a call that lost its claim: admitted
+ *   before the breaker left closed, or a probe whose slot expired or whose period ended). Strays
+ *   are forgotten together `probeTimeoutMs` after the last one lost its claim.
  * - A success at least `slowCallMs` long is a failure (and a slow call).
  * - reset() closes it and forgets counts and openings; totals are kept.
  */
@@ -123,17 +123,16 @@ class Model {
 
   /** Ends one call (see the order above). */
   private end(now: number): void {
+    if (this.probes.length > 0) {
+      this.probes.shift();
+      return;
+    }
     if (this.closedCalls > 0) {
       this.closedCalls--;
       return;
     }
-    this.expireProbes(now);
-    if (this.strays > 0 && now < this.straysUntil) {
-      this.strays--;
-      return;
-    }
-    this.strays = 0;
-    this.probes.shift();
+    if (this.strays > 0 && now < this.straysUntil) this.strays--;
+    else this.strays = 0;
   }
 
   private expireProbes(now: number): void {

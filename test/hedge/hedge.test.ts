@@ -189,6 +189,24 @@ describe('hedging', () => {
     });
   });
 
+  it('subscribes to a lazy thenable once (a query builder runs its query on each then()), with a hedge, a bulkhead and a time limit', async () => {
+    const clock = new ManualClock();
+    let runs = 0;
+    const query = () => ({
+      then(resolve: (rows: string) => unknown, reject: (error: unknown) => unknown) {
+        runs++;
+        return new Promise<string>((done) => clock.setTimeout(() => done('rows'), 50)).then(resolve, reject);
+      },
+    });
+    for (const options of [{ hedge: { delayMs: 500 } }, { hedge: { delayMs: 500 }, bulkhead: { maxConcurrent: 4 } }, { timeoutMs: 1_000, bulkhead: { maxConcurrent: 4 } }]) {
+      runs = 0;
+      const pending = new HealingPipeline({ clock, ...options }).execute(query, {});
+      await clock.advance(50);
+      expect(await pending, JSON.stringify(options)).toMatchObject({ status: 'ok', result: 'rows' });
+      expect(runs, JSON.stringify(options)).toBe(1);
+    }
+  });
+
   it('rejects a hedge that could never start', () => {
     expect(configError(() => new HealingPipeline({ hedge: { delayMs: 5_000 }, deadlineMs: 2_000 })).option).toBe('hedge.delayMs');
     expect(configError(() => new HealingPipeline({ hedge: { delayMs: 5_000 }, deadlineMs: 2_000 })).message).toMatch(/deadlineMs \(2000 ms\)/);

@@ -150,6 +150,14 @@ describe('stateful options written inline in each call', () => {
     expect(third).toMatchObject({ result: 'sunny', servedBy: 'cache' });
   });
 
+  it('two unnamed lastGood fallbacks in one list keep a cache each, as they do in a pipeline\'s own options', async () => {
+    const registry = new CircuitBreakerRegistry();
+    const result = await executeWithHealing(async () => 'fresh', {}, {
+      circuitName: 'svc', registry, fallback: [{ lastGood: { ttlMs: 1_000 } }, { lastGood: { ttlMs: 600_000 } }],
+    });
+    expect(result.status).toBe('ok');
+  });
+
   it("an override that repeats the pipeline's own stateful options shares the pipeline's state, with or without a name", async () => {
     const registry = new CircuitBreakerRegistry();
     const lastGood = { name: 'cache', lastGood: { ttlMs: 60_000 } };

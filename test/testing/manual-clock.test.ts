@@ -89,6 +89,21 @@ describe('ManualClock (self-healing/testing)', () => {
     }
   });
 
+  it('does not hang when the global timers were faked before the library loaded (a setupFiles that fakes them)', async () => {
+    vi.useFakeTimers();
+    try {
+      vi.resetModules();
+      const fresh = await import('../../src/testing/index.js');
+      const { HealingPipeline: FreshPipeline } = await import('../../src/index.js');
+      const clock = new fresh.ManualClock();
+      const pending = new FreshPipeline({ clock, timeoutMs: 1_000, retry: { maxAttempts: 1 } }).execute(() => new Promise(() => {}), {});
+      await clock.advance(1_000);
+      expect((await pending).error?.name).toBe('AttemptTimeoutError');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('refuses to move backwards or by a non-number', async () => {
     const clock = new ManualClock();
     await expect(clock.advance(-1)).rejects.toBeInstanceOf(HealingConfigError);
