@@ -41,8 +41,8 @@ export abstract class CircuitStateMachine {
   protected inFlight = 0;
   /**
    * Calls that lost their claim and have not ended: admitted before the breaker last left closed,
-   * or probes whose slot expired or whose half-open period ended. Outcomes settle these before any
-   * probe (see {@link endCall}); all are forgotten at `straysUntil`, presumed hung.
+   * or probes whose slot expired or whose half-open period ended. Outcomes settle these last (see
+   * {@link endCall}); idle eviction waits for them until `straysUntil`, when all are presumed hung.
    */
   protected strays = 0;
   protected straysUntil = 0;
