@@ -56,6 +56,8 @@ export class DegradableFeature<T = unknown> {
   private failures = 0;
   private lastCheckAt = 0;
   private checking: { readonly done: Promise<boolean>; readonly keepAlive: KeepAlive } | undefined = undefined;
+  /** The last check's call timed out and has not ended yet. */
+  private lastCallRunning = false;
 
   /** @internal Built by {@link GracefulDegradation.define}. */
   constructor(name: string, config: FeatureConfig<T>, private readonly clock: Clock, private readonly listeners: Listeners<FeatureEvents>) {
@@ -138,10 +140,18 @@ export class DegradableFeature<T = unknown> {
 
   private async runCheck(keepAlive: KeepAlive): Promise<boolean> {
     this.lastCheckAt = this.clock.now();
+    // A check that timed out and still runs (it ignored its signal) is not called again until it
+    // ends: this run fails at once, as a check past checkTimeoutMs does, so slow checks never pile up.
+    if (this.lastCallRunning) {
+      await undefined; // after startCheck has recorded this run as the one in flight
+      this.checking = undefined;
+      return this.on;
+    }
     const controller = new AbortController();
+    let call: PromiseLike<unknown> | undefined;
     try {
       // Unref'd unless someone awaits the check (`check()`): a background one must not hold the process.
-      const verdict = await withinTimeout(this.clock, this.checkTimeoutMs, () => this.healthCheck(controller.signal), () => {
+      const verdict = await withinTimeout(this.clock, this.checkTimeoutMs, () => (call = Promise.resolve(this.healthCheck(controller.signal))), () => {
         const timedOut = new Error(`health check of "${this.name}" passed ${this.checkTimeoutMs} ms`);
         controller.abort(timedOut);
         return timedOut;
@@ -149,6 +159,11 @@ export class DegradableFeature<T = unknown> {
       if (verdict !== false && !this.on) this.switchOn('health-check');
     } catch {
       // a failing or timed-out check leaves the feature off until the next one
+      if (controller.signal.aborted && call !== undefined) {
+        this.lastCallRunning = true;
+        const ended = () => { this.lastCallRunning = false; };
+        call.then(ended, ended);
+      }
     } finally {
       this.checking = undefined;
     }

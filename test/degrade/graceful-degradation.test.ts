@@ -85,6 +85,30 @@ describe('graceful degradation', () => {
     expect(clock.timerCount).toBe(0);
   });
 
+  it('does not call a check again while its last call, timed out, still runs: the run fails at once, and the check is called once it ends', async () => {
+    const clock = new ManualClock();
+    const features = new GracefulDegradation({ clock });
+    const pending: Array<() => void> = [];
+    let calls = 0;
+    // Ignores its signal, and ends only when the test says so.
+    const healthCheck = () => { calls++; return new Promise<boolean>((resolve) => pending.push(() => resolve(true))); };
+    const feature = features.define('search', { fallback: null, checkTimeoutMs: 1_000, checkIntervalMs: 10, healthCheck });
+    feature.disable();
+    await clock.advance(10);
+    const first = feature.check();
+    await clock.advance(1_000);
+    expect(await first).toBe(false);
+    expect(await feature.check()).toBe(false); // its last call still runs: not called again
+    expect(await feature.check()).toBe(false);
+    expect(calls).toBe(1);
+    pending.shift()!(); // the first call ends at last
+    await clock.advance(0);
+    const again = feature.check();
+    expect(calls).toBe(2);
+    pending.shift()!();
+    expect(await again).toBe(true);
+  });
+
   it('counts a call a pipeline fallback saved as a failure, and an aborted call not at all', async () => {
     const { features, recs, clock } = setup();
     const withFallback = new HealingPipeline({ clock, feature: recs, retry: { maxAttempts: 1 }, fallback: () => ['cached'] });
