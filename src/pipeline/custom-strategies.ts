@@ -76,38 +76,32 @@ async function superviseStrategy(
   run: Execution, strategy: HealingStrategy, next: NextStrategy, turn: StrategyTurn, running: () => Promise<Outcome> | undefined,
 ): Promise<boolean> {
   try {
-    return await takeOutcome(run, strategy, next, turn, running);
+    let outcome: Outcome | typeof ABANDONED;
+    try {
+      // A strategy is user code: the caller's abort and the deadline end the wait for it, as for fn.
+      // The library's own bound each of their waits themselves (and say which one the deadline cut).
+      const returned = strategy.execute(new Context(run, strategy, turn), next);
+      const waited = (strategy as CheckedStrategy)[boundsOwnWaits] === true
+        ? (run.signal === undefined || !isThenable(returned) ? returned : raceWithSignal(returned, run.signal))
+        : boundedWait(run, `strategy "${strategy.name}"`, returned);
+      outcome = isThenable(waited) ? await waited : waited;
+    } catch (thrown) {
+      run.fail(thrown);
+      if (run.signal?.aborted === true) run.stop('aborted', 'the caller aborted');
+      return false;
+    }
+    if (outcome === ABANDONED) {
+      // Stopped as aborted or deadline. A `next()` the strategy is waiting for ends at the same
+      // moment (the attempt it runs is cut by the same deadline): let it, so that its actions come
+      // before the give-up and its failure is the error, not a wait that was only cut first.
+      const pending = running();
+      if (pending !== undefined) await pending.then(undefined, () => undefined);
+      return false;
+    }
+    return adopt(run, strategy, outcome);
   } finally {
     turn.ended = true;
   }
-}
-
-async function takeOutcome(
-  run: Execution, strategy: HealingStrategy, next: NextStrategy, turn: StrategyTurn, running: () => Promise<Outcome> | undefined,
-): Promise<boolean> {
-  let outcome: Outcome | typeof ABANDONED;
-  try {
-    // A strategy is user code: the caller's abort and the deadline end the wait for it, as for fn.
-    // The library's own bound each of their waits themselves (and say which one the deadline cut).
-    const returned = strategy.execute(new Context(run, strategy, turn), next);
-    const waited = (strategy as CheckedStrategy)[boundsOwnWaits] === true
-      ? (run.signal === undefined || !isThenable(returned) ? returned : raceWithSignal(returned, run.signal))
-      : boundedWait(run, `strategy "${strategy.name}"`, returned);
-    outcome = isThenable(waited) ? await waited : waited;
-  } catch (thrown) {
-    run.fail(thrown);
-    if (run.signal?.aborted === true) run.stop('aborted', 'the caller aborted');
-    return false;
-  }
-  if (outcome === ABANDONED) {
-    // Stopped as aborted or deadline. A `next()` the strategy is waiting for ends at the same
-    // moment (the attempt it runs is cut by the same deadline): let it, so that its actions come
-    // before the give-up and its failure is the error, not a wait that was only cut first.
-    const pending = running();
-    if (pending !== undefined) await pending.then(undefined, () => undefined);
-    return false;
-  }
-  return adopt(run, strategy, outcome);
 }
 
 /** The execution's state as the outcome a strategy sees. */

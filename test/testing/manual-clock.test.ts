@@ -77,26 +77,21 @@ describe('ManualClock (self-healing/testing)', () => {
     expect([fired, clock.now()]).toEqual([[10], 20]);
   });
 
-  it('never uses the global timers, so faking them does not stop it', async () => {
+  // Loaded once already (faked after it loaded), or afresh once faked (a setupFiles that fakes them first).
+  const loaded = async () => ({ ManualClock, HealingPipeline });
+  const loadedAfresh = async () => {
+    vi.resetModules();
+    return { ManualClock: (await import('../../src/testing/index.js')).ManualClock, HealingPipeline: (await import('../../src/index.js')).HealingPipeline };
+  };
+  it.each([
+    ['never uses the global timers, so faking them does not stop it', loaded],
+    ['does not hang when the global timers were faked before the library loaded (a setupFiles that fakes them)', loadedAfresh],
+  ])('%s', async (_case, load) => {
     vi.useFakeTimers();
     try {
-      const clock = new ManualClock();
-      const pending = new HealingPipeline({ clock, timeoutMs: 1_000, retry: { maxAttempts: 1 } }).execute(() => new Promise(() => {}), {});
-      await clock.advance(1_000);
-      expect((await pending).error?.name).toBe('AttemptTimeoutError');
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-
-  it('does not hang when the global timers were faked before the library loaded (a setupFiles that fakes them)', async () => {
-    vi.useFakeTimers();
-    try {
-      vi.resetModules();
-      const fresh = await import('../../src/testing/index.js');
-      const { HealingPipeline: FreshPipeline } = await import('../../src/index.js');
-      const clock = new fresh.ManualClock();
-      const pending = new FreshPipeline({ clock, timeoutMs: 1_000, retry: { maxAttempts: 1 } }).execute(() => new Promise(() => {}), {});
+      const library = await load();
+      const clock = new library.ManualClock();
+      const pending = new library.HealingPipeline({ clock, timeoutMs: 1_000, retry: { maxAttempts: 1 } }).execute(() => new Promise(() => {}), {});
       await clock.advance(1_000);
       expect((await pending).error?.name).toBe('AttemptTimeoutError');
     } finally {
