@@ -1,3 +1,7 @@
+import { z } from 'zod';
+import { parseWith } from './config/parse.js';
+import { hasMethods, MAX_MS } from './config/schema-helpers.js';
+
 /**
  * The source of time for everything in the library: breakers, backoff waits, timeouts and
  * durations. Inject your own (or use fake timers) to test without real sleeps.
@@ -36,9 +40,49 @@ export const systemClock: Clock = {
   },
 };
 
+/** Whether `value` has what a {@link Clock} must: the check of `clockSchema` and of {@link isWaitable}. */
+const isClock = hasMethods('now', 'setTimeout', 'clearTimeout');
+
 /**
- * Waits `ms` on `clock`. Resolves `true` when the time has passed, `false` at once when `signal`
- * aborts (or was already aborted). Never rejects, and leaves no timer or listener behind.
+ * The check of a {@link Clock} argument or option, in the layer every other may import: a
+ * clock's methods are called long after it was given, where a missing one would fail far from
+ * its cause.
+ */
+export const clockSchema = z.custom<Clock>(isClock,
+  'expected a Clock with now(), setTimeout() and clearTimeout()');
+
+/**
+ * Whether `clock` and `signal` are what a wait needs, by plain checks: a retry waits through
+ * {@link sleep} each time, and zod is run only to word the error of arguments that fail them.
+ */
+export function isWaitable(clock: unknown, signal: unknown): boolean {
+  return isClock(clock) && (signal === undefined || signal instanceof AbortSignal);
+}
+
+/** The arguments of a wait on a clock ({@link sleep}, `Bulkhead.wait`), checked before anything is scheduled. */
+export const waitArgsSchema = z.object({
+  clock: clockSchema,
+  signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, 'expected an AbortSignal or undefined').optional(),
+});
+
+const sleepArgsSchema = waitArgsSchema.extend({
+  ms: z.number({ error: 'expected a finite number of ms' })
+    .min(0, 'expected a number of ms >= 0')
+    // Refused, not clamped: a platform timer given more fires after 1 ms, and a wait silently
+    // cut to 24.8 days is not what was asked for either.
+    .max(MAX_MS, `expected at most ${MAX_MS} ms (about 24.8 days, the longest a timer waits); wait in steps for longer`),
+});
+
+/**
+ * Waits `ms` on `clock`. Resolves `true` when the time has passed (at once for 0), `false` at
+ * once when `signal` aborts (or was already aborted). Never rejects for valid arguments, and
+ * leaves no timer or listener behind.
+ *
+ * Misuse is refused before anything is scheduled, by a rejection (never a synchronous throw) with
+ * a {@link HealingConfigError} naming the argument: `clock` (not a Clock), `ms` (not a finite
+ * number from 0 to 2 147 483 647, the longest a timer can wait, about 24.8 days: longer is
+ * refused, not clamped) or `signal` (neither an AbortSignal nor undefined). A clock whose
+ * `setTimeout` throws rejects with its error, with the abort listener removed.
  *
  * @example
  * ```ts
@@ -47,18 +91,37 @@ export const systemClock: Clock = {
  * ```
  */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<boolean> {
+  // `ms <= MAX_MS` is false for NaN too.
+  if (!(typeof ms === 'number' && ms >= 0 && ms <= MAX_MS && isWaitable(clock, signal))) {
+    try {
+      parseWith(sleepArgsSchema, { clock, ms, signal }, '');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   if (signal?.aborted) return Promise.resolve(false);
-  if (ms <= 0) return Promise.resolve(true);
-  return new Promise<boolean>((resolve) => {
+  if (ms === 0) return Promise.resolve(true);
+  return new Promise<boolean>((resolve, reject) => {
+    let handle: unknown;
+    let aborted = false;
     const onAbort = () => {
+      aborted = true;
       clock.clearTimeout(handle);
       resolve(false);
     };
-    const handle = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
+    // The listener before the timer, so no abort can miss a timer; a clock that throws takes the listener back.
     signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      handle = clock.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+    } catch (error) {
+      signal?.removeEventListener('abort', onAbort);
+      reject(error);
+      return;
+    }
+    if (aborted) clock.clearTimeout(handle); // the signal aborted while the clock was setting the timer
   });
 }
 

@@ -20,6 +20,22 @@ export function withoutStack<E extends Error>(build: () => E): E {
 }
 
 /**
+ * `instanceof` for an error class of ours: its own instances and its subclasses', and, for the
+ * class itself, an error with its `code` made by another copy of the package in the process (two
+ * installed versions, or the CommonJS and the ES module copy that a loader such as tsx evaluates
+ * apart), so `isCircuitOpenError` and `catch (e) { if (e instanceof ...) }` hold across copies.
+ * @internal
+ */
+export function ownOrSameCode(cls: object, base: object, code: string, value: unknown): boolean {
+  try {
+    if (Function.prototype[Symbol.hasInstance].call(cls as () => void, value)) return true;
+    return cls === base && value instanceof Error && (value as { code?: unknown }).code === code;
+  } catch {
+    return false; // a Proxy's trap or a `code` getter that throws: `instanceof` must not (the pipeline asks it of whatever fn threw)
+  }
+}
+
+/**
  * Thrown (or rejected) when options, a breaker config or an environment variable are invalid.
  * `option` names the offending option path, e.g. `retry.maxAttempts`.
  *
@@ -43,12 +59,9 @@ export class HealingConfigError extends Error {
     super(`Invalid \`${option}\`: ${message}`, options);
     this.option = option;
   }
-  /**
-   * Recognises the error by its code, so one thrown by another installed copy of the package (two
-   * versions in one process) still passes `instanceof`.
-   */
+  /** Also one of another copy of the package: see {@link ownOrSameCode}. */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof Error && (value as { code?: unknown }).code === 'ERR_HEALING_CONFIG';
+    return ownOrSameCode(this, HealingConfigError, 'ERR_HEALING_CONFIG', value);
   }
 }
 
@@ -67,6 +80,10 @@ export class HealingConfigError extends Error {
 export class CircuitOpenError extends Error {
   readonly code = 'ERR_CIRCUIT_OPEN';
   override readonly name = 'CircuitOpenError';
+  /** Also one of another copy of the package: see {@link ownOrSameCode}. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return ownOrSameCode(this, CircuitOpenError, 'ERR_CIRCUIT_OPEN', value);
+  }
   /** The breaker that refused. */
   readonly circuit: string;
   /** How long until the breaker lets a probe through, in ms (0 when a probe is already in flight). */
@@ -109,6 +126,10 @@ const openMessages = new LastText();
 export class RegistryFullError extends Error {
   readonly code = 'ERR_REGISTRY_FULL';
   override readonly name = 'RegistryFullError';
+  /** Also one of another copy of the package: see {@link ownOrSameCode}. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return ownOrSameCode(this, RegistryFullError, 'ERR_REGISTRY_FULL', value);
+  }
   readonly maxBreakers: number;
 
   constructor(maxBreakers: number, wanted: string) {
@@ -130,6 +151,10 @@ export class RegistryFullError extends Error {
 export class AttemptTimeoutError extends Error {
   readonly code = 'ERR_ATTEMPT_TIMEOUT';
   override readonly name = 'AttemptTimeoutError';
+  /** Also one of another copy of the package: see {@link ownOrSameCode}. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return ownOrSameCode(this, AttemptTimeoutError, 'ERR_ATTEMPT_TIMEOUT', value);
+  }
   /** The per-attempt limit that was exceeded. */
   readonly timeoutMs: number;
 
@@ -159,6 +184,10 @@ export class AttemptTimeoutError extends Error {
 export class NonErrorThrownError extends Error {
   readonly code = 'ERR_NON_ERROR_THROWN';
   override readonly name = 'NonErrorThrownError';
+  /** Also one of another copy of the package: see {@link ownOrSameCode}. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return ownOrSameCode(this, NonErrorThrownError, 'ERR_NON_ERROR_THROWN', value);
+  }
   /** The value that was thrown. */
   readonly thrown: unknown;
 
@@ -218,6 +247,10 @@ export function messageOf(error: Error): string {
 export class HealingError<R = unknown> extends Error {
   readonly code = 'ERR_HEALING_FAILED';
   override readonly name = 'HealingError';
+  /** Also one of another copy of the package: see {@link ownOrSameCode}. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return ownOrSameCode(this, HealingError, 'ERR_HEALING_FAILED', value);
+  }
   /** What was tried, and why it ended. */
   readonly result: HealingResult<R> & { status: 'error' };
 

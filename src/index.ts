@@ -16,6 +16,7 @@ export { reconfigure } from './recovery-strategies/reconfigure.js';
 export { isolate } from './recovery-strategies/isolate.js';
 export { escalate } from './recovery-strategies/escalate.js';
 export { chooseByResults } from './recovery-strategies/choose-by-results.js';
+export type { StrategyScore } from './recovery-strategies/strategy-scores.js';
 export { SafetyPolicy, type Risk } from './safety/safety-policy.js';
 export type { HealingOptions, AttemptContext, FallbackContext, HealingFunction, FallbackFunction } from './pipeline/options.js';
 export type { RetryOptions } from './retry/retry-options.js';
@@ -26,6 +27,7 @@ export type { Classification, ClassificationRule, Classifier, Disposition, Error
 export type { Severity } from './classify/severity.js';
 
 export { CircuitBreaker, type CircuitState, type CircuitBreakerStats } from './circuit/circuit-breaker.js';
+export type { CircuitControl } from './circuit/circuit-types.js';
 export { CircuitBreakerRegistry, getCircuitBreaker, getDefaultRegistry } from './circuit/registry.js';
 export type { CircuitBreakerConfig, CircuitPolicy } from './circuit/circuit-config.js';
 export type { CircuitEvents, CircuitStateChange } from './circuit/circuit-events.js';
@@ -50,7 +52,7 @@ export { BulkheadRejectedError, isBulkheadRejectedError } from './bulkhead/bulkh
 export { GracefulDegradation } from './degrade/graceful-degradation.js';
 export { DegradableFeature, type FeatureEvents } from './degrade/degradable-feature.js';
 export type { FeatureConfig } from './degrade/feature-options.js';
-export { AdaptiveHealing } from './adaptive/adaptive-healing.js';
+export { AdaptiveHealing, type ActionStats } from './adaptive/adaptive-healing.js';
 export type { AdaptiveConfig } from './adaptive/adaptive-options.js';
 export { SlidingWindowRetryBudget, type RetryBudget } from './budget/retry-budget.js';
 export type { HealingLogger } from './observe/logger.js';
@@ -68,3 +70,4 @@ export { HealingStatistics } from './stats/healing-statistics.js';
 export type { StatisticsCounters, RecoveryStats, RecoveryRecord, StatisticsSnapshot } from './stats/statistics-types.js';
 export { HealthMonitor, type HealthCheck, type HealthAlert, type SystemHealth, type CheckResult } from './health/health-monitor.js';
 export type { HealthLevel } from './health/health-level.js';
+export type { ComponentHealth, RecurringError } from './health/health-types.js';

@@ -1,4 +1,5 @@
 import { Listeners } from '../circuit/circuit-events.js';
+import { subscribe } from '../config/known-events.js';
 import { parseWith } from '../config/parse.js';
 import { adaptiveConfigSchema, type AdaptiveConfig } from './adaptive-options.js';
 import { setWithin } from '../core/bounded-map.js';
@@ -129,7 +130,7 @@ export class AdaptiveHealing {
 
   /** Listens to `escalate`; returns a function that stops listening. */
   on<K extends keyof AdaptiveEvents>(event: K, listener: (payload: AdaptiveEvents[K]) => void): () => void {
-    return this.listeners.on(event, listener);
+    return subscribe(this.listeners, { emitter: 'adaptive healing', events: { escalate: true } }, event, listener);
   }
 
   /** The recent record of every (category, action) seen so far. */

@@ -56,7 +56,10 @@ type Execute = (fn: HealingFunction<unknown, unknown>, args: unknown, overrides:
 /** Splits batch options into the concurrency and the healing overrides; checks what a batch adds. */
 export function readBatchOptions(options: BatchOptions | undefined): { concurrency: number; overrides: HealingOptions | undefined } {
   if (options === undefined) return { concurrency: 8, overrides: undefined };
-  if (options === null || typeof options !== 'object') throw new HealingConfigError('options', 'expected an options object or nothing');
+  // An array has no option to read: `{ ...[] }` would be no overrides at all, accepted silently.
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new HealingConfigError('options', `expected an options object or nothing, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+  }
   const { concurrency = 8, ...overrides } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 100_000) {
     throw new HealingConfigError('concurrency', `expected a whole number from 1 to 100000 (got ${String(concurrency)})`);

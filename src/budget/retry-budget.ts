@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { systemClock } from '../clock.js';
+import { clockSchema, systemClock } from '../clock.js';
 import { parseWith } from '../config/parse.js';
 import { retryBudgetConfigSchema, type RetryBudgetConfig } from './retry-budget-options.js';
 
@@ -49,14 +49,18 @@ export class SlidingWindowRetryBudget implements RetryBudget {
   /** The bucket number (time / bucketMs) each slot currently holds. */
   private readonly slotBucket = new Float64Array(BUCKETS).fill(-1);
 
-  /** @throws {HealingConfigError} for a negative ratio, a negative floor or a non-positive window. */
+  /**
+   * @throws {HealingConfigError} for a negative ratio, a negative floor or a non-positive window,
+   * and (`clock`) for a clock that is not a {@link Clock}: checked now, since a broken `now()`
+   * would only show later, as every retry refused as if the budget were spent.
+   */
   constructor(config: Omit<RetryBudgetConfig, 'scope'> = {}, clock: Clock = systemClock) {
     const valid = parseWith(retryBudgetConfigSchema, config, 'retryBudget');
+    this.clock = parseWith(clockSchema, clock, 'clock');
     this.ratio = valid.ratio ?? 0.1;
     this.minRetries = valid.minRetries ?? 10;
     this.windowMs = valid.windowMs ?? 10_000;
     this.bucketMs = this.windowMs / BUCKETS;
-    this.clock = clock;
   }
 
   deposit(): void {

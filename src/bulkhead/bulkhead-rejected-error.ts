@@ -1,4 +1,4 @@
-import { withoutStack } from '../errors.js';
+import { ownOrSameCode, withoutStack } from '../errors.js';
 
 /**
  * Why a bulkhead refused an execution: `full` (every slot busy and the queue full) or
@@ -24,6 +24,10 @@ export type BulkheadRejection = 'full' | 'queue_timeout';
 export class BulkheadRejectedError extends Error {
   readonly code = 'ERR_BULKHEAD_REJECTED';
   override readonly name = 'BulkheadRejectedError';
+  /** Also one of another copy of the package: see `ownOrSameCode` in errors.ts. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return ownOrSameCode(this, BulkheadRejectedError, 'ERR_BULKHEAD_REJECTED', value);
+  }
   readonly reason: BulkheadRejection;
   /** The bulkhead's limits when it refused. */
   readonly maxConcurrent: number;

@@ -1,5 +1,6 @@
-import type { Clock } from '../clock.js';
+import { isWaitable, waitArgsSchema, type Clock } from '../clock.js';
 import { parseWith } from '../config/parse.js';
+import { HealingConfigError } from '../errors.js';
 import { bulkheadConfigSchema, type BulkheadConfig } from './bulkhead-options.js';
 import type { BulkheadRejection } from './bulkhead-rejected-error.js';
 
@@ -65,28 +66,51 @@ export class Bulkhead {
   /**
    * Waits in the queue for a slot. Resolves `'admitted'` (the slot is taken: call `release()`),
    * `'full'` at once when the queue is full, `'queue_timeout'`, or `'aborted'` when `signal` aborts.
+   * Misuse is refused before any slot is taken or any waiter queued, by a rejection with a
+   * {@link HealingConfigError} naming `clock` (not a Clock) or `signal` (neither an AbortSignal nor
+   * undefined). A clock whose `setTimeout` throws rejects with its error, and leaves nothing queued.
    */
   wait(clock: Clock, signal: AbortSignal | undefined): Promise<Admission> {
+    if (!isWaitable(clock, signal)) {
+      try {
+        parseWith(waitArgsSchema, { clock, signal }, '');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     if (this.tryAcquire()) return Promise.resolve('admitted');
     if (this.queue.length >= this.maxQueue) return Promise.resolve('full');
     if (signal?.aborted === true) return Promise.resolve('aborted');
-    return new Promise<Admission>((resolve) => {
+    return new Promise<Admission>((resolve, reject) => {
       let timer: unknown;
       const onAbort = () => waiter.admit('aborted');
       const waiter: Waiter = {
         admit: (outcome) => {
-          const index = this.queue.indexOf(waiter);
-          if (index >= 0) this.queue.splice(index, 1);
-          else if (outcome !== 'admitted') return; // already admitted: a late abort or timeout changes nothing
+          if (!this.leave(waiter) && outcome !== 'admitted') return; // already admitted: a late abort or timeout changes nothing
           if (timer !== undefined) clock.clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
           resolve(outcome);
         },
       };
       this.queue.push(waiter);
-      if (this.queueTimeoutMs !== undefined) timer = clock.setTimeout(() => waiter.admit('queue_timeout'), this.queueTimeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        if (this.queueTimeoutMs !== undefined) timer = clock.setTimeout(() => waiter.admit('queue_timeout'), this.queueTimeoutMs);
+      } catch (error) {
+        // Nothing of this wait may stay behind: a queued waiter nobody can time out would hold its place for good.
+        this.leave(waiter);
+        signal?.removeEventListener('abort', onAbort);
+        reject(error);
+      }
     });
+  }
+
+  /** Takes `waiter` out of the queue; `false` when it was not in it (already admitted). */
+  private leave(waiter: Waiter): boolean {
+    const index = this.queue.indexOf(waiter);
+    if (index < 0) return false;
+    this.queue.splice(index, 1);
+    return true;
   }
 
   /**
@@ -99,8 +123,18 @@ export class Bulkhead {
     running.then(release, release);
   }
 
-  /** Frees a slot: the first waiter in the queue takes it over, if the limit allows. */
+  /**
+   * Frees a slot: the first waiter in the queue takes it over, if the limit allows. Call it once
+   * per admission (`tryAcquire()` returning `true`, or `wait()` resolving `'admitted'`).
+   *
+   * @throws {HealingConfigError} (`release`) when no slot is held (`active` is 0), and changes
+   * nothing: a release with nothing to free would let the next caller run above `maxConcurrent`.
+   */
   release(): void {
+    if (this.running === 0) {
+      throw new HealingConfigError('release', 'called with no slot held (active is 0): call release() once per admission ' +
+        "(tryAcquire() returned true, or wait() resolved 'admitted'); this call changed nothing");
+    }
     this.running--;
     // Slots held by abandoned attempts can keep `running` at or above the limit: then nobody is
     // admitted until enough of them have ended.

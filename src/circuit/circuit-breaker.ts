@@ -1,4 +1,5 @@
 import type { Classification } from '../classify/classification.js';
+import { subscribe } from '../config/known-events.js';
 import type { CircuitBreakerLike } from './circuit-breaker-like.js';
 import type { ResolvedCircuitBreakerConfig } from './circuit-config.js';
 import { Listeners, type CircuitEvents, type CircuitRejection } from './circuit-events.js';
@@ -198,7 +199,11 @@ export class CircuitBreaker extends CircuitStateMachine implements CircuitBreake
    * ```
    */
   on<K extends keyof CircuitEvents>(event: K, listener: (payload: CircuitEvents[K]) => void): () => void {
-    return (this.listeners ??= new Listeners()).on(event, listener);
+    // Checked before the listeners exist: a refused subscription leaves the breaker as idle as it was.
+    const listeners = this.listeners ?? new Listeners<CircuitEvents>();
+    const off = subscribe(listeners, { emitter: 'circuit breaker', events: { open: true, halfOpen: true, close: true, stateChange: true, reject: true } }, event, listener);
+    this.listeners = listeners;
+    return off;
   }
 
   /** The breaker's counters as plain JSON. */

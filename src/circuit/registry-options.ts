@@ -1,16 +1,12 @@
 import { z } from 'zod';
-import { systemClock, type Clock } from '../clock.js';
+import { clockSchema, systemClock, type Clock } from '../clock.js';
 import { parseWith } from '../config/parse.js';
 import type { Assert, Same } from '../config/same-type.js';
 import { MAX_MS } from '../config/schema-helpers.js';
 import type { CircuitEvents } from './circuit-events.js';
 
 const registryOptionsSchema = z.strictObject({
-  clock: z.custom<Clock>(
-    (value) => typeof (value as Clock | undefined)?.now === 'function' &&
-      typeof (value as Clock).setTimeout === 'function' && typeof (value as Clock).clearTimeout === 'function',
-    'expected a Clock with now(), setTimeout() and clearTimeout()',
-  ).optional(),
+  clock: clockSchema.optional(),
   maxBreakers: z.number().int().min(1).optional(),
   idleTimeoutMs: z.number().min(1).max(MAX_MS).optional(),
 });

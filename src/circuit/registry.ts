@@ -4,13 +4,19 @@ import { CircuitBreaker, type CircuitBreakerStats } from './circuit-breaker.js';
 import type { CircuitBreakerLike } from './circuit-breaker-like.js';
 import type { CircuitBreakerConfig, ResolvedCircuitBreakerConfig } from './circuit-config.js';
 import { Listeners, type CircuitEvents } from './circuit-events.js';
+import { subscribe, type KnownEvents } from '../config/known-events.js';
 import { isEvictable, SWEEP_EVERY } from './idle-eviction.js';
 import { checkSameConfig } from './config-mismatch.js';
 import { NamedConfigs } from './named-configs.js';
 import { resolveRegistryOptions, type CircuitBreakerRegistryOptions, type RegistryEvents, type RegistryMembershipEvent } from './registry-options.js';
-import { parseSnapshot, SNAPSHOT_VERSION, signSnapshot, type RegistrySnapshot } from './snapshot.js';
+import { checkCircuitNameLength, parseSnapshot, SNAPSHOT_VERSION, signSnapshot, snapshotEntry, snapshotTime, type RegistrySnapshot } from './snapshot.js';
 
 export type { CircuitBreakerRegistryOptions, RegistryEvents, RegistryMembershipEvent } from './registry-options.js';
+
+const REGISTRY_EVENTS: KnownEvents<RegistryEvents> = {
+  emitter: 'registry',
+  events: { added: true, removed: true, open: true, halfOpen: true, close: true, stateChange: true, reject: true },
+};
 
 /**
  * Named breakers, shared by everything that asks for the same name. `getCircuitBreaker` uses a
@@ -87,6 +93,7 @@ export class CircuitBreakerRegistry {
     if (typeof name !== 'string' || name.length === 0) {
       throw new HealingConfigError('circuitName', `expected a non-empty string, got ${JSON.stringify(name)}`);
     }
+    checkCircuitNameLength(name, 'circuitName'); // else the registry's snapshot could not be restored
     return this.create(name, this.namedConfigs.resolve(config));
   }
 
@@ -99,6 +106,7 @@ export class CircuitBreakerRegistry {
     if (typeof name !== 'string' || name.length === 0) {
       throw new HealingConfigError('breaker.name', 'a registered breaker needs a non-empty string name');
     }
+    checkCircuitNameLength(name, 'breaker.name'); // the limit every circuit name has
     if (this.breakers.has(name)) throw new HealingConfigError('breaker.name', `a breaker named "${name}" already exists in this registry`);
     this.ensureRoom(name);
     this.breakers.set(name, breaker);
@@ -157,13 +165,14 @@ export class CircuitBreakerRegistry {
   /**
    * Subscribes to registry events: `added`, `removed`, and every breaker's `open`, `halfOpen`,
    * `close`, `reject` and `stateChange`. Returns the unsubscribe function.
+   * @throws {HealingConfigError} for an event it does not have (listing those it has), or a listener that is not a function.
    * @example
    * ```ts
    * registry.on('open', ({ circuit, reason }) => alert(`${circuit} opened (${reason})`));
    * ```
    */
   on<K extends keyof RegistryEvents>(event: K, listener: (payload: RegistryEvents[K]) => void): () => void {
-    return this.events.on(event, listener);
+    return subscribe(this.events, REGISTRY_EVENTS, event, listener);
   }
 
   /**
@@ -198,9 +207,9 @@ export class CircuitBreakerRegistry {
   snapshot(): RegistrySnapshot {
     const breakers: RegistrySnapshot['breakers'] = [];
     for (const [name, breaker] of this.breakers) {
-      if (breaker instanceof CircuitBreaker) breakers.push({ name, ...breaker.snapshotState() });
+      if (breaker instanceof CircuitBreaker) breakers.push(snapshotEntry(name, breaker.snapshotState()));
     }
-    return signSnapshot({ version: SNAPSHOT_VERSION, takenAt: this.clock.now(), breakers });
+    return signSnapshot({ version: SNAPSHOT_VERSION, takenAt: snapshotTime(this.clock.now()), breakers });
   }
 
   /**
@@ -277,17 +286,44 @@ export class CircuitBreakerRegistry {
   }
 }
 
-let defaultRegistry: CircuitBreakerRegistry | undefined;
+/**
+ * What marks a registry, and holds the default one, for every copy of the package in the process:
+ * a loader that evaluates the package twice (tsx's require hook, for a CommonJS dependency that
+ * requires it while the app imports it) gives two copies of this module, which must still share
+ * one default registry and accept each other's registries. The `v1` is the registry's protocol:
+ * a version whose registry another could not drive would take `v2`.
+ */
+const REGISTRY_BRAND = Symbol.for('self-healing.CircuitBreakerRegistry.v1');
+const DEFAULT_REGISTRY = Symbol.for('self-healing.defaultRegistry.v1');
+Object.defineProperty(CircuitBreakerRegistry.prototype, REGISTRY_BRAND, { value: true });
 
 /**
- * The process-wide registry that `getCircuitBreaker` and pipelines without a `registry` use.
+ * Whether `value` is a registry, of this copy of the package or of another in the process.
+ * @example
+ * ```ts
+ * isRegistry(new CircuitBreakerRegistry()); // true
+ * ```
+ */
+export function isRegistry(value: unknown): value is CircuitBreakerRegistry {
+  if (value instanceof CircuitBreakerRegistry) return true;
+  try {
+    return value !== null && typeof value === 'object' && (value as Record<symbol, unknown>)[REGISTRY_BRAND] === true;
+  } catch {
+    return false; // a Proxy's trap that throws
+  }
+}
+
+/**
+ * The process-wide registry that `getCircuitBreaker` and pipelines without a `registry` use: one
+ * for the process, whichever copy of the package asks (see `REGISTRY_BRAND`).
  * @example
  * ```ts
  * getDefaultRegistry().resetAll();
  * ```
  */
 export function getDefaultRegistry(): CircuitBreakerRegistry {
-  return (defaultRegistry ??= new CircuitBreakerRegistry());
+  const holder = globalThis as { [DEFAULT_REGISTRY]?: CircuitBreakerRegistry };
+  return (holder[DEFAULT_REGISTRY] ??= new CircuitBreakerRegistry());
 }
 
 /**

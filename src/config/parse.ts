@@ -64,7 +64,7 @@ function unionExpectations(issue: Issue): string | undefined {
     const first = branch[0];
     if (first === undefined || first.path.length > 0) return undefined;
     if (first.code === 'invalid_value') values.push(...first.values.map((value) => JSON.stringify(value)));
-    else if (first.code === 'invalid_type') kinds.push(first.expected === 'object' ? 'an object' : `a ${first.expected}`);
+    else if (first.code === 'invalid_type') kinds.push(`${/^[aeiou]/.test(first.expected) ? 'an' : 'a'} ${first.expected}`); // an object, an array
     else return undefined;
   }
   const parts = [...new Set(kinds)];

@@ -100,6 +100,16 @@ export class OptionsTemplate {
     return this.compiled !== undefined;
   }
 
+  /**
+   * Whether the snapshot read what `accepted` (the schema's copy of the same options) holds, key
+   * by key: a getter or a Proxy that answered the schema one thing and the snapshot another would
+   * otherwise leave a template standing for values the schema never saw. Keys the copy has and the
+   * snapshot lacks are ignored; a part too long to compare ({@link Kind.NEVER}) never matches anyway.
+   */
+  standsFor(accepted: unknown): boolean {
+    return agrees(this.root, accepted);
+  }
+
   /** {@link match} by walking the snapshot. */
   private walk(options: object): number {
     const { root, bits } = this;
@@ -131,6 +141,24 @@ export class OptionsTemplate {
  */
 export function sameShape(a: unknown, b: unknown): boolean {
   return matchNode(snapshot(a, 0), b) !== Found.OTHER;
+}
+
+function agrees(node: ShapeNode, accepted: unknown): boolean {
+  switch (node.kind) {
+    case Kind.PLAIN: {
+      if (accepted === null || typeof accepted !== 'object' || Array.isArray(accepted)) return false;
+      const keys = node.keys!;
+      return node.children!.every((child, index) => agrees(child, (accepted as Record<string, unknown>)[keys[index]!]));
+    }
+    case Kind.ARRAY: {
+      const items = node.children!;
+      return Array.isArray(accepted) && accepted.length === items.length && items.every((item, index) => agrees(item, accepted[index]));
+    }
+    case Kind.NEVER:
+      return true;
+    default:
+      return Object.is(node.value, accepted);
+  }
 }
 
 function matchNode(node: ShapeNode, value: unknown): number {

@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { fn, positiveMs } from '../config/schema-helpers.js';
+import { clockSchema, type Clock } from '../clock.js';
+import { fn, hasMethods, positiveMs } from '../config/schema-helpers.js';
 import type { Assert, Same } from '../config/same-type.js';
 import { rampConfigSchema, type RampConfig } from '../core/traffic-ramp.js';
 import { DegradableFeature } from './degradable-feature.js';
+// Type-only, for the {@link} below: no runtime cycle.
+import type { GracefulDegradation } from './graceful-degradation.js';
 
 /**
  * How a feature degrades: off after `failureThreshold` consecutive failed calls, back on when a
@@ -46,6 +49,16 @@ export const featureConfigSchema = z.strictObject({
 
 // Generic in the fallback's type: checked with T = unknown, what the schema can know of it.
 type _Check = Assert<Same<FeatureConfig, z.input<typeof featureConfigSchema>>>;
+
+/**
+ * The schema of {@link GracefulDegradation}'s options. The clock needs its timers too: a health
+ * check is bounded by `checkTimeoutMs` on it.
+ */
+export const degradationOptionsSchema = z.strictObject({
+  clock: clockSchema.optional(),
+});
+
+type _CheckOptions = Assert<Same<{ clock?: Clock }, z.input<typeof degradationOptionsSchema>>>;
 
 /** The `feature` option of a pipeline. */
 export const featureOption = z.custom<DegradableFeature>((value) => value instanceof DegradableFeature,

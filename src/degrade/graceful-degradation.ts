@@ -1,9 +1,10 @@
 import { Listeners } from '../circuit/circuit-events.js';
 import { systemClock, type Clock } from '../clock.js';
+import { subscribe } from '../config/known-events.js';
 import { parseWith } from '../config/parse.js';
 import { HealingConfigError } from '../errors.js';
 import { DegradableFeature, type FeatureEvents } from './degradable-feature.js';
-import { featureConfigSchema, type FeatureConfig } from './feature-options.js';
+import { degradationOptionsSchema, featureConfigSchema, type FeatureConfig } from './feature-options.js';
 
 /**
  * Named features that switch themselves off after failures and back on after a health check:
@@ -22,8 +23,14 @@ export class GracefulDegradation {
   private readonly listeners = new Listeners<FeatureEvents>();
   private readonly clock: Clock;
 
+  /**
+   * `clock` is the time source of the features' check intervals, health-check timeouts and ramps
+   * (default `systemClock`).
+   * @throws {HealingConfigError} naming the invalid option.
+   */
   constructor(options: { clock?: Clock } = {}) {
-    this.clock = options.clock ?? systemClock;
+    // Checked here, not at the first call: a clock without now() would fail every execution of every feature.
+    this.clock = parseWith(degradationOptionsSchema, options, 'gracefulDegradation').clock ?? systemClock;
   }
 
   /**
@@ -56,6 +63,6 @@ export class GracefulDegradation {
 
   /** Listens to `disabled` / `enabled`; returns a function that stops listening. */
   on<K extends keyof FeatureEvents>(event: K, listener: (change: FeatureEvents[K]) => void): () => void {
-    return this.listeners.on(event, listener);
+    return subscribe(this.listeners, { emitter: 'graceful degradation', events: { disabled: true, enabled: true } }, event, listener);
   }
 }

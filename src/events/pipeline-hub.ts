@@ -5,11 +5,14 @@ import type { Execution } from '../pipeline/execution.js';
 import type { HealingAction, HealingResult } from '../pipeline/healing-result.js';
 import type { PipelineEventName, PipelineEvents } from './pipeline-events.js';
 import { Listeners } from '../core/listeners.js';
+import { checkSubscription } from '../config/known-events.js';
 
-const EVENT_NAMES: ReadonlySet<string> = new Set<PipelineEventName>([
-  'attempt', 'action', 'retry', 'reflect', 'fallback', 'rollback', 'escalate', 'success', 'failure',
-  'circuit:open', 'circuit:halfOpen', 'circuit:close', 'circuit:stateChange', 'circuit:reject',
-]);
+/** Every pipeline event, as a record so the compiler says when one is missing. */
+const EVENTS: { readonly [K in PipelineEventName]-?: true } = {
+  attempt: true, action: true, retry: true, reflect: true, fallback: true, rollback: true, escalate: true, success: true, failure: true,
+  'circuit:open': true, 'circuit:halfOpen': true, 'circuit:close': true, 'circuit:stateChange': true, 'circuit:reject': true,
+};
+const EVENT_NAMES: readonly string[] = Object.keys(EVENTS);
 
 /** The action kinds that also have an event of their own (the rest only reach `action`). */
 const KIND_EVENTS: Partial<Record<HealingAction['kind'], 'retry' | 'reflect' | 'fallback' | 'rollback'>> = {
@@ -46,10 +49,8 @@ export class PipelineHub {
   }
 
   on<K extends PipelineEventName>(event: K, listener: (payload: PipelineEvents[K]) => void): () => void {
-    if (!EVENT_NAMES.has(event)) {
-      throw new HealingConfigError('event', `unknown pipeline event ${JSON.stringify(event)}; known: ${[...EVENT_NAMES].join(', ')}`);
-    }
-    if (typeof listener !== 'function') throw new HealingConfigError('listener', `expected a function, got ${typeof listener}`);
+    // Checked here, not by the listeners: `circuit:*` events are the registry's.
+    checkSubscription('pipeline', EVENT_NAMES, event, listener);
     if (event.startsWith('circuit:')) return this.onCircuit(event.slice('circuit:'.length) as keyof CircuitEvents, listener as never);
     return this.listeners.on(event, listener);
   }

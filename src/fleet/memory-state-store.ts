@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
+import { parseWith } from '../config/parse.js';
+import { hasMethods } from '../config/schema-helpers.js';
 import {
   INITIAL_SHARED_STATE, type CompareAndSetResult, type SharedCircuitState, type StateStore, type StateTransition,
   type StoredState, type WindowSpec, type WindowTotals,
@@ -9,6 +12,11 @@ interface Bucket {
   counts: Map<string, number>;
   members: Map<string, Set<string>>;
 }
+
+// Only now() is asked of the clock: the store keeps no timer (windows and leases expire when read).
+const optionsSchema = z.strictObject({
+  clock: z.custom<Clock>(hasMethods('now'), 'expected a Clock with now()').optional(),
+});
 
 /**
  * The embedded {@link StateStore}: everything in this process's memory. It is the default of a
@@ -31,8 +39,9 @@ export class MemoryStateStore implements StateStore {
   private readonly leases = new Map<string, number>();
   private readonly listeners = new Set<(key: string, state: SharedCircuitState) => void>();
 
+  /** @throws {HealingConfigError} naming the invalid option. */
   constructor(options: { clock?: Clock } = {}) {
-    this.clock = options.clock ?? systemClock;
+    this.clock = parseWith(optionsSchema, options, 'memoryStateStore').clock ?? systemClock;
   }
 
   async addToWindow(key: string, increments: Readonly<Record<string, number>>, window: WindowSpec, member?: string): Promise<WindowTotals> {

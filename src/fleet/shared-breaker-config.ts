@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { Classification } from '../classify/classification.js';
-import type { Clock } from '../clock.js';
+import { clockSchema, type Clock } from '../clock.js';
 import { parseWith } from '../config/parse.js';
 import { percent } from '../circuit/circuit-config.js';
 import { breakDurationSchema, configuredBreak, oneBreakDuration } from '../circuit/break-duration.js';
@@ -80,9 +80,7 @@ const optionsSchema = z.strictObject({
   localFailureThreshold: z.number().int().min(1).optional(),
   shouldTrip: fn<(error: unknown, classification: Classification) => boolean>('a function (error, classification) => boolean').optional(),
   instanceId: z.string().min(1).max(200).optional(),
-  clock: z.custom<Clock>((value) => typeof (value as Clock | undefined)?.now === 'function' &&
-    typeof (value as Clock).setTimeout === 'function' && typeof (value as Clock).clearTimeout === 'function',
-  'expected a Clock with now(), setTimeout() and clearTimeout()').optional(),
+  clock: clockSchema.optional(),
 }).refine(...oneBreakDuration);
 
 /** Options with every default filled in (the store and clock are filled in by the breaker). */

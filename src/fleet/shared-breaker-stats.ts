@@ -11,7 +11,7 @@ import type { CircuitState } from '../circuit/circuit-breaker.js';
 export interface SharedCircuitBreakerStats {
   name: string;
   state: CircuitState;
-  /** `'shared'` while the store answers; `'local'` while it is unreachable and this process decides alone. */
+  /** `'shared'` while the store answers; `'local'` while it is unreachable, or once the breaker is closed, and this process decides alone. */
   mode: 'shared' | 'local';
   store: {
     kind: string;

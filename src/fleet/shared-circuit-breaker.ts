@@ -4,6 +4,7 @@ import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import type { CircuitRejection } from '../circuit/circuit-events.js';
 import { countsAsTrip } from '../circuit/trip-decision.js';
 import { systemClock } from '../clock.js';
+import { subscribe, type KnownEvents } from '../config/known-events.js';
 import { HealingConfigError } from '../errors.js';
 import { afterProbe, afterTrip, windowTrips } from './fleet-transitions.js';
 import { createLocalBreaker, takeOverLocally } from './local-fallback.js';
@@ -19,6 +20,11 @@ import { StoreHealth } from './store-health.js';
 import type { StoreLink } from './store-operations.js';
 
 export type { SharedCircuitEvents, StoreAvailabilityChange, SharedCircuitBreakerStats };
+
+const SHARED_EVENTS: KnownEvents<SharedCircuitEvents> = {
+  emitter: 'shared circuit breaker',
+  events: { open: true, halfOpen: true, close: true, stateChange: true, reject: true, storeUnavailable: true, storeRecovered: true },
+};
 
 /**
  * A circuit breaker whose state is shared by every process (every replica of a service) through a
@@ -58,6 +64,11 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
   private readonly replica: SharedStateReplica;
   private readonly lease: ProbeLease;
   private readonly outcomes: OutcomeBatch;
+  /**
+   * Who decides: the fleet's state (`'shared'`), or this process's own breaker (`'local'`), while
+   * the store is unreachable and for good once the breaker is closed.
+   */
+  private mode: 'shared' | 'local' = 'shared';
   /** The state listeners last saw. */
   private visible: CircuitState = 'CLOSED';
   /** Failures in a row while shared: the local breaker starts from them when the store goes away. */
@@ -76,7 +87,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
     const store = (this.store = this.options.store ?? defaultStateStore());
     this.instanceId = this.options.instanceId;
     this.events = new SharedBreakerEvents(name, store.kind, clock);
-    const isShared = () => this.health.mode === 'shared';
+    const isShared = () => this.mode === 'shared';
     const { storeTimeoutMs, rejoinIntervalMs } = this.options;
     this.health = new StoreHealth({ clock, storeTimeoutMs, rejoinIntervalMs, rejoin: () => void this.replica.join(), isClosed: () => this.closed });
     const link: StoreLink = {
@@ -103,7 +114,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
       received: (totals, generation) => this.fleetTotalsReceived(totals, generation),
     });
     this.local = createLocalBreaker(name, this.options, clock, (event, payload) => {
-      if (this.health.mode === 'local') this.events.emit(event, payload); // only while it is in charge
+      if (this.mode === 'local') this.events.emit(event, payload); // only while it is in charge
     });
     this.joined = this.replica.join().then(() => undefined);
   }
@@ -118,7 +129,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
 
   /** The state this process acts on: the fleet's, or its own while the store is unreachable. */
   get state(): CircuitState {
-    if (this.health.mode === 'local') return (this.visible = this.local.state);
+    if (this.mode === 'local') return (this.visible = this.local.state);
     const state = this.replica.viewState();
     if (state !== this.visible) {
       const from = this.visible;
@@ -132,7 +143,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
   /** Admits or refuses one call from the local copy of the shared state (no store round trip); half-open, only the lease holder admits one. */
   canExecute(): boolean {
     this.lease.noteDemand();
-    if (this.health.mode === 'local') {
+    if (this.mode === 'local') {
       if (this.local.canExecute()) return true;
       this.counters.rejections++;
       return false;
@@ -147,7 +158,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
   /** Records a success: counted for the fleet's window; a successful probe closes the breaker fleet-wide. */
   recordSuccess(_durationMs?: number): void {
     this.counters.successes++;
-    if (this.health.mode === 'local') this.local.recordSuccess();
+    if (this.mode === 'local') this.local.recordSuccess();
     else this.localConsecutiveFailures = 0;
     this.outcomes.count(false);
     if (this.lease.finish()) this.settleProbe(true);
@@ -156,7 +167,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
   /** Records a failure: counted for the fleet's window; a failed probe re-opens the breaker fleet-wide. */
   recordFailure(error?: unknown, _durationMs?: number): void {
     this.counters.failures++;
-    if (this.health.mode === 'local') this.local.recordFailure(error);
+    if (this.mode === 'local') this.local.recordFailure(error);
     else this.localConsecutiveFailures++;
     this.outcomes.count(true);
     if (this.lease.finish()) this.settleProbe(false);
@@ -164,7 +175,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
 
   /** Ends a call that says nothing about the dependency: a probe gives its slot back (the lease stays here). */
   releasePermission(): void {
-    if (this.health.mode === 'local') this.local.releasePermission();
+    if (this.mode === 'local') this.local.releasePermission();
     this.lease.release();
   }
 
@@ -183,7 +194,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
 
   /** How long until the open breaker admits a probe somewhere in the fleet, in ms (0 unless `OPEN`). */
   remainingOpenMs(): number {
-    if (this.health.mode === 'local') return this.local.remainingOpenMs();
+    if (this.mode === 'local') return this.local.remainingOpenMs();
     if (this.state !== 'OPEN') return 0;
     return this.replica.remainingBreakMs();
   }
@@ -196,15 +207,15 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
    * ```
    */
   on<K extends keyof SharedCircuitEvents>(event: K, listener: (payload: SharedCircuitEvents[K]) => void): () => void {
-    return this.events.on(event, listener);
+    return subscribe(this.events, SHARED_EVENTS, event, listener);
   }
 
-  /** The breaker's counters as plain JSON. */
+  /** The breaker's counters as plain JSON; `mode` is `'local'` while the store is unreachable, and once closed. */
   stats(): SharedCircuitBreakerStats {
     const shared = this.replica.current;
     const { failureThreshold, quorum, windowMs } = this.options;
     return {
-      name: this.name, state: this.state, mode: this.health.mode, store: this.health.stats(this.store.kind),
+      name: this.name, state: this.state, mode: this.mode, store: this.health.stats(this.store.kind),
       instanceId: this.instanceId, generation: shared.generation, openings: shared.openings,
       ...this.counters, probes: this.lease.probes, pending: this.outcomes.pending, fleet: this.outcomes.fleetStats(shared.generation),
       failureThreshold, quorum, windowMs,
@@ -214,6 +225,13 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
   /**
    * Sends what is still pending to the store (within `storeTimeoutMs`), then stops every timer and
    * the subscription. The store itself stays open (other breakers may use it).
+   *
+   * Closed, it keeps working as this process's own breaker, as while the store is unreachable
+   * (`stats().mode === 'local'`): calls still in flight during a shutdown, and any made after,
+   * are admitted, counted and refused by it, starting from the fleet's last state, and it can
+   * still open. Nothing reaches the store any more: outcomes counted after the last flush,
+   * a `reset()`, and the outcome of a probe this process was running (the fleet's lease on it
+   * expires after `probeTimeoutMs`) stay in this process.
    */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -222,6 +240,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
     this.closed = true;
     this.cancelTimers();
     this.replica.close();
+    if (this.mode === 'shared') this.decideLocally();
   }
 
   /**
@@ -229,16 +248,16 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
    * it to the generation it was decided on; the store's answer, or another process's push, wins.
    */
   private transition(baseGeneration: number, next: StateTransition): void {
-    if (this.health.mode === 'shared') {
+    if (this.mode === 'shared') {
       this.replica.assume(baseGeneration, next);
       this.lease.forget();
       void this.state;
     }
-    this.replica.compareAndSet(baseGeneration, next);
+    if (!this.closed) this.replica.compareAndSet(baseGeneration, next); // a closed breaker tells the store nothing
   }
 
   private settleProbe(succeeded: boolean): void {
-    if (this.health.mode !== 'shared') return;
+    if (this.mode !== 'shared') return;
     const { generation, openings } = this.replica.current;
     this.transition(generation, afterProbe(succeeded, openings, this.options));
   }
@@ -262,6 +281,7 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
   private storeUp(): void {
     const change = this.health.markShared();
     if (change === undefined) return;
+    this.mode = 'shared';
     this.replica.dropGuess();
     this.outcomes.dropOlderThan(this.options.windowMs, change.at); // they say nothing about the fleet now
     this.events.storeAvailability('storeRecovered', change);
@@ -271,16 +291,21 @@ export class SharedCircuitBreaker implements CircuitBreakerLike {
   /** The store failed or timed out: decide locally from here on, starting from what the fleet last said. */
   private storeDown(error: unknown): void {
     if (!this.health.recordFailure(error)) return;
+    this.decideLocally();
+    this.events.storeAvailability('storeUnavailable', this.health.markLocal());
+  }
+
+  /** Hands admission to the local breaker, started from what the fleet last said (the store is unreachable, or this breaker closed). */
+  private decideLocally(): void {
     // Taken over while the mode still says 'shared', so the local breaker's own transition is not an event.
     takeOverLocally(this.local, {
       state: this.replica.viewState(), remainingBreakMs: this.replica.remainingBreakMs(),
       openings: this.replica.current.openings, consecutiveFailures: this.localConsecutiveFailures,
     }, this.options.localFailureThreshold);
-    const change = this.health.markLocal();
+    this.mode = 'local';
     this.visible = this.local.state;
     this.lease.forget();
     this.outcomes.cancelTimer();
-    this.events.storeAvailability('storeUnavailable', change);
   }
 
   private cancelTimers(): void {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SlidingWindowRetryBudget, type RetryBudget } from '../budget/retry-budget.js';
-import { systemClock, unrefTimer, type Clock } from '../clock.js';
+import { clockSchema, systemClock, unrefTimer, type Clock } from '../clock.js';
 import { retryBudgetConfigSchema } from '../budget/retry-budget-options.js';
 import { parseWith } from '../config/parse.js';
 import { MemoryStateStore } from './memory-state-store.js';
@@ -50,7 +50,7 @@ const optionsSchema = retryBudgetConfigSchema.omit({ scope: true }).extend({
     'expected a StateStore (an object with addToWindow), e.g. createRedisStateStore({ client })').optional(),
   flushIntervalMs: z.number().positive().max(2 ** 31 - 1).optional(),
   storeTimeoutMs: z.number().positive().max(2 ** 31 - 1).optional(),
-  clock: z.custom<Clock>((value) => typeof (value as Clock | undefined)?.setTimeout === 'function', 'expected a Clock').optional(),
+  clock: clockSchema.optional(),
 });
 
 /**

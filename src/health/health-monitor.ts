@@ -1,12 +1,15 @@
 import type { Severity } from '../classify/severity.js';
 import type { Clock, KeepAlive } from '../clock.js';
+import { parseWith } from '../config/parse.js';
 import { HealingConfigError } from '../errors.js';
 import type { HealingResult } from '../pipeline/healing-result.js';
 import type { ObservablePipeline } from '../stats/healing-statistics.js';
 import { Listeners } from '../core/listeners.js';
 import { CheckSchedule, runCheck } from './health-checks.js';
 import type { HealthThresholds } from './health-level.js';
-import { resolveHealthOptions, type HealthMonitorOptions } from './health-options.js';
+import {
+  checkComponentName, outcomeSchema, recurringQuerySchema, registrationSchema, resolveHealthOptions, type HealthMonitorOptions,
+} from './health-options.js';
 import type { ComponentHealth, HealthAlert, HealthCheck, RecurringError, SystemHealth } from './health-types.js';
 import { ComponentTracker } from './component-tracker.js';
 import { summarizeSystem } from './system-health.js';
@@ -58,18 +61,17 @@ export class HealthMonitor {
   /**
    * Adds a component (a no-op if it exists), optionally with a custom check, which replaces any
    * earlier one.
+   * @throws {HealingConfigError} for a name that is not a non-empty string, or options other than `{ check }`.
    * @example
    * ```ts
    * monitor.register('cache', { check: () => redis.ping().then((pong) => pong === 'PONG') });
    * ```
    */
   register(name: string, options: { check?: HealthCheck } = {}): this {
-    if (typeof name !== 'string' || name.length === 0) throw new HealingConfigError('component', `expected a non-empty string, got ${JSON.stringify(name)}`);
-    if (options.check !== undefined && typeof options.check !== 'function') {
-      throw new HealingConfigError('check', `expected an async function, got ${typeof options.check}`);
-    }
+    checkComponentName(name);
+    const { check } = parseWith(registrationSchema, options, '');
     const component = this.components.componentFor(name);
-    if (options.check !== undefined) component.check = { run: options.check, stillRunning: false };
+    if (check !== undefined) component.check = { run: check, stillRunning: false };
     return this;
   }
 
@@ -82,20 +84,26 @@ export class HealthMonitor {
    * Records one call of a component by hand (a tracked pipeline does this for every execution),
    * with the error category (or categories) it met, which {@link recurringErrors} counts, and a
    * failure's `severity`, which makes the component's alerts carry the highest one in the window.
+   * @throws {HealingConfigError} for a name that is not a non-empty string, or an outcome that is
+   *   not `{ ok: boolean, durationMs >= 0, category?, severity? }` (named `outcome.<field>`).
    * @example
    * ```ts
    * monitor.record('s3', { ok: false, durationMs: 1_250, category: 'timeout', severity: 'medium' });
    * ```
    */
   record(name: string, outcome: { ok: boolean; durationMs: number; category?: string | readonly string[]; severity?: Severity | undefined }): void {
-    const category = outcome.category;
-    this.components.record(name, outcome, category === undefined ? undefined : typeof category === 'string' ? [category] : category);
+    // Checked on every call, since it comes with every call; a tracked pipeline's outcomes skip this.
+    checkComponentName(name);
+    const valid = parseWith(outcomeSchema, outcome, 'outcome');
+    const category = valid.category;
+    this.components.record(name, valid, category === undefined ? undefined : typeof category === 'string' ? [category] : category);
   }
 
   /**
    * The error categories that keep coming back: for each component, each category met by at
    * least `minCount` (default 3) calls in the window (`windowMs`), most frequent first. A tracked
    * pipeline's execution counts once per category it met, healed or not.
+   * @throws {HealingConfigError} for a query other than `{ minCount?: integer >= 1, component?: string }`.
    * @example
    * ```ts
    * const recurring = monitor.recurringErrors({ minCount: 5 });
@@ -103,9 +111,8 @@ export class HealthMonitor {
    * ```
    */
   recurringErrors(query: { minCount?: number; component?: string } = {}): RecurringError[] {
-    const minCount = query.minCount ?? 3;
-    if (!Number.isInteger(minCount) || minCount < 1) throw new HealingConfigError('minCount', `expected an integer >= 1, got ${String(minCount)}`);
-    return this.components.recurring(minCount, query.component);
+    const { minCount = 3, component } = parseWith(recurringQuerySchema, query, '');
+    return this.components.recurring(minCount, component);
   }
 
   /**

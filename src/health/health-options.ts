@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { systemClock, type Clock } from '../clock.js';
+import { SEVERITIES, type Severity } from '../classify/severity.js';
+import { clockSchema, systemClock, type Clock } from '../clock.js';
 import { parseWith } from '../config/parse.js';
+import { fn } from '../config/schema-helpers.js';
 import { HealingConfigError } from '../errors.js';
 import { DEFAULT_THRESHOLDS, type HealthThresholds } from './health-level.js';
+import type { HealthCheck } from './health-types.js';
 // Type-only, for the {@link} below: no runtime cycle.
 import type { HealthMonitor } from './health-monitor.js';
 
@@ -60,9 +63,7 @@ const optionsSchema = z.strictObject({
   hysteresis: z.number().min(0).max(1).optional(),
   checkIntervalMs: ms.optional(),
   checkTimeoutMs: ms.optional(),
-  clock: z.custom<Clock>((value) => typeof (value as Clock | undefined)?.now === 'function' &&
-    typeof (value as Clock).setTimeout === 'function' && typeof (value as Clock).clearTimeout === 'function',
-  'expected a Clock with now(), setTimeout() and clearTimeout()').optional(),
+  clock: clockSchema.optional(),
 });
 
 /** @throws {HealingConfigError} naming the invalid option. */
@@ -83,3 +84,31 @@ export function resolveHealthOptions(options: HealthMonitorOptions): HealthSetti
     checkTimeoutMs: parsed.checkTimeoutMs ?? 5_000,
   };
 }
+
+/** A component's name: checked wherever one comes in, so a call never makes a component `5` or `""`. */
+export function checkComponentName(name: unknown): asserts name is string {
+  if (typeof name === 'string' && name.length > 0) return;
+  const given = typeof name === 'string' ? '""' : typeof name === 'number' || typeof name === 'boolean' ? String(name) : name === null ? 'null' : typeof name;
+  throw new HealingConfigError('component', `expected a non-empty string, got ${given}`);
+}
+
+// Strict, as every options object: `{ chek }` would register a component whose check never runs.
+export const registrationSchema = z.strictObject({
+  check: fn<HealthCheck>('an async function check(signal)').optional(),
+}, { error: 'expected { check } or nothing' });
+
+const isCategory = (value: unknown) => typeof value === 'string' && value.length > 0;
+const isCategories = (value: unknown) => isCategory(value) || (Array.isArray(value) && value.every(isCategory));
+
+/** One call recorded by hand: `ok` decides failure, so only a boolean will do; a duration is never negative. */
+export const outcomeSchema = z.strictObject({
+  ok: z.boolean(),
+  durationMs: z.number().min(0),
+  category: z.custom<string | readonly string[]>(isCategories, 'expected a category or an array of categories (non-empty strings)').optional(),
+  severity: z.enum(SEVERITIES as [Severity, ...Severity[]]).optional(),
+}, { error: 'expected an outcome { ok, durationMs, category?, severity? }' });
+
+export const recurringQuerySchema = z.strictObject({
+  minCount: z.number().int().min(1).optional(),
+  component: z.string().min(1).optional(),
+}, { error: 'expected { minCount, component } or nothing' });

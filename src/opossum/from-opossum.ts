@@ -1,5 +1,10 @@
+import { z } from 'zod';
 import type { CircuitBreakerLike } from '../circuit/circuit-breaker-like.js';
 import type { CircuitState } from '../circuit/circuit-breaker.js';
+import { checkCircuitNameLength, CIRCUIT_NAME_TOO_LONG, MAX_CIRCUIT_NAME_LENGTH } from '../circuit/snapshot.js';
+import { parseWith } from '../config/parse.js';
+import type { Assert, Same } from '../config/same-type.js';
+import { HealingConfigError } from '../errors.js';
 import { fireGate, gateOf, type Gate, type GateTicket } from './gate.js';
 import type { OpossumCircuitBreaker, OpossumWindowStats } from './opossum-types.js';
 
@@ -18,6 +23,14 @@ export interface FromOpossumOptions {
   /** The adapter's name in the registry (what `circuitName` refers to). Default: the opossum breaker's name. */
   name?: string;
 }
+
+const optionsSchema = z.strictObject({
+  name: z.string({ error: 'the name must be a non-empty string' }).min(1, 'the name must be a non-empty string')
+    .max(MAX_CIRCUIT_NAME_LENGTH, CIRCUIT_NAME_TOO_LONG).optional(),
+}, { error: 'expected { name? }' });
+
+// The interface keeps its field docs; this keeps it and the schema the same.
+type _Check = Assert<Same<FromOpossumOptions, z.input<typeof optionsSchema>>>;
 
 /**
  * What {@link OpossumBreakerAdapter.stats} returns: the adapter's view plus opossum's rolling window.
@@ -161,7 +174,8 @@ class Adapter<B extends OpossumCircuitBreaker> implements OpossumBreakerAdapter<
  *
  * Several adapters may share one breaker (under different names); each call is its own `fire()`.
  *
- * @throws TypeError when `breaker` was not built by `createOpossumBreaker`, or the name is empty.
+ * @throws {HealingConfigError} when `breaker` was not built by `createOpossumBreaker` (`fromOpossum.breaker`),
+ * or for a bad option (`fromOpossum.name`: empty, longer than a circuit name may be, or misspelt).
  * @example
  * ```ts
  * import CircuitBreaker from 'opossum';
@@ -177,13 +191,14 @@ class Adapter<B extends OpossumCircuitBreaker> implements OpossumBreakerAdapter<
 export function fromOpossum<B extends OpossumCircuitBreaker>(breaker: B, options: FromOpossumOptions = {}): OpossumBreakerAdapter<B> {
   const gate = breaker !== null && typeof breaker === 'object' ? gateOf(breaker) : undefined;
   if (gate === undefined) {
-    throw new TypeError(
-      'fromOpossum(breaker): the breaker must be built by createOpossumBreaker(CircuitBreaker, options). ' +
+    throw new HealingConfigError('fromOpossum.breaker',
+      'the breaker must be built by createOpossumBreaker(CircuitBreaker, options). ' +
       'An opossum breaker built around your own function can only run that function through fire(), ' +
       'so a pipeline cannot drive it; build it with createOpossumBreaker and the same options instead.',
     );
   }
-  const name = options.name ?? breaker.name;
-  if (typeof name !== 'string' || name.length === 0) throw new TypeError('fromOpossum: the name must be a non-empty string');
+  const name = parseWith(optionsSchema, options, 'fromOpossum').name ?? breaker.name;
+  if (typeof name !== 'string' || name.length === 0) throw new HealingConfigError('fromOpossum.name', 'the name must be a non-empty string');
+  checkCircuitNameLength(name, 'fromOpossum.name'); // the opossum name, taken as the circuit name
   return new Adapter(breaker, gate, name);
 }

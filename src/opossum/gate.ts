@@ -1,3 +1,7 @@
+import { z } from 'zod';
+import { parseWith } from '../config/parse.js';
+import { delayMs, positiveMs } from '../config/schema-helpers.js';
+import { HealingConfigError } from '../errors.js';
 import type { OpossumBreakerOptions, OpossumCircuitBreaker } from './opossum-types.js';
 
 /**
@@ -151,6 +155,25 @@ export function fireGate(breaker: OpossumCircuitBreaker, gate: Gate): GateTicket
   );
 }
 
+const NAME_REQUIRED = 'name is required (it names the breaker in opossum\'s metrics and in the registry)';
+const SKIPS_THE_CALL = 'is not supported: a cached or coalesced fire() would skip the call the pipeline makes';
+
+/**
+ * The options this module types, checked before opossum sees them; every other key is opossum's
+ * (its list changes between majors) and passes through as it is.
+ */
+const opossumOptionsSchema = z.looseObject({
+  name: z.string({ error: NAME_REQUIRED }).min(1, NAME_REQUIRED),
+  resetTimeout: delayMs.optional(),
+  errorThresholdPercentage: z.number().min(0).max(100).optional(),
+  volumeThreshold: z.number().int().min(0).optional(),
+  timeout: z.union([delayMs, z.literal(false)]).optional(),
+  rollingCountTimeout: positiveMs.optional(),
+  rollingCountBuckets: z.number().int().min(1).optional(),
+  cache: z.literal(false, { error: SKIPS_THE_CALL }).optional(),
+  coalesce: z.literal(false, { error: SKIPS_THE_CALL }).optional(),
+}, { error: 'expected opossum\'s options, with a name: { name, resetTimeout?, ... }' });
+
 /**
  * The constructor of opossum's `CircuitBreaker` (the default export of 'opossum'). Loosely typed
  * so that @types/opossum's generic class fits, and plain JavaScript callers too.
@@ -179,7 +202,8 @@ export type OpossumConstructor<B extends OpossumCircuitBreaker> =
  * rejects with a TypeError) nor give it a `.fallback()` (the pipeline's `fallback` does that job).
  * opossum's timers belong to the breaker: `breaker.shutdown()` stops them when you are done.
  *
- * @throws TypeError when `options.name` is missing, or `cache`/`coalesce` is set.
+ * @throws {HealingConfigError} naming the option (`createOpossumBreaker.name`) when `name` is missing, a
+ * typed option is out of range (`resetTimeout: -1`), or `cache`/`coalesce` is set.
  * @example
  * ```ts
  * import CircuitBreaker from 'opossum';
@@ -195,16 +219,9 @@ export function createOpossumBreaker<B extends OpossumCircuitBreaker>(
   options: OpossumBreakerOptions,
 ): B {
   if (typeof CircuitBreaker !== 'function') {
-    throw new TypeError('createOpossumBreaker(CircuitBreaker, options): pass the CircuitBreaker class imported from "opossum"');
+    throw new HealingConfigError('createOpossumBreaker.CircuitBreaker', 'pass the CircuitBreaker class imported from "opossum"');
   }
-  if (typeof options?.name !== 'string' || options.name.length === 0) {
-    throw new TypeError('createOpossumBreaker: options.name is required (it names the breaker in opossum\'s metrics and in the registry)');
-  }
-  for (const option of ['cache', 'coalesce'] as const) {
-    if (options[option]) {
-      throw new TypeError(`createOpossumBreaker: options.${option} is not supported: a cached or coalesced fire() would skip the call the pipeline makes`);
-    }
-  }
+  parseWith(opossumOptionsSchema, options, 'createOpossumBreaker');
   // opossum keeps this object as `breaker.options` and writes its defaults into it, so the
   // adapter reads the resolved `resetTimeout` here without touching opossum's internals.
   const gate: Gate = { options: { ...options }, openedAt: -1, refusals: 0 };

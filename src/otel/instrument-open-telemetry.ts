@@ -1,3 +1,7 @@
+import { z } from 'zod';
+import { parseWith } from '../config/parse.js';
+import type { Assert, Same } from '../config/same-type.js';
+import { hasMethods } from '../config/schema-helpers.js';
 import { HealingConfigError } from '../errors.js';
 import type { AttemptEvent, ActionEvent, OutcomeEvent } from '../events/pipeline-events.js';
 import type { ObservablePipeline } from '../stats/healing-statistics.js';
@@ -18,6 +22,22 @@ export interface OpenTelemetryOptions {
   /** Default: the API's global meter provider (`api.metrics`). */
   meterProvider?: OtelMeterProvider;
 }
+
+const isTracerProvider = hasMethods('getTracer');
+const isMeterProvider = hasMethods('getMeter');
+
+// Each object is checked for the methods called on it, so a wrong one is named here, not met as
+// "getTracer is not a function" later, nor taken for a missing API (`enabled: false`).
+const optionsSchema = z.strictObject({
+  api: z.custom<OpenTelemetryApi>((value) => value !== null && typeof value === 'object' &&
+    isTracerProvider((value as OpenTelemetryApi).trace) && isMeterProvider((value as OpenTelemetryApi).metrics),
+  'expected the @opentelemetry/api module (import * as api from \'@opentelemetry/api\'), with trace.getTracer and metrics.getMeter').optional(),
+  tracerProvider: z.custom<OtelTracerProvider>(isTracerProvider, 'expected a tracer provider, with getTracer(name) (the SDK\'s NodeTracerProvider, say)').optional(),
+  meterProvider: z.custom<OtelMeterProvider>(isMeterProvider, 'expected a meter provider, with getMeter(name) (the SDK\'s MeterProvider, say)').optional(),
+}, { error: 'expected { api?, tracerProvider?, meterProvider? }' });
+
+// The interface keeps its field docs; this keeps it and the schema the same.
+type _Check = Assert<Same<OpenTelemetryOptions, z.input<typeof optionsSchema>>>;
 
 /**
  * What {@link instrumentOpenTelemetry} returns.
@@ -65,12 +85,15 @@ interface PendingEvent {
  * const payments = new HealingPipeline({ name: 'payments', circuitName: 'stripe' });
  * instrumentOpenTelemetry(payments); // uses the global providers your OpenTelemetry SDK registered
  * ```
+ * @throws {HealingConfigError} for something that is not a pipeline, or an option that is not
+ * what it names (`instrumentOpenTelemetry.tracerProvider` without `getTracer`), or an unknown one.
  */
 export function instrumentOpenTelemetry(pipeline: ObservablePipeline, options: OpenTelemetryOptions = {}): OpenTelemetryInstrumentation {
   if (typeof pipeline?.on !== 'function') throw new HealingConfigError('pipeline', 'expected a HealingPipeline (something with on(event, listener))');
-  const api = options.api ?? loadOpenTelemetryApi();
-  const tracerProvider = options.tracerProvider ?? api?.trace;
-  const meterProvider = options.meterProvider ?? api?.metrics;
+  const given = parseWith(optionsSchema, options, 'instrumentOpenTelemetry');
+  const api = given.api ?? loadOpenTelemetryApi();
+  const tracerProvider = given.tracerProvider ?? api?.trace;
+  const meterProvider = given.meterProvider ?? api?.metrics;
   if (tracerProvider === undefined || meterProvider === undefined) return { enabled: false, stop: () => {} };
 
   const tracer = tracerProvider.getTracer(SCOPE);

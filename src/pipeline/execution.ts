@@ -278,9 +278,15 @@ function safeClassify(plan: ExecutionPlan, error: Error): Classification {
   try {
     const verdict = plan.classifier.classify(error);
     if (verdict && (verdict.disposition === 'transient' || verdict.disposition === 'permanent' || verdict.disposition === 'recoverable')) {
+      const wait = verdict.retryAfterMs;
+      const waitOk = wait === undefined || (typeof wait === 'number' && wait >= 0); // NaN fails `>= 0`
+      if (isSeverity(verdict.severity) && waitOk) return verdict;
       // A classifier of your own may leave severity out: its category's default fills it, on a
-      // copy (the verdict may be a frozen constant), so whatever the pipeline hands on has one.
-      return isSeverity(verdict.severity) ? verdict : { ...verdict, severity: plan.severityOf(String(verdict.category)) };
+      // copy (the verdict may be a frozen constant), so whatever the pipeline hands on has one. A
+      // retryAfterMs that is no wait at all (NaN, negative, a string) is dropped: backoff decides.
+      const fixed = { ...verdict, severity: isSeverity(verdict.severity) ? verdict.severity : plan.severityOf(String(verdict.category)) };
+      if (!waitOk) delete fixed.retryAfterMs;
+      return fixed;
     }
     return { disposition: 'permanent', category: 'classifier_error', reason: 'the classifier returned no valid disposition', severity: plan.severityOf('classifier_error') };
   } catch {

@@ -7,7 +7,6 @@ import type { HealingFunction, HealingOptions } from './options.js';
 import { mergeOptions, resolvePlan, validateOptions, type ExecutionPlan } from './plan.js';
 import { firstAttemptBreaker, FULL_PATH } from './first-attempt.js';
 import { RecentPlans, Rebind } from './recent-plans.js';
-import { holdsAccessors } from '../config/shape-node.js';
 import { Execution } from './execution.js';
 import { startExecution } from './start-execution.js';
 import { keepStateByName } from './inline-state.js';
@@ -155,13 +154,7 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
    */
   transaction(steps: ReadonlyArray<TransactionStep>, options?: TransactionOptions): Promise<TransactionResult> {
     try {
-      validateSteps(steps);
-      if (options !== undefined && (options === null || typeof options !== 'object')) {
-        throw new HealingConfigError('options', 'expected { signal } or nothing');
-      }
-      if (options?.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-        throw new HealingConfigError('options.signal', 'expected an AbortSignal');
-      }
+      validateSteps(steps, options);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -212,15 +205,15 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
     let plan = this.recentPlans.find(overrides);
     let rebind = 0;
     if (plan === undefined || plan === 'accepted') {
-      // Options with a getter may read otherwise each time (or throw the second time): their plan
-      // is built from what the schema read, once, and no template is kept to stand for them.
-      if (holdsAccessors(overrides)) {
+      // A plan is built from what the schema read, never from a second read of the caller's
+      // object: a getter, a class's accessor or a Proxy may answer otherwise each time. Only
+      // options the template can stand for are kept; the others are validated on every call.
+      const accepted = validateOptions(overrides);
+      plan = this.buildPlan(accepted, overrides);
+      if (!this.recentPlans.remember(overrides, accepted, plan)) {
         this.lastRebind = 0;
-        return this.buildPlan(validateOptions(overrides));
+        return plan;
       }
-      if (plan === undefined) validateOptions(overrides);
-      plan = this.buildPlan(overrides);
-      this.recentPlans.remember(overrides, plan);
     } else {
       rebind = this.recentPlans.rebind;
     }
@@ -235,13 +228,14 @@ export class HealingPipeline<PipelineArgs = any, PipelineResult = any> {
     return plan;
   }
 
-  private buildPlan(overrides: HealingOptions): ExecutionPlan {
+  /** The plan of `overrides`, the schema's copy of the caller's options `own`. */
+  private buildPlan(overrides: HealingOptions, own: HealingOptions): ExecutionPlan {
     const merged = mergeOptions(this.options, overrides);
     if (overrides.bulkhead !== undefined || overrides.retryBudget !== undefined || overrides.adaptive !== undefined || overrides.fallback !== undefined) {
       // State of per-call options lives by name (see inline-state.ts), so the plan itself holds
       // nothing tied to this object, and a plan found again for an equal object serves it.
       const name = overrides.circuitName ?? overrides.name ?? this.options.name ?? this.options.circuitName;
-      keepStateByName(merged, overrides, this.options, this.givenOptions, name, merged.registry ?? this.plan.registry);
+      keepStateByName(merged, overrides, own, this.options, this.givenOptions, name, merged.registry ?? this.plan.registry);
     }
     const env = { enabled: this.plan.enabled, reflectionEnabled: this.plan.reflectionEnabled, maxAttempts: this.plan.maxAttempts };
     return { ...resolvePlan(merged, env), hub: this.hub };

@@ -36,12 +36,15 @@ const MAX_KEPT = 10_000;
 const keptByRegistry = new WeakMap<CircuitBreakerRegistry, Map<string, Kept>>();
 
 /**
- * Swaps the stateful configs of `overrides` in `merged` for the canonical objects kept under
- * `name`. Without a name, refuses them: there is nothing to key the state by.
+ * Swaps the stateful configs of `overrides` (the schema's copy of the call's options) in `merged`
+ * for the canonical objects kept under `name`. Without a name, refuses them: there is nothing to
+ * key the state by. `own` is the caller's object itself, asked only which objects it holds: the
+ * pipeline's own configs given again share the pipeline's state.
  * @throws {HealingConfigError} naming the option, when there is no name or the name already has another config.
  */
 export function keepStateByName(
-  merged: HealingOptions, overrides: HealingOptions, base: HealingOptions, given: HealingOptions, name: string | undefined, registry: CircuitBreakerRegistry,
+  merged: HealingOptions, overrides: HealingOptions, own: HealingOptions, base: HealingOptions, given: HealingOptions, name: string | undefined,
+  registry: CircuitBreakerRegistry,
 ): void {
   const kept = <T>(option: string, what: string, config: T, value?: () => T, schema?: z.ZodType, kind = option): T => {
     // A bad config gets the schema's precise message, never the refusal's or the conflict's.
@@ -57,12 +60,12 @@ export function keepStateByName(
   const { bulkhead, retryBudget, fallback } = overrides;
   // The pipeline's own configs given again (the objects its options were built from; `base`
   // holds the schema's copies, which key the pipeline's state): the pipeline's state.
-  if (bulkhead !== undefined && bulkhead === given.bulkhead) merged.bulkhead = base.bulkhead;
-  else if (bulkhead !== undefined && bulkhead !== base.bulkhead && !(bulkhead instanceof Bulkhead)) {
+  if (bulkhead !== undefined && own.bulkhead === given.bulkhead) merged.bulkhead = base.bulkhead;
+  else if (bulkhead !== undefined && own.bulkhead !== base.bulkhead && !(bulkhead instanceof Bulkhead)) {
     merged.bulkhead = kept('bulkhead', "a bulkhead's slots and queue", bulkhead, undefined, bulkheadConfigSchema);
   }
-  if (retryBudget !== undefined && retryBudget === given.retryBudget) merged.retryBudget = base.retryBudget;
-  else if (retryBudget !== undefined && retryBudget !== base.retryBudget && isPipelineBudgetConfig(retryBudget)) {
+  if (retryBudget !== undefined && own.retryBudget === given.retryBudget) merged.retryBudget = base.retryBudget;
+  else if (retryBudget !== undefined && own.retryBudget !== base.retryBudget && isPipelineBudgetConfig(retryBudget)) {
     merged.retryBudget = kept('retryBudget', "a retry budget's window of calls", retryBudget, undefined, retryBudgetConfigSchema);
   }
   // `adaptive: true` again, over a pipeline that has it: the pipeline's own instance, which its overrides share.
@@ -70,8 +73,8 @@ export function keepStateByName(
   else if (overrides.adaptive === true) {
     merged.adaptive = kept<boolean | AdaptiveHealing>('adaptive', 'what adaptive healing learned', true, () => new AdaptiveHealing());
   }
-  if (fallback !== undefined && fallback === given.fallback) merged.fallback = base.fallback;
-  else if (fallback !== undefined && typeof fallback !== 'function' && fallback !== base.fallback) {
+  if (fallback !== undefined && own.fallback === given.fallback) merged.fallback = base.fallback;
+  else if (fallback !== undefined && typeof fallback !== 'function' && own.fallback !== base.fallback) {
     const indexes = lastGoodIndexes(fallback);
     if (indexes.length > 0) {
       const list = (Array.isArray(fallback) ? [...fallback] : [fallback]) as Fallback[];

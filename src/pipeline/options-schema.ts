@@ -4,7 +4,7 @@ import { retryBudgetOption } from '../budget/retry-budget-options.js';
 import { bulkheadOption } from '../bulkhead/bulkhead-options.js';
 import { circuitNameOption, registryOption } from '../circuit/circuit-options.js';
 import type { Classifier } from '../classify/classification.js';
-import type { Clock } from '../clock.js';
+import { clockSchema, type Clock } from '../clock.js';
 import type { Assert, Same } from '../config/same-type.js';
 import { fn, hasMethods } from '../config/schema-helpers.js';
 import { featureOption } from '../degrade/feature-options.js';
@@ -23,6 +23,9 @@ import type { SafetyPolicy } from '../safety/safety-policy.js';
 // The schema of HealingOptions, composed from the schemas each strategy owns in its folder, in
 // the order of HealingOptions (which is also the order validation reports problems in).
 
+/** How many strategies one pipeline may hold. */
+const MAX_STRATEGIES = 100;
+
 const strategySchema = z.object({
   name: z.string({ error: 'expected a name (a string)' }).min(1),
   placement: z.enum(['execution', 'attempt']).optional(),
@@ -30,7 +33,9 @@ const strategySchema = z.object({
 });
 
 export const healingOptionsSchema = z.strictObject({
-  strategies: z.array(strategySchema, { error: 'expected an array of strategies { name, placement?, execute(ctx, next) }' }).readonly().optional(),
+  // Each strategy wraps the next one: past a hundred, the nesting would only run out of stack.
+  strategies: z.array(strategySchema, { error: 'expected an array of strategies { name, placement?, execute(ctx, next) }' })
+    .max(MAX_STRATEGIES, `at most ${MAX_STRATEGIES} strategies: compose related ones into one strategy`).readonly().optional(),
   safety: z.custom<SafetyPolicy>(hasMethods('check', 'noteActed'), 'expected a SafetyPolicy (new SafetyPolicy({ maxRisk }))').optional(),
   name: z.string().min(1).max(200).optional(),
   circuitName: circuitNameOption,
@@ -52,7 +57,7 @@ export const healingOptionsSchema = z.strictObject({
   registry: registryOption,
   signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, 'expected an AbortSignal').optional(),
   logger: z.custom<HealingLogger>(hasMethods('info', 'warn', 'error'), 'expected a logger with info, warn and error methods (e.g. pino)').optional(),
-  clock: z.custom<Clock>(hasMethods('now', 'setTimeout', 'clearTimeout'), 'expected a Clock with now(), setTimeout() and clearTimeout()').optional(),
+  clock: clockSchema.optional(),
 });
 
 // HealingOptions stays an interface, generic in the args and the result, with each option's docs;

@@ -1,6 +1,8 @@
 import type { SafetyPolicy } from '../safety/safety-policy.js';
 import type { Classifier } from '../classify/classification.js';
 import { ErrorClassifier } from '../classify/error-classifier.js';
+import { HealingConfigError } from '../errors.js';
+import { isInstance } from '../core/guards.js';
 import { defaultSeverity, isSeverity, type Severity } from '../classify/severity.js';
 import { getDefaultRegistry, type CircuitBreakerRegistry } from '../circuit/registry.js';
 import type { Clock } from '../clock.js';
@@ -102,7 +104,9 @@ let sharedClassifier: ErrorClassifier | undefined;
 
 /** Validates `options` (throwing a `HealingConfigError` that names the option, under `root` when given). */
 export function validateOptions(options: unknown, root = ''): HealingOptions {
-  const valid = parseWith(healingOptionsSchema, options ?? {}, root);
+  // A Map's entries are not properties: the schema would see an empty object, and every option ignored.
+  if (isInstance(options, Map)) throw new HealingConfigError(root === '' ? 'options' : root, 'expected an object of options, got a Map: pass Object.fromEntries(map)');
+  const valid = parseWith(healingOptionsSchema, options === undefined ? {} : options, root);
   // zod copies each strategy down to its known keys; the pipeline runs the user's own objects, so
   // a class-based strategy keeps its `this` and a library strategy its plan check.
   if (valid.strategies !== undefined) valid.strategies = (options as HealingOptions).strategies;

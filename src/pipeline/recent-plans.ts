@@ -1,4 +1,5 @@
 import { OptionsTemplate } from '../config/shape-key.js';
+import { holdsAccessors } from '../config/shape-node.js';
 import { setWithin } from '../core/bounded-map.js';
 import { lastGoodIndexes } from './inline-state.js';
 import type { HealingOptions } from './options.js';
@@ -76,18 +77,24 @@ export class RecentPlans {
     return found!.plan;
   }
 
-  /** Keeps `plan` for options of the shape of `options` (which the schema has accepted). */
-  remember(options: HealingOptions, plan: ExecutionPlan): void {
+  /**
+   * Keeps `plan` for options of the shape of `options`, whose schema's copy is `accepted`, and says
+   * whether it did. Only plain data is kept: options holding a getter, or read otherwise by the
+   * snapshot than by the schema (a Proxy), or not a plain object, are validated on every call.
+   */
+  remember(options: HealingOptions, accepted: HealingOptions, plan: ExecutionPlan): boolean {
     try {
+      if (holdsAccessors(options)) return false;
       const template = OptionsTemplate.of(options, REBINDABLE);
-      if (template === undefined) return;
-      const circuit = options.circuitName;
+      if (template === undefined || !template.standsFor(accepted)) return false;
+      const circuit = accepted.circuitName;
       const shapes = this.byCircuit.get(circuit) ?? setWithin(this.byCircuit, circuit, [], MAX_CIRCUITS);
       if (shapes.length >= SHAPES_PER_CIRCUIT) shapes.shift();
       this.last = { template, plan };
       shapes.push(this.last);
+      return true;
     } catch {
-      // unreadable: nothing remembered, the schema is asked next time
+      return false; // unreadable: nothing remembered, the schema is asked next time
     }
   }
 }

@@ -1,3 +1,7 @@
+import { z } from 'zod';
+import { parseWith } from '../config/parse.js';
+import { fn } from '../config/schema-helpers.js';
+import { isInstance } from '../core/guards.js';
 import { HealingConfigError, toError } from '../errors.js';
 import { notRunResult } from '../core/not-run-result.js';
 import type { HealingResult } from '../pipeline/healing-result.js';
@@ -107,25 +111,32 @@ const COMPENSATION_OVERRIDES: HealingOptions = {
   timeoutMs: undefined, timeoutGraceMs: undefined, deadlineMs: undefined,
 };
 
+// Strict: any other key is a typo (`compensat`) whose function would never run, and a committed
+// step would be left undone when a later one fails.
+const stepSchema = z.strictObject({
+  name: z.string().min(1, 'expected a non-empty string'),
+  run: fn('a function run(results, ctx)'),
+  compensate: fn('a function compensate(value, error) or nothing').optional(),
+}, { error: 'expected a step { name, run, compensate }' });
+
+const optionsSchema = z.strictObject({
+  signal: z.custom<AbortSignal>((value) => isInstance(value, AbortSignal), 'expected an AbortSignal').optional(),
+}, { error: 'expected { signal } or nothing' });
+
 /**
- * Checks the steps before anything runs: a bad step would otherwise be found after earlier
- * steps committed and had to be compensated.
+ * Checks the steps and the transaction's options before anything runs: a bad step would
+ * otherwise be found after earlier steps committed and had to be compensated.
  */
-export function validateSteps(steps: unknown): asserts steps is ReadonlyArray<TransactionStep> {
+export function validateSteps(steps: unknown, options?: unknown): asserts steps is ReadonlyArray<TransactionStep> {
   if (!Array.isArray(steps)) throw new HealingConfigError('steps', `expected an array of { name, run, compensate } steps, got ${typeof steps}`);
   const names = new Set<string>();
   steps.forEach((step: unknown, index) => {
     const where = `steps[${index}]`;
-    if (step === null || typeof step !== 'object') throw new HealingConfigError(where, 'expected a step { name, run, compensate }');
-    const { name, run, compensate } = step as Record<string, unknown>;
-    if (typeof name !== 'string' || name === '') throw new HealingConfigError(`${where}.name`, 'expected a non-empty string');
+    const { name } = parseWith(stepSchema, step, where);
     if (names.has(name)) throw new HealingConfigError(`${where}.name`, `"${name}" is used by an earlier step; names must be unique`);
     names.add(name);
-    if (typeof run !== 'function') throw new HealingConfigError(`${where}.run`, `expected a function, got ${run === null ? 'null' : typeof run}`);
-    if (compensate !== undefined && typeof compensate !== 'function') {
-      throw new HealingConfigError(`${where}.compensate`, `expected a function or nothing, got ${typeof compensate}`);
-    }
   });
+  if (options !== undefined) parseWith(optionsSchema, options, 'options');
 }
 
 /**

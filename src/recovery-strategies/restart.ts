@@ -73,6 +73,8 @@ export function restart<A = any, R = any>(options: RestartOptions<A>): HealingSt
   const hooks: RecoveryHooks<A> = {
     guard: (ctx, failure) => mayAct(ctx, name, risk, failure),
     ran: (ctx, failure) => noteActed(ctx, name, failure),
+    // A key function that returns no string is named as the caller wrote it: `restart.key`.
+    root: 'restart',
   };
   const shared = oneRecoveryPerKey<A, R>({
     recover: valid.restart,

@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import type { Classification } from '../classify/classification.js';
+import { parseWith } from '../config/parse.js';
+import { fn } from '../config/schema-helpers.js';
 import { isInstance } from '../core/guards.js';
 import { messageOf } from '../errors.js';
 import type { Reflector, ReflectionRequest } from './reflector.js';
@@ -31,6 +34,19 @@ export interface ReflectionRule<A> {
   reason?: string;
 }
 
+const MATCH_EXPECTED = 'expected match (RegExp, string, error class or predicate)';
+
+const ruleSchema = z.strictObject({
+  name: z.string().optional(),
+  // An empty substring is in every message: such a rule would answer every failure.
+  match: z.custom<ReflectionRule<unknown>['match']>((value) => value instanceof RegExp || (typeof value === 'string' && value !== '') ||
+    typeof value === 'function', MATCH_EXPECTED),
+  transform: fn('transform(args, error) returning the args to try next, or null'),
+  reason: z.string().optional(),
+}, { error: 'each rule needs match (RegExp, string, error class or predicate) and transform(args, error)' });
+
+const rulesSchema = z.array(z.unknown(), { error: 'expected an array of rules { match, transform, reason? }' });
+
 /**
  * A reflector made of deterministic rules, for failures whose repair is known in advance (a date
  * format, a unit, a renamed field). Rules are tried in order; the first whose `match` fits and
@@ -43,12 +59,11 @@ export interface ReflectionRule<A> {
  * ]);
  * await executeWithHealing(bookRoom, { date: '01/19/2026' }, { reflector });
  * ```
+ * @throws {HealingConfigError} naming the rule and its field (`ruleReflector.rules.0.transform`).
  */
 export function ruleReflector<A>(rules: ReadonlyArray<ReflectionRule<A>>): Reflector<A> {
-  if (!Array.isArray(rules) || rules.some((rule) => rule === null || typeof rule !== 'object' || typeof rule.transform !== 'function' ||
-    !(rule.match instanceof RegExp || typeof rule.match === 'string' || typeof rule.match === 'function'))) {
-    throw new TypeError('ruleReflector(rules): each rule needs match (RegExp, string, error class or predicate) and transform(args, error)');
-  }
+  // Rule by rule, so a misspelt field gets its suggestion (`ruleReflector.rules.0.reasn`).
+  parseWith(rulesSchema, rules, 'ruleReflector.rules').forEach((rule, index) => parseWith(ruleSchema, rule, `ruleReflector.rules.${index}`));
   return async ({ error, classification, args }: ReflectionRequest<A>) => {
     for (const rule of rules) {
       if (!matches(rule.match, error, classification)) continue;

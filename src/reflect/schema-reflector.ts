@@ -1,3 +1,7 @@
+import { z } from 'zod';
+import { parseWith } from '../config/parse.js';
+import type { Assert, Same } from '../config/same-type.js';
+import { hasMethods } from '../config/schema-helpers.js';
 import type { ArgsSchema } from './reflect-options.js';
 import { readPath } from '../core/arg-paths.js';
 import { toPlainData } from './plain-data.js';
@@ -18,6 +22,14 @@ export interface SchemaReflectorOptions {
   /** Asked when coercion cannot make the args valid (an LLM reflector, say). Default: none. */
   then?: Reflector<any>;
 }
+
+const optionsSchema = z.strictObject({
+  schema: z.custom<ArgsSchema>(hasMethods('safeParse'), 'schema must be a zod schema (an object with safeParse)').optional(),
+  then: z.custom<Reflector<any>>((value) => typeof value === 'function', 'then must be a reflector function').optional(),
+}, { error: 'expected { schema?, then? }' });
+
+// The interface keeps its field docs; this keeps it and the schema the same.
+type _Check = Assert<Same<SchemaReflectorOptions, z.input<typeof optionsSchema>>>;
 
 interface Issue {
   code?: unknown;
@@ -54,14 +66,10 @@ interface Coerced {
  * await executeWithHealing(order, { qty: '3', currency: 'usd' }, { argsSchema, reflector: schemaReflector() });
  * // second attempt runs with { qty: 3, currency: 'USD' }
  * ```
+ * @throws {HealingConfigError} naming the option (`schemaReflector.schema`), or an unknown one.
  */
 export function schemaReflector(options: SchemaReflectorOptions = {}): Reflector<any> {
-  if (options.schema !== undefined && typeof options.schema?.safeParse !== 'function') {
-    throw new TypeError('schemaReflector({ schema }): schema must be a zod schema (an object with safeParse)');
-  }
-  if (options.then !== undefined && typeof options.then !== 'function') {
-    throw new TypeError('schemaReflector({ then }): then must be a reflector function');
-  }
+  parseWith(optionsSchema, options, 'schemaReflector');
   return async (request: ReflectionRequest<unknown>) => {
     const schema = options.schema ?? request.argsSchema;
     const coerced = schema === undefined ? undefined : coerceTowards(schema, request.args);

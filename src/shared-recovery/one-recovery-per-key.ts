@@ -21,6 +21,8 @@ export const recoveryHooks: unique symbol = Symbol('self-healing.recoveryHooks')
 export interface RecoveryHooks<A> {
   guard?(ctx: StrategyContext<A>, failure: Failure): boolean | Promise<boolean>;
   ran?(ctx: StrategyContext<A>, failure: Failure): void;
+  /** The options the caller wrote, named in errors (`restart`: its `key` is `restart.key`). Default `'oneRecoveryPerKey'`. */
+  root?: string;
 }
 
 /**
@@ -121,6 +123,7 @@ export function oneRecoveryPerKey<A = any, R = any>(
   const timeoutMs = valid.timeoutMs ?? 30_000;
   const closeCircuit = valid.closeCircuit ?? key === undefined;
   const flights = new RecoveryFlights();
+  const keyOption = `${hooks?.root ?? 'oneRecoveryPerKey'}.key`;
   const qualifies = when ?? ((failure: Failure) => !isCircuitOpenError(failure.error));
 
   const strategy: HealingStrategy<A, R> & { recovering(key: string): boolean } & CheckedStrategy = {
@@ -139,7 +142,7 @@ export function oneRecoveryPerKey<A = any, R = any>(
       if (run === undefined) {
         throw new HealingConfigError('strategies', `oneRecoveryPerKey "${name}" runs only inside a pipeline: pass it in the strategies option`);
       }
-      const on = key === undefined ? run.plan.circuitName! : keyOf(key, ctx);
+      const on = key === undefined ? run.plan.circuitName! : keyOf(key, ctx, keyOption);
       if (typeof on !== 'string') {
         // A bug in the key function, not a failure to heal: fn is not called, nothing retries it.
         ctx.stop(on.message);
@@ -203,14 +206,14 @@ export function oneRecoveryPerKey<A = any, R = any>(
   return strategy;
 }
 
-/** The key `key` gives for `ctx`, or the error saying why it gave none. */
-function keyOf<A>(key: (ctx: StrategyContext<A>) => string, ctx: StrategyContext<A>): string | Error {
+/** The key `key` gives for `ctx`, or the error (naming `option`, the key the caller wrote) saying why it gave none. */
+function keyOf<A>(key: (ctx: StrategyContext<A>) => string, ctx: StrategyContext<A>, option: string): string | Error {
   let on: unknown;
   try {
     on = key(ctx);
   } catch (thrown) {
-    return new HealingConfigError('oneRecoveryPerKey.key', `key(ctx) threw: ${messageOf(toError(thrown))}`, { cause: thrown });
+    return new HealingConfigError(option, `key(ctx) threw: ${messageOf(toError(thrown))}`, { cause: thrown });
   }
   if (typeof on === 'string' && on !== '') return on;
-  return new HealingConfigError('oneRecoveryPerKey.key', `expected key(ctx) to return a non-empty string, got ${on === '' ? 'an empty string' : typeof on}`);
+  return new HealingConfigError(option, `expected key(ctx) to return a non-empty string, got ${on === '' ? 'an empty string' : on === null ? 'null' : typeof on}`);
 }

@@ -3,7 +3,7 @@ import { parseWith } from '../config/parse.js';
 import { HealingConfigError } from '../errors.js';
 import type { PipelineEvents } from '../events/pipeline-events.js';
 import type { Severity } from '../classify/severity.js';
-import type { HealingResult } from '../pipeline/healing-result.js';
+import type { HealingAction, HealingResult } from '../pipeline/healing-result.js';
 import type { StatisticsCounters, RecoveryRecord, StatisticsSnapshot } from './statistics-types.js';
 import { RecentRing } from './recent-ring.js';
 import { StatsAccumulator } from './stats-accumulator.js';
@@ -49,6 +49,20 @@ export interface StatisticsLabels {
 }
 
 const optionsSchema = z.strictObject({ recentLimit: z.number().int().min(1).max(100_000).optional() });
+const nonEmpty = z.string().min(1, 'expected a non-empty string');
+// Strict: `{ componnt }` would count the pipeline under no component, silently.
+const componentSchema = z.strictObject({ component: nonEmpty.optional() }, { error: 'expected { component } or nothing' });
+const labelsSchema = z.strictObject({ pipeline: nonEmpty, circuit: nonEmpty.optional(), component: nonEmpty.optional() },
+  { error: 'expected labels { pipeline, circuit?, component? }' });
+// Loose: a result carries more than is counted (its value, args, error, ...). What is counted must
+// be there. `isCountable` checks the same without zod, on every call; the schema words a refusal.
+const resultSchema = z.looseObject({
+  status: z.enum(['ok', 'error']),
+  attempts: z.number().int().min(0),
+  healed: z.boolean(),
+  durationMs: z.number().min(0),
+  healingActions: z.array(z.looseObject({ kind: z.string(), detail: z.string() })),
+}, { error: 'expected a HealingResult (what execute resolves)' });
 const MAX_DETAIL = 200;
 
 /**
@@ -86,12 +100,10 @@ export class HealingStatistics {
    */
   track(pipeline: ObservablePipeline, options: { component?: string } = {}): () => void {
     if (typeof pipeline?.on !== 'function') throw new HealingConfigError('pipeline', 'expected a HealingPipeline (something with on(event, listener))');
-    const component = options.component;
-    if (component !== undefined && (typeof component !== 'string' || component.length === 0)) {
-      throw new HealingConfigError('component', `expected a non-empty string, got ${JSON.stringify(component)}`);
-    }
+    const { component } = parseWith(componentSchema, options, '');
+    // The pipeline's own results: counted without the checks `record` makes of what a caller gives.
     const outcome = (event: PipelineEvents['success']) => {
-      this.record(event.result, { pipeline: event.pipeline, circuit: event.circuit, component }, event.at);
+      this.count(event.result, { pipeline: event.pipeline, circuit: event.circuit, component }, event.at);
     };
     const offs = [
       pipeline.on('success', outcome),
@@ -109,8 +121,17 @@ export class HealingStatistics {
   /**
    * Counts one result by hand (for executions not run by a tracked pipeline). Failed attempts by
    * category come only from tracked pipelines.
+   * @throws {HealingConfigError} for a `result` that is not a HealingResult, `labels` other than
+   *   `{ pipeline, circuit?, component? }` (non-empty strings), or an `at` that is not a finite number.
    */
   record(result: HealingResult<unknown>, labels: StatisticsLabels, at: number = Date.now()): void {
+    if (!isCountable(result)) parseWith(resultSchema, result, 'result');
+    const valid = parseWith(labelsSchema, labels, 'labels');
+    if (!Number.isFinite(at)) throw new HealingConfigError('at', `expected a time in ms since the epoch, got ${String(at)}`);
+    this.count(result, valid, at);
+  }
+
+  private count(result: HealingResult<unknown>, labels: StatisticsLabels, at: number): void {
     this.forEach(labels, (accumulator) => accumulator.recordOutcome(result));
     if (result.healingActions.length === 0) return;
     this.recent.push({
@@ -156,16 +177,22 @@ export class HealingStatistics {
   }
 
   /**
-   * The most recent recoveries (executions that took a healing action), newest first; with
-   * `component`, only that component's.
+   * The most recent recoveries (executions that took a healing action), newest first, at most
+   * `limit` of them (default: all kept); with `component`, only that component's.
+   * @throws {HealingConfigError} for a `limit` that is not a whole number >= 0, or a filter other than `{ component }`.
    * @example
    * ```ts
    * const lastTen = statistics.recentRecoveries(10, { component: 'billing' });
    * ```
    */
   recentRecoveries(limit?: number, filter: { component?: string } = {}): RecoveryRecord[] {
-    if (filter.component === undefined) return this.recent.newest(limit);
-    return this.recent.newest().filter((record) => record.component === filter.component).slice(0, limit);
+    // Refused, not read as "none": a limit of -1 or NaN answering [] looks like no recoveries happened.
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
+      throw new HealingConfigError('limit', `expected a whole number >= 0 (or nothing, for all), got ${typeof limit === 'number' ? String(limit) : typeof limit}`);
+    }
+    const { component } = parseWith(componentSchema, filter, '');
+    if (component === undefined) return this.recent.newest(limit);
+    return this.recent.newest().filter((record) => record.component === component).slice(0, limit);
   }
 
   /**
@@ -195,6 +222,20 @@ export class HealingStatistics {
     if (labels.circuit !== undefined) update(accumulatorFor(this.circuits, labels.circuit));
     if (labels.component !== undefined) update(accumulatorFor(this.components, labels.component));
   }
+}
+
+/** Whether `result` has what `record` counts, as `resultSchema` says (kept in step with it). */
+function isCountable(result: unknown): boolean {
+  if (result === null || typeof result !== 'object') return false;
+  const { status, attempts, healed, durationMs, healingActions } = result as Record<string, unknown>;
+  return (status === 'ok' || status === 'error') && Number.isSafeInteger(attempts) && (attempts as number) >= 0 &&
+    typeof healed === 'boolean' && Number.isFinite(durationMs) && (durationMs as number) >= 0 &&
+    Array.isArray(healingActions) && healingActions.every(isCountableAction);
+}
+
+function isCountableAction(action: unknown): boolean {
+  return action !== null && typeof action === 'object' &&
+    typeof (action as HealingAction).kind === 'string' && typeof (action as HealingAction).detail === 'string';
 }
 
 function accumulatorFor(map: Map<string, StatsAccumulator>, key: string): StatsAccumulator {

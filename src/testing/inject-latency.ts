@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { sleep, systemClock, type Clock } from '../clock.js';
+import { clockSchema, sleep, systemClock, type Clock } from '../clock.js';
+import { MAX_MS } from '../config/schema-helpers.js';
 import type { AttemptContext, HealingFunction } from '../pipeline/options.js';
 import { chaosOptionsShape, injectionDecider, parseChaosOptions, type ChaosFunction, type ChaosOptions } from './chaos-options.js';
 
@@ -18,13 +19,10 @@ export interface LatencyOptions extends ChaosOptions {
   clock?: Clock;
 }
 
-const MAX_MS = 2 ** 31 - 1;
 const latencyOptionsSchema = z.strictObject({
   ...chaosOptionsShape,
   latencyMs: z.union([z.number().min(0).max(MAX_MS), z.custom<() => number>((value) => typeof value === 'function', 'expected a number of ms or a function returning one')]),
-  clock: z.custom<Clock>((value) => value !== null && typeof value === 'object' &&
-    ['now', 'setTimeout', 'clearTimeout'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
-  'expected a Clock with now(), setTimeout() and clearTimeout()').optional(),
+  clock: clockSchema.optional(),
 }) as unknown as z.ZodType<LatencyOptions>;
 
 /**
@@ -50,7 +48,9 @@ export function injectLatency<A, R>(fn: HealingFunction<A, R>, options: LatencyO
     if (decider.shouldInject()) {
       const signal = ctx?.signal;
       const ms = typeof latencyMs === 'function' ? latencyMs() : latencyMs;
-      if (!(await sleep(clock, Number.isFinite(ms) && ms > 0 ? ms : 0, signal))) throw signal!.reason;
+      // What a latency function returns is cut to what a timer can wait (about 24.8 days): past
+      // that a platform timer fires at once, and sleep refuses it.
+      if (!(await sleep(clock, Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_MS) : 0, signal))) throw signal!.reason;
     }
     return await fn(args, ctx);
   };

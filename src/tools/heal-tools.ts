@@ -1,6 +1,7 @@
 import { HealingConfigError, HealingError } from '../errors.js';
 import { hasMethods } from '../config/schema-helpers.js';
 import { suggestionFor } from '../config/suggest-option.js';
+import { isInstance } from '../core/guards.js';
 import { HealingPipeline } from '../pipeline/healing-pipeline.js';
 import type { AttemptContext, HealingOptions } from '../pipeline/options.js';
 import type { ArgsSchema } from '../reflect/reflect-options.js';
@@ -98,38 +99,80 @@ const isZodLike = hasMethods('safeParse') as (value: unknown) => value is ArgsSc
  * }, { retry: { maxAttempts: 4 }, timeoutMs: 10_000, tools: { weather: { fallback: () => ({ unknown: true }) } } });
  * const { text } = await generateText({ model, tools, prompt: 'Weather in Oslo?', abortSignal });
  * ```
- * @throws {HealingConfigError} for a map that is not an object, a tool that is not an object or
- *   streams its results, invalid options (per-tool ones named `tools.<name>.<option>`), or a name
- *   in `tools` that is not in the map.
+ * @throws {HealingConfigError} for a map that is not a plain object of tools (a `Map`, an array),
+ *   a tool that is not an object, whose `execute` is not a function or streams its results, or
+ *   that the map only inherits (a getter of its class: only own properties are healed), invalid
+ *   options (per-tool ones named `tools.<name>.<option>`), or a name in `tools` that is not in the map.
  */
 export function healTools<Tools extends { [Name in keyof Tools]: ToolLike }>(tools: Tools, options?: HealToolsOptions<Tools>): Tools {
-  if (tools === null || typeof tools !== 'object' || Array.isArray(tools)) {
-    throw new HealingConfigError('tools', `expected a map of tools by name ({ search: tool({ ... }) }), got ${tools === null ? 'null' : Array.isArray(tools) ? 'an array' : typeof tools}`);
-  }
+  checkToolMap(tools);
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new HealingConfigError('options', 'expected the healing options ({ retry, timeoutMs, tools: { <name>: { ... } } }) or nothing');
   }
   const { tools: perTool = {}, ...shared } = options ?? {};
   validateOptions(shared);
   const names = Object.keys(tools);
+  refuseInheritedTools(tools, names);
   checkToolNames(perTool, names);
   const healed: Record<string, unknown> = {};
   for (const name of names) {
-    const tool = (tools as Record<string, ToolLike>)[name];
+    const tool = toolAt(tools, name);
     if (tool === null || typeof tool !== 'object') {
       throw new HealingConfigError(`tools.${name}`, `expected a tool ({ description, inputSchema, execute }), got ${tool === null ? 'null' : typeof tool}`);
+    }
+    // No execute: a tool run elsewhere, returned as it is. Any other execute cannot be healed, and
+    // returning the tool unhealed would hide that its calls fail (or are never healed).
+    if (tool.execute !== undefined && typeof tool.execute !== 'function') {
+      throw new HealingConfigError(`tools.${name}.execute`, `expected a function execute(args, options), or none for a tool run elsewhere (got ${tool.execute === null ? 'null' : typeof tool.execute})`);
     }
     // Own keys only: a tool named `constructor` or `toString` (an MCP server names its tools) must
     // not find Object.prototype's member as its options.
     const own = Object.hasOwn(perTool, name) ? (perTool as Record<string, HealingOptions | undefined>)[name] : undefined;
     // Defined, not assigned: a tool named `__proto__` is a key like any other, not the prototype.
-    Object.defineProperty(healed, name, { value: typeof tool.execute === 'function' ? healTool(name, tool, shared, own) : tool, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(healed, name, { value: tool.execute === undefined ? tool : healTool(name, tool, shared, own), enumerable: true, writable: true, configurable: true });
   }
   return healed as Tools;
 }
 
+function checkToolMap(tools: unknown): asserts tools is object {
+  if (tools === null || typeof tools !== 'object' || Array.isArray(tools)) {
+    throw new HealingConfigError('tools', `expected a map of tools by name ({ search: tool({ ... }) }), got ${tools === null ? 'null' : Array.isArray(tools) ? 'an array' : typeof tools}`);
+  }
+  // A Map (or a Set, any iterable) holds its tools as entries, not properties: healing its
+  // properties would return an empty map, every tool silently dropped.
+  if (typeof (tools as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') {
+    throw new HealingConfigError('tools', `expected a plain object of tools by name, got ${isInstance(tools, Map) ? 'a Map' : 'an iterable'}; pass Object.fromEntries(map)`);
+  }
+}
+
+/**
+ * Tools a class gives as getters (or fields) of its prototype are not own keys of the map, so
+ * the map returned would not have them: refused, naming the first, rather than dropped. A
+ * prototype's methods are not tools and are left alone.
+ */
+function refuseInheritedTools(tools: object, names: readonly string[]): void {
+  for (let proto: object | null = Object.getPrototypeOf(tools); proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const key of Object.getOwnPropertyNames(proto)) {
+      if (key === 'constructor' || names.includes(key)) continue;
+      const value = toolAt(tools, key);
+      if (value === null || typeof value !== 'object') continue;
+      throw new HealingConfigError(`tools.${key}`, 'is inherited from the map\'s prototype (a class getter), and healTools heals own properties only; ' +
+        `pass a plain object that holds it ({ ${key}: tools.${key}, ... })`);
+    }
+  }
+}
+
+/** The tool of that name, read through the map (a getter of its class included). */
+function toolAt(tools: object, name: string): ToolLike {
+  try {
+    return (tools as Record<string, ToolLike>)[name]!;
+  } catch (cause) {
+    throw new HealingConfigError(`tools.${name}`, 'could not be read (a getter threw)', { cause });
+  }
+}
+
 function checkToolNames(perTool: object, names: readonly string[]): void {
-  if (perTool === null || typeof perTool !== 'object') {
+  if (perTool === null || typeof perTool !== 'object' || Array.isArray(perTool)) {
     throw new HealingConfigError('tools', 'expected per-tool options by tool name ({ search: { retry: { maxAttempts: 5 } } })');
   }
   for (const key of Object.keys(perTool)) {

@@ -176,6 +176,16 @@ describe('retry budget', () => {
 });
 
 describe('SlidingWindowRetryBudget', () => {
+  it.each([
+    ['an object whose now is not a function', { now: 'not a function' }],
+    ['null', null],
+    ['a bare function', () => 0],
+  ])('refuses a clock of %s with a HealingConfigError naming clock, when built', (_name, clock) => {
+    const error = configError(() => new SlidingWindowRetryBudget({ ratio: 1, minRetries: 100 }, clock as never));
+    expect(error.option).toBe('clock');
+    expect(error.message).toMatch(/expected a Clock with now\(\), setTimeout\(\) and clearTimeout\(\)/);
+  });
+
   it('allows ratio x recent calls + minRetries retries, and forgets calls older than the window', async () => {
     const clock = new ManualClock();
     const budget = new SlidingWindowRetryBudget({ ratio: 0.5, minRetries: 1, windowMs: 1_000 }, clock);

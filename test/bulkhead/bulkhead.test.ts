@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Bulkhead, BulkheadRejectedError, CircuitBreakerRegistry, executeWithHealing, HealingPipeline, isBulkheadRejectedError,
+  Bulkhead, BulkheadRejectedError, CircuitBreakerRegistry, executeWithHealing, HealingConfigError, HealingPipeline, isBulkheadRejectedError,
 } from '../../src/index.js';
 import { configError } from '../helpers/config-error.js';
 import { networkError } from '../helpers/errors.js';
@@ -140,6 +140,46 @@ describe('bulkhead', () => {
     void new HealingPipeline({ bulkhead: shared }).execute(fn, {});
     const other = await new HealingPipeline({ bulkhead: shared }).execute(async () => 1, {});
     expect(other.error).toBeInstanceOf(BulkheadRejectedError);
+  });
+
+  it('wait refuses a signal or a clock of the wrong kind with a HealingConfigError, leaving nothing queued', async () => {
+    const clock = new ManualClock();
+    const bulkhead = new Bulkhead({ maxConcurrent: 1, maxQueue: 1, queueTimeoutMs: 1_000 });
+    expect(bulkhead.tryAcquire()).toBe(true);
+    await expect(bulkhead.wait(clock, { aborted: false } as never)).rejects.toMatchObject({ name: 'HealingConfigError', option: 'signal' });
+    await expect(bulkhead.wait(null as never, undefined)).rejects.toMatchObject({ name: 'HealingConfigError', option: 'clock' });
+    expect(bulkhead.queued).toBe(0);
+    expect(clock.timerCount).toBe(0);
+    bulkhead.release();
+    expect(bulkhead.active).toBe(0); // no leaked waiter took the freed slot
+  });
+
+  it('wait leaves nothing queued when the clock cannot set its queue timeout', async () => {
+    const bulkhead = new Bulkhead({ maxConcurrent: 1, maxQueue: 1, queueTimeoutMs: 1_000 });
+    const broken = { now: () => 0, setTimeout: () => { throw new Error('no timers'); }, clearTimeout: () => {} };
+    const controller = new AbortController();
+    bulkhead.tryAcquire();
+    await expect(bulkhead.wait(broken, controller.signal)).rejects.toThrow('no timers');
+    expect(bulkhead.queued).toBe(0);
+    bulkhead.release();
+    expect(bulkhead.active).toBe(0);
+  });
+
+  it('refuses a release with no slot held with a HealingConfigError, and keeps maxConcurrent', async () => {
+    const { fn, openOne } = gate();
+    const bulkhead = new Bulkhead({ maxConcurrent: 1 });
+    const stray = configError(() => bulkhead.release());
+    expect(stray.option).toBe('release');
+    expect(stray.message).toMatch(/no slot held/);
+    expect(bulkhead.active).toBe(0);
+    const running = executeWithHealing(fn, {}, { bulkhead });
+    const refused = await executeWithHealing(async () => 'second', {}, { bulkhead });
+    expect(refused.error).toBeInstanceOf(BulkheadRejectedError); // one at a time, as configured
+    openOne();
+    expect((await running).status).toBe('ok');
+    expect(bulkhead.active).toBe(0);
+    expect(() => bulkhead.release()).toThrow(HealingConfigError); // and again once every slot is back
+    expect(bulkhead.active).toBe(0);
   });
 
   it('rejects bad limits with a HealingConfigError', () => {

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitBreakerRegistry, HealingPipeline, type HealingOptions } from '../../src/index.js';
 import { configError } from '../helpers/config-error.js';
+import { z } from 'zod';
+import { parseWith } from '../../src/config/parse.js';
 
 const pipeline = (options: unknown) => () => new HealingPipeline(options as HealingOptions);
 
@@ -10,6 +12,12 @@ describe('config messages', () => {
     const error = configError(pipeline({ retry: { jitter: 'random' } }));
     expect(error.option).toBe('retry.jitter');
     expect(error.message).toContain('expected a boolean or one of "full", "equal", "none" (got "random")');
+  });
+
+  it('a union of kinds reads as English: "an array", "an object"', () => {
+    const schema = z.union([z.string(), z.array(z.string()), z.object({ name: z.string() })]);
+    const error = configError(() => parseWith(schema, 5, 'tags'));
+    expect(error.message).toBe('Invalid `tags`: expected a string or an array or an object (got 5)');
   });
 
   it('a misspelt key suggests the nearest known one, at the top and nested', () => {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import CircuitBreaker from 'opossum';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CircuitBreakerRegistry, CircuitOpenError, executeWithHealing, HealingPipeline, type CircuitBreakerLike } from '../../src/index.js';
+import { CircuitBreakerRegistry, CircuitOpenError, executeWithHealing, HealingConfigError, HealingPipeline, type CircuitBreakerLike } from '../../src/index.js';
 import {
   createOpossumBreaker, fromOpossum, type OpossumBreakerAdapter, type OpossumBreakerOptions, type OpossumCircuitBreaker,
 } from '../../src/opossum/index.js';
@@ -323,9 +323,9 @@ describe('createOpossumBreaker and fromOpossum', () => {
   it('refuses an opossum breaker built around the user\'s own action', () => {
     const own = new CircuitBreaker(async () => 'data', { name: 'own' });
     breakers.push(own);
-    expect(() => fromOpossum(own)).toThrow(TypeError);
+    expect(() => fromOpossum(own)).toThrow(HealingConfigError);
     expect(() => fromOpossum(own)).toThrow(/createOpossumBreaker/);
-    expect(() => fromOpossum(undefined as unknown as CircuitBreaker)).toThrow(TypeError);
+    expect(() => fromOpossum(undefined as unknown as CircuitBreaker)).toThrow(HealingConfigError);
   });
 
   it('refuses options that would make fire() skip the call, and a missing name', () => {
@@ -333,7 +333,7 @@ describe('createOpossumBreaker and fromOpossum', () => {
     expect(() => createOpossumBreaker(CircuitBreaker, { name: 'x', coalesce: true as false })).toThrow(/coalesce/);
     expect(() => createOpossumBreaker(CircuitBreaker, {} as OpossumBreakerOptions)).toThrow(/name is required/);
     expect(() => createOpossumBreaker(undefined as unknown as typeof CircuitBreaker, { name: 'x' })).toThrow(/CircuitBreaker class/);
-    expect(() => fromOpossum(setup().opossum, { name: '' })).toThrow(TypeError);
+    expect(() => fromOpossum(setup().opossum, { name: '' })).toThrow(HealingConfigError);
   });
 
   it('does not copy the caller\'s options object into opossum', () => {

@@ -65,4 +65,27 @@ describe('logging', () => {
     const result = await executeWithHealing(failing([httpError(503)], 'ok'), {}, { logger, retry: { minDelayMs: 0 } });
     expect(result).toMatchObject({ status: 'ok', result: 'ok' });
   });
+
+  it('never lets an async logger whose write rejects leave an unhandled rejection, whatever its promise library', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      let foreignHandled = false;
+      const logger = {
+        info: async () => { throw new Error('log sink down'); },
+        // A thenable of another promise library: handled once a rejection handler is attached to it.
+        warn: () => ({ then(_resolve: unknown, reject?: (reason: unknown) => void) { foreignHandled = typeof reject === 'function'; reject?.(new Error('foreign')); } }),
+        error: async () => {},
+      };
+      const result = await executeWithHealing(failing([httpError(503)], 'ok'), {}, { logger, retry: { minDelayMs: 0 }, fallback: () => 'fb' });
+      await executeWithHealing(failing([httpError(401)], 1), {}, { logger }); // its give-up logs at warn
+      await new Promise((resolve) => setImmediate(resolve)); // past the microtasks where a rejection would be reported
+      expect(result).toMatchObject({ status: 'ok', result: 'ok' });
+      expect(foreignHandled).toBe(true);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { executeWithHealing, ruleReflector, schemaReflector, type Reflector } from '../../src/index.js';
+import { executeWithHealing, HealingConfigError, ruleReflector, schemaReflector, type Reflector } from '../../src/index.js';
 
 class InvalidDateError extends Error {}
 
@@ -57,7 +57,7 @@ describe('ruleReflector', () => {
   });
 
   it('refuses malformed rules up front', () => {
-    expect(() => ruleReflector([{ match: /x/ } as never])).toThrow(TypeError);
+    expect(() => ruleReflector([{ match: /x/ } as never])).toThrow(HealingConfigError);
     expect(() => ruleReflector([{ match: 42, transform: () => null } as never])).toThrow(/match \(RegExp, string, error class or predicate\)/);
   });
 });

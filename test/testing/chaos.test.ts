@@ -18,6 +18,24 @@ describe('seededRandom', () => {
     expect(Array.from({ length: 1_000 }, () => other())).not.toEqual(first);
   });
 
+  it.each([
+    ['NaN', Number.NaN],
+    ['a string', '42'],
+    ['a fraction', 1.5],
+    ['a negative integer', -1],
+    ['2^32, past the unsigned 32-bit range', 2 ** 32],
+    ['Infinity', Number.POSITIVE_INFINITY],
+  ])('refuses a seed of %s with a HealingConfigError naming seed', (_name, seed) => {
+    const error = configError(() => seededRandom(seed as number));
+    expect(error.option).toBe('seed');
+    expect(error.message).toMatch(/integer/);
+  });
+
+  it('takes every seed of the unsigned 32-bit range, its ends included, and refuses the rest through injectFault too', () => {
+    expect(seededRandom(0)()).not.toBe(seededRandom(2 ** 32 - 1)());
+    expect(configError(() => injectFault(getUser, { seed: -1 })).option).toBe('seed');
+  });
+
   it('is uniform enough for injection rates: 30 % of 100 000 draws fall below 0.3 (within 1 %)', () => {
     const random = seededRandom(7);
     let below = 0;

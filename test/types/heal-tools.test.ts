@@ -38,7 +38,7 @@ it('checks the per-tool options against each tool', () => {
 
 it('takes only maps of tools', () => {
   // @ts-expect-error: execute must be a function
-  expect(() => healTools({ search: { execute: 42 } })).not.toThrow(); // left as it is at run time: nothing to heal
+  expect(() => healTools({ search: { execute: 42 } })).toThrow(/tools\.search\.execute/); // refused at run time too: it cannot be healed
   // @ts-expect-error: a map of tools, not one tool
   expect(() => healTools(tools.search)).toThrow(/tools\.description/);
 });

@@ -1,6 +1,8 @@
 import pRetry, { AbortError } from 'p-retry';
+import { z } from 'zod';
 import { ErrorClassifier } from '../../classify/error-classifier.js';
 import { sleep, systemClock } from '../../clock.js';
+import type { Assert, Same } from '../../config/same-type.js';
 
 /**
  * Retries of the model's HTTP call, with the same fields (and meaning) as the pipeline's
@@ -45,21 +47,27 @@ export interface LLMRetryOptions {
 const classifier = new ErrorClassifier();
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
-/** What is wrong with `retry`, in the words of the pipeline's own checks, or `undefined`. */
-export function checkRetryOptions(retry: unknown): string | undefined {
-  if (retry === undefined) return undefined;
-  if (retry === null || typeof retry !== 'object') return 'retry must be an object';
-  const { maxAttempts, minDelayMs, maxDelayMs, factor, jitter, maxElapsedMs, maxRetryAfterMs } = retry as LLMRetryOptions;
-  const inRange = (value: unknown, min: number, max: number) => value === undefined || (typeof value === 'number' && value >= min && value <= max);
-  if (!inRange(maxAttempts, 1, 1_000) || (maxAttempts !== undefined && !Number.isInteger(maxAttempts))) return 'retry.maxAttempts must be an integer from 1 to 1000';
-  for (const [name, value] of Object.entries({ minDelayMs, maxDelayMs, maxRetryAfterMs })) {
-    if (!inRange(value, 0, MAX_DELAY_MS)) return `retry.${name} must be a number of ms from 0 to ${MAX_DELAY_MS}`;
-  }
-  if (!inRange(maxElapsedMs, Number.MIN_VALUE, MAX_DELAY_MS)) return `retry.maxElapsedMs must be a positive number of ms up to ${MAX_DELAY_MS}`;
-  if (!inRange(factor, 1, 100)) return 'retry.factor must be a number from 1 to 100';
-  if (jitter !== undefined && typeof jitter !== 'boolean' && !['full', 'equal', 'none'].includes(jitter)) return "retry.jitter must be 'full', 'equal', 'none' or a boolean";
-  return undefined;
-}
+/** A number check whose every failure (not a number, NaN, out of range) says the one thing expected. */
+const numberFrom = (min: number, max: number, message: string) => z.number({ error: message }).min(min, message).max(max, message);
+const delayMs = (name: string) => numberFrom(0, MAX_DELAY_MS, `retry.${name} must be a number of ms from 0 to ${MAX_DELAY_MS}`);
+
+/**
+ * The schema of `retry`, in the words of the pipeline's own checks. Strict: a misspelt field
+ * (`maxAttemps`) is refused with a suggestion, never ignored.
+ */
+export const llmRetryOptionsSchema = z.strictObject({
+  maxAttempts: numberFrom(1, 1_000, 'retry.maxAttempts must be an integer from 1 to 1000').int('retry.maxAttempts must be an integer from 1 to 1000').optional(),
+  minDelayMs: delayMs('minDelayMs').optional(),
+  maxDelayMs: delayMs('maxDelayMs').optional(),
+  factor: numberFrom(1, 100, 'retry.factor must be a number from 1 to 100').optional(),
+  jitter: z.union([z.enum(['full', 'equal', 'none']), z.boolean()], { error: "retry.jitter must be 'full', 'equal', 'none' or a boolean" }).optional(),
+  maxElapsedMs: numberFrom(0, MAX_DELAY_MS, `retry.maxElapsedMs must be a positive number of ms up to ${MAX_DELAY_MS}`)
+    .positive(`retry.maxElapsedMs must be a positive number of ms up to ${MAX_DELAY_MS}`).optional(),
+  maxRetryAfterMs: delayMs('maxRetryAfterMs').optional(),
+}, { error: 'retry must be an object' });
+
+// The interface keeps its field docs; this keeps it and the schema the same.
+type _Check = Assert<Same<LLMRetryOptions, z.input<typeof llmRetryOptionsSchema>>>;
 
 /**
  * Runs `request`, retrying the failures the default classifier calls transient (429, 408, 425,

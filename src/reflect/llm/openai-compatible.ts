@@ -1,7 +1,10 @@
-import { HealingConfigError } from '../../errors.js';
+import { z } from 'zod';
+import { parseWith } from '../../config/parse.js';
+import { HealingConfigError, ownOrSameCode } from '../../errors.js';
+import type { Assert, Same } from '../../config/same-type.js';
 import { redactMessage } from '../../observe/redact.js';
 import type { ChatMessage, CompleteFunction, CompleteOptions, CompletionResult } from './chat.js';
-import { checkRetryOptions, withHttpRetries, type LLMRetryOptions } from './http-retry.js';
+import { llmRetryOptionsSchema, withHttpRetries, type LLMRetryOptions } from './http-retry.js';
 import { cutAtTokenBoundary } from '../../core/cut-text.js';
 
 /**
@@ -32,13 +35,13 @@ export interface OpenAICompatibleOptions {
   model: string;
   /** Default: the global `fetch`. */
   fetch?: typeof globalThis.fetch;
-  /** More request headers (an organisation or project id, say). */
+  /** More request headers (an organisation or project id, say): valid HTTP header names and string values, checked here. */
   headers?: Record<string, string>;
   /** Default `'auto'`. */
   structuredOutput?: StructuredOutput;
-  /** Default 0: a repair should be the most likely one, not a creative one. */
+  /** From 0 to 2, the chat-completions range. Default 0: a repair should be the most likely one, not a creative one. */
   temperature?: number;
-  /** Caps the reply (`max_tokens`). Default 1024. */
+  /** Caps the reply (`max_tokens`): a whole number of tokens, at least 1. Default 1024. */
   maxTokens?: number;
   /**
    * Retries of the HTTP call itself (429, 408, 5xx, network errors; never 400, 401, 403, 404...),
@@ -64,6 +67,10 @@ export interface OpenAICompatibleOptions {
 export class LLMRequestError extends Error {
   readonly code = 'ERR_LLM_REQUEST';
   override readonly name = 'LLMRequestError';
+  /** Also one of another copy of the package: see `ownOrSameCode` in errors.ts. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return ownOrSameCode(this, LLMRequestError, 'ERR_LLM_REQUEST', value);
+  }
   /** The HTTP status, when the server answered. */
   readonly status: number | undefined;
   /** The response's `retry-after` headers, when present. */
@@ -85,6 +92,54 @@ export class LLMRequestError extends Error {
 
 const DOWNGRADE: Record<'json_schema' | 'json_object', StructuredOutput> = { json_schema: 'json_object', json_object: 'none' };
 
+const STRUCTURED_OUTPUTS = ['auto', 'json_schema', 'json_object', 'none'] as const;
+const TEMPERATURE = 'temperature must be a number from 0 to 2';
+const MAX_TOKENS = 'maxTokens must be a whole number of tokens, at least 1';
+
+/** Refuses a baseURL fetch could not POST to: not absolute, or not http(s). */
+function checkBaseURL(ctx: z.core.ParsePayload<string>): void {
+  let protocol: string;
+  try {
+    protocol = new URL(ctx.value).protocol;
+  } catch {
+    ctx.issues.push({ code: 'custom', input: ctx.value, message: 'baseURL must be an absolute URL such as https://api.openai.com/v1' });
+    return;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') ctx.issues.push({ code: 'custom', input: ctx.value, message: `baseURL must be http(s), got ${protocol}` });
+}
+
+/**
+ * Refuses a header `Headers` would refuse at the first call (a name that is not an HTTP token, a
+ * value with a line break), naming the header but never showing its value: it may be a secret.
+ */
+function checkHeaders(ctx: z.core.ParsePayload<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(ctx.value)) {
+    try {
+      new Headers([[name, value]]);
+    } catch {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: `header ${JSON.stringify(name)} is not a valid HTTP header (a name is a token without spaces; a value has no line breaks)` });
+      return;
+    }
+  }
+}
+
+const optionsSchema = z.strictObject({
+  baseURL: z.string({ error: 'baseURL must be an absolute URL such as https://api.openai.com/v1' }).check(checkBaseURL),
+  apiKey: z.string({ error: 'apiKey must be a string' }).optional(),
+  model: z.string({ error: 'model must be a non-empty string' }).min(1, 'model must be a non-empty string'),
+  fetch: z.custom<typeof globalThis.fetch>((value) => typeof value === 'function', 'fetch must be a function').optional(),
+  headers: z.record(z.string(), z.string({ error: 'each header value must be a string' }), { error: 'headers must be an object of header names to string values' })
+    .check(checkHeaders).optional(),
+  structuredOutput: z.enum(STRUCTURED_OUTPUTS, { error: `structuredOutput must be one of ${STRUCTURED_OUTPUTS.join(', ')}` }).optional(),
+  // NaN and Infinity are not numbers to zod: a NaN temperature would be sent as null.
+  temperature: z.number({ error: TEMPERATURE }).min(0, TEMPERATURE).max(2, TEMPERATURE).optional(),
+  maxTokens: z.number({ error: MAX_TOKENS }).int(MAX_TOKENS).min(1, MAX_TOKENS).optional(),
+  retry: llmRetryOptionsSchema.optional(),
+}, { error: 'expected { baseURL, model, apiKey? }' });
+
+// The interface keeps its field docs; this keeps it and the schema the same.
+type _Check = Assert<Same<OpenAICompatibleOptions, z.input<typeof optionsSchema>>>;
+
 /**
  * A `complete` function for any OpenAI-compatible chat-completions endpoint (OpenAI, Azure
  * OpenAI's v1 API, OpenRouter, Groq, Together, vLLM, Ollama, LM Studio, llama.cpp's server...).
@@ -99,8 +154,7 @@ const DOWNGRADE: Record<'json_schema' | 'json_object', StructuredOutput> = { jso
  * ```
  */
 export function openAICompatible(options: OpenAICompatibleOptions): CompleteFunction {
-  const problem = checkOptions(options);
-  if (problem) throw new HealingConfigError('openAICompatible', problem);
+  parseWith(optionsSchema, options, 'openAICompatible');
   const url = `${options.baseURL.replace(/\/+$/, '')}/chat/completions`;
   // The key and header values are removed from every error text, whatever their shape: a server
   // may echo a key in its own words ("Invalid API Key provided: gsk_...").
@@ -152,23 +206,14 @@ export function openAICompatible(options: OpenAICompatibleOptions): CompleteFunc
     }
   };
 
-  return (messages, complete) => withHttpRetries(() => requestOnce(messages, complete), options.retry, complete.signal);
-}
-
-function checkOptions(options: OpenAICompatibleOptions): string | undefined {
-  if (options === null || typeof options !== 'object') return 'expected { baseURL, model, apiKey? }';
-  try {
-    const url = new URL(options.baseURL);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `baseURL must be http(s), got ${url.protocol}`;
-  } catch {
-    return 'baseURL must be an absolute URL such as https://api.openai.com/v1';
-  }
-  if (typeof options.model !== 'string' || options.model === '') return 'model must be a non-empty string';
-  if (options.apiKey !== undefined && typeof options.apiKey !== 'string') return 'apiKey must be a string';
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') return 'fetch must be a function';
-  const modes: StructuredOutput[] = ['auto', 'json_schema', 'json_object', 'none'];
-  if (options.structuredOutput !== undefined && !modes.includes(options.structuredOutput)) return `structuredOutput must be one of ${modes.join(', ')}`;
-  return checkRetryOptions(options.retry);
+  return (messages, complete) => {
+    // Called by the reflector with both; called by hand, a missing one is misuse, not a TypeError from inside.
+    if (!Array.isArray(messages)) return Promise.reject(new HealingConfigError('messages', 'expected an array of chat messages { role, content }'));
+    if (!(complete?.signal instanceof AbortSignal)) {
+      return Promise.reject(new HealingConfigError('options.signal', 'expected { signal: AbortSignal } as the second argument (the reflector passes its own)'));
+    }
+    return withHttpRetries(() => requestOnce(messages, complete), options.retry, complete.signal);
+  };
 }
 
 /**

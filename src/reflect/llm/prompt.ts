@@ -74,12 +74,13 @@ export function buildMessages(request: ReflectionRequest<unknown>, instructions:
   const { redacted } = request;
   const facts = {
     error: redacted.error,
-    errorCategory: request.classification.category,
+    errorCategory: request.classification?.category ?? null,
     args: redacted.args,
     argsJsonSchema: argsJsonSchema ?? null,
     // The view's paths (a key can be a secret); a request built by hand may not have them.
     mayChange: redacted.mutablePaths ?? request.mutablePaths ?? null,
-    alreadyTried: redacted.history.map((entry) => ({
+    // A request built by hand may have no history: nothing was tried.
+    alreadyTried: (Array.isArray(redacted.history) ? redacted.history : []).map((entry) => ({
       args: entry.proposedArgs,
       outcome: entry.accepted ? 'ran, and the call failed again' : `refused (${entry.rejection ?? 'rejected'}): ${entry.reason}`,
     })),

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {
   executeWithHealing, HealingPipeline, ErrorClassifier, getCircuitBreaker, HealingError, CircuitBreakerRegistry,
-  HealingStatistics, HealthMonitor, escalate,
+  HealingStatistics, HealthMonitor, escalate, chooseByResults, reconfigure, AdaptiveHealing,
   type HealingResult, type HealingOptions, type HealingFunction, type Classification,
 } from 'self-healing';
 import CircuitBreaker from 'opossum';
@@ -44,11 +44,22 @@ void [classification, pipeline, breakerName, isHealingError];
 // be nameable, or tsc fails with TS2742 ("cannot be named without a reference to dist/...").
 export const severityOfFailure = classification.severity;
 export const escalation = escalate();
+// Each of these methods returns a type of its own (StrategyScore, CircuitControl, ComponentHealth,
+// RecurringError, ActionStats), which a declaration inferred from it names.
+export const chooser = chooseByResults([reconfigure({ when: () => true, change: (a: { model: string }) => a })]);
+const consumerBreaker = getCircuitBreaker('ts-node16-control');
+export const hold = (): ReturnType<typeof consumerBreaker.isolate> => consumerBreaker.isolate();
+export const holdInferred = () => consumerBreaker.forceClose();
+const consumerMonitor = new HealthMonitor();
+export const componentHealth = () => consumerMonitor.componentHealth('x');
+export const recurring = () => consumerMonitor.recurringErrors({});
+export const adaptiveStats = () => new AdaptiveHealing({}).stats();
 
 // self-healing/opossum with @types/opossum: the breaker keeps opossum's own type.
 const opossum: CircuitBreaker = createOpossumBreaker(CircuitBreaker, { name: 'ts-node16-esm', volumeThreshold: 1, errorThresholdPercentage: 0, timeout: false });
+// A number of ms: refused by the types, and at run time for JavaScript callers.
 // @ts-expect-error resetTimeout is a number of ms
-createOpossumBreaker(CircuitBreaker, { name: 'wrong', resetTimeout: '30s' });
+assert.throws(() => createOpossumBreaker(CircuitBreaker, { name: 'wrong', resetTimeout: '30s' }), /createOpossumBreaker\.resetTimeout/);
 const adapter: OpossumBreakerAdapter<CircuitBreaker> = fromOpossum(opossum);
 const tripped = await new HealingPipeline({ circuitName: adapter.name, registry: registryWith(adapter) })
   .execute(async () => { throw Object.assign(new Error('busy'), { status: 503 }); }, undefined);
