@@ -66,21 +66,20 @@ export const waitArgsSchema = z.object({
 });
 
 const sleepArgsSchema = waitArgsSchema.extend({
-  ms: z.number({ error: 'expected a finite number of ms' })
-    .min(0, 'expected a number of ms >= 0')
-    // Refused, not clamped: a platform timer given more fires after 1 ms, and a wait silently
-    // cut to 24.8 days is not what was asked for either.
+  ms: z.number({ error: 'expected a number of ms' })
+    // 0 or less is no wait (a deadline already passed). Above the limit: refused, not clamped, as a
+    // platform timer given more fires after 1 ms, and a wait cut to 24.8 days is not what was asked.
     .max(MAX_MS, `expected at most ${MAX_MS} ms (about 24.8 days, the longest a timer waits); wait in steps for longer`),
 });
 
 /**
- * Waits `ms` on `clock`. Resolves `true` when the time has passed (at once for 0), `false` at
- * once when `signal` aborts (or was already aborted). Never rejects for valid arguments, and
- * leaves no timer or listener behind.
+ * Waits `ms` on `clock`. Resolves `true` when the time has passed (at once for 0 or less: the time
+ * left to a deadline already passed), `false` at once when `signal` aborts (or was already
+ * aborted). Never rejects for valid arguments, and leaves no timer or listener behind.
  *
  * Misuse is refused before anything is scheduled, by a rejection (never a synchronous throw) with
- * a {@link HealingConfigError} naming the argument: `clock` (not a Clock), `ms` (not a finite
- * number from 0 to 2 147 483 647, the longest a timer can wait, about 24.8 days: longer is
+ * a {@link HealingConfigError} naming the argument: `clock` (not a Clock), `ms` (NaN, not a
+ * number, or more than 2 147 483 647, the longest a timer can wait, about 24.8 days: longer is
  * refused, not clamped) or `signal` (neither an AbortSignal nor undefined). A clock whose
  * `setTimeout` throws rejects with its error, with the abort listener removed.
  *
@@ -92,7 +91,7 @@ const sleepArgsSchema = waitArgsSchema.extend({
  */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<boolean> {
   // `ms <= MAX_MS` is false for NaN too.
-  if (!(typeof ms === 'number' && ms >= 0 && ms <= MAX_MS && isWaitable(clock, signal))) {
+  if (!(typeof ms === 'number' && ms <= MAX_MS && isWaitable(clock, signal))) {
     try {
       parseWith(sleepArgsSchema, { clock, ms, signal }, '');
     } catch (error) {
@@ -100,7 +99,7 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<b
     }
   }
   if (signal?.aborted) return Promise.resolve(false);
-  if (ms === 0) return Promise.resolve(true);
+  if (ms <= 0) return Promise.resolve(true);
   return new Promise<boolean>((resolve, reject) => {
     let handle: unknown;
     let aborted = false;

@@ -28,11 +28,26 @@ export function withoutStack<E extends Error>(build: () => E): E {
  */
 export function ownOrSameCode(cls: object, base: object, code: string, value: unknown): boolean {
   try {
-    if (Function.prototype[Symbol.hasInstance].call(cls as () => void, value)) return true;
+    // `isPrototypeOf` is what `instanceof` does without a Symbol.hasInstance, and V8 compiles it as one.
+    if ((cls as { prototype: object }).prototype.isPrototypeOf(value as object)) return true;
     return cls === base && value instanceof Error && (value as { code?: unknown }).code === code;
   } catch {
     return false; // a Proxy's trap or a `code` getter that throws: `instanceof` must not (the pipeline asks it of whatever fn threw)
   }
+}
+
+/**
+ * Makes `instanceof cls` (and the `is*` guards) {@link ownOrSameCode}. Defined after the class,
+ * not as a static member inside it: a class body that names its own class is emitted by the
+ * bundler as `class _Name`, and the error would print as `_HealingConfigError`.
+ * @internal
+ */
+export function recogniseOtherCopies(cls: object, code: string): void {
+  Object.defineProperty(cls, Symbol.hasInstance, {
+    value(this: object, value: unknown): boolean {
+      return ownOrSameCode(this, cls, code, value);
+    },
+  });
 }
 
 /**
@@ -59,11 +74,8 @@ export class HealingConfigError extends Error {
     super(`Invalid \`${option}\`: ${message}`, options);
     this.option = option;
   }
-  /** Also one of another copy of the package: see {@link ownOrSameCode}. */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return ownOrSameCode(this, HealingConfigError, 'ERR_HEALING_CONFIG', value);
-  }
 }
+recogniseOtherCopies(HealingConfigError, 'ERR_HEALING_CONFIG');
 
 /**
  * The error of an attempt refused by an open circuit breaker. Built without a stack trace, so
@@ -80,10 +92,6 @@ export class HealingConfigError extends Error {
 export class CircuitOpenError extends Error {
   readonly code = 'ERR_CIRCUIT_OPEN';
   override readonly name = 'CircuitOpenError';
-  /** Also one of another copy of the package: see {@link ownOrSameCode}. */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return ownOrSameCode(this, CircuitOpenError, 'ERR_CIRCUIT_OPEN', value);
-  }
   /** The breaker that refused. */
   readonly circuit: string;
   /** How long until the breaker lets a probe through, in ms (0 when a probe is already in flight). */
@@ -99,9 +107,10 @@ export class CircuitOpenError extends Error {
 
   /** Creates the error without capturing a stack trace; `rampPercent` when a ramp refused it. */
   static create(circuit: string, retryAfterMs: number, rampPercent: number | null = null): CircuitOpenError {
-    return withoutStack(() => new CircuitOpenError(circuit, retryAfterMs, rampPercent));
+    return withoutStack(() => new this(circuit, retryAfterMs, rampPercent));
   }
 }
+recogniseOtherCopies(CircuitOpenError, 'ERR_CIRCUIT_OPEN');
 
 /**
  * The message of a refusal by an open circuit, one string per circuit while it keeps refusing:
@@ -126,10 +135,6 @@ const openMessages = new LastText();
 export class RegistryFullError extends Error {
   readonly code = 'ERR_REGISTRY_FULL';
   override readonly name = 'RegistryFullError';
-  /** Also one of another copy of the package: see {@link ownOrSameCode}. */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return ownOrSameCode(this, RegistryFullError, 'ERR_REGISTRY_FULL', value);
-  }
   readonly maxBreakers: number;
 
   constructor(maxBreakers: number, wanted: string) {
@@ -138,6 +143,7 @@ export class RegistryFullError extends Error {
     this.maxBreakers = maxBreakers;
   }
 }
+recogniseOtherCopies(RegistryFullError, 'ERR_REGISTRY_FULL');
 
 /**
  * The error of an attempt that ran longer than `timeoutMs`. Its signal was aborted with this error.
@@ -151,10 +157,6 @@ export class RegistryFullError extends Error {
 export class AttemptTimeoutError extends Error {
   readonly code = 'ERR_ATTEMPT_TIMEOUT';
   override readonly name = 'AttemptTimeoutError';
-  /** Also one of another copy of the package: see {@link ownOrSameCode}. */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return ownOrSameCode(this, AttemptTimeoutError, 'ERR_ATTEMPT_TIMEOUT', value);
-  }
   /** The per-attempt limit that was exceeded. */
   readonly timeoutMs: number;
 
@@ -165,9 +167,10 @@ export class AttemptTimeoutError extends Error {
 
   /** Creates the error without capturing a stack trace. */
   static create(timeoutMs: number): AttemptTimeoutError {
-    return withoutStack(() => new AttemptTimeoutError(timeoutMs));
+    return withoutStack(() => new this(timeoutMs));
   }
 }
+recogniseOtherCopies(AttemptTimeoutError, 'ERR_ATTEMPT_TIMEOUT');
 
 /**
  * Wraps a thrown value that is not an `Error` (a string, `null`, a plain object), so that
@@ -184,10 +187,6 @@ export class AttemptTimeoutError extends Error {
 export class NonErrorThrownError extends Error {
   readonly code = 'ERR_NON_ERROR_THROWN';
   override readonly name = 'NonErrorThrownError';
-  /** Also one of another copy of the package: see {@link ownOrSameCode}. */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return ownOrSameCode(this, NonErrorThrownError, 'ERR_NON_ERROR_THROWN', value);
-  }
   /** The value that was thrown. */
   readonly thrown: unknown;
 
@@ -196,6 +195,7 @@ export class NonErrorThrownError extends Error {
     this.thrown = thrown;
   }
 }
+recogniseOtherCopies(NonErrorThrownError, 'ERR_NON_ERROR_THROWN');
 
 function describeThrown(value: unknown): string {
   try {
@@ -247,10 +247,6 @@ export function messageOf(error: Error): string {
 export class HealingError<R = unknown> extends Error {
   readonly code = 'ERR_HEALING_FAILED';
   override readonly name = 'HealingError';
-  /** Also one of another copy of the package: see {@link ownOrSameCode}. */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return ownOrSameCode(this, HealingError, 'ERR_HEALING_FAILED', value);
-  }
   /** What was tried, and why it ended. */
   readonly result: HealingResult<R> & { status: 'error' };
 
@@ -266,6 +262,7 @@ export class HealingError<R = unknown> extends Error {
     this.result = result;
   }
 }
+recogniseOtherCopies(HealingError, 'ERR_HEALING_FAILED');
 
 /**
  * Type guard for {@link HealingConfigError}.

@@ -1,4 +1,4 @@
-import { ownOrSameCode, withoutStack } from '../errors.js';
+import { recogniseOtherCopies, withoutStack } from '../errors.js';
 
 /**
  * Why a bulkhead refused an execution: `full` (every slot busy and the queue full) or
@@ -24,10 +24,6 @@ export type BulkheadRejection = 'full' | 'queue_timeout';
 export class BulkheadRejectedError extends Error {
   readonly code = 'ERR_BULKHEAD_REJECTED';
   override readonly name = 'BulkheadRejectedError';
-  /** Also one of another copy of the package: see `ownOrSameCode` in errors.ts. */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return ownOrSameCode(this, BulkheadRejectedError, 'ERR_BULKHEAD_REJECTED', value);
-  }
   readonly reason: BulkheadRejection;
   /** The bulkhead's limits when it refused. */
   readonly maxConcurrent: number;
@@ -44,9 +40,10 @@ export class BulkheadRejectedError extends Error {
 
   /** Creates the error without capturing a stack trace. */
   static create(reason: BulkheadRejection, maxConcurrent: number, maxQueue: number): BulkheadRejectedError {
-    return withoutStack(() => new BulkheadRejectedError(reason, maxConcurrent, maxQueue));
+    return withoutStack(() => new this(reason, maxConcurrent, maxQueue));
   }
 }
+recogniseOtherCopies(BulkheadRejectedError, 'ERR_BULKHEAD_REJECTED');
 
 /**
  * Type guard for {@link BulkheadRejectedError}.

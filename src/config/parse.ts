@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { HealingConfigError } from '../errors.js';
 import { knownKeys, suggestionFor } from './suggest-option.js';
-import { redactMessage } from '../observe/redact.js';
+import { isSecretKeyName, redactMessage } from '../observe/redact.js';
 
 function describe(value: unknown): string {
   if (typeof value === 'function') return 'a function';
@@ -15,6 +15,12 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
   return String(value);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a value of type ${typeof value}`;
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -106,7 +112,9 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, root: string)
       (hint ?? 'check the spelling against the documented options'));
   }
   const given = valueAt(value, issue.path);
-  throw new HealingConfigError(option, `${unionExpectations(issue) ?? issue.message} (got ${describe(given)})`);
+  // Under a secret's name (`apiKey`, a header), only the kind of the value: it may be the secret.
+  const secret = issue.path.some((key) => typeof key === 'string' && (key === 'headers' || isSecretKeyName(key, given)));
+  throw new HealingConfigError(option, `${unionExpectations(issue) ?? issue.message} (got ${secret ? kindOf(given) : describe(given)})`);
 }
 
 /** The path of the first value of `value` that throws when read (a getter, a revoked Proxy), if one is found. */

@@ -16,9 +16,13 @@ const isFunction = (value: unknown) => typeof value === 'function';
 export const fn = <F extends (...args: never[]) => unknown = (...args: never[]) => unknown>(what: string) =>
   z.custom<F>(isFunction, `expected ${what}`);
 
-export const hasMethods = (...methods: string[]) => (value: unknown) =>
-  value !== null && typeof value === 'object' &&
-  methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
+export const hasMethods = (...methods: string[]) => (value: unknown): boolean => {
+  try {
+    return value !== null && typeof value === 'object' && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
+  } catch {
+    return false; // a Proxy's trap or a getter that throws: not the object asked for
+  }
+};
 
 /** Any object: for an option whose fields are checked where it is built, so an error names the field. */
 export const isObject = (value: unknown) => value !== null && typeof value === 'object';

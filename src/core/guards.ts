@@ -21,3 +21,22 @@ export function isInstance(value: unknown, type: Function): boolean {
     return false;
   }
 }
+
+/**
+ * The value of `object`'s own data property `key`; `undefined` for an accessor (which may read
+ * otherwise each time), an inherited or missing property, or a Proxy whose trap throws.
+ * @example
+ * ```ts
+ * dataValue({ retry: { maxAttempts: 2 } }, 'retry'); // { maxAttempts: 2 }
+ * dataValue({ get retry() { return {}; } }, 'retry'); // undefined
+ * ```
+ */
+export function dataValue(object: unknown, key: PropertyKey): unknown {
+  if (object === null || typeof object !== 'object') return undefined;
+  try {
+    const descriptor = Object.getOwnPropertyDescriptor(object, key);
+    return descriptor !== undefined && 'value' in descriptor ? descriptor.value : undefined;
+  } catch {
+    return undefined;
+  }
+}

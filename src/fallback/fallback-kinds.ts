@@ -1,4 +1,4 @@
-import { ownOrSameCode } from '../errors.js';
+import { recogniseOtherCopies } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { FallbackContext, FallbackFunction } from '../pipeline/options.js';
 import { LastGoodCache } from './last-good-cache.js';
@@ -86,11 +86,8 @@ export interface ResolvedFallback {
 export class NoLastGoodResultError extends Error {
   readonly code = 'ERR_NO_LAST_GOOD_RESULT';
   override readonly name = 'NoLastGoodResultError';
-  /** Also one of another copy of the package: see `ownOrSameCode` in errors.ts. */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return ownOrSameCode(this, NoLastGoodResultError, 'ERR_NO_LAST_GOOD_RESULT', value);
-  }
 }
+recogniseOtherCopies(NoLastGoodResultError, 'ERR_NO_LAST_GOOD_RESULT');
 
 const defaultKey = (args: unknown): string => JSON.stringify(args) ?? 'undefined';
 

@@ -75,6 +75,24 @@ export const SECRET_PATTERNS: ReadonlyArray<SecretPattern> = [
 ];
 
 /** What a redacted value is replaced with. */
+/** Key names whose values are secrets (strings, numbers and objects alike: `pin: 1234` is one). */
+const SECRET_KEY = /api[-_]?key|apikey|access[-_]?key|authori[sz]ation|password|passwd|passphrase|secret|token|cookie|credential|private[-_]?key|session[-_]?id|cvv|cvc|(?:^|[-_])pin(?:[-_]?code)?$|[a-z]Pin(?:Code)?$/i;
+
+
+/**
+ * Whether a value under the key `key` is a secret by its name: strings, numbers and objects alike
+ * (`pin: 1234` is one), except a number under a key that counts tokens.
+ * @example
+ * ```ts
+ * isSecretKeyName('apiKey', 9876543210); // true
+ * isSecretKeyName('maxTokens', 512); // false
+ * ```
+ */
+export function isSecretKeyName(key: string, value: unknown): boolean {
+  if ((typeof value === 'number' || typeof value === 'bigint') && TOKEN_COUNT_KEY.test(key)) return false;
+  return SECRET_KEY.test(key);
+}
+
 export const REDACTED = '[REDACTED]';
 
 export const MAX_MESSAGE_LENGTH = 500;

@@ -2,7 +2,7 @@ import { isInstance } from '../core/guards.js';
 import { isUnder, parsePath, type ArgPath } from '../core/arg-paths.js';
 import { cutAtTokenBoundary } from '../core/cut-text.js';
 import { describeBinary } from './binary.js';
-import { REDACTED, SECRET_PATTERNS, applyPatterns, redactMessage, redactText, type SecretPattern } from './redact.js';
+import { REDACTED, SECRET_PATTERNS, applyPatterns, isSecretKeyName, redactMessage, redactText, type SecretPattern } from './redact.js';
 
 /**
  * What to redact besides the built-in secrets, with the `redact` option. `redact: false` turns
@@ -23,11 +23,6 @@ export interface RedactionOptions {
   patterns?: readonly RegExp[];
 }
 
-/** Key names whose values are secrets (strings, numbers and objects alike: `pin: 1234` is one). */
-const SECRET_KEY = /api[-_]?key|apikey|access[-_]?key|authori[sz]ation|password|passwd|passphrase|secret|token|cookie|credential|private[-_]?key|session[-_]?id|cvv|cvc|(?:^|[-_])pin(?:[-_]?code)?$|[a-z]Pin(?:Code)?$/i;
-
-/** A number under a key that counts tokens (`maxTokens`, `total_tokens`) is a count, not a secret. */
-const TOKEN_COUNT_KEY = /tokens|token[-_]?(?:count|limit|usage)/i;
 
 /** Secrets this long or longer are searched for anywhere in messages. */
 const MIN_SECRET_LENGTH = 4;
@@ -247,8 +242,7 @@ export class Redaction {
   private isSecret(node: unknown, path: string[], key: string | undefined): boolean {
     if (this.paths.some((pattern) => pattern.length === path.length && isUnder(path, pattern))) return true;
     if (key === undefined || node === null || node === undefined || typeof node === 'boolean' || typeof node === 'function') return false;
-    if ((typeof node === 'number' || typeof node === 'bigint') && TOKEN_COUNT_KEY.test(key)) return false;
-    if (SECRET_KEY.test(key)) return true;
+    if (isSecretKeyName(key, node)) return true;
     const lower = key.toLowerCase();
     return this.keyMatchers.some((matcher) => {
       if (typeof matcher === 'string') return matcher === lower;

@@ -9,6 +9,7 @@ import { configDifference } from '../core/config-difference.js';
 import { setWithin } from '../core/bounded-map.js';
 import { HealingConfigError } from '../errors.js';
 import type { Fallback } from '../fallback/fallback-kinds.js';
+import { dataValue } from '../core/guards.js';
 import type { HealingOptions } from './options.js';
 
 /*
@@ -58,14 +59,19 @@ export function keepStateByName(
     return keep(registry, option, key, name, config, value, check);
   };
   const { bulkhead, retryBudget, fallback } = overrides;
-  // The pipeline's own configs given again (the objects its options were built from; `base`
-  // holds the schema's copies, which key the pipeline's state): the pipeline's state.
-  if (bulkhead !== undefined && own.bulkhead === given.bulkhead) merged.bulkhead = base.bulkhead;
-  else if (bulkhead !== undefined && own.bulkhead !== base.bulkhead && !(bulkhead instanceof Bulkhead)) {
+  // The pipeline's own configs given again, as the objects its options were built from (`given`)
+  // or as the schema's copies that key its state (`base`, as `{ ...pipeline.options }` gives
+  // them): the pipeline's state. Asked of the caller's data properties only, never of a getter.
+  const pipelines = (key: 'bulkhead' | 'retryBudget' | 'fallback'): boolean => {
+    const value = dataValue(own, key);
+    return value !== undefined && (value === given[key] || value === base[key]);
+  };
+  if (bulkhead !== undefined && pipelines('bulkhead')) merged.bulkhead = base.bulkhead;
+  else if (bulkhead !== undefined && !(bulkhead instanceof Bulkhead)) {
     merged.bulkhead = kept('bulkhead', "a bulkhead's slots and queue", bulkhead, undefined, bulkheadConfigSchema);
   }
-  if (retryBudget !== undefined && own.retryBudget === given.retryBudget) merged.retryBudget = base.retryBudget;
-  else if (retryBudget !== undefined && own.retryBudget !== base.retryBudget && isPipelineBudgetConfig(retryBudget)) {
+  if (retryBudget !== undefined && pipelines('retryBudget')) merged.retryBudget = base.retryBudget;
+  else if (retryBudget !== undefined && isPipelineBudgetConfig(retryBudget)) {
     merged.retryBudget = kept('retryBudget', "a retry budget's window of calls", retryBudget, undefined, retryBudgetConfigSchema);
   }
   // `adaptive: true` again, over a pipeline that has it: the pipeline's own instance, which its overrides share.
@@ -73,8 +79,8 @@ export function keepStateByName(
   else if (overrides.adaptive === true) {
     merged.adaptive = kept<boolean | AdaptiveHealing>('adaptive', 'what adaptive healing learned', true, () => new AdaptiveHealing());
   }
-  if (fallback !== undefined && own.fallback === given.fallback) merged.fallback = base.fallback;
-  else if (fallback !== undefined && typeof fallback !== 'function' && own.fallback !== base.fallback) {
+  if (fallback !== undefined && pipelines('fallback')) merged.fallback = base.fallback;
+  else if (fallback !== undefined && typeof fallback !== 'function') {
     const indexes = lastGoodIndexes(fallback);
     if (indexes.length > 0) {
       const list = (Array.isArray(fallback) ? [...fallback] : [fallback]) as Fallback[];

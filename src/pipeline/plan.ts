@@ -2,7 +2,7 @@ import type { SafetyPolicy } from '../safety/safety-policy.js';
 import type { Classifier } from '../classify/classification.js';
 import { ErrorClassifier } from '../classify/error-classifier.js';
 import { HealingConfigError } from '../errors.js';
-import { isInstance } from '../core/guards.js';
+import { dataValue, isInstance } from '../core/guards.js';
 import { defaultSeverity, isSeverity, type Severity } from '../classify/severity.js';
 import { getDefaultRegistry, type CircuitBreakerRegistry } from '../circuit/registry.js';
 import type { Clock } from '../clock.js';
@@ -110,7 +110,27 @@ export function validateOptions(options: unknown, root = ''): HealingOptions {
   // zod copies each strategy down to its known keys; the pipeline runs the user's own objects, so
   // a class-based strategy keeps its `this` and a library strategy its plan check.
   if (valid.strategies !== undefined) valid.strategies = (options as HealingOptions).strategies;
+  // So do a rollback and a fallback's provider (`{ run }`): objects of behaviour, whose class may
+  // hold private fields. Taken from the caller's data properties only, never a second getter read.
+  if (valid.rollback !== undefined) valid.rollback = (dataValue(options, 'rollback') as HealingOptions['rollback']) ?? valid.rollback;
+  if (valid.fallback !== undefined && typeof valid.fallback !== 'function') valid.fallback = ownProviders(dataValue(options, 'fallback'), valid.fallback);
   return valid;
+}
+
+/** The schema's copy of a fallback option, with each provider entry (`{ run }`) the caller's own object. */
+function ownProviders(own: unknown, copy: NonNullable<HealingOptions['fallback']>): NonNullable<HealingOptions['fallback']> {
+  const provider = (entry: unknown, ownEntry: unknown) =>
+    isProvider(entry) && isProvider(ownEntry) ? ownEntry : entry;
+  if (!Array.isArray(copy)) return provider(copy, own) as typeof copy;
+  return copy.map((entry, index) => provider(entry, dataValue(own, index))) as typeof copy;
+}
+
+function isProvider(entry: unknown): boolean {
+  try {
+    return entry !== null && typeof entry === 'object' && typeof (entry as { run?: unknown }).run === 'function';
+  } catch {
+    return false; // a Proxy's trap that throws: the schema's copy serves
+  }
 }
 
 /** Layers `overrides` over `base`: fields replace, except `retry`, which merges field by field. */

@@ -39,7 +39,8 @@ interface Remembered {
  * - only a new function in `fallback` or a new `signal`: the plan itself, with {@link rebind}
  *   saying which of the two the execution takes from the call (the plan is shared, never copied);
  * - other new functions (a reflector, an `accept` guard written inline): `'accepted'`, so the
- *   plan is built again, without zod.
+ *   plan is built again, from the schema's copy (a plan is never built from a second read of the
+ *   caller's object).
  *
  * `executeWithHealing` calls all over an application share one default pipeline, each with its
  * own literal, so the templates are kept by `circuitName` (up to 4 shapes for each of 128

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ownOrSameCode } from '../errors.js';
+import { recogniseOtherCopies } from '../errors.js';
 import type { AttemptContext, HealingFunction } from '../pipeline/options.js';
 import { chaosOptionsShape, injectionDecider, parseChaosOptions, type ChaosFunction, type ChaosOptions } from './chaos-options.js';
 
@@ -15,15 +15,12 @@ import { chaosOptionsShape, injectionDecider, parseChaosOptions, type ChaosFunct
 export class InjectedFaultError extends Error {
   readonly code = 'ERR_INJECTED_FAULT';
   override readonly name = 'InjectedFaultError';
-  /** Also one of another copy of the package: see `ownOrSameCode` in errors.ts. */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return ownOrSameCode(this, InjectedFaultError, 'ERR_INJECTED_FAULT', value);
-  }
 
   constructor(message = 'self-healing/testing: injected fault') {
     super(message);
   }
 }
+recogniseOtherCopies(InjectedFaultError, 'ERR_INJECTED_FAULT');
 
 /**
  * Options of {@link injectFault}.

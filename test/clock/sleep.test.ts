@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HealingConfigError, sleep, type Clock } from '../../src/index.js';
+import { Bulkhead, HealingConfigError, sleep, type Clock } from '../../src/index.js';
 import { flushMicrotasks, ManualClock } from '../helpers/manual-clock.js';
 
 /** How `pending` settled after the microtasks queued now ran: a misuse must be refused without waiting for time. */
@@ -31,7 +31,6 @@ describe('sleep', () => {
     ['Infinity', Number.POSITIVE_INFINITY],
     ['1e308', 1e308],
     ['one past the longest timer, 2^31 ms', 2 ** 31],
-    ['a negative number', -5],
   ])('refuses ms of %s with a HealingConfigError naming ms, before setting a timer', async (_name, ms) => {
     const clock = new ManualClock();
     await expectRefused(sleep(clock, ms as number), 'ms', clock);
@@ -47,6 +46,20 @@ describe('sleep', () => {
     await clock.advance(1);
     expect(await longest).toBe(true);
     expect(clock.timerCount).toBe(0);
+  });
+
+  it.each([-5, -0.5, Number.NEGATIVE_INFINITY])('takes ms of %s as no wait: the time left to a deadline already passed', async (ms) => {
+    const clock = new ManualClock();
+    expect(await sleep(clock, ms)).toBe(true);
+    expect(clock.timerCount).toBe(0);
+  });
+
+  it('refuses a clock whose reads throw (a Proxy) by a rejection, never a synchronous throw', async () => {
+    const clock = new Proxy({}, { get: () => { throw new Error('trap'); } });
+    const bulkhead = new Bulkhead({ maxConcurrent: 1 });
+    let pending: Array<Promise<unknown>> = [];
+    expect(() => { pending = [sleep(clock as never, 5), bulkhead.wait(clock as never, undefined)]; }).not.toThrow();
+    for (const wait of pending) await expectRefused(wait as Promise<boolean>, 'clock');
   });
 
   it.each([

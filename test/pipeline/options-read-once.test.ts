@@ -55,6 +55,55 @@ describe('per-call options: the plan is built from what the schema read', () => 
     expect((await new HealingPipeline(new Settings(1)).execute(first.fn, {})).attempts).toBe(1);
   });
 
+  it("the pipeline's own options given again as overrides ({ ...pipeline.options }) share its lastGood cache", async () => {
+    let up = true;
+    const fn = async () => { if (!up) throw reset(); return 'fresh'; };
+    const pipeline = new HealingPipeline({ registry: new CircuitBreakerRegistry(), retry: { maxAttempts: 1 }, fallback: { lastGood: { ttlMs: 60_000 } } });
+    expect((await pipeline.execute(fn, { id: 1 })).result).toBe('fresh');
+    up = false;
+    for (const overrides of [{ ...pipeline.options, timeoutMs: 1_000 }, { fallback: pipeline.options.fallback }]) {
+      expect(await pipeline.execute(fn, { id: 1 }, overrides)).toMatchObject({ status: 'ok', result: 'fresh' });
+    }
+  });
+
+  it("a rollback or a fallback's provider given per call runs as the caller's own object: a class keeps its private fields", async () => {
+    class CachedFallback {
+      #cache = 'cached';
+      run(): string { return this.#cache; }
+    }
+    class LedgerRollback {
+      #entries: string[] = [];
+      snapshot(): number { this.#entries.push('snapshot'); return this.#entries.length; }
+      restore(): void { this.#entries.push('restore'); }
+      get entries(): readonly string[] { return this.#entries; }
+    }
+    const rollback = new LedgerRollback();
+    const failing = flaky();
+    const pipeline = new HealingPipeline({ registry: new CircuitBreakerRegistry(), retry: { maxAttempts: 2, ...noDelay } });
+    for (const run of [
+      () => pipeline.execute(failing.fn, {}, { fallback: new CachedFallback(), rollback }),
+      () => executeWithHealing(failing.fn, {}, { retry: { maxAttempts: 2, ...noDelay }, fallback: [new CachedFallback()], rollback }),
+      () => new HealingPipeline({ registry: new CircuitBreakerRegistry(), retry: { maxAttempts: 1 }, fallback: new CachedFallback(), rollback }).execute(failing.fn, {}),
+    ]) expect(await run()).toMatchObject({ status: 'ok', result: 'cached' });
+    expect(rollback.entries).toContain('restore');
+  });
+
+  it('an option behind a getter is read once, by the schema', async () => {
+    let reads = 0;
+    const options = {
+      circuitName: 'read-once',
+      registry: new CircuitBreakerRegistry(),
+      retry: { maxAttempts: 1 },
+      get fallback() {
+        if (reads++ > 0) throw new Error('read twice');
+        return { value: 'served' };
+      },
+    };
+    const result = await executeWithHealing(async () => { throw reset(); }, {}, options);
+    expect(result).toMatchObject({ status: 'ok', result: 'served' });
+    expect(reads).toBe(1);
+  });
+
   it('a Map of options is refused with a HealingConfigError that says what to pass', async () => {
     const options = new Map([['retry', { maxAttempts: 1 }]]);
     const error = await executeWithHealing(async () => 1, {}, options as never).catch((e: unknown) => e);

@@ -35,7 +35,10 @@ describe('openAICompatible options', () => {
     ['maxTokens', { maxTokens: Infinity }, /whole number/],
     ['tempreature', { tempreature: 0.2 }, /unknown option; did you mean temperature\?/],
     ['headers', { headers: 'x' }, /headers must be an object of header names to string values/],
-    ['headers.a', { headers: { a: 5 } }, /each header value must be a string \(got 5\)/],
+    // A header or a key may be the credential: its value is described by kind only, never quoted.
+    ['headers.a', { headers: { a: 5 } }, /each header value must be a string \(got a value of type number\)$/],
+    ['headers.X-Api-Key', { headers: { 'X-Api-Key': 1234567890123 } }, /\(got a value of type number\)$/],
+    ['apiKey', { apiKey: 9876543210 }, /apiKey must be a string \(got a value of type number\)$/],
     ['headers', { headers: { 'bad header': 'x' } }, /header "bad header" is not a valid HTTP header/],
     ['retry.zzz', { retry: { zzz: 1 } }, /unknown option/],
     ['retry.maxAttemps', { retry: { maxAttemps: 2 } }, /did you mean maxAttempts\?/],

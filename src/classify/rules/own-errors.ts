@@ -13,20 +13,21 @@ const ABORT_NAMES = new Set(['AbortError', 'CanceledError', 'APIUserAbortError',
 const ABORT_CODES = new Set(['ERR_CANCELED', 'ERR_ABORTED', 'ABORT_ERR', 'UND_ERR_ABORTED']);
 
 /*
- * `isInstance` without its shared `instanceof` site: each test here sees one class, so its check
- * stays fast (this runs for every error classified). A Proxy that throws is no instance, as there.
+ * Our errors carry their code as an own field, which the facts have read already: a compare of
+ * it turns away every other error before any `instanceof` (whose Symbol.hasInstance also
+ * recognises another copy of the package). A Proxy that throws is no instance, as in `isInstance`.
  */
-function isAttemptTimeout(error: unknown): boolean {
+function isAttemptTimeout(error: unknown, facts: ErrorFacts): boolean {
   try {
-    return error instanceof AttemptTimeoutError;
+    return facts.ownCode === 'ERR_ATTEMPT_TIMEOUT' && error instanceof AttemptTimeoutError;
   } catch {
     return false;
   }
 }
 
-function isCircuitOpen(error: unknown): boolean {
+function isCircuitOpen(error: unknown, facts: ErrorFacts): boolean {
   try {
-    return error instanceof CircuitOpenError;
+    return facts.ownCode === 'ERR_CIRCUIT_OPEN' && error instanceof CircuitOpenError;
   } catch {
     return false;
   }
@@ -40,8 +41,8 @@ function isCircuitOpen(error: unknown): boolean {
  * it stays a transient timeout.
  */
 export function classifyOwnErrors(error: unknown, facts: ErrorFacts): Classification | undefined {
-  if (isAttemptTimeout(error)) return verdict('transient', 'timeout', 'attempt timed out');
-  if (isCircuitOpen(error)) return verdict('permanent', 'circuit_open', 'circuit open');
+  if (isAttemptTimeout(error, facts)) return verdict('transient', 'timeout', 'attempt timed out');
+  if (isCircuitOpen(error, facts)) return verdict('permanent', 'circuit_open', 'circuit open');
   const { className } = facts;
   const sign = ABORT_NAMES.has(facts.name) ? facts.name
     : facts.code !== undefined && ABORT_CODES.has(facts.code) ? facts.code

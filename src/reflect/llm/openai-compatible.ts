@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseWith } from '../../config/parse.js';
-import { HealingConfigError, ownOrSameCode } from '../../errors.js';
+import { HealingConfigError, recogniseOtherCopies } from '../../errors.js';
 import type { Assert, Same } from '../../config/same-type.js';
 import { redactMessage } from '../../observe/redact.js';
 import type { ChatMessage, CompleteFunction, CompleteOptions, CompletionResult } from './chat.js';
@@ -67,10 +67,6 @@ export interface OpenAICompatibleOptions {
 export class LLMRequestError extends Error {
   readonly code = 'ERR_LLM_REQUEST';
   override readonly name = 'LLMRequestError';
-  /** Also one of another copy of the package: see `ownOrSameCode` in errors.ts. */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return ownOrSameCode(this, LLMRequestError, 'ERR_LLM_REQUEST', value);
-  }
   /** The HTTP status, when the server answered. */
   readonly status: number | undefined;
   /** The response's `retry-after` headers, when present. */
@@ -89,6 +85,7 @@ export class LLMRequestError extends Error {
     this.nonAnswer = options?.nonAnswer === true;
   }
 }
+recogniseOtherCopies(LLMRequestError, 'ERR_LLM_REQUEST');
 
 const DOWNGRADE: Record<'json_schema' | 'json_object', StructuredOutput> = { json_schema: 'json_object', json_object: 'none' };
 

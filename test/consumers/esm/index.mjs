@@ -31,6 +31,13 @@ for (const [name, value] of Object.entries({
   assert.equal(typeof value, 'function', `export ${name}`);
 }
 assert.equal('default' in lib, false, 'no default export');
+// Every class prints as its own name (a bundler's `class _HealingConfigError` would show in logs and stacks).
+for (const [entry, exports] of Object.entries({ main: lib, opossum: opossumEntry, http: httpEntry, redis: redisEntry })) {
+  for (const [name, value] of Object.entries(exports)) {
+    if (typeof value === 'function' && /^[A-Z]/.test(name)) assert.equal(value.name, name, `${entry}: ${name} is named ${value.name}`);
+  }
+}
+assert.match(String(new HealingConfigError('retry', 'bad')), /^HealingConfigError: /);
 
 let calls = 0;
 const result = await executeWithHealing(async ({ id }) => {
