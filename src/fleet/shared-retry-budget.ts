@@ -32,7 +32,15 @@ export interface SharedRetryBudgetOptions {
   clock?: Clock;
 }
 
-/** What {@link SharedRetryBudget.stats} reports. */
+/**
+ * What {@link SharedRetryBudget.stats} reports.
+ * @example
+ * ```ts
+ * const { mode, retries, calls, refused } = budget.stats();
+ * if (mode === 'local') log.warn('retry budget deciding alone: the store is unreachable');
+ * metrics.gauge('retry_ratio', calls === 0 ? 0 : retries / calls);
+ * ```
+ */
 export interface SharedRetryBudgetStats {
   /** `'shared'` while the store answers; `'local'` while it does not (this process's own budget decides). */
   mode: 'shared' | 'local';
