@@ -112,9 +112,38 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, root: string)
       (hint ?? 'check the spelling against the documented options'));
   }
   const given = valueAt(value, issue.path);
+  const said = unionExpectations(issue) ?? wording(issue, given);
   // Under a secret's name (`apiKey`, a header), only the kind of the value: it may be the secret.
   const secret = issue.path.some((key) => typeof key === 'string' && (key === 'headers' || isSecretKeyName(key, given)));
-  throw new HealingConfigError(option, `${unionExpectations(issue) ?? issue.message} (got ${secret ? kindOf(given) : describe(given)})`);
+  throw new HealingConfigError(option, `${said} (got ${secret ? kindOf(given) : describe(given)})`);
+}
+
+const KINDS: Readonly<Record<string, string>> = {
+  int: 'a whole number', number: 'a number', string: 'a string', boolean: 'a boolean', object: 'an object', array: 'an array', function: 'a function',
+};
+
+/**
+ * zod's own words for a type or a range ("Invalid input: expected int, received number", "Too
+ * small: expected number to be >=1") in ours, as the schemas' own messages read: what is expected,
+ * then what was given. A message a schema wrote itself is kept as it is.
+ */
+function wording(issue: Issue, given: unknown): string {
+  const message = issue.message;
+  if (issue.code === 'invalid_type' && message.startsWith('Invalid input')) {
+    const kind = KINDS[issue.expected] ?? `a ${issue.expected}`;
+    return given === undefined ? `is required: expected ${kind}` : `expected ${kind}`;
+  }
+  if ((issue.code === 'too_small' || issue.code === 'too_big') && /^Too (small|big)/.test(message)) {
+    const small = issue.code === 'too_small';
+    const bound = small ? (issue as { minimum: number | bigint }).minimum : (issue as { maximum: number | bigint }).maximum;
+    const inclusive = issue.inclusive !== false;
+    if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') {
+      return `expected a number ${small ? (inclusive ? '>=' : '>') : (inclusive ? '<=' : '<')} ${String(bound)}`;
+    }
+    const unit = issue.origin === 'string' ? 'character' : issue.origin === 'array' || issue.origin === 'set' ? 'item' : undefined;
+    if (unit !== undefined) return `expected ${small ? 'at least' : 'at most'} ${String(bound)} ${unit}${Number(bound) === 1 ? '' : 's'}`;
+  }
+  return message;
 }
 
 /** The path of the first value of `value` that throws when read (a getter, a revoked Proxy), if one is found. */

@@ -14,6 +14,20 @@ describe('config messages', () => {
     expect(error.message).toContain('expected a boolean or one of "full", "equal", "none" (got "random")');
   });
 
+  it("zod's own words for a type or a range are said as ours: what is expected, then what was given", () => {
+    const schema = z.strictObject({ count: z.number().int().min(1).max(5), label: z.string().min(2), tags: z.array(z.string()).max(1), on: z.boolean() });
+    const said = (value: unknown) => configError(() => parseWith(schema, value, 'widget')).message;
+    expect(said({ count: 'x' })).toBe('Invalid `widget.count`: expected a number (got "x")');
+    expect(said({ count: 1.5 })).toBe('Invalid `widget.count`: expected a whole number (got 1.5)');
+    expect(said({ count: 0 })).toBe('Invalid `widget.count`: expected a number >= 1 (got 0)');
+    expect(said({ count: 9 })).toBe('Invalid `widget.count`: expected a number <= 5 (got 9)');
+    expect(said({ count: 2, label: 'x' })).toBe('Invalid `widget.label`: expected at least 2 characters (got "x")');
+    expect(said({ count: 2, label: 'xy', tags: ['a', 'b'] })).toBe('Invalid `widget.tags`: expected at most 1 item (got an array)');
+    expect(said({ label: 'xy' })).toBe('Invalid `widget.count`: is required: expected a number (got undefined)');
+    // A message the schema wrote itself is kept.
+    expect(configError(pipeline({ timeoutMs: 'x' })).message).toContain('expected a positive number of ms or a function of the attempt');
+  });
+
   it('a union of kinds reads as English: "an array", "an object"', () => {
     const schema = z.union([z.string(), z.array(z.string()), z.object({ name: z.string() })]);
     const error = configError(() => parseWith(schema, 5, 'tags'));
