@@ -280,7 +280,8 @@ describe('SharedCircuitBreaker: store outage', () => {
     store.mode = 'up';
     await clock.advance(500);
     expect(events.map(([kind]) => kind)).toEqual(['down', 'up']);
-    expect(events[1]![1].downMs).toBeGreaterThan(0);
+    expect(events[1]![1].downMs).toBe(events[1]![1].at - events[0]![1].at);
+    expect(events[1]![1].downMs).toBe(500); // down at the flush before `store.mode = 'up'`, up at the flush 500 ms later
     expect(members[0]!.stats()).toMatchObject({ mode: 'shared', store: { available: true } });
     await clock.advance(FLUSH_MS);
     fail(members[1]!, 6); // 2 flushed after the outage + 6 = 8

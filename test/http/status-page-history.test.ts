@@ -101,7 +101,17 @@ describe.runIf(browserTestsRun)('status page history in headless Chromium', () =
       expect(outage.markers[0]!.x).toBeGreaterThanOrEqual(outage.points[opened]!);
       expect(outage.markers[0]!.x).toBeLessThan(outage.points[opened + 1]!);
       expect(await page.locator('tr[data-circuit="payments"] td[data-state]').getAttribute('data-state')).toBe('OPEN');
-      expect(Number(await page.locator('#total-refusals').textContent())).toBeGreaterThan(0);
+      // The totals over the pipelines, as the history reports them: the 11 calls refused during the
+      // break (3 + 4 + 4), every call made, and the failed ones (the 11 refusals and the call whose
+      // three attempts all failed).
+      const outageTotals = history.snapshot().pipelines.map((e) => e.totals);
+      const total = (key: 'calls' | 'errors' | 'refusals') => outageTotals.reduce((a, t) => a + t[key], 0);
+      expect(total('refusals')).toBe(11);
+      expect(total('calls')).toBe(172); // 12 buckets of 12 calls, 7 healed extras, then 5 + 2 × 8
+      expect(total('errors')).toBe(12);
+      await expect.poll(() => page.locator('#total-refusals').textContent(), POLL).toBe(String(total('refusals')));
+      expect(await page.locator('#total-calls').textContent()).toBe(String(total('calls')));
+      expect(await page.locator('#total-errors').textContent()).toBe(String(total('errors')));
 
       // The recovery: after the break the first call is a probe; it succeeds and the breaker closes.
       await nextBucket();

@@ -2,7 +2,7 @@ import * as api from '@opentelemetry/api';
 import { AggregationTemporality, DataPointType, MeterProvider, MetricReader, type HistogramMetricData, type SumMetricData } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CircuitBreakerRegistry, HealingConfigError, HealingPipeline } from '../../src/index.js';
+import { CircuitBreakerRegistry, HealingConfigError, HealingPipeline, sleep } from '../../src/index.js';
 import { instrumentOpenTelemetry } from '../../src/otel/index.js';
 import { failing, httpError, networkError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
@@ -68,6 +68,7 @@ describe('instrumentOpenTelemetry', () => {
     await pipeline.execute(failing([httpError(401, {}, 'rejected Authorization: Bearer abcdefghijklmnop')], 1), {});
     const [span] = spans.getFinishedSpans();
     expect(span!.status.code).toBe(api.SpanStatusCode.ERROR);
+    expect(span!.attributes).toMatchObject({ 'self_healing.status': 'error', 'self_healing.attempts': 1, 'self_healing.healed': false });
     expect(span!.status.message).toMatch(/^permanent/);
     expect(span!.events.map((e) => e.name)).toEqual(['self-healing.attempt', 'self-healing.give_up']);
     expect(JSON.stringify(span!.events)).not.toContain('abcdefghijklmnop');
@@ -88,11 +89,25 @@ describe('instrumentOpenTelemetry', () => {
   });
 
   it('counts healing events and records attempt and execution durations with pipeline, circuit, category and action', async () => {
-    const { tracerProvider, meterProvider, metric } = setup();
-    const pipeline = new HealingPipeline({ name: 'checkout', circuitName: 'payments', registry: new CircuitBreakerRegistry(), retry: { minDelayMs: 0, maxAttempts: 2 }, fallback: () => 'cached' });
+    const { spans, tracerProvider, meterProvider, metric } = setup();
+    const clock = new ManualClock();
+    const start = clock.now();
+    const pipeline = new HealingPipeline({ name: 'checkout', circuitName: 'payments', clock, registry: new CircuitBreakerRegistry({ clock }), retry: { minDelayMs: 100, jitter: 'none', maxAttempts: 2 }, fallback: () => 'cached' });
     stops.push(instrumentOpenTelemetry(pipeline, { tracerProvider, meterProvider }).stop);
-    await pipeline.execute(failing([httpError(503), httpError(503)], 1), {});
-    await pipeline.execute(async () => 1, {});
+    // Attempts of known latencies on the injected clock: 30 ms and 50 ms (both 503), 100 ms of
+    // backoff between them, then the fallback; then a call that answers in 20 ms.
+    const latencies = [30, 50];
+    let call = 0;
+    const slowlyFailing = async () => {
+      await sleep(clock, latencies[call++]!);
+      throw httpError(503);
+    };
+    const first = pipeline.execute(slowlyFailing, {});
+    await clock.advance(180);
+    expect(await first).toMatchObject({ status: 'ok', result: 'cached', durationMs: 180 });
+    const second = pipeline.execute(async () => { await sleep(clock, 20); return 1; }, {});
+    await clock.advance(20);
+    expect(await second).toMatchObject({ status: 'ok', result: 1, durationMs: 20 });
 
     const counter = (await metric('self_healing.healing.events')) as SumMetricData;
     expect(counter.dataPointType).toBe(DataPointType.SUM);
@@ -104,8 +119,26 @@ describe('instrumentOpenTelemetry', () => {
     expect(attempts.descriptor.unit).toBe('ms');
     const attemptCounts = Object.fromEntries(attempts.dataPoints.map((p) => [p.attributes['self_healing.outcome'], p.value.count]));
     expect(attemptCounts).toEqual({ error: 2, ok: 1 });
+    // The recorded values, exactly: the two failed attempts took 30 and 50 ms, the good one 20 ms.
+    const attemptValues = Object.fromEntries(attempts.dataPoints.map((p) => [p.attributes['self_healing.outcome'], { count: p.value.count, sum: p.value.sum, min: p.value.min, max: p.value.max }]));
+    expect(attemptValues).toEqual({ error: { count: 2, sum: 80, min: 30, max: 50 }, ok: { count: 1, sum: 20, min: 20, max: 20 } });
     const executions = (await metric('self_healing.execution.duration')) as HistogramMetricData;
+    expect(executions.descriptor.unit).toBe('ms');
     expect(executions.dataPoints.map((p) => [p.attributes['self_healing.status'], p.value.count])).toEqual([['ok', 2]]);
+    // The executions took 180 ms (30 + 100 of backoff + 50) and 20 ms.
+    const [execution] = executions.dataPoints;
+    expect({ sum: execution!.value.sum, min: execution!.value.min, max: execution!.value.max }).toEqual({ sum: 200, min: 20, max: 180 });
+
+    // The span events carry the times the clock read when they happened.
+    const ms = (t: [number, number]) => t[0] * 1e3 + t[1] / 1e6;
+    const [healedSpan, plainSpan] = spans.getFinishedSpans();
+    expect(ms(healedSpan!.startTime)).toBeCloseTo(start, 3);
+    expect(ms(healedSpan!.endTime)).toBeCloseTo(start + 180, 3);
+    expect(healedSpan!.events.map((e) => [e.name, ms(e.time) - start])).toEqual([
+      ['self-healing.attempt', 30], ['self-healing.retry', 30], ['self-healing.attempt', 180], ['self-healing.fallback', 180],
+    ]);
+    expect(healedSpan!.events.filter((e) => e.name === 'self-healing.attempt').map((e) => e.attributes?.['self_healing.duration_ms'])).toEqual([30, 50]);
+    expect(plainSpan!.events.map((e) => [e.name, ms(e.time) - start])).toEqual([['self-healing.attempt', 200]]);
   });
 
   it('uses the global providers of @opentelemetry/api by default', async () => {

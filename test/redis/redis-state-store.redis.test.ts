@@ -87,19 +87,60 @@ describe.skipIf(!hasRedisServer())('createRedisStateStore on a real redis-server
     expect(Math.abs(totals.now - Number(seconds) * 1_000)).toBeLessThan(2_000);
   });
 
-  it('keeps every key under the namespace with the key as hash tag, and lets them expire', async () => {
+  /**
+   * Runs `write`, then reads each key's PTTL at once. The TTL left is the one set, less the time
+   * between the write and the read, which this measures: the slack is that and nothing more
+   * (1 ms added for Redis's whole-millisecond clock).
+   */
+  async function pttlsAfter(client: Redis, write: () => Promise<unknown>, pattern: string): Promise<{ ttls: Map<string, number>; slackMs: number }> {
+    const started = performance.now();
+    await write();
+    const keys = await client.keys(pattern);
+    const ttls = new Map<string, number>();
+    for (const key of keys) ttls.set(key, await client.pttl(key));
+    return { ttls, slackMs: performance.now() - started + 1 };
+  }
+
+  function expectTtl(key: string, ttl: number | undefined, expectedMs: number, slackMs: number): void {
+    expect(ttl, key).toBeDefined();
+    expect(ttl!, `${key}: PTTL ${ttl} ms, set to ${expectedMs} ms`).toBeLessThanOrEqual(expectedMs);
+    expect(ttl!, `${key}: PTTL ${ttl} ms, set to ${expectedMs} ms ${slackMs.toFixed(1)} ms ago at most`).toBeGreaterThan(expectedMs - slackMs);
+  }
+
+  it('keeps every key under the namespace with the key as hash tag, and expires each after its documented TTL', async () => {
     const { a, name } = pair();
-    await a.addToWindow('payments@0', { failures: 1 }, { bucketMs: 100, buckets: 5 }, 'pod-a');
-    await a.compareAndSet('payments', 0, { state: 'OPEN', breakMs: 1_000, openings: 1, reason: 'failure-threshold' });
-    await a.acquireLease('payments', 'probe:1', 'pod-a', 1_000);
     const client = connect();
+    // Window buckets and their members live bucketMs * (buckets + 1): 100 * 6 = 600 ms.
+    const window = await pttlsAfter(client, () => a.addToWindow('payments@0', { failures: 1 }, { bucketMs: 100, buckets: 5 }, 'pod-a'), `${name}:{payments@0}:*`);
+    const buckets = [...window.ttls].filter(([key]) => /:w:\d+$/.test(key));
+    const members = [...window.ttls].filter(([key]) => /:m:failures:\d+$/.test(key));
+    expect(buckets, 'one bucket key').toHaveLength(1);
+    expect(members, 'one members key').toHaveLength(1);
+    for (const [key, ttl] of [...buckets, ...members]) expectTtl(key, ttl, 600, window.slackMs);
+    // The state: 7 days after its last transition by default.
+    const state = await pttlsAfter(client, () => a.compareAndSet('payments', 0, { state: 'OPEN', breakMs: 1_000, openings: 1, reason: 'failure-threshold' }), `${name}:{payments}:state`);
+    expectTtl(`${name}:{payments}:state`, state.ttls.get(`${name}:{payments}:state`), 7 * 24 * 3_600_000, state.slackMs);
+    // The probe lease: the ttlMs asked for (PX).
+    const lease = await pttlsAfter(client, () => a.acquireLease('payments', 'probe:1', 'pod-a', 1_000), `${name}:{payments}:lease:*`);
+    expectTtl(`${name}:{payments}:lease:probe:1`, lease.ttls.get(`${name}:{payments}:lease:probe:1`), 1_000, lease.slackMs);
+
     const keys = (await client.keys(`${name}:*`)).sort();
     expect(keys).toHaveLength(4);
     for (const key of keys) expect(key).toMatch(new RegExp(`^${name}:\\{payments(@0)?\\}:`));
-    for (const key of keys) {
-      const ttl = await client.pttl(key);
-      expect(ttl, key).toBeGreaterThan(0); // nothing is left behind for ever
-    }
+  });
+
+  it('keeps the state for stateTtlMs after each transition', async () => {
+    const name = `ttl-${++namespace}`;
+    const store = createRedisStateStore({ client: connect(), namespace: name, stateTtlMs: 5_000 });
+    stores.push(store);
+    const client = connect();
+    const key = `${name}:{payments}:state`;
+    const opened = await pttlsAfter(client, () => store.compareAndSet('payments', 0, { state: 'OPEN', breakMs: 60_000, openings: 1, reason: 'failure-threshold' }), key);
+    expectTtl(key, opened.ttls.get(key), 5_000, opened.slackMs);
+    // The next transition sets it again (not the break's 60 s, not the default 7 days).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closed = await pttlsAfter(client, () => store.compareAndSet('payments', 1, { state: 'CLOSED', breakMs: 0, openings: 1, reason: 'reset' }), key);
+    expectTtl(key, closed.ttls.get(key), 5_000, closed.slackMs);
   });
 
   it('slides the window: outcomes older than the window no longer count', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RetryOptions } from '../../src/index.js';
 import { LLMRequestError, openAICompatible } from '../../src/reflect/llm/index.js';
 
@@ -61,14 +61,28 @@ describe('openAICompatible retries of the HTTP call (p-retry)', () => {
   });
 
   it('ends a Retry-After wait at once when the signal aborts', async () => {
-    const fetch = scriptedFetch({ status: 503, headers: { 'retry-after': '30' } });
-    const controller = new AbortController();
-    const started = performance.now();
-    const pending = complete(fetch, quick, controller.signal);
-    setTimeout(() => controller.abort(new Error('caller gave up')), 20);
-    await expect(pending).rejects.toThrow('caller gave up');
-    expect(performance.now() - started).toBeLessThan(1_000);
-    expect(fetch.times).toHaveLength(1);
+    // Fake timers (p-retry and the Retry-After sleep use the global ones): "at once" means no
+    // timer has to fire after the abort, so the call settles with no time advanced.
+    vi.useFakeTimers();
+    try {
+      const fetch = scriptedFetch({ status: 503, headers: { 'retry-after': '30' } });
+      const controller = new AbortController();
+      let outcome: { resolved: unknown } | { rejected: unknown } | undefined;
+      void complete(fetch, quick, controller.signal).then((resolved) => { outcome = { resolved }; }, (rejected: unknown) => { outcome = { rejected }; });
+      // Well into the 30 s the server asked for, the call still waits (no second request).
+      await vi.advanceTimersByTimeAsync(29_000);
+      expect(outcome).toBeUndefined();
+      expect(fetch.times).toHaveLength(1);
+
+      const reason = new Error('caller gave up');
+      controller.abort(reason);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(outcome).toEqual({ rejected: reason });
+      expect((outcome as { rejected: unknown }).rejected).toBe(reason);
+      expect(fetch.times).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('names a bad retry option when built', () => {

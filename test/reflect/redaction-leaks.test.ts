@@ -245,7 +245,44 @@ describe('the patterns\' quick checks', () => {
       'sk-proj-AbCdEf0123456789XyZ', 'HTTP 404 Not Found', 'c-1234', 'Main street 1', 'password=hunter2&user=bob',
       'redis://default:p@ssw0rd-Pr0d-2024@cache.internal:6379', 'ghu_abcdefghijklmnopqrstuvwxyz0123456789', 'ghr_abcdefghijklmnopqrst',
       'xapp-1-A0123456789-1234567890123-abcdef', 'xoxe-1-My0xLTMxNzcwMjQ0', 'xoxe.xoxp-1-Mi0yLTM0MTQw', 'xoxo-523423-234243-e039d0',
+      'ghs_16C7e42F292c6912E7710c838347Ae178B4a', 'xoxs-2940274821-9182736450-a1b2c3d4e5', 'sts session ASIAQWERTY2345UIOPZX expired',
     ];
     for (const text of corpus) expect(applyPatterns(text, SECRET_PATTERNS)).toBe(applyPatterns(text, unguarded));
+  });
+});
+
+// Each sample matches only its own pattern: no `key=` the generic secret-pair pattern would catch
+// (except `sig` and `signature`, which are that pattern's own keys), and no run of 40 base64
+// characters the AWS-secret pattern would take.
+describe('provider-specific token shapes in a message, with no secret-named key around them', () => {
+  const STS_KEY_ID = 'ASIAQWERTY2345UIOPZX';
+  const GHS_TOKEN = 'ghs_16C7e42F292c6912E7710c838347Ae178B4a';
+  const XOXS_TOKEN = 'xoxs-2940274821-9182736450-a1b2c3d4e5';
+  const SAS_SIG = 'Qk2x7%2BzT9wLmN4pR%2Fs8vY1cE5uH0aJ3dF6gI%3D';
+  const URL_SIGNATURE = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b';
+  const samples: Array<[message: string, redacted: string, secret: string]> = [
+    [`sts session ${STS_KEY_ID} expired at 12:00`, 'sts session [REDACTED] expired at 12:00', STS_KEY_ID],
+    [`git clone rejected for ${GHS_TOKEN} (installation 42)`, 'git clone rejected for [REDACTED] (installation 42)', GHS_TOKEN],
+    [`slack rejected ${XOXS_TOKEN} as revoked`, 'slack rejected [REDACTED] as revoked', XOXS_TOKEN],
+    [
+      `GET https://acct.blob.core.windows.net/c/b.txt?sv=2022-11-02&sr=b&sig=${SAS_SIG}&se=2030-01-01 returned 403`,
+      'GET https://acct.blob.core.windows.net/c/b.txt?sv=2022-11-02&sr=b&sig=[REDACTED]&se=2030-01-01 returned 403', SAS_SIG,
+    ],
+    [
+      `GET https://cdn.example.com/v/a.mp4?expires=1700000000&signature=${URL_SIGNATURE}&user=7 returned 410`,
+      'GET https://cdn.example.com/v/a.mp4?expires=1700000000&signature=[REDACTED]&user=7 returned 410', URL_SIGNATURE,
+    ],
+  ];
+
+  it.each(samples)('redactMessage(%j) hides the token and keeps the rest', (message, redacted) => {
+    expect(redactMessage(message)).toBe(redacted);
+  });
+
+  it.each(samples)('the healing action of a call failing with %j carries the redacted message', async (message, redacted, secret) => {
+    const result = await executeWithHealing(async (): Promise<string> => { throw Object.assign(new Error(message), { status: 401 }); }, {}, { retry: { maxAttempts: 1 } });
+    expect(result.status).toBe('error');
+    const errors = result.healingActions.map((action) => action.error);
+    expect(errors).toContain(redacted);
+    expect(JSON.stringify(result.healingActions)).not.toContain(secret);
   });
 });

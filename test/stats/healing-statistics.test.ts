@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreakerRegistry, HealingConfigError, HealingPipeline, HealingStatistics } from '../../src/index.js';
+import { CircuitBreakerRegistry, HealingConfigError, HealingPipeline, HealingStatistics, chooseByResults, reconfigure, sleep } from '../../src/index.js';
 import { failing, httpError, networkError } from '../helpers/errors.js';
-import { ManualClock } from '../helpers/manual-clock.js';
+import { ManualClock, flushMicrotasks } from '../helpers/manual-clock.js';
 
 describe('HealingStatistics', () => {
   it('counts calls, successes, healed calls, attempts, retries and errors by category per pipeline, circuit and component', async () => {
@@ -27,6 +27,64 @@ describe('HealingStatistics', () => {
     });
     expect(stats.pipelines.billing!.recoveries).toEqual({ retry: { total: 2, successful: 1, averageDurationMs: 0 } });
     expect(JSON.parse(JSON.stringify(stats))).toEqual(stats); // plain JSON
+  });
+
+  it('averages execution durations and recovery times over the calls, on the pipeline\'s clock', async () => {
+    const clock = new ManualClock();
+    const pipeline = new HealingPipeline({ name: 'timed', clock, registry: new CircuitBreakerRegistry({ clock }), retry: { minDelayMs: 100, jitter: 'none', maxAttempts: 2 } });
+    const statistics = new HealingStatistics();
+    statistics.track(pipeline);
+    const run = async (fn: () => Promise<number>, ms: number) => {
+      const pending = pipeline.execute(fn, {});
+      await clock.advance(ms);
+      return pending;
+    };
+    const answerIn = (ms: number) => async () => { await sleep(clock, ms); return 1; };
+    let calls = 0;
+    const failOnceIn = (failMs: number, okMs: number) => async () => {
+      await sleep(clock, calls++ === 0 ? failMs : okMs);
+      if (calls === 1) throw httpError(503);
+      return 2;
+    };
+
+    expect(await run(answerIn(40), 40)).toMatchObject({ status: 'ok', durationMs: 40 });
+    // Healed by a retry: 30 ms failing, 100 ms of backoff, 50 ms answering.
+    expect(await run(failOnceIn(30, 50), 180)).toMatchObject({ status: 'ok', healed: true, durationMs: 180 });
+    expect(await run(answerIn(20), 20)).toMatchObject({ status: 'ok', durationMs: 20 });
+
+    const timed = statistics.stats().pipelines.timed!;
+    expect(timed).toMatchObject({ calls: 3, successes: 3, healed: 1 });
+    expect(timed.averageDurationMs).toBe((40 + 180 + 20) / 3); // 80: the mean, not the sum
+    expect(timed.recoveries).toEqual({ retry: { total: 1, successful: 1, averageDurationMs: 180 } });
+  });
+
+  it('reports each recovery strategy\'s mean recovery time per category from the time it took on the clock', async () => {
+    const clock = new ManualClock();
+    type Args = { model: string };
+    const complete = async ({ model }: Args) => {
+      if (model === 'large') throw Object.assign(new Error('maximum context length exceeded'), { status: 400, code: 'context_length_exceeded' });
+      return `${model} answered`;
+    };
+    let recoveryMs = 0;
+    const smaller = reconfigure<Args>({
+      name: 'smaller-model', when: (failure) => failure.classification.category === 'context_length',
+      change: async (args) => { await sleep(clock, recoveryMs); return { ...args, model: 'small' }; },
+    });
+    const pipeline = new HealingPipeline({ name: 'llm', clock, retry: { maxAttempts: 1 }, strategies: [chooseByResults([smaller])] });
+    const statistics = new HealingStatistics();
+    statistics.track(pipeline);
+    for (const ms of [30, 90]) {
+      recoveryMs = ms;
+      const pending = pipeline.execute(complete, { model: 'large' });
+      await flushMicrotasks();
+      await clock.advance(ms);
+      expect(await pending).toMatchObject({ status: 'ok', result: 'small answered', durationMs: ms });
+    }
+    const llm = statistics.stats().pipelines.llm!;
+    expect(llm.strategies).toEqual([
+      { category: 'context_length', strategy: 'smaller-model', tries: 2, successes: 2, successRate: 1, meanRecoveryMs: (30 + 90) / 2 },
+    ]);
+    expect(llm.averageDurationMs).toBe(60);
   });
 
   it('keeps the most recent recoveries in a bounded ring, newest first, and skips calls that needed nothing', async () => {
