@@ -4,6 +4,7 @@ import { createHealingHandler, type HandlerStatistics } from '../../src/http/ind
 import { CircuitBreakerRegistry, HealingPipeline, HealingStatistics, HealthMonitor } from '../../src/index.js';
 import { httpError, networkError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
+import { callTaking } from '../helpers/timed-call.js';
 import { serve } from './serve.js';
 
 let close: (() => Promise<void>) | undefined;
@@ -35,18 +36,7 @@ describe('GET /metrics', () => {
     statistics.track(edge);
     monitor.track(checkout);
 
-    /** One execution whose attempts each take `latencyMs` on the clock; `errors` fail the first ones. */
-    async function call(pipeline: HealingPipeline, latencyMs: number, errors: unknown[] = []) {
-      let attempt = 0;
-      const pending = pipeline.execute(async () => {
-        await new Promise<void>((resolve) => clock.setTimeout(resolve, latencyMs));
-        const error = errors[attempt++];
-        if (error !== undefined) throw error;
-        return 'ok';
-      }, {});
-      await clock.advance(latencyMs * (errors.length + 1));
-      return pending.catch((error: unknown) => error);
-    }
+    const call = (pipeline: HealingPipeline, latencyMs: number, errors?: unknown[]) => callTaking(clock, pipeline, latencyMs, errors);
     await call(checkout, 30, [networkError()]); // healed by a retry: 2 attempts, 60 ms
     await call(checkout, 40, [httpError(503)]); // healed by a retry: 2 attempts, 80 ms
     await call(edge, 10, [httpError(500)]); // 1 attempt, 10 ms; the failure opens the breaker

@@ -8,6 +8,7 @@ import { createHealingHandler, HealingHistory } from '../../src/http/index.js';
 import { CircuitBreakerRegistry, HealingPipeline, HealingStatistics, HealthMonitor } from '../../src/index.js';
 import { httpError, networkError } from '../helpers/errors.js';
 import { ManualClock } from '../helpers/manual-clock.js';
+import { callTaking } from '../helpers/timed-call.js';
 import { browserTestsRun, sharedBrowser, watchProblems } from './browser.js';
 import { serve } from './serve.js';
 
@@ -44,18 +45,7 @@ describe.runIf(browserTestsRun)('status page history in headless Chromium', () =
       history.track(pipeline);
     }
 
-    /** One execution whose attempts each take `latencyMs` on the clock; `errors` fail the first ones. */
-    async function call(pipeline: HealingPipeline, latencyMs: number, errors: unknown[] = []) {
-      let attempt = 0;
-      const pending = pipeline.execute(async () => {
-        await new Promise<void>((resolve) => clock.setTimeout(resolve, latencyMs));
-        const error = errors[attempt++];
-        if (error !== undefined) throw error;
-        return 'ok';
-      }, {});
-      await clock.advance(latencyMs * (errors.length + 1));
-      return pending;
-    }
+    const call = (pipeline: HealingPipeline, latencyMs: number, errors?: unknown[]) => callTaking(clock, pipeline, latencyMs, errors);
     const nextBucket = () => clock.advance(BUCKET_MS - (clock.now() % BUCKET_MS));
     async function healthyBucket(i: number) {
       for (const ms of [35, 42, 38, 120, 40]) await call(checkout, ms);
