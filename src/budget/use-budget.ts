@@ -1,4 +1,4 @@
-import { isThenable } from '../core/guards.js';
+import { ignoreRejection } from '../core/guards.js';
 import type { RetryBudget } from './retry-budget.js';
 import type { Execution } from '../pipeline/execution.js';
 import { boundedWait } from '../timeout/bounded-wait.js';
@@ -6,8 +6,7 @@ import { boundedWait } from '../timeout/bounded-wait.js';
 /** Deposits one call; a budget that throws or rejects (a store that is down) must not fail the call. */
 export function depositSafely(budget: RetryBudget): void {
   try {
-    const pending = budget.deposit();
-    if (isThenable(pending)) pending.then(undefined, () => {});
+    ignoreRejection(budget.deposit());
   } catch {
     // ignored: see above
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_MS } from '../config/schema-helpers.js';
 
 /** The break used when a `breakDurationMs` function throws or returns something unusable. */
 const DEFAULT_BREAK_MS = 60_000;
@@ -6,7 +7,6 @@ const DEFAULT_BREAK_MS = 60_000;
 /** What `breakDurationMs` (and its deprecated alias `recoveryTimeoutMs`) accepts: ms, or a function of the openings in a row. */
 export type BreakDurationSetting = number | ((openings: number) => number);
 
-const MAX_MS = 2 ** 31 - 1;
 
 /** The schema of `breakDurationMs` (and of its deprecated alias `recoveryTimeoutMs`). */
 export const breakDurationSchema = z.union([

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseWith } from '../config/parse.js';
 import { HealingConfigError } from '../errors.js';
 import type { SavedCircuitState } from './circuit-types.js';
+import { MAX_MS } from '../config/schema-helpers.js';
 
 /** The snapshot format this version writes and reads. */
 export const SNAPSHOT_VERSION = 1;
@@ -23,7 +24,6 @@ export function checkCircuitNameLength(name: string, option: string): void {
 }
 
 const stateSchema = z.enum(['CLOSED', 'OPEN', 'HALF_OPEN']);
-const MAX_MS = 2 ** 31 - 1;
 const MAX_OPENINGS = 1_000_000;
 const MAX_CONSECUTIVE_FAILURES = 1_000_000_000;
 

@@ -10,6 +10,19 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
+ * What user code returned, if it is a thenable, gets a rejection handler that drops the rejection:
+ * an observer (a listener, a logger, a deposit nobody awaits) must not leave one unhandled. Any
+ * thenable, not only a native promise: another library's (or realm's) is handled too.
+ * @example
+ * ```ts
+ * ignoreRejection(logger.info(fields, message)); // an async sink that is down
+ * ```
+ */
+export function ignoreRejection(returned: unknown): void {
+  if (isThenable(returned)) Promise.resolve(returned).catch(() => {});
+}
+
+/**
  * `value instanceof type`, but never throws: a Proxy's `getPrototypeOf` trap (or a revoked
  * Proxy) makes `instanceof` throw, and classification must not.
  */

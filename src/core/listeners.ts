@@ -1,4 +1,4 @@
-import { isThenable } from './guards.js';
+import { ignoreRejection } from './guards.js';
 
 type Listener = (payload: never) => unknown;
 
@@ -56,10 +56,7 @@ export class Listeners<Events extends object> {
     for (const subscription of subscriptions) {
       if (subscription.removed) continue;
       try {
-        const returned = (subscription.listener as (payload: Events[K]) => unknown)(payload);
-        // Any thenable, not only a native promise: another library's (or realm's) promise that
-        // rejects is handled too, once a rejection handler is attached to it.
-        if (isThenable(returned)) Promise.resolve(returned).catch(() => {});
+        ignoreRejection((subscription.listener as (payload: Events[K]) => unknown)(payload));
       } catch {
         // an observer must not break the call it observes
       }

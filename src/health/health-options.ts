@@ -1,8 +1,8 @@
+import { MAX_MS, fn } from '../config/schema-helpers.js';
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../classify/severity.js';
 import { clockSchema, systemClock, type Clock } from '../clock.js';
 import { parseWith } from '../config/parse.js';
-import { fn } from '../config/schema-helpers.js';
 import { HealingConfigError } from '../errors.js';
 import { DEFAULT_THRESHOLDS, type HealthThresholds } from './health-level.js';
 import type { HealthCheck } from './health-types.js';
@@ -55,7 +55,7 @@ const thresholdsSchema = z.strictObject({
   unhealthy: z.number().min(0).max(1).optional(),
   critical: z.number().min(0).max(1).optional(),
 });
-const ms = z.number().int().min(1).max(2 ** 31 - 1);
+const ms = z.number().int().min(1).max(MAX_MS);
 const optionsSchema = z.strictObject({
   windowMs: ms.optional(),
   maxSamples: z.number().int().min(1).max(1_000_000).optional(),

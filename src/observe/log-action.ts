@@ -1,6 +1,6 @@
 import type { HealingAction, HealingActionKind } from '../pipeline/healing-result.js';
 import type { HealingLogger } from './logger.js';
-import { isThenable } from '../core/guards.js';
+import { ignoreRejection } from '../core/guards.js';
 
 // The built-in kinds, and those of the built-in recovery strategies (custom kinds log at info).
 const LEVEL: Record<HealingActionKind | 'restart' | 'reconfigure' | 'isolate' | 'escalate', 'info' | 'warn'> = {
@@ -32,9 +32,7 @@ export function logAction(logger: HealingLogger, action: HealingAction, pipeline
     // `pipeline` (the pipeline's `name` option, when set) matches the events', metrics' and statistics' label.
     const head = pipeline === undefined ? { healing: true } : { healing: true, pipeline };
     const level = action.severity === 'critical' ? 'error' : (LEVEL[action.kind as keyof typeof LEVEL] ?? 'info');
-    const returned: unknown = logger[level]({ ...head, ...fields }, `self-healing ${action.kind}: ${detail}`);
-    // Any thenable, not only a native promise (as Listeners does): its rejection is observed and dropped.
-    if (isThenable(returned)) Promise.resolve(returned).catch(() => {});
+    ignoreRejection(logger[level]({ ...head, ...fields }, `self-healing ${action.kind}: ${detail}`));
   } catch {
     // deliberately ignored, see above
   }

@@ -1,6 +1,6 @@
+import { fn, positiveMs } from '../config/schema-helpers.js';
 import { z } from 'zod';
 import { unrefTimer } from '../clock.js';
-import { fn } from '../config/schema-helpers.js';
 import { parseWith } from '../config/parse.js';
 import { HealingConfigError } from '../errors.js';
 import { executionOf } from '../pipeline/custom-strategies.js';
@@ -29,7 +29,7 @@ interface IsolateOptions {
 }
 
 const optionsSchema = z.strictObject({
-  durationMs: z.number().positive().max(2 ** 31 - 1),
+  durationMs: positiveMs,
   when: fn('a function when(failure) returning whether to isolate').optional(),
   risk: riskSchema.optional(),
   name: z.string().min(1).max(200).optional(),

@@ -1,5 +1,5 @@
+import { fn, positiveMs } from '../config/schema-helpers.js';
 import { z } from 'zod';
-import { fn } from '../config/schema-helpers.js';
 import { parseWith } from '../config/parse.js';
 import { isCircuitOpenError } from '../errors.js';
 import { executionOf } from '../pipeline/custom-strategies.js';
@@ -38,7 +38,7 @@ const optionsSchema = z.strictObject({
   restart: fn('a function restart(failure, { key, args, signal })'),
   when: fn('a function when(failure) returning whether the failure calls for a restart').optional(),
   key: fn('a function key(ctx) returning the key to share the restart on').optional(),
-  timeoutMs: z.number().positive().max(2 ** 31 - 1).optional(),
+  timeoutMs: positiveMs.optional(),
   risk: riskSchema.optional(),
   name: z.string().min(1).max(200).optional(),
 }, { error: 'expected options { restart, when?, key?, timeoutMs?, risk?, name? }' });

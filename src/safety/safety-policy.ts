@@ -1,7 +1,7 @@
+import { delayMs, fn, positiveMs } from '../config/schema-helpers.js';
 import { z } from 'zod';
 import type { Classification } from '../classify/classification.js';
 import { FALLBACK_SEVERITY, isSeverity, type Severity } from '../classify/severity.js';
-import { fn } from '../config/schema-helpers.js';
 import { parseWith } from '../config/parse.js';
 import { setWithin } from '../core/bounded-map.js';
 
@@ -93,7 +93,7 @@ const optionsSchema = z.strictObject({
   bySeverity: z.strictObject({ low: riskSchema.optional(), medium: riskSchema.optional(), high: riskSchema.optional(), critical: riskSchema.optional() }).optional(),
   recurrence: z.union([z.literal(false), z.strictObject({
     count: z.number().int().min(1).max(10_000),
-    windowMs: z.number().positive().max(2 ** 31 - 1),
+    windowMs: positiveMs,
   })]).optional(),
   health: z.strictObject({
     monitor: z.custom<RecurringErrorsSource>((value) => typeof (value as RecurringErrorsSource | undefined)?.recurringErrors === 'function',
@@ -101,7 +101,7 @@ const optionsSchema = z.strictObject({
     minCount: z.number().int().min(1).max(1_000_000).optional(),
   }).optional(),
   escalate: fn('a function escalate(escalation, { signal })').optional(),
-  escalateIntervalMs: z.number().min(0).max(2 ** 31 - 1).optional(),
+  escalateIntervalMs: delayMs.optional(),
 });
 
 /** The most keys whose recurrence is remembered; the oldest is forgotten first. */

@@ -1,5 +1,5 @@
+import { fn, positiveMs } from '../config/schema-helpers.js';
 import { z } from 'zod';
-import { fn } from '../config/schema-helpers.js';
 import { parseWith } from '../config/parse.js';
 import { HealingConfigError, isCircuitOpenError, messageOf, toError } from '../errors.js';
 import { executionOf } from '../pipeline/custom-strategies.js';
@@ -64,7 +64,7 @@ const optionsSchema = z.strictObject({
   recover: fn('a function recover(failure, { key, args, signal }) that restarts or reconfigures'),
   key: fn('a function key(ctx) returning the key to share the recovery on').optional(),
   when: fn('a function when(failure) returning whether the failure calls for the recovery').optional(),
-  timeoutMs: z.number().positive().max(2 ** 31 - 1).optional(),
+  timeoutMs: positiveMs.optional(),
   name: z.string().min(1).max(200).optional(),
   kind: z.string().min(1).max(100).optional(),
   placement: z.enum(['attempt', 'execution']).optional(),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ErrorClassifier } from '../../classify/error-classifier.js';
 import { sleep, systemClock } from '../../clock.js';
 import type { Assert, Same } from '../../config/same-type.js';
+import { MAX_MS } from '../../config/schema-helpers.js';
 
 /**
  * Retries of the model's HTTP call, with the same fields (and meaning) as the pipeline's
@@ -45,11 +46,10 @@ export interface LLMRetryOptions {
 
 /** The library's default classification, so the transport retries exactly what a pipeline would. */
 const classifier = new ErrorClassifier();
-const MAX_DELAY_MS = 2 ** 31 - 1;
 
 /** A number check whose every failure (not a number, NaN, out of range) says the one thing expected. */
 const numberFrom = (min: number, max: number, message: string) => z.number({ error: message }).min(min, message).max(max, message);
-const delayMs = (name: string) => numberFrom(0, MAX_DELAY_MS, `retry.${name} must be a number of ms from 0 to ${MAX_DELAY_MS}`);
+const delayMs = (name: string) => numberFrom(0, MAX_MS, `retry.${name} must be a number of ms from 0 to ${MAX_MS}`);
 
 /**
  * The schema of `retry`, in the words of the pipeline's own checks. Strict: a misspelt field
@@ -61,8 +61,8 @@ export const llmRetryOptionsSchema = z.strictObject({
   maxDelayMs: delayMs('maxDelayMs').optional(),
   factor: numberFrom(1, 100, 'retry.factor must be a number from 1 to 100').optional(),
   jitter: z.union([z.enum(['full', 'equal', 'none']), z.boolean()], { error: "retry.jitter must be 'full', 'equal', 'none' or a boolean" }).optional(),
-  maxElapsedMs: numberFrom(0, MAX_DELAY_MS, `retry.maxElapsedMs must be a positive number of ms up to ${MAX_DELAY_MS}`)
-    .positive(`retry.maxElapsedMs must be a positive number of ms up to ${MAX_DELAY_MS}`).optional(),
+  maxElapsedMs: numberFrom(0, MAX_MS, `retry.maxElapsedMs must be a positive number of ms up to ${MAX_MS}`)
+    .positive(`retry.maxElapsedMs must be a positive number of ms up to ${MAX_MS}`).optional(),
   maxRetryAfterMs: delayMs('maxRetryAfterMs').optional(),
 }, { error: 'retry must be an object' });
 
